@@ -1,0 +1,71 @@
+# relc: schema compiler for C object graphs with Django-style relations.
+#
+#   make            build relc and the runtime library (build/)
+#   make check      every test: unit, golden, diagnostics, examples, CLI
+#   make golden     rewrite the expected outputs after a deliberate change
+#   make SAN=1 ...  the same under AddressSanitizer and UBSan (build-san/)
+#   make clean
+
+CC      ?= cc
+SAN     ?=
+ifeq ($(SAN),1)
+B       := build-san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+B       := build
+SANFLAGS :=
+endif
+
+OPT     ?= -O2 -g
+WARN    := -Wall -Wextra -pedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS  := -std=c99 $(OPT) $(WARN) $(SANFLAGS) -D_POSIX_C_SOURCE=200809L
+GENFLAGS := -std=c99 $(OPT) -Wall -Wno-unused-function -Wno-sign-compare $(SANFLAGS) -D_POSIX_C_SOURCE=200809L
+LDFLAGS += $(SANFLAGS)
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
+
+DSL_SRC := dsl/arena.c dsl/oom.c dsl/diag.c dsl/ast.c dsl/ptrmap.c dsl/names.c \
+           dsl/check.c dsl/syntax.c dsl/relc.c
+GEN_SRC := gen/driver.c
+GENERATED := $(B)/gen-src/scan.c $(B)/gen-src/parse.c
+
+LIB_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(DSL_SRC) $(GEN_SRC)) \
+           $(B)/obj/scan.o $(B)/obj/parse.o
+INC     := -Idsl -Igen -I$(B)/gen-src -Iruntime
+
+RELC    := $(B)/relc
+LIBRELC := $(B)/librelc.a
+
+.PHONY: all check golden clean
+all: $(RELC)
+
+$(B)/gen-src/parse.c $(B)/gen-src/parse.h: dsl/parse.y
+	@mkdir -p $(B)/gen-src
+	bison -Wall -Werror --defines=$(B)/gen-src/parse.h -o $(B)/gen-src/parse.c $<
+
+$(B)/gen-src/scan.c $(B)/gen-src/scan.h: dsl/scan.l $(B)/gen-src/parse.h
+	@mkdir -p $(B)/gen-src
+	flex --header-file=$(B)/gen-src/scan.h -o $(B)/gen-src/scan.c $<
+
+$(B)/obj/scan.o: $(B)/gen-src/scan.c $(B)/gen-src/parse.h
+	@mkdir -p $(dir $@)
+	$(CC) $(GENFLAGS) $(INC) -c -o $@ $<
+
+$(B)/obj/parse.o: $(B)/gen-src/parse.c $(B)/gen-src/scan.h
+	@mkdir -p $(dir $@)
+	$(CC) $(GENFLAGS) $(INC) -c -o $@ $<
+
+$(B)/obj/%.o: %.c $(B)/gen-src/parse.h $(B)/gen-src/scan.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(INC) -MMD -MP -c -o $@ $<
+
+$(LIBRELC): $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(RELC): $(B)/obj/gen/main.o $(LIBRELC)
+	$(CC) $(LDFLAGS) -o $@ $^
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+
+clean:
+	rm -rf build build-san

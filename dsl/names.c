@@ -1,0 +1,479 @@
+/* names.c: the generated C identifiers, and the checks that keep them legal
+ * and distinct. */
+#include "names.h"
+#include "oom.h"
+#include "ptrmap.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- word lists --------------------------------------------------------- */
+
+/* C99 through C23 and C++20 keywords: the generated code compiles as both. */
+static const char *const c_keywords[] = {
+    "_Alignas", "_Alignof", "_Atomic", "_BitInt", "_Bool", "_Complex",
+    "_Decimal128", "_Decimal32", "_Decimal64", "_Generic", "_Imaginary",
+    "_Noreturn", "_Static_assert", "_Thread_local",
+    "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor",
+    "bool", "break", "case", "catch", "char", "char16_t", "char32_t", "char8_t",
+    "class", "co_await", "co_return", "co_yield", "compl", "concept", "const",
+    "const_cast", "consteval", "constexpr", "constinit", "continue", "decltype",
+    "default", "delete", "do", "double", "dynamic_cast", "else", "enum",
+    "explicit", "export", "extern", "false", "float", "for", "friend", "goto",
+    "if", "inline", "int", "long", "mutable", "namespace", "new", "noexcept",
+    "not", "not_eq", "nullptr", "operator", "or", "or_eq", "private",
+    "protected", "public", "register", "reinterpret_cast", "requires",
+    "restrict", "return", "short", "signed", "sizeof", "static",
+    "static_assert", "static_cast", "struct", "switch", "template", "this",
+    "thread_local", "throw", "true", "try", "typedef", "typeid", "typename",
+    "typeof", "typeof_unqual", "union", "unsigned", "using", "virtual", "void",
+    "volatile", "wchar_t", "while", "xor", "xor_eq",
+};
+
+/* Python's keywords: Django's E306 rejects them as related names. */
+static const char *const python_keywords[] = {
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break",
+    "class", "continue", "def", "del", "elif", "else", "except", "finally",
+    "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
+    "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+};
+
+/* Names that the headers generated code includes (stdbool.h, stddef.h,
+ * stdint.h, stdlib.h, string.h, via rel.h) define as macros, types or
+ * functions.  A macro breaks even a struct member; the others break a
+ * file-scope declaration of the same name. */
+static const char *const library_macros[] = {
+    "EOF", "INT16_MAX", "INT16_MIN", "INT32_MAX", "INT32_MIN", "INT64_MAX",
+    "INT64_MIN", "INT8_MAX", "INT8_MIN", "NULL", "SIZE_MAX", "UINT16_MAX",
+    "UINT32_MAX", "UINT64_MAX", "UINT8_MAX", "assert", "errno", "offsetof",
+    "stderr", "stdin", "stdout",
+};
+static const char *const library_names[] = {
+    "abort", "atexit", "bsearch", "calloc", "div", "exit", "free", "int16_t",
+    "int32_t", "int64_t", "int8_t", "intmax_t", "intptr_t", "malloc",
+    "memchr", "memcmp", "memcpy", "memmove", "memset", "ptrdiff_t", "qsort",
+    "rand", "realloc", "size_t", "strcat", "strchr", "strcmp", "strcpy",
+    "strdup", "strerror", "strlen", "strncmp", "strncpy", "strndup", "strrchr",
+    "strstr", "strtol", "uint16_t", "uint32_t", "uint64_t", "uint8_t",
+    "uintmax_t", "uintptr_t", "wchar_t",
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool in_list(const char *s, const char *const *list, size_t n)
+{
+    return bsearch(&s, list, n, sizeof *list, cmp_str) != NULL;
+}
+
+#define IN(s, list) in_list((s), (list), sizeof(list) / sizeof((list)[0]))
+
+bool ident_is_c_keyword(const char *s) { return IN(s, c_keywords); }
+bool ident_is_python_keyword(const char *s) { return IN(s, python_keywords); }
+
+bool ident_is_ascii_identifier(const char *s, size_t n)
+{
+    size_t i;
+    if (n == 0 || !((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
+        return false;
+    for (i = 1; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+            return false;
+    }
+    return true;
+}
+
+/* ---- where a name comes from ------------------------------------------- */
+
+typedef enum Owner { OWN_SCHEMA, OWN_MODEL, OWN_FIELD, OWN_REVERSE } Owner;
+
+typedef struct Origin {
+    Owner owner;
+    const Model *model;
+    const Field *field;
+    const char *role;       /* "the constructor", "the getter", ... */
+} Origin;
+
+typedef struct Builder {
+    Arena *arena;
+    Interner *in;
+    Diags *diags;
+    const Schema *schema;
+    const char *prefix;
+    PtrMap seen;            /* identifier -> Origin* */
+    PtrMap reported;        /* owner key -> (void *)1: one reserved-name error each */
+    PtrMap pairs;           /* owner key -> the owner it last collided with */
+    char *scratch;
+    size_t scratch_cap;
+    bool oom;
+} Builder;
+
+static Loc origin_loc(const Builder *b, const Origin *o)
+{
+    switch (o->owner) {
+    case OWN_SCHEMA:
+        return b->schema->name_given ? b->schema->name_loc : loc_start();
+    case OWN_MODEL:
+        return o->model->loc;
+    case OWN_FIELD:
+        return o->field->loc;
+    case OWN_REVERSE:
+        return o->field->related_name_value ? o->field->related_name_value->loc : o->field->loc;
+    }
+    return loc_start();
+}
+
+/* "the getter of field 'Book.title'"; in the arena. */
+static const char *describe(Builder *b, const Origin *o)
+{
+    const char *s = NULL;
+    switch (o->owner) {
+    case OWN_SCHEMA:
+        s = arena_printf(b->arena, "%s of schema '%s'", o->role, b->schema->name);
+        break;
+    case OWN_MODEL:
+        s = arena_printf(b->arena, "%s of model '%s'", o->role, o->model->name);
+        break;
+    case OWN_FIELD:
+        s = arena_printf(b->arena, "%s of field '%s.%s'", o->role,
+                         o->field->model->name, o->field->name);
+        break;
+    case OWN_REVERSE:
+        s = arena_printf(b->arena, "%s of reverse accessor '%s.%s' (of '%s.%s')", o->role,
+                         o->field->target->name, o->field->accessor,
+                         o->field->model->name, o->field->name);
+        break;
+    }
+    if (!s)
+        b->oom = true;
+    return s ? s : "?";
+}
+
+/* The key under which one reserved-name error per source is remembered. */
+static const void *owner_key(const Builder *b, const Origin *o)
+{
+    switch (o->owner) {
+    case OWN_SCHEMA:  return b->schema;
+    case OWN_MODEL:   return o->model;
+    case OWN_FIELD:   return o->field;
+    case OWN_REVERSE: return &o->field->accessor;
+    }
+    return b->schema;
+}
+
+static bool first_report(Builder *b, const Origin *o)
+{
+    int oom = 0;
+    if (ptrmap_put(&b->reported, owner_key(b, o), (void *)1, &oom) != NULL)
+        return false;
+    if (oom)
+        b->oom = true;
+    return !oom;
+}
+
+/* Why a file-scope identifier is not ours to define, or NULL. */
+static const char *reserved_why(const char *id)
+{
+    if (id[0] == '_' && ((id[1] >= 'A' && id[1] <= 'Z') || id[1] == '_'))
+        return "it begins with an underscore and a capital letter or a second underscore, reserved in C";
+    if (id[0] == '_')
+        return "it begins with an underscore, reserved at file scope in C";
+    if (strstr(id, "__"))
+        return "it contains '__', reserved in C++";
+    if (strncmp(id, "rel_", 4) == 0 || strncmp(id, "REL_", 4) == 0)
+        return "names beginning with 'rel_' belong to relc's runtime";
+    if (IN(id, library_macros) || IN(id, library_names))
+        return "the C library the generated code includes defines it";
+    return NULL;
+}
+
+static void check_file_scope(Builder *b, const char *id, const Origin *o)
+{
+    const char *why = NULL;
+    const char *code = "E121";
+    if (ident_is_c_keyword(id)) {
+        why = "it is a C or C++ keyword";
+        code = "E120";
+    } else {
+        why = reserved_why(id);
+    }
+    if (why && first_report(b, o)) {
+        Loc loc = origin_loc(b, o);
+        diag_error(b->diags, loc, code, "generated name '%s' for %s cannot be used: %s",
+                   id, describe(b, o), why);
+        diag_note(b->diags, loc, "rename it%s", b->prefix[0] ? "" : ", or give relc a --prefix");
+    }
+}
+
+/* The struct member a source adds to a model: a field, or a reverse
+ * accessor on the target.  Two sources with the same member on the same
+ * model were reported by the checks already (E111, E302, E304). */
+static bool same_member(const Origin *a, const Origin *b)
+{
+    const Model *ma, *mb;
+    const char *na, *nb;
+    if ((a->owner != OWN_FIELD && a->owner != OWN_REVERSE)
+        || (b->owner != OWN_FIELD && b->owner != OWN_REVERSE))
+        return false;
+    ma = a->owner == OWN_FIELD ? a->field->model : a->field->target;
+    mb = b->owner == OWN_FIELD ? b->field->model : b->field->target;
+    na = a->owner == OWN_FIELD ? a->field->name : a->field->accessor;
+    nb = b->owner == OWN_FIELD ? b->field->name : b->field->accessor;
+    return ma == mb && na == nb;
+}
+
+/* One E122 per pair of sources, however many names the pair shares. */
+static bool already_reported(Builder *b, const Origin *o, const Origin *prev)
+{
+    void **slot;
+    int oom = 0;
+    if (same_member(o, prev))
+        return true;
+    slot = ptrmap_slot(&b->pairs, owner_key(b, o), &oom);
+    if (!slot) {
+        b->oom = true;
+        return true;
+    }
+    if (*slot == owner_key(b, prev))
+        return true;
+    *slot = (void *)owner_key(b, prev);
+    return false;
+}
+
+/* Interns prefix + the NULL-terminated parts, then checks and records it:
+ * the one door every generated identifier goes through. */
+static const char *make(Builder *b, const Origin *o, ...)
+{
+    va_list ap;
+    const char *part, *id;
+    size_t n = 0;
+    Origin *copy, *prev;
+    int oom = 0;
+
+    if (b->oom)
+        return NULL;
+    va_start(ap, o);
+    for (part = b->prefix; part; part = va_arg(ap, const char *)) {
+        size_t k = strlen(part);
+        if (n + k + 1 > b->scratch_cap) {
+            size_t cap = (n + k + 1) * 2;
+            char *p = (char *)oom_realloc(b->scratch, cap);
+            if (!p) {
+                va_end(ap);
+                b->oom = true;
+                return NULL;
+            }
+            b->scratch = p;
+            b->scratch_cap = cap;
+        }
+        memcpy(b->scratch + n, part, k);
+        n += k;
+    }
+    va_end(ap);
+
+    id = intern(b->in, b->scratch ? b->scratch : "", n);
+    copy = (Origin *)arena_alloc(b->arena, sizeof *copy);
+    if (!id || !copy) {
+        b->oom = true;
+        return NULL;
+    }
+    *copy = *o;
+    check_file_scope(b, id, o);
+    prev = (Origin *)ptrmap_put(&b->seen, id, copy, &oom);
+    if (oom) {
+        b->oom = true;
+        return NULL;
+    }
+    if (prev && !already_reported(b, o, prev)) {
+        Loc here = origin_loc(b, o), there = origin_loc(b, prev);
+        diag_error(b->diags, here, "E122", "generated name '%s' for %s collides with %s",
+                   id, describe(b, o), describe(b, prev));
+        diag_note(b->diags, there, "%s comes from here", describe(b, prev));
+        diag_note(b->diags, here, "rename one of them, or change a related_name");
+    }
+    return id;
+}
+
+/* A bare name used as a struct member or parameter. */
+static void check_member(Builder *b, const char *name, const Origin *o, const char *what)
+{
+    const char *why = NULL;
+    const char *code = "E121";
+    if (ident_is_c_keyword(name)) {
+        why = "it is a C or C++ keyword";
+        code = "E120";
+    } else if (name[0] == '_' && ((name[1] >= 'A' && name[1] <= 'Z') || name[1] == '_')) {
+        why = "it begins with an underscore and a capital letter or a second underscore, reserved in C";
+    } else if (strstr(name, "__")) {
+        why = "it contains '__', reserved in C++";
+    } else if (strncmp(name, "rel_", 4) == 0) {
+        why = "names beginning with 'rel_' are relc's own members and functions";
+    } else if (IN(name, library_macros)) {
+        why = "the C library the generated code includes defines it as a macro";
+    }
+    if (why && first_report(b, o)) {
+        Loc loc = origin_loc(b, o);
+        diag_error(b->diags, loc, code, "%s '%s' cannot be used in C: %s", what, name, why);
+        diag_note(b->diags, loc, "rename it");
+    }
+}
+
+/* The functions of one side: a getter (and setter), or the set API. */
+static void side(Builder *b, SideNames *s, const Origin *base, const char *owner,
+                 const char *name, bool set_api, bool settable, bool removable)
+{
+    Origin o = *base;
+    o.role = set_api ? "the list" : "the getter";
+    s->get = make(b, &o, owner, "_", name, (char *)NULL);
+    if (settable) {
+        o.role = "the setter";
+        s->set = make(b, &o, owner, "_set_", name, (char *)NULL);
+    }
+    if (!set_api)
+        return;
+    o.role = "the count function";
+    s->count = make(b, &o, owner, "_", name, "_count", (char *)NULL);
+    o.role = "the membership test";
+    s->contains = make(b, &o, owner, "_", name, "_contains", (char *)NULL);
+    o.role = "the add function";
+    s->add = make(b, &o, owner, "_", name, "_add", (char *)NULL);
+    o.role = "the create function";
+    s->create = make(b, &o, owner, "_", name, "_create", (char *)NULL);
+    if (removable) {
+        o.role = "the remove function";
+        s->remove = make(b, &o, owner, "_", name, "_remove", (char *)NULL);
+        o.role = "the clear function";
+        s->clear = make(b, &o, owner, "_", name, "_clear", (char *)NULL);
+    }
+}
+
+static char *upper_copy(Arena *a, const char *s)
+{
+    char *u = arena_strndup(a, s, strlen(s));
+    char *p;
+    if (u)
+        for (p = u; *p; p++)
+            if (*p >= 'a' && *p <= 'z')
+                *p = (char)(*p - 'a' + 'A');
+    return u;
+}
+
+bool names_build(NameTables *t, const Schema *s, const char *prefix,
+                 Arena *arena, Interner *in, Diags *diags)
+{
+    Builder b;
+    Origin o;
+    size_t i;
+    const char *S = s->name;
+
+    memset(&b, 0, sizeof b);
+    b.arena = arena;
+    b.in = in;
+    b.diags = diags;
+    b.schema = s;
+    b.prefix = prefix ? prefix : "";
+    ptrmap_init(&b.seen);
+    ptrmap_init(&b.reported);
+    ptrmap_init(&b.pairs);
+    memset(t, 0, sizeof *t);
+
+    t->models = (ModelNames *)arena_alloc(arena, (s->nmodels ? s->nmodels : 1) * sizeof *t->models);
+    t->fields = (FieldNames **)arena_alloc(arena, (s->nmodels ? s->nmodels : 1) * sizeof *t->fields);
+    if (!t->models || !t->fields)
+        b.oom = true;
+
+    /* The store. */
+    memset(&o, 0, sizeof o);
+    o.owner = OWN_SCHEMA;
+    o.role = "the store type";
+    t->schema.store = make(&b, &o, S, "_store", (char *)NULL);
+    o.role = "the store constructor";
+    t->schema.store_new = make(&b, &o, S, "_store_new", (char *)NULL);
+    o.role = "the store destructor";
+    t->schema.store_free = make(&b, &o, S, "_store_free", (char *)NULL);
+    o.role = "the error message function";
+    t->schema.store_errmsg = make(&b, &o, S, "_store_errmsg", (char *)NULL);
+    o.role = "the verify function";
+    t->schema.store_verify = make(&b, &o, S, "_store_verify", (char *)NULL);
+    t->schema.base = arena_printf(arena, "%s%s", b.prefix, S);
+    t->schema.guard = t->schema.base ? arena_printf(arena, "RELC_%s_H", upper_copy(arena, t->schema.base)) : NULL;
+    if (!t->schema.base || !t->schema.guard)
+        b.oom = true;
+
+    /* Models and their own fields (the forward side). */
+    for (i = 0; i < s->nmodels && !b.oom; i++) {
+        const Model *m = s->model_array[i];
+        ModelNames *mn = &t->models[i];
+        const Field *f;
+        if (m->duplicate)
+            continue;
+        memset(&o, 0, sizeof o);
+        o.owner = OWN_MODEL;
+        o.model = m;
+        o.role = "the struct type";
+        mn->type = make(&b, &o, m->name, (char *)NULL);
+        o.role = "the list type";
+        mn->list = make(&b, &o, m->name, "List", (char *)NULL);
+        o.role = "the constructor";
+        mn->new_ = make(&b, &o, m->name, "_new", (char *)NULL);
+        o.role = "the delete function";
+        mn->delete_ = make(&b, &o, m->name, "_delete", (char *)NULL);
+        o.role = "the bulk delete function";
+        mn->delete_many = make(&b, &o, m->name, "_delete_many", (char *)NULL);
+        o.role = "the id function";
+        mn->id = make(&b, &o, m->name, "_id", (char *)NULL);
+        o.role = "the lookup function";
+        mn->get = make(&b, &o, m->name, "_get", (char *)NULL);
+        o.role = "the all-objects list";
+        mn->all = make(&b, &o, m->name, "_all", (char *)NULL);
+        o.role = "the object count";
+        mn->count = make(&b, &o, m->name, "_count", (char *)NULL);
+
+        t->fields[i] = (FieldNames *)arena_alloc(arena, (m->nfields ? m->nfields : 1) * sizeof **t->fields);
+        if (!t->fields[i]) {
+            b.oom = true;
+            break;
+        }
+        for (f = m->fields; f; f = f->next) {
+            FieldNames *fn = &t->fields[i][f->index];
+            memset(&o, 0, sizeof o);
+            o.owner = OWN_FIELD;
+            o.model = m;
+            o.field = f;
+            check_member(&b, f->name, &o, "field name");
+            side(&b, &fn->fwd, &o, m->name, f->name, f->kind == FK_MANY_TO_MANY,
+                 f->kind != FK_MANY_TO_MANY, true);
+        }
+    }
+
+    /* Reverse sides, on each target, in the order relations point at it. */
+    for (i = 0; i < s->nmodels && !b.oom; i++) {
+        const Model *m = s->model_array[i];
+        const Field *f;
+        if (m->duplicate)
+            continue;
+        for (f = m->fields; f; f = f->next) {
+            FieldNames *fn = &t->fields[i][f->index];
+            if (!f->is_relation || !f->target || !f->accessor)
+                continue;
+            memset(&o, 0, sizeof o);
+            o.owner = OWN_REVERSE;
+            o.model = m;
+            o.field = f;
+            check_member(&b, f->accessor, &o, "reverse accessor");
+            side(&b, &fn->rev, &o, f->target->name, f->accessor,
+                 f->kind != FK_ONE_TO_ONE, false,
+                 f->kind == FK_MANY_TO_MANY || f->null);
+        }
+    }
+
+    oom_free(b.scratch);
+    ptrmap_free(&b.seen);
+    ptrmap_free(&b.reported);
+    ptrmap_free(&b.pairs);
+    return !b.oom;
+}

@@ -1,0 +1,70 @@
+/* names.h: every C identifier that relc generates, computed in one place.
+ *
+ * The checks (collisions, keywords, reserved names) and the emitter both
+ * read these tables, so what is checked is exactly what is written.  For
+ * schema S, prefix P, model M, field f and reverse accessor rv:
+ *
+ *   P S_store, P S_store_new/_free/_errmsg/_verify
+ *   P M, P MList, P M_new/_delete/_delete_many/_id/_get/_all/_count
+ *   scalar, ForeignKey, OneToOneField:  P M_f, P M_set_f
+ *   ManyToManyField:  P M_r and P M_r_count/_contains/_add/_remove/_clear/_create
+ *   reverse of a ForeignKey on T:  P T_rv, _count, _contains, _add, _create,
+ *                                  and _remove, _clear when null = true
+ *   reverse of a OneToOneField:    P T_rv
+ *   reverse of a ManyToManyField:  the forward set, under rv
+ *
+ * Struct members are the bare field and accessor names; relc's own members
+ * and internal functions start with rel_, which user names may not.
+ */
+#ifndef RELC_NAMES_H
+#define RELC_NAMES_H
+
+#include "arena.h"
+#include "ast.h"
+#include "diag.h"
+
+#include <stdbool.h>
+
+typedef struct SchemaNames {
+    const char *store, *store_new, *store_free, *store_errmsg, *store_verify;
+    const char *guard;          /* include guard macro */
+    const char *base;           /* P S: file names NAME.h, NAME.c */
+} SchemaNames;
+
+typedef struct ModelNames {
+    const char *type, *list;
+    const char *new_, *delete_, *delete_many, *id, *get, *all, *count;
+} ModelNames;
+
+/* The functions of one side of a relation, or of a scalar (get, set). */
+typedef struct SideNames {
+    const char *get;            /* scalar/FK/O2O getter; M2M and reverse: the list */
+    const char *set;            /* scalar, FK, O2O forward */
+    const char *count, *contains, *add, *remove, *clear, *create;
+} SideNames;
+
+typedef struct FieldNames {
+    SideNames fwd;              /* on the declaring model */
+    SideNames rev;              /* on the target; all NULL without accessor */
+} FieldNames;
+
+typedef struct NameTables {
+    SchemaNames schema;
+    ModelNames *models;         /* indexed by Model.index */
+    FieldNames **fields;        /* [model index][field index] */
+} NameTables;
+
+/* Fills the tables for a resolved schema (every Field.accessor known) and
+ * reports, into diags: identifiers that are C or C++ keywords, reserved
+ * identifiers, names taken by the C library or relc's runtime, and any two
+ * generated identifiers that are equal (E122, naming both sources).
+ * Returns false only when memory ran out. */
+bool names_build(NameTables *t, const Schema *s, const char *prefix,
+                 Arena *arena, Interner *in, Diags *diags);
+
+/* Predicates shared with check.c. */
+bool ident_is_c_keyword(const char *s);        /* C99..C23 and C++ */
+bool ident_is_python_keyword(const char *s);   /* what Django's E306 rejects */
+bool ident_is_ascii_identifier(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,49 @@
+/* syntax.h: what the scanner (scan.l) and the parser (parse.y) share.
+ *
+ * One ParseCtx is the scanner's "extra" and the parser's parameter: the
+ * position the scanner has reached, the string and doc-comment buffers, and
+ * the arena, interner, diagnostics and AST builder that the grammar's
+ * actions use.  syntax_parse is the whole front half: text in, AST out.
+ */
+#ifndef RELC_SYNTAX_H
+#define RELC_SYNTAX_H
+
+#include "arena.h"
+#include "ast.h"
+#include "diag.h"
+
+#include <stddef.h>
+
+/* The semantic value of an identifier or keyword token.  A doc comment
+ * (///) right before it rides along, so the grammar can attach it to the
+ * model or field that the token starts. */
+typedef struct Tok {
+    const char *text;     /* interned */
+    size_t len;
+    const char *doc;      /* NULL if none */
+} Tok;
+
+typedef struct ParseCtx {
+    Arena *arena;
+    Interner *interner;
+    Diags *diags;
+    AstBuilder builder;
+
+    int line, col;            /* where the scanner is */
+    char *buf;                /* string literal being decoded (oom_malloc) */
+    size_t buflen, bufcap;
+    Loc str_loc;              /* the literal's opening quote */
+    char *doc;                /* pending /// lines (oom_malloc) */
+    size_t doclen, doccap;
+    Loc comment_loc;          /* the open block comment */
+    char last_text[48];       /* the last token, for "unexpected 'x'" */
+    size_t syntax_errors;
+    bool oom;
+} ParseCtx;
+
+/* Parses src[0..len) into a Schema allocated in `arena`.  Diagnostics go to
+ * `diags`.  Returns NULL only when memory ran out. */
+Schema *syntax_parse(const char *src, size_t len, Arena *arena,
+                     Interner *interner, Diags *diags, size_t *syntax_errors);
+
+#endif

@@ -1,0 +1,111 @@
+/* rel.c: the runtime's few functions. */
+#include "rel.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *rel_strerror(rel_status status)
+{
+    switch (status) {
+    case REL_OK:          return "success";
+    case REL_ENOMEM:      return "out of memory";
+    case REL_EPROTECTED:  return "protected by an on_delete = PROTECT relation";
+    case REL_ERESTRICTED: return "restricted by an on_delete = RESTRICT relation";
+    case REL_EUNIQUE:     return "one-to-one target already has an object";
+    case REL_ENULL:       return "null not allowed";
+    case REL_ETOOLONG:    return "string longer than max_length";
+    case REL_EINVAL:      return "invalid argument";
+    case REL_ECORRUPT:    return "invariant violated";
+    }
+    return "unknown status";
+}
+
+/* ---- allocation --------------------------------------------------------- */
+
+static void *std_malloc(size_t size, void *ud) { (void)ud; return malloc(size); }
+static void *std_realloc(void *p, size_t size, void *ud) { (void)ud; return realloc(p, size); }
+static void  std_free(void *p, void *ud) { (void)ud; free(p); }
+
+static rel_allocator current = { std_malloc, std_realloc, std_free, NULL };
+
+void rel_set_allocator(const rel_allocator *a)
+{
+    if (a) {
+        current = *a;
+    } else {
+        current.malloc_fn = std_malloc;
+        current.realloc_fn = std_realloc;
+        current.free_fn = std_free;
+        current.ud = NULL;
+    }
+}
+
+void *rel_malloc(size_t size) { return current.malloc_fn(size ? size : 1, current.ud); }
+void *rel_realloc(void *p, size_t size) { return current.realloc_fn(p, size ? size : 1, current.ud); }
+void  rel_free(void *p) { if (p) current.free_fn(p, current.ud); }
+
+/* ---- vectors ------------------------------------------------------------ */
+
+/* Items and back positions share one block: [items...][back...]. */
+rel_status rel_vec_reserve(rel_vec *v, size_t need, bool with_back)
+{
+    size_t cap, item = sizeof(void *), per = item + (with_back ? sizeof(size_t) : 0);
+    char *block;
+
+    if (need <= v->cap)
+        return REL_OK;
+    cap = v->cap ? v->cap : 4;
+    while (cap < need) {
+        if (cap > ((size_t)-1) / 2 / per)
+            return REL_ENOMEM;
+        cap *= 2;
+    }
+    if (!with_back) {
+        void *items = rel_realloc(v->items, cap * item);
+        if (!items)
+            return REL_ENOMEM;
+        v->items = items;
+        v->cap = cap;
+        return REL_OK;
+    }
+    block = (char *)rel_malloc(cap * per);
+    if (!block)
+        return REL_ENOMEM;
+    if (v->count) {
+        memcpy(block, v->items, v->count * item);
+        memcpy(block + cap * item, v->back, v->count * sizeof(size_t));
+    }
+    rel_free(v->items);
+    v->items = block;
+    v->back = (size_t *)(void *)(block + cap * item);
+    v->cap = cap;
+    return REL_OK;
+}
+
+void rel_vec_free(rel_vec *v)
+{
+    rel_free(v->items);
+    v->items = NULL;
+    v->back = NULL;
+    v->count = v->cap = 0;
+}
+
+/* ---- strings ------------------------------------------------------------ */
+
+size_t rel_utf8_length(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+char *rel_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = (char *)rel_malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}

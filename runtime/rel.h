@@ -1,0 +1,89 @@
+/* rel.h: the runtime that relc-generated code uses.
+ *
+ * Status codes, the allocator hooks, and the growable pointer vectors that
+ * hold reverse sides and many-to-many sets.  Nothing here beyond the C
+ * library; nothing here aborts: every failure is a status.
+ */
+#ifndef REL_H
+#define REL_H
+
+#include "rel_version.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What a call can come back with.  REL_OK is 0, so `if (status)` tests for
+ * failure. */
+typedef enum rel_status {
+    REL_OK = 0,
+    REL_ENOMEM,         /* out of memory; nothing changed */
+    REL_EPROTECTED,     /* delete refused: a PROTECT relation refers to it */
+    REL_ERESTRICTED,    /* delete refused: a RESTRICT relation refers to it */
+    REL_EUNIQUE,        /* one-to-one target already has its object */
+    REL_ENULL,          /* NULL where the relation is not null = true */
+    REL_ETOOLONG,       /* string longer than its max_length */
+    REL_EINVAL,         /* an argument that cannot be right (wrong store, not related) */
+    REL_ECORRUPT        /* verify found a broken invariant */
+} rel_status;
+
+/* A constant English description ("out of memory", ...). */
+const char *rel_strerror(rel_status status);
+
+/* The allocator every allocation of the runtime and of generated code goes
+ * through.  realloc_fn must accept NULL like realloc; ud is passed back.
+ * rel_set_allocator(NULL) restores malloc, realloc and free.  Set it before
+ * creating any store: memory must be freed by the allocator that made it. */
+typedef struct rel_allocator {
+    void *(*malloc_fn)(size_t size, void *ud);
+    void *(*realloc_fn)(void *ptr, size_t size, void *ud);
+    void  (*free_fn)(void *ptr, void *ud);
+    void *ud;
+} rel_allocator;
+
+void  rel_set_allocator(const rel_allocator *allocator);
+void *rel_malloc(size_t size);
+void *rel_realloc(void *ptr, size_t size);
+void  rel_free(void *ptr);
+
+/* A vector of object pointers, optionally with a parallel array `back` of
+ * positions (many-to-many sets: back[i] is where this object sits in the
+ * set of items[i], which makes removal O(1)).  The generated code reads and
+ * writes the elements through its own typed pointers; the runtime only
+ * grows and frees the storage. */
+typedef struct rel_vec {
+    void *items;        /* T *[cap] */
+    size_t *back;       /* size_t[cap], or NULL for a plain vector */
+    size_t count, cap;
+} rel_vec;
+
+/* Makes room for `need` elements in all; nothing changes on failure. */
+rel_status rel_vec_reserve(rel_vec *v, size_t need, bool with_back);
+void       rel_vec_free(rel_vec *v);
+
+/* Characters (UTF-8 code points) in a NUL-terminated string: what
+ * max_length limits, as Django counts it. */
+size_t rel_utf8_length(const char *s);
+/* A copy made with rel_malloc; NULL when out of memory. */
+char  *rel_strdup(const char *s);
+
+/* Iterates a typed list view:  rel_foreach(Book, b, Author_books(a)) { ... }
+ * `list` is evaluated twice, so pass a view or an accessor call (both are
+ * cheap and have no side effects); the collection must not change while the
+ * loop runs. */
+#define rel_foreach(T, var, list)                                              \
+    for (T *var = NULL, *const *rel_it_##var = (list).items,                   \
+                        *const *rel_end_##var = rel_it_##var                   \
+                            ? rel_it_##var + (list).count : rel_it_##var;      \
+         rel_it_##var != rel_end_##var && ((var = *rel_it_##var), 1);          \
+         rel_it_##var++)
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
