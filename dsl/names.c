@@ -450,6 +450,34 @@ bool names_build(NameTables *t, const Schema *s, const char *prefix,
         }
     }
 
+    /* Members and parameters the emitter uses for relations. */
+    {
+        size_t k = 0;
+        for (i = 0; i < s->nmodels && !b.oom; i++) {
+            const Model *m = s->model_array[i];
+            const Field *f;
+            if (m->duplicate)
+                continue;
+            for (f = m->fields; f; f = f->next) {
+                FieldNames *fn = &t->fields[i][f->index];
+                if (!f->is_relation)
+                    continue;
+                fn->relation = k++;
+                if (f->symmetrical)
+                    fn->rev_member = f->name;
+                else if (f->accessor)
+                    fn->rev_member = f->accessor;
+                else
+                    fn->rev_member = arena_printf(arena, "rel_rev_%lu", (unsigned long)fn->relation);
+                fn->param = f->name;
+                if (strcmp(f->name, "db") == 0 || ptrmap_get(&b.seen, f->name))
+                    fn->param = arena_printf(arena, "%s_", f->name);
+                if (!fn->rev_member || !fn->param)
+                    b.oom = true;
+            }
+        }
+    }
+
     /* Reverse sides, on each target, in the order relations point at it. */
     for (i = 0; i < s->nmodels && !b.oom; i++) {
         const Model *m = s->model_array[i];

@@ -46,6 +46,13 @@ typedef struct SideNames {
 typedef struct FieldNames {
     SideNames fwd;              /* on the declaring model */
     SideNames rev;              /* on the target; all NULL without accessor */
+    /* Relations only: */
+    size_t relation;            /* k: its place among the schema's relations */
+    const char *rev_member;     /* member on the target holding the reverse
+                                   side: the accessor, the forward member of a
+                                   symmetrical relation, or rel_rev_k */
+    const char *param;          /* parameter name in constructors: the field
+                                   name, or name_ where that is a type or db */
 } FieldNames;
 
 typedef struct NameTables {
