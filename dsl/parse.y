@@ -76,20 +76,20 @@ opt_schema
 models
     : %empty
     | models model
-    | models error '}'
+    | models error '}'         { yyerrok; }
     ;
 
 /* model: 'model' name '{' field* '}' ; a broken field list still yields the
  * model, so references to it do not cascade into "unknown model" errors. */
 model
     : MODEL name '{' fields '}'          { ast_model(B, $2.text, @2, $1.doc, $4); }
-    | MODEL name '{' fields error '}'    { ast_model(B, $2.text, @2, $1.doc, $4); }
+    | MODEL name '{' fields error '}'    { ast_model(B, $2.text, @2, $1.doc, $4); yyerrok; }
     ;
 
 fields
     : %empty                   { $$ = NULL; }
     | fields field             { $$ = ast_field_push($1, $2); }
-    | fields error ';'         { $$ = $1; }
+    | fields error ';'         { $$ = $1; yyerrok; }
     ;
 
 /* field: name ':' type [ '(' args ')' ] ';' */
