@@ -69,3 +69,17 @@ $(RELC): $(B)/obj/gen/main.o $(LIBRELC)
 
 clean:
 	rm -rf build build-san
+
+# ---- runtime ----------------------------------------------------------------
+LIBREL  := $(B)/librel.a
+$(B)/obj/runtime/rel.o: runtime/rel.c runtime/rel.h runtime/rel_version.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Iruntime -c -o $@ $<
+$(LIBREL): $(B)/obj/runtime/rel.o
+	rm -f $@
+	ar rcs $@ $^
+all: $(LIBREL)
+
+# ---- tests -------------------------------------------------------------------
+$(B)/test_front: tests/test_front.c $(LIBRELC)
+	$(CC) $(CFLAGS) -D_GNU_SOURCE $(INC) -o $@ $< $(LIBRELC) $(CHECK_LIBS) $(LDFLAGS)

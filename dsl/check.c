@@ -11,7 +11,7 @@
  *   6. required relations that form a cycle (W352).
  * Codes reuse Django's numbers where the check is Django's (E300 ...).
  */
-#include "check.h"
+#include "checker.h"
 #include "oom.h"
 #include "ptrmap.h"
 

@@ -1,6 +1,6 @@
 /* relc.c: one compilation: parse, then resolve and check. */
 #include "relc.h"
-#include "check.h"
+#include "checker.h"
 #include "oom.h"
 #include "syntax.h"
 #include "unit.h"

@@ -1,4 +1,4 @@
-/* check.h: name resolution and every semantic check (SPEC sections 2, 3).
+/* checker.h: name resolution and every semantic check (SPEC sections 2, 3).
  *
  * check_schema resolves a parsed Schema in place (each Field's kind,
  * options, target and reverse accessor; each Model's incoming relations),

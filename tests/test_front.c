@@ -1,0 +1,437 @@
+/* test_front.c: the front end and the command line, in-process.
+ *
+ * Reverse accessor naming (SPEC section 2) as a table, the seeds'
+ * scenarios, the command line's statuses and messages, determinism and
+ * atomic outputs.  Per-check diagnostics are snapshot tests (tests/diag). */
+#include "relc.h"
+#include "unit.h"
+
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Compiles text; returns the status, and the diagnostics in *diag. */
+static int compile(const char *text, RelcUnit **unit, char **diag)
+{
+    size_t len = 0;
+    char *buf = NULL;
+    FILE *out = open_memstream(&buf, &len);
+    RelcOptions opt;
+    int rc;
+    memset(&opt, 0, sizeof opt);
+    opt.schema_name = "test";
+    rc = relc_compile("test.rel", text, strlen(text), &opt, out, unit);
+    fclose(out);
+    if (diag)
+        *diag = buf;
+    else
+        free(buf);
+    return rc;
+}
+
+static const Field *field_of(const RelcUnit *u, const char *model, const char *field)
+{
+    size_t i;
+    for (i = 0; i < u->schema->nmodels; i++) {
+        const Field *f;
+        if (strcmp(u->schema->model_array[i]->name, model) != 0)
+            continue;
+        for (f = u->schema->model_array[i]->fields; f; f = f->next)
+            if (strcmp(f->name, field) == 0)
+                return f;
+    }
+    return NULL;
+}
+
+/* ---- naming ------------------------------------------------------------- */
+
+static const struct {
+    const char *schema, *model, *field, *accessor;   /* accessor NULL: none */
+} naming[] = {
+    /* ForeignKey: lowercased declaring model + _set; related_name wins. */
+    { "model Author {} model Book { author: ForeignKey(Author, on_delete = CASCADE); }",
+      "Book", "author", "book_set" },
+    { "model Author {} model Book { author: ForeignKey(Author, on_delete = CASCADE, related_name = \"books\"); }",
+      "Book", "author", "books" },
+    /* No underscore is added between words: bookreview_set. */
+    { "model Book {} model BookReview { book: ForeignKey(Book, on_delete = CASCADE); }",
+      "BookReview", "book", "bookreview_set" },
+    /* OneToOneField: the lowercased model name alone. */
+    { "model User {} model Profile { user: OneToOneField(User, on_delete = CASCADE); }",
+      "Profile", "user", "profile" },
+    /* ManyToManyField: _set, like a ForeignKey. */
+    { "model Student { courses: ManyToManyField(Course); } model Course {}",
+      "Student", "courses", "student_set" },
+    /* '+' and anything ending in '+' hide the reverse side. */
+    { "model Category {} model Product { c: ForeignKey(Category, on_delete = CASCADE, related_name = '+'); }",
+      "Product", "c", NULL },
+    { "model Category {} model Product { c: ForeignKey(Category, on_delete = CASCADE, related_name = \"products+\"); }",
+      "Product", "c", NULL },
+    { "model Tag {} model Post { tags: ManyToManyField(Tag, related_name = \"+\"); }",
+      "Post", "tags", NULL },
+    /* self in every spelling; symmetrical by default only when written self. */
+    { "model Person { friends: ManyToManyField(self); }", "Person", "friends", NULL },
+    { "model Person { friends: ManyToManyField(\"self\"); }", "Person", "friends", NULL },
+    { "model Person { friends: ManyToManyField('self'); }", "Person", "friends", NULL },
+    { "model Person { follows: ManyToManyField(Person); }", "Person", "follows", "person_set" },
+    { "model Person { follows: ManyToManyField(self, symmetrical = false); }",
+      "Person", "follows", "person_set" },
+    { "model Person { friends: ManyToManyField(Person, symmetrical = true); }", "Person", "friends", NULL },
+    /* A self ForeignKey: model_set on the model itself. */
+    { "model Employee { manager: ForeignKey(self, on_delete = CASCADE, null = true); }",
+      "Employee", "manager", "employee_set" },
+    { "model Employee { manager: ForeignKey(self, on_delete = SET_NULL, null = true, related_name = \"reports\"); }",
+      "Employee", "manager", "reports" },
+    /* Django's %(class)s placeholders, lower-cased. */
+    { "model Author {} model Book { a: ForeignKey(Author, on_delete = CASCADE, related_name = \"%(class)s_items\"); }",
+      "Book", "a", "book_items" },
+    { "schema Shop; model Author {} model Book { a: ForeignKey(Author, on_delete = CASCADE, related_name = \"%(app_label)s_%(model_name)s\"); }",
+      "Book", "a", "shop_book" },
+    /* A string target names the model, as in Django. */
+    { "model Book { author: ForeignKey(\"Author\", on_delete = CASCADE); } model Author {}",
+      "Book", "author", "book_set" },
+};
+
+START_TEST(test_naming_table)
+{
+    RelcUnit *u = NULL;
+    char *diag = NULL;
+    const Field *f;
+    int rc = compile(naming[_i].schema, &u, &diag);
+    ck_assert_msg(rc == RELC_OK, "%s\n%s", naming[_i].schema, diag);
+    f = field_of(u, naming[_i].model, naming[_i].field);
+    ck_assert_ptr_nonnull(f);
+    if (naming[_i].accessor)
+        ck_assert_msg(f->accessor && strcmp(f->accessor, naming[_i].accessor) == 0,
+                      "%s: accessor %s, expected %s", naming[_i].schema,
+                      f->accessor ? f->accessor : "(none)", naming[_i].accessor);
+    else
+        ck_assert_msg(f->accessor == NULL, "%s: accessor %s, expected none", naming[_i].schema,
+                      f->accessor);
+    relc_unit_free(u);
+    free(diag);
+}
+END_TEST
+
+/* ---- the seeds' scenarios ----------------------------------------------- */
+
+static int count_of(const char *hay, const char *needle)
+{
+    int n = 0;
+    const char *p = hay;
+    while ((p = strstr(p, needle)) != NULL) {
+        n++;
+        p += strlen(needle);
+    }
+    return n;
+}
+
+START_TEST(test_seed_company_needs_related_names)
+{
+    char *diag = NULL;
+    const char *unnamed =
+        "model Employee { name: string; }\n"
+        "model Department {\n"
+        "    manager: ForeignKey(Employee, on_delete = CASCADE);\n"
+        "    workers: ManyToManyField(Employee);\n"
+        "}\n";
+    const char *named =
+        "model Employee { name: string; }\n"
+        "model Department {\n"
+        "    manager: ForeignKey(Employee, on_delete = CASCADE, related_name = \"managed_departments\");\n"
+        "    workers: ManyToManyField(Employee, related_name = \"departments\");\n"
+        "}\n";
+    ck_assert_int_eq(compile(unnamed, NULL, &diag), RELC_ERRORS);
+    /* One E304 for each field, each with a note naming the other. */
+    ck_assert_int_eq(count_of(diag, "[E304]"), 2);
+    ck_assert_ptr_nonnull(strstr(diag, "test.rel:3:5: error: reverse accessor 'department_set' for "
+                                       "'Department.manager' clashes with reverse accessor for "
+                                       "'Department.workers' [E304]"));
+    ck_assert_ptr_nonnull(strstr(diag, "test.rel:3:5: note: 'Department.manager' is declared here"));
+    ck_assert_ptr_nonnull(strstr(diag, "test.rel:4:5: note: 'Department.workers' is declared here"));
+    free(diag);
+    ck_assert_int_eq(compile(named, NULL, NULL), RELC_OK);
+}
+END_TEST
+
+START_TEST(test_seed_errors)
+{
+    static const struct { const char *schema, *code; } cases[] = {
+        { "model Author { books: int32; } model Book { a: ForeignKey(Author, on_delete = CASCADE, related_name = \"books\"); }", "[E302]" },
+        { "model Author {} model Book { a: ForeignKey(Author, on_delete = CASCADE, related_name = \"my books\"); }", "[E306]" },
+        { "model Author {} model Book { a: ForeignKey(Author, on_delete = CASCADE, related_name = \"1st\"); }", "[E306]" },
+        { "model Author {} model Book { a: ForeignKey(Author, on_delete = SET_NULL); }", "[E320]" },
+        { "model Author {} model Book { a: ForeignKey(Author); }", "[E118]" },
+        { "model Author {} model Book { a: ForeignKey(Author, on_delete = DO_NOTHING); }", "[E119]" },
+        { "model Book { int: int32; }", "[E120]" },
+        { "model Book { _Reserved: int32; }", "[E121]" },
+        { "model Book {} model BookList {}", "[E122]" },
+        { "", "[E102]" },
+        { "model A { s: string(default = \"x); }", "[E101]" },
+        { "model A {} /* open", "[E101]" },
+        { "model A { @ }", "[E101]" },
+    };
+    size_t i;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *diag = NULL;
+        ck_assert_int_eq(compile(cases[i].schema, NULL, &diag), RELC_ERRORS);
+        ck_assert_msg(strstr(diag, cases[i].code), "%s: expected %s in\n%s", cases[i].schema,
+                      cases[i].code, diag);
+        free(diag);
+    }
+}
+END_TEST
+
+START_TEST(test_nul_and_invalid_utf8_never_crash)
+{
+    static const char bad[] = "model A { x: int32; \0 \xff\xfe \xc3 } \"\xff\" /// \xff\nmodel B {}";
+    RelcOptions opt;
+    memset(&opt, 0, sizeof opt);
+    ck_assert_int_eq(relc_compile("bad.rel", bad, sizeof bad - 1, &opt, NULL, NULL), RELC_ERRORS);
+}
+END_TEST
+
+START_TEST(test_error_cap)
+{
+    /* 10,000 errors: 50 shown, the rest counted. */
+    size_t n = 10000, i, len = 0;
+    char *text = (char *)malloc(n * 8 + 1), *diag = NULL;
+    for (i = 0; i < n; i++)
+        len += (size_t)sprintf(text + len, "@\n");
+    ck_assert_int_eq(compile(text, NULL, &diag), RELC_ERRORS);
+    ck_assert_int_eq(count_of(diag, ": error: "), 50);
+    ck_assert_ptr_nonnull(strstr(diag, "9950 more errors and 0 more warnings not shown"));
+    free(diag);
+    free(text);
+}
+END_TEST
+
+/* ---- the command line --------------------------------------------------- */
+
+static char tmpdir[64];
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = (char *)malloc((size_t)n + 1);
+    buf[fread(buf, 1, (size_t)n, f)] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* Runs relc with the arguments; stdout and stderr captured. */
+static int run(char **out, char **err, ...)
+{
+    char *argv[16];
+    int argc = 1;
+    size_t ol = 0, el = 0;
+    char *ob = NULL, *eb = NULL;
+    FILE *o = open_memstream(&ob, &ol), *e = open_memstream(&eb, &el);
+    va_list ap;
+    int rc;
+    argv[0] = (char *)"relc";
+    va_start(ap, err);
+    while ((argv[argc] = va_arg(ap, char *)) != NULL)
+        argc++;
+    va_end(ap);
+    rc = relc_main(argc, argv, o, e);
+    fclose(o);
+    fclose(e);
+    if (out) *out = ob; else free(ob);
+    if (err) *err = eb; else free(eb);
+    return rc;
+}
+
+static void setup_dir(void)
+{
+    strcpy(tmpdir, "/tmp/relc-test-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void teardown_dir(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+static char *path(const char *name)
+{
+    static char buf[4][256];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", tmpdir, name);
+    return buf[k];
+}
+
+START_TEST(test_cli_statuses)
+{
+    char *out = NULL, *err = NULL;
+    write_file(path("good.rel"), "model Author { name: string; }\n");
+    write_file(path("bad.rel"), "model Author { name: strin; }\n");
+    write_file(path("warn.rel"), "model T {} model P { t: ManyToManyField(T, null = true); }\n");
+
+    ck_assert_int_eq(run(&out, NULL, "--version", NULL), 0);
+    ck_assert_ptr_nonnull(strstr(out, "relc " RELC_VERSION " (runtime ABI "));
+    free(out);
+    ck_assert_int_eq(run(&out, NULL, "--help", NULL), 0);
+    ck_assert_ptr_nonnull(strstr(out, "Usage: relc [OPTIONS] SCHEMA.rel"));
+    free(out);
+
+    ck_assert_int_eq(run(NULL, NULL, "--check", path("good.rel"), NULL), 0);
+    ck_assert_int_eq(run(NULL, &err, "--check", path("bad.rel"), NULL), 1);
+    ck_assert_ptr_nonnull(strstr(err, "bad.rel:1:22: error: unknown type 'strin'"));
+    free(err);
+    ck_assert_int_eq(run(NULL, NULL, "--check", path("warn.rel"), NULL), 0);
+    ck_assert_int_eq(run(NULL, &err, "--check", "-Werror", path("warn.rel"), NULL), 1);
+    ck_assert_ptr_nonnull(strstr(err, "error: null has no effect"));
+    free(err);
+
+    /* Usage and I/O errors: one clear line, status 2. */
+    ck_assert_int_eq(run(NULL, &err, NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "relc: error: no schema file given"));
+    free(err);
+    ck_assert_int_eq(run(NULL, &err, "--frobnicate", path("good.rel"), NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "unknown option '--frobnicate'"));
+    free(err);
+    ck_assert_int_eq(run(NULL, &err, "--check", path("missing.rel"), NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "cannot open"));
+    free(err);
+    ck_assert_int_eq(run(NULL, &err, "--check", tmpdir, NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "is a directory"));
+    free(err);
+    ck_assert_int_eq(mkfifo(path("fifo.rel"), 0600), 0);
+    ck_assert_int_eq(run(NULL, &err, "--check", path("fifo.rel"), NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
+    free(err);
+    ck_assert_int_eq(run(NULL, &err, "--prefix", "x-y", path("good.rel"), NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "is not the start of a C identifier"));
+    free(err);
+    write_file(path("plainfile"), "x");
+    ck_assert_int_eq(run(NULL, &err, "-o", path("plainfile/sub"), path("good.rel"), NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "cannot create output directory"));
+    free(err);
+}
+END_TEST
+
+START_TEST(test_cli_outputs_atomic_and_deterministic)
+{
+    char *h1, *c1, *h2, *dep;
+    struct stat st1, st2;
+    write_file(path("library.rel"),
+               "model Author { name: string; }\n"
+               "model Book { author: ForeignKey(Author, on_delete = CASCADE, related_name = \"books\"); }\n");
+    ck_assert_int_eq(run(NULL, NULL, "-o", path("out"), "-M", path("out/library.d"), path("library.rel"), NULL), 0);
+    h1 = read_file(path("out/library.h"));
+    c1 = read_file(path("out/library.c"));
+    ck_assert_ptr_nonnull(h1);
+    ck_assert_ptr_nonnull(c1);
+    ck_assert_ptr_nonnull(strstr(h1, "generated by relc " RELC_VERSION " from library.rel"));
+    ck_assert_ptr_null(strstr(h1, tmpdir));      /* no absolute paths */
+    dep = read_file(path("out/library.d"));
+    ck_assert_ptr_nonnull(strstr(dep, "library.h "));
+    ck_assert_ptr_nonnull(strstr(dep, "library.c: "));
+    free(dep);
+
+    /* Same input: same bytes, and the files are not rewritten. */
+    ck_assert_int_eq(stat(path("out/library.h"), &st1), 0);
+    sleep(1);
+    ck_assert_int_eq(run(NULL, NULL, "-o", path("out"), path("library.rel"), NULL), 0);
+    ck_assert_int_eq(stat(path("out/library.h"), &st2), 0);
+    ck_assert_int_eq((long)st1.st_mtime, (long)st2.st_mtime);
+    h2 = read_file(path("out/library.h"));
+    ck_assert_str_eq(h1, h2);
+    free(h2);
+
+    /* A failing run leaves the earlier outputs untouched. */
+    write_file(path("library.rel"), "model Author { name: strin; }\n");
+    ck_assert_int_eq(run(NULL, NULL, "-o", path("out"), path("library.rel"), NULL), 1);
+    h2 = read_file(path("out/library.h"));
+    ck_assert_str_eq(h1, h2);
+    free(h2);
+
+    /* --check writes nothing. */
+    write_file(path("other.rel"), "model A {}\n");
+    ck_assert_int_eq(run(NULL, NULL, "--check", "-o", path("out2"), path("other.rel"), NULL), 0);
+    ck_assert_int_ne(access(path("out2"), F_OK), 0);
+
+    /* --prefix and --deptarget. */
+    ck_assert_int_eq(run(NULL, NULL, "--prefix", "lib_", "-o", path("out3"), "-M", path("out3.d"),
+                         "--deptarget", "stamp", path("other.rel"), NULL), 0);
+    h2 = read_file(path("out3/lib_other.h"));
+    ck_assert_ptr_nonnull(h2);
+    ck_assert_ptr_nonnull(strstr(h2, "lib_A *lib_A_new(lib_other_store *db);"));
+    free(h2);
+    dep = read_file(path("out3.d"));
+    ck_assert_int_eq(strncmp(dep, "stamp: ", 7), 0);
+    free(dep);
+    free(h1);
+    free(c1);
+}
+END_TEST
+
+START_TEST(test_large_schema)
+{
+    /* 10,000 models with two relations each: accepted. */
+    size_t n = 10000, i, len = 0;
+    char *text = (char *)malloc(n * 200);
+    for (i = 0; i < n; i++)
+        len += (size_t)sprintf(text + len, "model M%lu { a: int32; s: string; p: ForeignKey(M%lu, on_delete = CASCADE, null = true, related_name = \"r%lu\"); q: ManyToManyField(M%lu, related_name = \"s%lu\"); }\n",
+                               (unsigned long)i, (unsigned long)((i + 1) % n), (unsigned long)i,
+                               (unsigned long)((i + 7) % n), (unsigned long)i);
+    ck_assert_int_eq(compile(text, NULL, NULL), RELC_OK);
+    free(text);
+}
+END_TEST
+
+static Suite *front_suite(void)
+{
+    Suite *s = suite_create("front end");
+    TCase *t = tcase_create("naming");
+    tcase_add_loop_test(t, test_naming_table, 0, (int)(sizeof naming / sizeof naming[0]));
+    suite_add_tcase(s, t);
+    t = tcase_create("seeds");
+    tcase_add_test(t, test_seed_company_needs_related_names);
+    tcase_add_test(t, test_seed_errors);
+    tcase_add_test(t, test_nul_and_invalid_utf8_never_crash);
+    tcase_add_test(t, test_error_cap);
+    tcase_add_test(t, test_large_schema);
+    tcase_set_timeout(t, 60);
+    suite_add_tcase(s, t);
+    t = tcase_create("command line");
+    tcase_add_checked_fixture(t, setup_dir, teardown_dir);
+    tcase_add_test(t, test_cli_statuses);
+    tcase_add_test(t, test_cli_outputs_atomic_and_deterministic);
+    tcase_set_timeout(t, 60);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *r = srunner_create(front_suite());
+    int failed;
+    srunner_run_all(r, CK_NORMAL);
+    failed = srunner_ntests_failed(r);
+    srunner_free(r);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
