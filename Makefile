@@ -83,3 +83,28 @@ all: $(LIBREL)
 # ---- tests -------------------------------------------------------------------
 $(B)/test_front: tests/test_front.c $(LIBRELC)
 	$(CC) $(CFLAGS) -D_GNU_SOURCE $(INC) -o $@ $< $(LIBRELC) $(CHECK_LIBS) $(LDFLAGS)
+
+# ---- examples: relc as a build step -------------------------------------------
+# The rule users copy (see README): generate NAME.h and NAME.c from NAME.rel,
+# with a dependency file so make knows when to run relc again.
+EXAMPLES := library school tree
+.SECONDEXPANSION:
+$(B)/ex/%.c: examples/$$*/$$*.rel $(RELC)
+	@mkdir -p $(B)/ex
+	$(RELC) -o $(B)/ex -M $(B)/ex/$*.d $<
+$(B)/ex/%.h: $(B)/ex/%.c ;
+$(B)/ex/%-prog: examples/$$*/main.c $(B)/ex/%.c $(LIBREL)
+	$(CC) $(CFLAGS) -Werror -Iruntime -I$(B)/ex -o $@ examples/$*/main.c $(B)/ex/$*.c $(LIBREL) $(LDFLAGS)
+-include $(wildcard $(B)/ex/*.d)
+
+PROGS := $(patsubst %,$(B)/ex/%-prog,$(EXAMPLES))
+
+check: all $(B)/test_front $(PROGS)
+	CXX="$(CXX)" sh tests/run_checks.sh $(B) "$(EXAMPLES)"
+
+# Rewrites every expected output after a deliberate change: diagnostics,
+# generated code, example output.  Review the diff like code.
+golden: all $(PROGS)
+	UPDATE=1 sh tests/run_diag.sh $(RELC)
+	for ex in $(EXAMPLES); do cp $(B)/ex/$$ex.h $(B)/ex/$$ex.c tests/golden/; \
+	    $(B)/ex/$$ex-prog > examples/$$ex/expected.txt; done

@@ -1,0 +1,38 @@
+#!/bin/sh
+# Everything `make check` proves, after the build: the Check suites, the
+# diagnostics snapshots, the generated code against its goldens (and
+# compiled as C99 and as C++ with warnings as errors), and each example's
+# output.  Usage: run_checks.sh BUILD_DIR "EXAMPLES"
+set -u
+b=$1
+examples=$2
+CXX=${CXX:-c++}
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+if "$b/test_front"; then ok; else bad "front-end Check suite"; fi
+if sh tests/run_diag.sh "$b/relc"; then ok; else bad "diagnostics snapshots"; fi
+
+for ex in $examples; do
+    for ext in h c; do
+        if cmp -s "$b/ex/$ex.$ext" "tests/golden/$ex.$ext"; then ok; else
+            bad "generated $ex.$ext differs from tests/golden/$ex.$ext (make golden after a deliberate change)"
+            diff -u "tests/golden/$ex.$ext" "$b/ex/$ex.$ext" | head -30
+        fi
+    done
+    if cc -std=c99 -Wall -Wextra -pedantic -Werror -Iruntime -c "$b/ex/$ex.c" -o "$b/ex/$ex.c99.o"; then ok; else
+        bad "$ex.c as C99"; fi
+    if $CXX -x c++ -Wall -Wextra -pedantic -Werror -Iruntime -c "$b/ex/$ex.c" -o "$b/ex/$ex.cxx.o"; then ok; else
+        bad "$ex.c as C++"; fi
+    if "$b/ex/$ex-prog" > "$b/ex/$ex.out" 2>&1 && cmp -s "$b/ex/$ex.out" "examples/$ex/expected.txt"; then ok; else
+        bad "example $ex: output differs from examples/$ex/expected.txt"
+        diff -u "examples/$ex/expected.txt" "$b/ex/$ex.out" | head -30
+    fi
+done
+if $CXX -x c++ -Wall -Wextra -pedantic -Werror -Iruntime -c runtime/rel.c -o "$b/rel.cxx.o"; then ok; else
+    bad "runtime as C++"; fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
