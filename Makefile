@@ -98,6 +98,8 @@ $(B)/ex/%-prog: examples/$$*/main.c $(B)/ex/%.c $(LIBREL)
 -include $(wildcard $(B)/ex/*.d)
 
 PROGS := $(patsubst %,$(B)/ex/%-prog,$(EXAMPLES))
+# Generated sources are results to keep, not intermediates to delete.
+.SECONDARY: $(patsubst %,$(B)/ex/%.c,$(EXAMPLES)) $(patsubst %,$(B)/ex/%.h,$(EXAMPLES))
 
 check: all $(B)/test_front $(PROGS)
 	CXX="$(CXX)" sh tests/run_checks.sh $(B) "$(EXAMPLES)"
@@ -108,3 +110,9 @@ golden: all $(PROGS)
 	UPDATE=1 sh tests/run_diag.sh $(RELC)
 	for ex in $(EXAMPLES); do cp $(B)/ex/$$ex.h $(B)/ex/$$ex.c tests/golden/; \
 	    $(B)/ex/$$ex-prog > examples/$$ex/expected.txt; done
+
+# The README's first command: build relc, generate the library example with
+# it, build the program and run it.
+example: $(B)/ex/library-prog
+	$(B)/ex/library-prog
+.PHONY: example
