@@ -116,3 +116,12 @@ golden: all $(PROGS)
 example: $(B)/ex/library-prog
 	$(B)/ex/library-prog
 .PHONY: example
+
+# The generated API's own suite, on tests/api/api.rel.
+$(B)/api/api.c: tests/api/api.rel $(RELC)
+	@mkdir -p $(B)/api
+	$(RELC) -o $(B)/api $<
+$(B)/api/api.h: $(B)/api/api.c ;
+$(B)/test_api: tests/test_api.c $(B)/api/api.c $(LIBREL)
+	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/api -o $@ $< $(B)/api/api.c $(LIBREL) $(CHECK_LIBS) $(LDFLAGS)
+check: $(B)/test_api

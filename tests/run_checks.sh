@@ -13,6 +13,7 @@ ok() { passed=$((passed + 1)); }
 bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 
 if "$b/test_front"; then ok; else bad "front-end Check suite"; fi
+if "$b/test_api"; then ok; else bad "generated API Check suite"; fi
 if sh tests/run_diag.sh "$b/relc"; then ok; else bad "diagnostics snapshots"; fi
 
 for ex in $examples; do
