@@ -32,6 +32,11 @@ for ex in $examples; do
         diff -u "examples/$ex/expected.txt" "$b/ex/$ex.out" | head -30
     fi
 done
+# related_name = "+" (Book.editor in the library example) generates no
+# reverse function: code that calls one must not compile.
+printf '#include "library.h"\nsize_t f(Author *a) { return Author_book_set_count(a); }\n' > "$b/ex/hidden.c"
+if cc -std=c99 -Werror -Iruntime -I"$b/ex" -c "$b/ex/hidden.c" -o "$b/ex/hidden.o" 2>/dev/null; then
+    bad "a '+'-hidden reverse accessor compiled"; else ok; fi
 if $CXX -x c++ -Wall -Wextra -pedantic -Werror -Iruntime -c runtime/rel.c -o "$b/rel.cxx.o"; then ok; else
     bad "runtime as C++"; fi
 
