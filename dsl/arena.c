@@ -18,7 +18,7 @@ struct ArenaChunk {
 #define CHUNK_MIN   (64u * 1024u)
 #define ALIGN       (sizeof(union { long double ld; void *p; long long ll; }))
 
-void arena_init(Arena *a) { a->head = NULL; a->used = 0; a->total = 0; }
+void arena_init(Arena *a) { a->head = NULL; a->used = 0; }
 
 void arena_free(Arena *a)
 {
@@ -48,7 +48,6 @@ void *arena_alloc(Arena *a, size_t n)
         c->next = a->head;
         a->head = c;
         a->used = 0;
-        a->total += size;
     }
     {
         char *p = (char *)a->head->data + a->used;

@@ -16,7 +16,6 @@ typedef struct ArenaChunk ArenaChunk;
 typedef struct Arena {
     ArenaChunk *head;   /* newest chunk; older ones follow through ->next */
     size_t used;        /* bytes used in head */
-    size_t total;       /* bytes requested from malloc, for statistics */
 } Arena;
 
 void  arena_init(Arena *a);

@@ -81,7 +81,6 @@ struct Field {
     /* Filled by check.c. */
     FieldKind kind;
     bool is_relation;
-    bool valid;              /* its own options were all right */
     /* scalars */
     const Value *default_value;   /* NULL: the type's zero */
     uint64_t max_length;          /* 0: unlimited */

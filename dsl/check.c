@@ -127,53 +127,55 @@ static size_t edit_distance(const char *a, const char *b, size_t limit)
     return row[lb];
 }
 
-/* The candidate closest to `name`: equal but for case first, then within a
- * small edit distance.  NULL when none is close. */
-static const char *closest(const char *name, const char *const *cands, size_t n)
+/* The index of the candidate closest to `name`: equal but for case first,
+ * then within a small edit distance; (size_t)-1 when none is close.
+ * name_at(ctx, i) gives candidate i. */
+static size_t closest(const char *name, const char *(*name_at)(const void *ctx, size_t i),
+                      const void *ctx, size_t n)
 {
-    size_t i, best = 3, limit = strlen(name) < 4 ? 1 : 2;
-    const char *pick = NULL;
+    size_t i, best = 3, limit = strlen(name) < 4 ? 1 : 2, pick = (size_t)-1;
     for (i = 0; i < n; i++) {
+        const char *cand = name_at(ctx, i);
         size_t dist;
-        if (!cands[i] || cands[i] == name)
+        if (!cand || cand == name)
             continue;
-        dist = edit_distance(name, cands[i], limit);
+        dist = edit_distance(name, cand, limit);
         if (dist == 0)
-            return cands[i];       /* differs only in case */
+            return i;              /* differs only in case */
         if (dist <= limit && dist < best) {
             best = dist;
-            pick = cands[i];
+            pick = i;
         }
     }
     return pick;
+}
+
+static const char *string_at(const void *ctx, size_t i) { return ((const char *const *)ctx)[i]; }
+static const char *type_at(const void *ctx, size_t i) { (void)ctx; return type_table[i].name; }
+static const char *model_at(const void *ctx, size_t i)
+{
+    return ((const Schema *)ctx)->model_array[i]->name;
+}
+
+static const char *closest_string(const char *name, const char *const *cands, size_t n)
+{
+    size_t i = closest(name, string_at, cands, n);
+    return i == (size_t)-1 ? NULL : cands[i];
 }
 
 static const char *closest_type(const char *name)
 {
-    const char *names[NTYPES];
-    size_t i;
-    for (i = 0; i < NTYPES; i++)
-        names[i] = type_table[i].name;
-    return closest(name, names, NTYPES);
+    size_t i = closest(name, type_at, NULL, NTYPES);
+    return i == (size_t)-1 ? NULL : type_table[i].name;
 }
 
 static const Model *closest_model(Checker *c, const char *name)
 {
-    size_t i, best = 3, limit = strlen(name) < 4 ? 1 : 2;
-    const Model *pick = NULL;
+    size_t i;
     if (c->suggestions++ > 100)
         return NULL;            /* a flood of unknown names: stop searching */
-    for (i = 0; i < c->s->nmodels; i++) {
-        const Model *m = c->s->model_array[i];
-        size_t dist = edit_distance(name, m->name, limit);
-        if (dist == 0)
-            return m;
-        if (dist <= limit && dist < best) {
-            best = dist;
-            pick = m;
-        }
-    }
-    return pick;
+    i = closest(name, model_at, c->s, c->s->nmodels);
+    return i == (size_t)-1 ? NULL : c->s->model_array[i];
 }
 
 /* ---- values ------------------------------------------------------------- */
@@ -259,7 +261,6 @@ static void check_default(Checker *c, Field *f, const Arg *a)
         bool b;
         if (!value_bool(c, v, &b)) {
             wrong_kind(c, a, f, "true or false", "true");
-            f->valid = false;
             return;
         }
         break;
@@ -267,7 +268,6 @@ static void check_default(Checker *c, Field *f, const Arg *a)
     case FK_STRING:
         if (v->kind != VAL_STRING) {
             wrong_kind(c, a, f, "a string", "\"text\"");
-            f->valid = false;
             return;
         }
         break;
@@ -275,7 +275,6 @@ static void check_default(Checker *c, Field *f, const Arg *a)
     case FK_DOUBLE:
         if (v->kind != VAL_INT && v->kind != VAL_FLOAT) {
             wrong_kind(c, a, f, "a number", "1.5");
-            f->valid = false;
             return;
         }
         {
@@ -283,7 +282,6 @@ static void check_default(Checker *c, Field *f, const Arg *a)
             if (!isfinite(x) || (f->kind == FK_FLOAT && fabs(x) > FLT_MAX)) {
                 diag_error(c->d, v->loc, "E115", "default %s is out of range for %s field '%s.%s'",
                            v->text, field_kind_name(f->kind), f->model->name, f->name);
-                f->valid = false;
                 return;
             }
         }
@@ -291,14 +289,12 @@ static void check_default(Checker *c, Field *f, const Arg *a)
     default:   /* the integer types */
         if (v->kind != VAL_INT) {
             wrong_kind(c, a, f, "an integer", "0");
-            f->valid = false;
             return;
         }
         if (!int_fits(v, f->kind)) {
             diag_error(c->d, v->loc, "E115", "default %s is out of range for %s field '%s.%s'",
                        v->text, field_kind_name(f->kind), f->model->name, f->name);
             diag_note(c->d, v->loc, "use a value that fits the type, or a wider type");
-            f->valid = false;
             return;
         }
         break;
@@ -330,7 +326,7 @@ static void check_on_delete(Checker *c, Field *f, const Arg *a)
                           ? "leave dangling pointers to the deleted object"
                           : "need a default object to point at");
         } else {
-            const char *guess = closest(v->text, actions, 4);
+            const char *guess = closest_string(v->text, actions, 4);
             diag_error(c->d, v->loc, "E115", "unknown on_delete action '%s'", v->text);
             if (guess)
                 diag_note(c->d, v->loc, "did you mean '%s'?", guess);
@@ -340,7 +336,6 @@ static void check_on_delete(Checker *c, Field *f, const Arg *a)
     } else {
         wrong_kind(c, a, f, "an action name", "CASCADE");
     }
-    f->valid = false;
 }
 
 static const char *options_for(FieldKind k)
@@ -367,7 +362,6 @@ static void check_field(Checker *c, Field *f)
     unsigned allowed;
 
     memset(seen, 0, sizeof seen);
-    f->valid = true;
     for (i = 0; i < NTYPES; i++)
         if (strcmp(f->type_name, type_table[i].name) == 0)
             f->kind = type_table[i].kind;
@@ -380,7 +374,6 @@ static void check_field(Checker *c, Field *f)
         else
             diag_note(c->d, f->type_loc, "the types are bool, int8 to int64, uint8 to uint64, "
                       "float, double, string, ForeignKey, OneToOneField and ManyToManyField");
-        f->valid = false;
         return;
     }
     f->is_relation = is_relation_kind(f->kind);
@@ -398,7 +391,6 @@ static void check_field(Checker *c, Field *f)
             diag_note(c->d, a->loc, f->is_relation
                       ? "only the target model comes without a name, and it comes first"
                       : "options are written name = value");
-            f->valid = false;
             continue;
         }
         for (i = 0; i < NOPTIONS; i++)
@@ -406,7 +398,7 @@ static void check_field(Checker *c, Field *f)
                 opt = i;
         if (opt == NOPTIONS || !(allowed & option_table[opt].bit)) {
             if (opt == NOPTIONS) {
-                const char *guess = closest(a->key, c->option_names, NOPTIONS);
+                const char *guess = closest_string(a->key, c->option_names, NOPTIONS);
                 diag_error(c->d, a->key_loc, "E113", "unknown option '%s' for %s field '%s.%s'",
                            a->key, field_kind_name(f->kind), f->model->name, f->name);
                 if (guess)
@@ -417,14 +409,12 @@ static void check_field(Checker *c, Field *f)
             }
             diag_note(c->d, a->key_loc, "%s fields take %s", field_kind_name(f->kind),
                       options_for(f->kind));
-            f->valid = false;
             continue;
         }
         if (seen[opt]) {
             diag_error(c->d, a->key_loc, "E114", "option '%s' given twice for field '%s.%s'",
                        a->key, f->model->name, f->name);
             diag_note(c->d, seen[opt]->key_loc, "first given here");
-            f->valid = false;
             continue;
         }
         seen[opt] = a;
@@ -436,12 +426,10 @@ static void check_field(Checker *c, Field *f)
         case OPT_MAX_LENGTH:
             if (a->value.kind != VAL_INT) {
                 wrong_kind(c, a, f, "a positive integer", "200");
-                f->valid = false;
             } else if (a->value.negative || a->value.magnitude == 0 || a->value.overflow
                        || a->value.magnitude > UINT32_MAX) {
                 diag_error(c->d, a->value.loc, "E115", "max_length of '%s.%s' must be between 1 and %lu",
                            f->model->name, f->name, (unsigned long)UINT32_MAX);
-                f->valid = false;
             } else {
                 f->max_length = a->value.magnitude;
             }
@@ -452,7 +440,6 @@ static void check_field(Checker *c, Field *f)
         case OPT_RELATED_NAME:
             if (a->value.kind != VAL_STRING) {
                 wrong_kind(c, a, f, "a string", "\"books\"");
-                f->valid = false;
             } else {
                 f->related_name_value = &a->value;
             }
@@ -462,7 +449,6 @@ static void check_field(Checker *c, Field *f)
             bool b = false;
             if (!value_bool(c, &a->value, &b)) {
                 wrong_kind(c, a, f, "true or false", "true");
-                f->valid = false;
             } else if (option_table[opt].bit == OPT_NULL) {
                 f->null = b;
             } else {
@@ -474,7 +460,6 @@ static void check_field(Checker *c, Field *f)
         case OPT_RELATED_QUERY_NAME:
             if (a->value.kind != VAL_STRING) {
                 wrong_kind(c, a, f, "a string", "\"book\"");
-                f->valid = false;
             } else {
                 diag_warning(c->d, a->key_loc, "W350",
                              "related_query_name has no effect in C (field '%s.%s')",
@@ -492,7 +477,6 @@ static void check_field(Checker *c, Field *f)
         diag_error(c->d, f->default_value->loc, "E115",
                    "default of '%s.%s' is longer than its max_length (%lu)",
                    f->model->name, f->name, (unsigned long)f->max_length);
-        f->valid = false;
     }
 
     if (!f->is_relation)
@@ -502,21 +486,18 @@ static void check_field(Checker *c, Field *f)
                    field_kind_name(f->kind), f->model->name, f->name);
         diag_note(c->d, f->type_loc, "name the target first: %s(Model%s)",
                   field_kind_name(f->kind), f->kind == FK_MANY_TO_MANY ? "" : ", on_delete = CASCADE");
-        f->valid = false;
     } else if (f->target_arg->value.kind != VAL_IDENT && f->target_arg->value.kind != VAL_STRING) {
         diag_error(c->d, f->target_arg->value.loc, "E115",
                    "the target of %s '%s.%s' must be a model name, not %s",
                    field_kind_name(f->kind), f->model->name, f->name,
                    value_kind_name(f->target_arg->value.kind));
         f->target_arg = NULL;
-        f->valid = false;
     }
     if (f->kind != FK_MANY_TO_MANY && !seen[IX_ON_DELETE]) {
         diag_error(c->d, f->type_loc, "E118", "%s '%s.%s' needs an on_delete argument",
                    field_kind_name(f->kind), f->model->name, f->name);
         diag_note(c->d, f->type_loc, "add on_delete = CASCADE, PROTECT, RESTRICT or SET_NULL, "
                   "as Django requires");
-        f->valid = false;
     }
     if (f->kind == FK_MANY_TO_MANY && seen[IX_NULL]) {
         diag_warning(c->d, seen[IX_NULL]->key_loc, "W340",
@@ -610,7 +591,6 @@ static bool index_fields(Checker *c, Model *m, FieldIndex *ix)
                        dup->name, m->name);
             diag_note(c->d, find_field(ix, dup->name)->loc, "'%s.%s' is first declared here",
                       m->name, dup->name);
-            dup->valid = false;
         }
     }
     return true;
@@ -717,9 +697,6 @@ static void resolve_relation(Checker *c, Field *f)
             }
         }
     }
-    if (!f->target)
-        f->valid = false;
-
     /* symmetrical: true by default only when the target is written self,
      * and meaningful only for a relation to the declaring model. */
     if (f->kind == FK_MANY_TO_MANY) {
@@ -769,7 +746,6 @@ static void resolve_relation(Checker *c, Field *f)
             else
                 diag_note(c->d, rn->loc, "use letters, digits and '_', not starting with a digit; "
                           "or '+' to have no reverse accessor");
-            f->valid = false;
             return;
         }
         f->related_name = name;

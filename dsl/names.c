@@ -175,32 +175,35 @@ static bool first_report(Builder *b, const Origin *o)
     return !oom;
 }
 
-/* Why a file-scope identifier is not ours to define, or NULL. */
-static const char *reserved_why(const char *id)
+/* Why `id` cannot be used in generated C, or NULL.  A file-scope name
+ * (function, type) has more reserved forms than a struct member or
+ * parameter; *code becomes E120 for a keyword, else stays E121. */
+static const char *unusable_why(const char *id, bool file_scope, const char **code)
 {
+    *code = "E121";
+    if (ident_is_c_keyword(id)) {
+        *code = "E120";
+        return "it is a C or C++ keyword";
+    }
     if (id[0] == '_' && ((id[1] >= 'A' && id[1] <= 'Z') || id[1] == '_'))
         return "it begins with an underscore and a capital letter or a second underscore, reserved in C";
-    if (id[0] == '_')
+    if (file_scope && id[0] == '_')
         return "it begins with an underscore, reserved at file scope in C";
     if (strstr(id, "__"))
         return "it contains '__', reserved in C++";
-    if (strncmp(id, "rel_", 4) == 0 || strncmp(id, "REL_", 4) == 0)
-        return "names beginning with 'rel_' belong to relc's runtime";
-    if (IN(id, library_macros) || IN(id, library_names))
-        return "the C library the generated code includes defines it";
+    if (strncmp(id, "rel_", 4) == 0 || (file_scope && strncmp(id, "REL_", 4) == 0))
+        return "names beginning with 'rel_' belong to relc's runtime and generated internals";
+    if (IN(id, library_macros))
+        return "the C library the generated code includes defines it as a macro";
+    if (file_scope && IN(id, library_names))
+        return "the C library the generated code includes declares it";
     return NULL;
 }
 
 static void check_file_scope(Builder *b, const char *id, const Origin *o)
 {
-    const char *why = NULL;
-    const char *code = "E121";
-    if (ident_is_c_keyword(id)) {
-        why = "it is a C or C++ keyword";
-        code = "E120";
-    } else {
-        why = reserved_why(id);
-    }
+    const char *code;
+    const char *why = unusable_why(id, true, &code);
     if (why && first_report(b, o)) {
         Loc loc = origin_loc(b, o);
         diag_error(b->diags, loc, code, "generated name '%s' for %s cannot be used: %s",
@@ -301,20 +304,8 @@ static const char *make(Builder *b, const Origin *o, ...)
 /* A bare name used as a struct member or parameter. */
 static void check_member(Builder *b, const char *name, const Origin *o, const char *what)
 {
-    const char *why = NULL;
-    const char *code = "E121";
-    if (ident_is_c_keyword(name)) {
-        why = "it is a C or C++ keyword";
-        code = "E120";
-    } else if (name[0] == '_' && ((name[1] >= 'A' && name[1] <= 'Z') || name[1] == '_')) {
-        why = "it begins with an underscore and a capital letter or a second underscore, reserved in C";
-    } else if (strstr(name, "__")) {
-        why = "it contains '__', reserved in C++";
-    } else if (strncmp(name, "rel_", 4) == 0) {
-        why = "names beginning with 'rel_' are relc's own members and functions";
-    } else if (IN(name, library_macros)) {
-        why = "the C library the generated code includes defines it as a macro";
-    }
+    const char *code;
+    const char *why = unusable_why(name, false, &code);
     if (why && first_report(b, o)) {
         Loc loc = origin_loc(b, o);
         diag_error(b->diags, loc, code, "%s '%s' cannot be used in C: %s", what, name, why);
@@ -367,7 +358,7 @@ bool names_build(NameTables *t, const Schema *s, const char *prefix,
 {
     Builder b;
     Origin o;
-    size_t i;
+    size_t i, nrelations = 0;
     const char *S = s->name;
 
     memset(&b, 0, sizeof b);
@@ -450,35 +441,9 @@ bool names_build(NameTables *t, const Schema *s, const char *prefix,
         }
     }
 
-    /* Members and parameters the emitter uses for relations. */
-    {
-        size_t k = 0;
-        for (i = 0; i < s->nmodels && !b.oom; i++) {
-            const Model *m = s->model_array[i];
-            const Field *f;
-            if (m->duplicate)
-                continue;
-            for (f = m->fields; f; f = f->next) {
-                FieldNames *fn = &t->fields[i][f->index];
-                if (!f->is_relation)
-                    continue;
-                fn->relation = k++;
-                if (f->symmetrical)
-                    fn->rev_member = f->name;
-                else if (f->accessor)
-                    fn->rev_member = f->accessor;
-                else
-                    fn->rev_member = arena_printf(arena, "rel_rev_%lu", (unsigned long)fn->relation);
-                fn->param = f->name;
-                if (strcmp(f->name, "db") == 0 || ptrmap_get(&b.seen, f->name))
-                    fn->param = arena_printf(arena, "%s_", f->name);
-                if (!fn->rev_member || !fn->param)
-                    b.oom = true;
-            }
-        }
-    }
-
-    /* Reverse sides, on each target, in the order relations point at it. */
+    /* Relations: the emitter's member and parameter names, then the
+     * reverse side on each target, in the order relations point at it.
+     * Every type name is known by now, so a parameter can avoid them. */
     for (i = 0; i < s->nmodels && !b.oom; i++) {
         const Model *m = s->model_array[i];
         const Field *f;
@@ -486,7 +451,21 @@ bool names_build(NameTables *t, const Schema *s, const char *prefix,
             continue;
         for (f = m->fields; f; f = f->next) {
             FieldNames *fn = &t->fields[i][f->index];
-            if (!f->is_relation || !f->target || !f->accessor)
+            if (!f->is_relation)
+                continue;
+            fn->relation = nrelations++;
+            if (f->symmetrical)
+                fn->rev_member = f->name;
+            else if (f->accessor)
+                fn->rev_member = f->accessor;
+            else
+                fn->rev_member = arena_printf(arena, "rel_rev_%lu", (unsigned long)fn->relation);
+            fn->param = f->name;
+            if (strcmp(f->name, "db") == 0 || ptrmap_get(&b.seen, f->name))
+                fn->param = arena_printf(arena, "%s_", f->name);
+            if (!fn->rev_member || !fn->param)
+                b.oom = true;
+            if (!f->target || !f->accessor)
                 continue;
             memset(&o, 0, sizeof o);
             o.owner = OWN_REVERSE;

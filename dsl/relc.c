@@ -63,6 +63,4 @@ int relc_compile(const char *filename, const char *src, size_t len,
     }
 }
 
-size_t relc_unit_errors(const RelcUnit *u) { return u->diags.errors; }
-size_t relc_unit_warnings(const RelcUnit *u) { return u->diags.warnings; }
 const char *relc_unit_output_stem(const RelcUnit *u) { return u->names.schema.base; }

@@ -37,10 +37,6 @@ int  relc_compile(const char *filename, const char *src, size_t len,
                   const RelcOptions *opt, FILE *diag_out, RelcUnit **unit);
 void relc_unit_free(RelcUnit *unit);
 
-/* Counts of what was reported (shown or not). */
-size_t relc_unit_errors(const RelcUnit *unit);
-size_t relc_unit_warnings(const RelcUnit *unit);
-
 /* The schema's base name: PREFIX + NAME, the stem of NAME.h and NAME.c. */
 const char *relc_unit_output_stem(const RelcUnit *unit);
 
