@@ -23,7 +23,7 @@ GENFLAGS := -std=c99 $(OPT) -Wall -Wno-unused-function -Wno-sign-compare $(SANFL
 LDFLAGS += $(SANFLAGS)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
-DSL_SRC := dsl/arena.c dsl/oom.c dsl/diag.c dsl/ast.c dsl/ptrmap.c dsl/names.c \
+DSL_SRC := dsl/arena.c dsl/oom.c dsl/utf8.c dsl/diag.c dsl/ast.c dsl/ptrmap.c dsl/names.c \
            dsl/check.c dsl/syntax.c dsl/relc.c
 GEN_SRC := gen/driver.c gen/printer.c gen/emit_c.c
 GENERATED := $(B)/gen-src/scan.c $(B)/gen-src/parse.c

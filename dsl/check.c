@@ -14,6 +14,7 @@
 #include "checker.h"
 #include "oom.h"
 #include "ptrmap.h"
+#include "utf8.h"
 
 #include <float.h>
 #include <math.h>
@@ -242,15 +243,6 @@ static bool int_fits(const Value *v, FieldKind k)
     if (v->negative)
         return v->magnitude == 0;
     return bits == 64 || v->magnitude <= (((uint64_t)1 << bits) - 1);
-}
-
-static size_t utf8_length(const char *s, size_t n)
-{
-    size_t i, count = 0;
-    for (i = 0; i < n; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            count++;
-    return count;
 }
 
 static void check_default(Checker *c, Field *f, const Arg *a)

@@ -1,6 +1,7 @@
 /* diag.c: collecting, ordering, capping and printing diagnostics. */
 #include "diag.h"
 #include "oom.h"
+#include "utf8.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -219,28 +220,6 @@ static void build_lines(Diags *d)
         if (d->src[i] == '\n')
             d->line_starts[n++] = i + 1;
     d->nlines = n;
-}
-
-/* Bytes in the UTF-8 character at s, or 0 if it is not valid UTF-8. */
-static size_t utf8_char_len(const unsigned char *s, size_t n)
-{
-    size_t len, k;
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xC2 && s[0] <= 0xDF)
-        len = 2;
-    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-        len = 3;
-    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-        len = 4;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (k = 1; k < len; k++)
-        if ((s[k] & 0xC0) != 0x80)
-            return 0;
-    return len;
 }
 
 /* Quote line `line` and underline columns [from, to] of it. */

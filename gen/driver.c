@@ -72,10 +72,19 @@ static int fail(FILE *err, const char *fmt, ...)
     return RELC_FAILED;
 }
 
-static int usage_fail(FILE *err, const char *fmt, const char *arg)
+static int usage_fail(FILE *err, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static int usage_fail(FILE *err, const char *fmt, ...)
 {
+    va_list ap;
     fputs("relc: error: ", err);
-    fprintf(err, fmt, arg);
+    va_start(ap, fmt);
+    vfprintf(err, fmt, ap);
+    va_end(ap);
     fputs("\nTry 'relc --help' for more information.\n", err);
     return RELC_FAILED;
 }
@@ -161,9 +170,9 @@ static int parse_args(int argc, char **argv, Args *a, FILE *out, FILE *err)
         }
     }
     if (!a->schema)
-        return usage_fail(err, "%sno schema file given", "");
+        return usage_fail(err, "no schema file given");
     if (a->out_dir[0] == '\0')
-        return usage_fail(err, "%sthe output directory is empty", "");
+        return usage_fail(err, "the output directory is empty");
     if (a->prefix[0]) {
         const char *p = a->prefix;
         bool ok = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '_';
