@@ -125,3 +125,13 @@ $(B)/api/api.h: $(B)/api/api.c ;
 $(B)/test_api: tests/test_api.c $(B)/api/api.c $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/api -o $@ $< $(B)/api/api.c $(LIBREL) $(CHECK_LIBS) $(LDFLAGS)
 check: $(B)/test_api
+
+# The Check suites and the examples under valgrind: no invalid access, no
+# leak.  (Check runs its tests in-process here, so valgrind sees them.)
+VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=9
+valgrind: $(B)/test_front $(B)/test_api $(PROGS)
+	CK_FORK=no $(VALGRIND) $(B)/test_front
+	CK_FORK=no $(VALGRIND) $(B)/test_api
+	for p in $(PROGS); do $(VALGRIND) $$p > /dev/null || exit 1; done
+	@echo "valgrind: clean"
+.PHONY: valgrind

@@ -12,6 +12,7 @@
 #include "ast.h"
 #include "diag.h"
 
+#include <setjmp.h>
 #include <stddef.h>
 
 /* The semantic value of an identifier or keyword token.  A doc comment
@@ -39,7 +40,14 @@ typedef struct ParseCtx {
     char last_text[48];       /* the last token, for "unexpected 'x'" */
     size_t syntax_errors;
     bool oom;
+    jmp_buf fatal;            /* where a flex fatal error (no memory) lands */
+    void *flex_blocks[16];    /* flex's live allocations, freed after one */
+    size_t nflex;
 } ParseCtx;
+
+/* Flex's fatal error: frees the scanner's memory and returns from
+ * syntax_parse with NULL (out of memory).  Does not return. */
+void syntax_fatal(ParseCtx *pc);
 
 /* Parses src[0..len) into a Schema allocated in `arena`.  Diagnostics go to
  * `diags`.  Returns NULL only when memory ran out. */

@@ -4,6 +4,7 @@
  * scenarios, the command line's statuses and messages, determinism and
  * atomic outputs.  Per-check diagnostics are snapshot tests (tests/diag). */
 #include "relc.h"
+#include "oom.h"
 #include "unit.h"
 
 #include <check.h>
@@ -210,6 +211,39 @@ START_TEST(test_error_cap)
 }
 END_TEST
 
+/* Out of memory: every allocation the compiler makes, failed in turn.
+ * Each run either fails cleanly (RELC_FAILED) or, where the failure only
+ * cost a nicety such as a quoted source line, gives the normal verdict;
+ * under the sanitizers a leak on any of these paths fails the test. */
+START_TEST(test_compiler_out_of_memory)
+{
+    const char *text =
+        "/// Authors.\n"
+        "model Author { name: string(max_length = 5, default = \"ab\"); books: int32; }\n"
+        "model Book {\n"
+        "    author: ForeignKey(Author, on_delete = CASCADE, related_name = \"books\");\n"
+        "    tags: ManyToManyField(Tag, null = true);\n"
+        "    bad: strin;\n"
+        "}\n"
+        "model Tag { x: int32 }\n";
+    unsigned long n;
+    int normal = compile(text, NULL, NULL);
+    ck_assert_int_eq(normal, RELC_ERRORS);
+    for (n = 1; ; n++) {
+        int rc;
+        unsigned long made;
+        oom_fail_at(n);
+        rc = compile(text, NULL, NULL);
+        made = oom_count();
+        oom_fail_at(0);
+        ck_assert_msg(rc == RELC_FAILED || rc == normal, "allocation %lu: status %d", n, rc);
+        if (made < n)
+            break;              /* the run needed fewer: all points covered */
+    }
+    ck_assert_uint_gt(n, 20);
+}
+END_TEST
+
 /* ---- the command line --------------------------------------------------- */
 
 static char tmpdir[64];
@@ -398,6 +432,44 @@ START_TEST(test_cli_outputs_atomic_and_deterministic)
 }
 END_TEST
 
+/* The command line out of memory: status 2 and a message, never a crash,
+ * and never a half-written output. */
+START_TEST(test_cli_out_of_memory)
+{
+    unsigned long n;
+    write_file(path("library.rel"),
+               "model Author { name: string; }\n"
+               "model Book { author: ForeignKey(Author, on_delete = CASCADE, related_name = \"books\"); }\n");
+    for (n = 1; ; n++) {
+        char *err = NULL, *h, *c;
+        unsigned long made;
+        int rc;
+        oom_fail_at(n);
+        rc = run(NULL, &err, "-o", path("oom"), path("library.rel"), NULL);
+        made = oom_count();
+        oom_fail_at(0);
+        h = read_file(path("oom/library.h"));
+        c = read_file(path("oom/library.c"));
+        if (rc == 2) {
+            ck_assert_ptr_nonnull(strstr(err, "out of memory"));
+            ck_assert_ptr_null(h);
+            ck_assert_ptr_null(c);
+        } else {
+            ck_assert_int_eq(rc, 0);
+            ck_assert_ptr_nonnull(h);
+            ck_assert_ptr_nonnull(c);
+            unlink(path("oom/library.h"));
+            unlink(path("oom/library.c"));
+        }
+        free(h);
+        free(c);
+        free(err);
+        if (made < n)
+            break;
+    }
+}
+END_TEST
+
 START_TEST(test_large_schema)
 {
     /* 10,000 models with two relations each: accepted. */
@@ -424,12 +496,14 @@ static Suite *front_suite(void)
     tcase_add_test(t, test_nul_and_invalid_utf8_never_crash);
     tcase_add_test(t, test_error_cap);
     tcase_add_test(t, test_large_schema);
+    tcase_add_test(t, test_compiler_out_of_memory);
     tcase_set_timeout(t, 60);
     suite_add_tcase(s, t);
     t = tcase_create("command line");
     tcase_add_checked_fixture(t, setup_dir, teardown_dir);
     tcase_add_test(t, test_cli_statuses);
     tcase_add_test(t, test_cli_outputs_atomic_and_deterministic);
+    tcase_add_test(t, test_cli_out_of_memory);
     tcase_set_timeout(t, 60);
     suite_add_tcase(s, t);
     return s;
