@@ -87,7 +87,7 @@ $(B)/test_front: tests/test_front.c $(LIBRELC)
 # ---- examples: relc as a build step -------------------------------------------
 # The rule users copy (see README): generate NAME.h and NAME.c from NAME.rel,
 # with a dependency file so make knows when to run relc again.
-EXAMPLES := library school tree
+EXAMPLES := library shop company school profiles tree
 .SECONDEXPANSION:
 $(B)/ex/%.c: examples/$$*/$$*.rel $(RELC)
 	@mkdir -p $(B)/ex
@@ -124,7 +124,10 @@ $(B)/api/api.c: tests/api/api.rel $(RELC)
 $(B)/api/api.h: $(B)/api/api.c ;
 $(B)/test_api: tests/test_api.c $(B)/api/api.c $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/api -o $@ $< $(B)/api/api.c $(LIBREL) $(CHECK_LIBS) $(LDFLAGS)
-check: $(B)/test_api
+$(B)/test_api_cxx: tests/test_api.c $(B)/api/api.c runtime/rel.c
+	$(CXX) -x c++ $(OPT) -Wall -Wextra -pedantic -Werror $(SANFLAGS) -Iruntime -I$(B)/api -o $@ \
+	    tests/test_api.c $(B)/api/api.c runtime/rel.c $(CHECK_LIBS) $(LDFLAGS)
+check: $(B)/test_api $(B)/test_api_cxx
 
 # The Check suites and the examples under valgrind: no invalid access, no
 # leak.  (Check runs its tests in-process here, so valgrind sees them.)

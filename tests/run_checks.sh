@@ -14,6 +14,14 @@ bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 
 if "$b/test_front"; then ok; else bad "front-end Check suite"; fi
 if "$b/test_api"; then ok; else bad "generated API Check suite"; fi
+if "$b/test_api_cxx"; then ok; else bad "generated API Check suite built as C++"; fi
+# Every function the generated api.h declares is called by test_api.c.
+missing=$(grep -oE '[A-Za-z_]+\(' "$b/api/api.h" | tr -d '(' |
+          grep -E '^(api|Author|Book|Publisher|Contract|User|Profile|Person|Club)_' | sort -u |
+          while read -r fn; do grep -q "\<$fn\>" tests/test_api.c || printf ' %s' "$fn"; done)
+if [ -z "$missing" ]; then ok; else bad "functions of api.h that tests/test_api.c never calls:$missing"; fi
+if cc -std=c99 -Wall -Wextra -pedantic -Werror -Iruntime -c "$b/api/api.c" -o "$b/api/api.c99.o"; then ok; else
+    bad "api.c as C99"; fi
 if sh tests/run_diag.sh "$b/relc"; then ok; else bad "diagnostics snapshots"; fi
 
 for ex in $examples; do

@@ -8,10 +8,6 @@
 struct tree_store {
     rel_vec all_Employee;  /* every Employee, each at its rel_pos */
     rel_vec ids_Employee;  /* Employee by id - 1; NULL once deleted */
-    rel_vec all_User;  /* every User, each at its rel_pos */
-    rel_vec ids_User;  /* User by id - 1; NULL once deleted */
-    rel_vec all_Profile;  /* every Profile, each at its rel_pos */
-    rel_vec ids_Profile;  /* Profile by id - 1; NULL once deleted */
     char errmsg[256];
 };
 
@@ -48,18 +44,6 @@ static void rel_destroy_Employee(Employee *o)
     rel_free(o);
 }
 
-static void rel_destroy_User(User *o)
-{
-    rel_free(o->name);
-    rel_free(o);
-}
-
-static void rel_destroy_Profile(Profile *o)
-{
-    rel_free(o->bio);
-    rel_free(o);
-}
-
 void tree_store_free(tree_store *db)
 {
     size_t i;
@@ -69,14 +53,6 @@ void tree_store_free(tree_store *db)
         rel_destroy_Employee(((Employee **)db->all_Employee.items)[i]);
     rel_vec_free(&db->all_Employee);
     rel_vec_free(&db->ids_Employee);
-    for (i = 0; i < db->all_User.count; i++)
-        rel_destroy_User(((User **)db->all_User.items)[i]);
-    rel_vec_free(&db->all_User);
-    rel_vec_free(&db->ids_User);
-    for (i = 0; i < db->all_Profile.count; i++)
-        rel_destroy_Profile(((Profile **)db->all_Profile.items)[i]);
-    rel_vec_free(&db->all_Profile);
-    rel_vec_free(&db->ids_Profile);
     rel_free(db);
 }
 
@@ -169,21 +145,6 @@ static void rel_unlink_1(Employee *m, size_t im)
     }
 }
 
-/* Profile.user -> User.profile (OneToOneField) */
-static void rel_link_2(Profile *m, User *t)
-{
-    m->user = t;
-    t->profile = m;
-}
-
-static void rel_unlink_2(Profile *m)
-{
-    if (m->user) {
-        m->user->profile = NULL;
-        m->user = NULL;
-    }
-}
-
 /* ==== creating objects ==== */
 
 static Employee *rel_prepare_Employee(tree_store *db)
@@ -206,52 +167,6 @@ static void rel_commit_Employee(tree_store *db, Employee *o)
     ((Employee **)db->ids_Employee.items)[db->ids_Employee.count++] = o;
     o->rel_pos = db->all_Employee.count;
     ((Employee **)db->all_Employee.items)[db->all_Employee.count++] = o;
-}
-
-static User *rel_prepare_User(tree_store *db)
-{
-    User *o;
-    if (rel_vec_reserve(&db->all_User, db->all_User.count + 1, false)
-        || rel_vec_reserve(&db->ids_User, db->ids_User.count + 1, false)
-        || !(o = (User *)rel_malloc(sizeof *o))) {
-        rel_fail(db, REL_ENOMEM, "out of memory creating a User");
-        return NULL;
-    }
-    memset(o, 0, sizeof *o);
-    o->rel_db = db;
-    return o;
-}
-
-static void rel_commit_User(tree_store *db, User *o)
-{
-    o->rel_id = db->ids_User.count + 1;
-    ((User **)db->ids_User.items)[db->ids_User.count++] = o;
-    o->rel_pos = db->all_User.count;
-    ((User **)db->all_User.items)[db->all_User.count++] = o;
-}
-
-static Profile *rel_prepare_Profile(tree_store *db, User *user)
-{
-    Profile *o;
-    (void)user;  /* one-to-one: nothing to reserve */
-    if (rel_vec_reserve(&db->all_Profile, db->all_Profile.count + 1, false)
-        || rel_vec_reserve(&db->ids_Profile, db->ids_Profile.count + 1, false)
-        || !(o = (Profile *)rel_malloc(sizeof *o))) {
-        rel_fail(db, REL_ENOMEM, "out of memory creating a Profile");
-        return NULL;
-    }
-    memset(o, 0, sizeof *o);
-    o->rel_db = db;
-    return o;
-}
-
-static void rel_commit_Profile(tree_store *db, Profile *o, User *user)
-{
-    o->rel_id = db->ids_Profile.count + 1;
-    ((Profile **)db->ids_Profile.items)[db->ids_Profile.count++] = o;
-    o->rel_pos = db->all_Profile.count;
-    ((Profile **)db->all_Profile.items)[db->all_Profile.count++] = o;
-    rel_link_2(o, user);
 }
 
 /* ==== Employee ==== */
@@ -411,124 +326,6 @@ rel_status Employee_reports_clear(Employee *o)
     return REL_OK;
 }
 
-/* ==== User ==== */
-
-User *User_new(tree_store *db)
-{
-    User *o;
-    if (!db)
-        return NULL;
-    o = rel_prepare_User(db);
-    if (o)
-        rel_commit_User(db, o);
-    return o;
-}
-
-User *User_get(const tree_store *db, uint64_t id)
-{
-    if (id == 0 || id > db->ids_User.count)
-        return NULL;
-    return ((User *const *)db->ids_User.items)[id - 1];
-}
-
-UserList User_all(const tree_store *db)
-{
-    UserList l;
-    l.items = (User *const *)db->all_User.items;
-    l.count = db->all_User.count;
-    return l;
-}
-
-size_t User_count(const tree_store *db) { return db->all_User.count; }
-
-rel_status User_delete(User *o) { return User_delete_many(&o, 1); }
-
-rel_status User_set_name(User *o, const char *value)
-{
-    char *copy;
-    if (!value)
-        return rel_fail(o->rel_db, REL_EINVAL, "User_set_name: the value is NULL");
-    copy = rel_strdup(value);
-    if (!copy)
-        return rel_fail(o->rel_db, REL_ENOMEM, "out of memory setting User.name");
-    rel_free(o->name);
-    o->name = copy;
-    return REL_OK;
-}
-
-/* ==== Profile ==== */
-
-Profile *Profile_new(tree_store *db, User *user)
-{
-    Profile *o;
-    if (!db)
-        return NULL;
-    if (!user) {
-        rel_fail(db, REL_ENULL, "Profile_new: Profile.user is required (it is not null = true)");
-        return NULL;
-    }
-    if (user->rel_db != db) {
-        rel_fail(db, REL_EINVAL, "Profile_new: User %llu belongs to another store", (unsigned long long)user->rel_id);
-        return NULL;
-    }
-    if (user->profile) {
-        rel_fail(db, REL_EUNIQUE, "Profile_new: User %llu already has a Profile (Profile.user is one-to-one)", (unsigned long long)user->rel_id);
-        return NULL;
-    }
-    o = rel_prepare_Profile(db, user);
-    if (o)
-        rel_commit_Profile(db, o, user);
-    return o;
-}
-
-Profile *Profile_get(const tree_store *db, uint64_t id)
-{
-    if (id == 0 || id > db->ids_Profile.count)
-        return NULL;
-    return ((Profile *const *)db->ids_Profile.items)[id - 1];
-}
-
-ProfileList Profile_all(const tree_store *db)
-{
-    ProfileList l;
-    l.items = (Profile *const *)db->all_Profile.items;
-    l.count = db->all_Profile.count;
-    return l;
-}
-
-size_t Profile_count(const tree_store *db) { return db->all_Profile.count; }
-
-rel_status Profile_delete(Profile *o) { return Profile_delete_many(&o, 1); }
-
-rel_status Profile_set_user(Profile *o, User *target)
-{
-    if (!target)
-        return rel_fail(o->rel_db, REL_ENULL, "Profile %llu: user cannot be NULL (it is not null = true)", (unsigned long long)o->rel_id);
-    if (target == o->user)
-        return REL_OK;
-    if (target && target->rel_db != o->rel_db)
-        return rel_fail(o->rel_db, REL_EINVAL, "Profile %llu: User %llu belongs to another store", (unsigned long long)o->rel_id, (unsigned long long)target->rel_id);
-    if (target && target->profile)
-        return rel_fail(o->rel_db, REL_EUNIQUE, "User %llu already has a Profile (Profile.user is one-to-one)", (unsigned long long)target->rel_id);
-    rel_unlink_2(o);
-    if (target)
-        rel_link_2(o, target);
-    return REL_OK;
-}
-
-rel_status Profile_set_bio(Profile *o, const char *value)
-{
-    char *copy;
-    if (!value)
-        return rel_fail(o->rel_db, REL_EINVAL, "Profile_set_bio: the value is NULL");
-    copy = rel_strdup(value);
-    if (!copy)
-        return rel_fail(o->rel_db, REL_ENOMEM, "out of memory setting Profile.bio");
-    rel_free(o->bio);
-    o->bio = copy;
-    return REL_OK;
-}
-
 /* ==== delete ==== */
 
 /* The objects one delete call will remove, per model.  Collecting writes
@@ -537,8 +334,6 @@ rel_status Profile_set_bio(Profile *o, const char *value)
  * does can fail.  That is what makes a delete all or nothing. */
 typedef struct rel_collector {
     rel_vec Employee;
-    rel_vec User;
-    rel_vec Profile;
 } rel_collector;
 
 static rel_status rel_mark_Employee(rel_collector *c, Employee *o)
@@ -549,28 +344,6 @@ static rel_status rel_mark_Employee(rel_collector *c, Employee *o)
         return rel_fail(o->rel_db, REL_ENOMEM, "out of memory deleting Employee %llu", (unsigned long long)o->rel_id);
     o->rel_mark = 1;
     ((Employee **)c->Employee.items)[c->Employee.count++] = o;
-    return REL_OK;
-}
-
-static rel_status rel_mark_User(rel_collector *c, User *o)
-{
-    if (o->rel_mark)
-        return REL_OK;
-    if (rel_vec_reserve(&c->User, c->User.count + 1, false))
-        return rel_fail(o->rel_db, REL_ENOMEM, "out of memory deleting User %llu", (unsigned long long)o->rel_id);
-    o->rel_mark = 1;
-    ((User **)c->User.items)[c->User.count++] = o;
-    return REL_OK;
-}
-
-static rel_status rel_mark_Profile(rel_collector *c, Profile *o)
-{
-    if (o->rel_mark)
-        return REL_OK;
-    if (rel_vec_reserve(&c->Profile, c->Profile.count + 1, false))
-        return rel_fail(o->rel_db, REL_ENOMEM, "out of memory deleting Profile %llu", (unsigned long long)o->rel_id);
-    o->rel_mark = 1;
-    ((Profile **)c->Profile.items)[c->Profile.count++] = o;
     return REL_OK;
 }
 
@@ -588,25 +361,10 @@ static rel_status rel_collect_Employee(rel_collector *c, Employee *o)
     return REL_OK;
 }
 
-static rel_status rel_collect_User(rel_collector *c, User *o)
-{
-    size_t i;
-    rel_status st;
-    (void)i;
-    (void)st;
-    (void)c;
-    /* Profile.user: on_delete = CASCADE */
-    if (o->profile && (st = rel_mark_Profile(c, o->profile)) != REL_OK)
-        return st;
-    return REL_OK;
-}
-
 static rel_status rel_collect(rel_collector *c)
 {
     size_t i, j;
     size_t done_0 = 0;
-    size_t done_1 = 0;
-    size_t done_2 = 0;
     bool more = true;
     rel_status st;
     (void)i;
@@ -619,17 +377,6 @@ static rel_status rel_collect(rel_collector *c)
             if (st != REL_OK)
                 return st;
             done_0++;
-            more = true;
-        }
-        while (done_1 < c->User.count) {
-            st = rel_collect_User(c, ((User **)c->User.items)[done_1]);
-            if (st != REL_OK)
-                return st;
-            done_1++;
-            more = true;
-        }
-        while (done_2 < c->Profile.count) {
-            done_2++;
             more = true;
         }
     }
@@ -650,11 +397,6 @@ static void rel_apply(tree_store *db, rel_collector *c)
             if (!((Employee **)o->friends.items)[j]->rel_mark)
                 rel_unlink_1(o, j);
     }
-    for (i = 0; i < c->Profile.count; i++) {
-        Profile *o = ((Profile **)c->Profile.items)[i];
-        if (o->user && !o->user->rel_mark)
-            rel_unlink_2(o);
-    }
     /* 3. Take them out of the store and free them. */
     for (i = 0; i < c->Employee.count; i++) {
         Employee *o = ((Employee **)c->Employee.items)[i];
@@ -663,22 +405,6 @@ static void rel_apply(tree_store *db, rel_collector *c)
         last->rel_pos = o->rel_pos;
         ((Employee **)db->ids_Employee.items)[o->rel_id - 1] = NULL;
         rel_destroy_Employee(o);
-    }
-    for (i = 0; i < c->User.count; i++) {
-        User *o = ((User **)c->User.items)[i];
-        User *last = ((User **)db->all_User.items)[--db->all_User.count];
-        ((User **)db->all_User.items)[o->rel_pos] = last;
-        last->rel_pos = o->rel_pos;
-        ((User **)db->ids_User.items)[o->rel_id - 1] = NULL;
-        rel_destroy_User(o);
-    }
-    for (i = 0; i < c->Profile.count; i++) {
-        Profile *o = ((Profile **)c->Profile.items)[i];
-        Profile *last = ((Profile **)db->all_Profile.items)[--db->all_Profile.count];
-        ((Profile **)db->all_Profile.items)[o->rel_pos] = last;
-        last->rel_pos = o->rel_pos;
-        ((Profile **)db->ids_Profile.items)[o->rel_id - 1] = NULL;
-        rel_destroy_Profile(o);
     }
 }
 
@@ -689,12 +415,6 @@ static void rel_collector_end(rel_collector *c, bool applied)
     for (i = 0; !applied && i < c->Employee.count; i++)
         ((Employee **)c->Employee.items)[i]->rel_mark = 0;
     rel_vec_free(&c->Employee);
-    for (i = 0; !applied && i < c->User.count; i++)
-        ((User **)c->User.items)[i]->rel_mark = 0;
-    rel_vec_free(&c->User);
-    for (i = 0; !applied && i < c->Profile.count; i++)
-        ((Profile **)c->Profile.items)[i]->rel_mark = 0;
-    rel_vec_free(&c->Profile);
 }
 
 rel_status Employee_delete_many(Employee *const *objects, size_t n)
@@ -714,56 +434,6 @@ rel_status Employee_delete_many(Employee *const *objects, size_t n)
     memset(&c, 0, sizeof c);
     for (i = 0; i < n && st == REL_OK; i++)
         st = rel_mark_Employee(&c, objects[i]);
-    if (st == REL_OK)
-        st = rel_collect(&c);
-    if (st == REL_OK)
-        rel_apply(db, &c);
-    rel_collector_end(&c, st == REL_OK);
-    return st;
-}
-
-rel_status User_delete_many(User *const *objects, size_t n)
-{
-    rel_collector c;
-    tree_store *db;
-    size_t i;
-    rel_status st = REL_OK;
-    if (n == 0)
-        return REL_OK;
-    if (!objects || !objects[0])
-        return REL_EINVAL;
-    db = objects[0]->rel_db;
-    for (i = 1; i < n; i++)
-        if (!objects[i] || objects[i]->rel_db != db)
-            return rel_fail(db, REL_EINVAL, "User_delete_many: object %lu is NULL or in another store", (unsigned long)i);
-    memset(&c, 0, sizeof c);
-    for (i = 0; i < n && st == REL_OK; i++)
-        st = rel_mark_User(&c, objects[i]);
-    if (st == REL_OK)
-        st = rel_collect(&c);
-    if (st == REL_OK)
-        rel_apply(db, &c);
-    rel_collector_end(&c, st == REL_OK);
-    return st;
-}
-
-rel_status Profile_delete_many(Profile *const *objects, size_t n)
-{
-    rel_collector c;
-    tree_store *db;
-    size_t i;
-    rel_status st = REL_OK;
-    if (n == 0)
-        return REL_OK;
-    if (!objects || !objects[0])
-        return REL_EINVAL;
-    db = objects[0]->rel_db;
-    for (i = 1; i < n; i++)
-        if (!objects[i] || objects[i]->rel_db != db)
-            return rel_fail(db, REL_EINVAL, "Profile_delete_many: object %lu is NULL or in another store", (unsigned long)i);
-    memset(&c, 0, sizeof c);
-    for (i = 0; i < n && st == REL_OK; i++)
-        st = rel_mark_Profile(&c, objects[i]);
     if (st == REL_OK)
         st = rel_collect(&c);
     if (st == REL_OK)
@@ -812,50 +482,6 @@ rel_status tree_store_verify(const tree_store *db)
             if (x->manager != o || x->rel_pos_manager != j)
                 return rel_fail(w, REL_ECORRUPT, "verify: Employee %llu: a reverse set holds an object that points elsewhere", (unsigned long long)o->rel_id);
         }
-    }
-
-    /* User: ids, the list of all, then each object's relations */
-    live = 0;
-    for (i = 0; i < db->ids_User.count; i++) {
-        const User *o = ((User *const *)db->ids_User.items)[i];
-        if (!o)
-            continue;
-        live++;
-        if (o->rel_id != i + 1 || o->rel_pos >= db->all_User.count
-            || ((User *const *)db->all_User.items)[o->rel_pos] != o)
-            return rel_fail(w, REL_ECORRUPT, "verify: User %llu: id or list position is wrong", (unsigned long long)o->rel_id);
-    }
-    if (live != db->all_User.count)
-        return rel_fail(w, REL_ECORRUPT, "verify: the store lists %lu User but has %lu ids", (unsigned long)db->all_User.count, (unsigned long)live);
-    for (i = 0; i < db->all_User.count; i++) {
-        const User *o = ((User *const *)db->all_User.items)[i];
-        if (o->rel_db != db || o->rel_mark)
-            return rel_fail(w, REL_ECORRUPT, "verify: User %llu: wrong store, or left marked by a delete", (unsigned long long)o->rel_id);
-        if (o->profile && o->profile->user != o)
-            return rel_fail(w, REL_ECORRUPT, "verify: User %llu: a one-to-one reverse points at an object that points elsewhere", (unsigned long long)o->rel_id);
-    }
-
-    /* Profile: ids, the list of all, then each object's relations */
-    live = 0;
-    for (i = 0; i < db->ids_Profile.count; i++) {
-        const Profile *o = ((Profile *const *)db->ids_Profile.items)[i];
-        if (!o)
-            continue;
-        live++;
-        if (o->rel_id != i + 1 || o->rel_pos >= db->all_Profile.count
-            || ((Profile *const *)db->all_Profile.items)[o->rel_pos] != o)
-            return rel_fail(w, REL_ECORRUPT, "verify: Profile %llu: id or list position is wrong", (unsigned long long)o->rel_id);
-    }
-    if (live != db->all_Profile.count)
-        return rel_fail(w, REL_ECORRUPT, "verify: the store lists %lu Profile but has %lu ids", (unsigned long)db->all_Profile.count, (unsigned long)live);
-    for (i = 0; i < db->all_Profile.count; i++) {
-        const Profile *o = ((Profile *const *)db->all_Profile.items)[i];
-        if (o->rel_db != db || o->rel_mark)
-            return rel_fail(w, REL_ECORRUPT, "verify: Profile %llu: wrong store, or left marked by a delete", (unsigned long long)o->rel_id);
-        if (!o->user)
-            return rel_fail(w, REL_ECORRUPT, "verify: Profile %llu: a required relation is NULL", (unsigned long long)o->rel_id);
-        if (o->user && (o->user->rel_db != db || o->user->profile != o))
-            return rel_fail(w, REL_ECORRUPT, "verify: Profile %llu: a OneToOneField's target does not point back", (unsigned long long)o->rel_id);
     }
     return REL_OK;
 }

@@ -15,14 +15,10 @@ extern "C" {
 /* The store owns every object of the schema. */
 typedef struct tree_store tree_store;
 typedef struct Employee Employee;
-typedef struct User User;
-typedef struct Profile Profile;
 
 /* Read-only views of a collection, valid until it next changes; the order
  * is unspecified.  Iterate with rel_foreach or by index. */
 typedef struct EmployeeList { Employee *const *items; size_t count; } EmployeeList;
-typedef struct UserList { User *const *items; size_t count; } UserList;
-typedef struct ProfileList { Profile *const *items; size_t count; } ProfileList;
 
 tree_store *tree_store_new(void);  /* NULL when out of memory */
 void tree_store_free(tree_store *db);  /* frees every object */
@@ -39,29 +35,6 @@ struct Employee {
     tree_store *rel_db;
     uint64_t rel_id;
     size_t rel_pos;  /* in the store's list of every Employee */
-    unsigned char rel_mark;  /* set while a delete collects it */
-};
-
-struct User {
-    char *name;  /* NULL: the default */
-    Profile *profile;  /* reverse of Profile.user */
-    /* relc's bookkeeping */
-    tree_store *rel_db;
-    uint64_t rel_id;
-    size_t rel_pos;  /* in the store's list of every User */
-    unsigned char rel_mark;  /* set while a delete collects it */
-};
-
-/*
- * One profile per user.
- */
-struct Profile {
-    User *user;
-    char *bio;  /* NULL: the default */
-    /* relc's bookkeeping */
-    tree_store *rel_db;
-    uint64_t rel_id;
-    size_t rel_pos;  /* in the store's list of every Profile */
     unsigned char rel_mark;  /* set while a delete collects it */
 };
 
@@ -113,44 +86,6 @@ rel_status Employee_reports_add(Employee *o, Employee *x);
 Employee *Employee_reports_create(Employee *o);
 rel_status Employee_reports_remove(Employee *o, Employee *x);
 rel_status Employee_reports_clear(Employee *o);
-
-/* ==== User ==== */
-
-/* A new User with every field at its default; NULL when out of memory. */
-User *User_new(tree_store *db);
-rel_status User_delete(User *o);  /* on_delete rules; all or nothing */
-rel_status User_delete_many(User *const *objects, size_t n);  /* one collector for all */
-static inline uint64_t User_id(const User *o) { return o->rel_id; }  /* 1, 2, 3 ...; never reused */
-User *User_get(const tree_store *db, uint64_t id);  /* NULL if none */
-UserList User_all(const tree_store *db);
-size_t User_count(const tree_store *db);
-
-/* name: string; never NULL; the setter copies the text */
-static inline const char *User_name(const User *o) { return o->name ? o->name : ""; }
-rel_status User_set_name(User *o, const char *value);
-
-/* profile: reverse of Profile.user */
-static inline Profile *User_profile(const User *o) { return o->profile; }
-
-/* ==== Profile ==== */
-
-/* A new Profile with every field at its default and its required relations set;
- * NULL (with the reason in tree_store_errmsg) when one is NULL or taken. */
-Profile *Profile_new(tree_store *db, User *user);
-rel_status Profile_delete(Profile *o);  /* on_delete rules; all or nothing */
-rel_status Profile_delete_many(Profile *const *objects, size_t n);  /* one collector for all */
-static inline uint64_t Profile_id(const Profile *o) { return o->rel_id; }  /* 1, 2, 3 ...; never reused */
-Profile *Profile_get(const tree_store *db, uint64_t id);  /* NULL if none */
-ProfileList Profile_all(const tree_store *db);
-size_t Profile_count(const tree_store *db);
-
-/* user: OneToOneField(User, on_delete = CASCADE) */
-static inline User *Profile_user(const Profile *o) { return o->user; }
-rel_status Profile_set_user(Profile *o, User *target);
-
-/* bio: string; never NULL; the setter copies the text */
-static inline const char *Profile_bio(const Profile *o) { return o->bio ? o->bio : "(no bio yet)"; }
-rel_status Profile_set_bio(Profile *o, const char *value);
 
 #ifdef __cplusplus
 }
