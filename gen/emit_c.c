@@ -451,21 +451,13 @@ static void c_store(const Emitter *e)
         pr(p, "    rel_vec all_%s;  /* every %s, each at its rel_pos */\n", m->name, MN(e, m)->type);
         pr(p, "    rel_vec ids_%s;  /* %s by id - 1; NULL once deleted */\n", m->name, MN(e, m)->type);
     }
-    pr(p, "    char errmsg[256];\n};\n\n");
-
-    pr(p, "/* Records why a call failed, for %s, and returns the status. */\n", sn->store_errmsg);
-    pr(p, "static rel_status rel_fail(%s *db, rel_status status, const char *fmt, ...)\n", sn->store);
-    pr(p, "#if defined(__GNUC__)\n    __attribute__((format(printf, 3, 4)))\n#endif\n    ;\n");
-    pr(p, "static rel_status rel_fail(%s *db, rel_status status, const char *fmt, ...)\n{\n", sn->store);
-    pr(p, "    va_list ap;\n    va_start(ap, fmt);\n");
-    pr(p, "    vsnprintf(db->errmsg, sizeof db->errmsg, fmt, ap);\n    va_end(ap);\n");
-    pr(p, "    return status;\n}\n\n");
+    pr(p, "    rel_errmsg errmsg;  /* why the last failing call failed */\n};\n\n");
 
     pr(p, "%s *%s(void)\n{\n", sn->store, sn->store_new);
     pr(p, "    %s *db = (%s *)rel_malloc(sizeof *db);\n", sn->store, sn->store);
     pr(p, "    if (db)\n        memset(db, 0, sizeof *db);\n    return db;\n}\n\n");
 
-    pr(p, "const char *%s(const %s *db) { return db->errmsg; }\n\n", sn->store_errmsg, sn->store);
+    pr(p, "const char *%s(const %s *db) { return db->errmsg.text; }\n\n", sn->store_errmsg, sn->store);
 }
 
 /* Frees one object's own memory: strings and vectors, then itself. */
@@ -601,16 +593,16 @@ static void c_check_required(const Emitter *e, const Model *m, const Field *skip
             continue;
         a = FN(e, f)->param;
         pr(p, "    if (!%s) {\n", a);
-        pr(p, "        rel_fail(db, REL_ENULL, \"%s: %s.%s is required (it is not null = true)\");\n",
+        pr(p, "        rel_fail(&db->errmsg, REL_ENULL, \"%s: %s.%s is required (it is not null = true)\");\n",
            who, m->name, f->name);
         pr(p, "        return NULL;\n    }\n");
         pr(p, "    if (%s->rel_db != db) {\n", a);
-        pr(p, "        rel_fail(db, REL_EINVAL, \"%s: %s %%llu belongs to another store\", "
+        pr(p, "        rel_fail(&db->errmsg, REL_EINVAL, \"%s: %s %%llu belongs to another store\", "
               "(unsigned long long)%s->rel_id);\n", who, f->target->name, a);
         pr(p, "        return NULL;\n    }\n");
         if (is_o2o(f)) {
             pr(p, "    if (%s->%s) {\n", a, rev_member(e, f));
-            pr(p, "        rel_fail(db, REL_EUNIQUE, \"%s: %s %%llu already has a %s (%s.%s is one-to-one)\", "
+            pr(p, "        rel_fail(&db->errmsg, REL_EUNIQUE, \"%s: %s %%llu already has a %s (%s.%s is one-to-one)\", "
                   "(unsigned long long)%s->rel_id);\n", who, f->target->name, m->name, m->name,
                f->name, a);
             pr(p, "        return NULL;\n    }\n");
@@ -640,7 +632,7 @@ static void c_prepare_commit(const Emitter *e, const Model *m)
             pr(p, "\n        || rel_vec_reserve(&%s->%s, %s->%s.count + 1, false)", FN(e, f)->param,
                rev_member(e, f), FN(e, f)->param, rev_member(e, f));
     pr(p, "\n        || !(o = (%s *)rel_malloc(sizeof *o))) {\n", mn->type);
-    pr(p, "        rel_fail(db, REL_ENOMEM, \"out of memory creating a %s\");\n", m->name);
+    pr(p, "        rel_fail(&db->errmsg, REL_ENOMEM, \"out of memory creating a new %s\");\n", m->name);
     pr(p, "        return NULL;\n    }\n");
     pr(p, "    memset(o, 0, sizeof *o);\n");
     for (f = m->fields; f; f = f->next)
@@ -697,15 +689,15 @@ static void c_string_setter(const Emitter *e, const Field *f)
     Printer *p = e->p;
     pr(p, "rel_status %s(%s *o, const char *value)\n{\n    char *copy;\n", FN(e, f)->fwd.set,
        MN(e, f->model)->type);
-    pr(p, "    if (!value)\n        return rel_fail(o->rel_db, REL_EINVAL, \"%s: the value is NULL\");\n",
+    pr(p, "    if (!value)\n        return rel_fail(&o->rel_db->errmsg, REL_EINVAL, \"%s: the value is NULL\");\n",
        FN(e, f)->fwd.set);
     if (f->max_length)
         pr(p, "    if (rel_utf8_length(value) > %lu)\n"
-              "        return rel_fail(o->rel_db, REL_ETOOLONG, \"%s %%llu: %s is longer than its "
+              "        return rel_fail(&o->rel_db->errmsg, REL_ETOOLONG, \"%s %%llu: %s is longer than its "
               "max_length, %lu\", (unsigned long long)o->rel_id);\n",
            (unsigned long)f->max_length, f->model->name, f->name, (unsigned long)f->max_length);
     pr(p, "    copy = rel_strdup(value);\n");
-    pr(p, "    if (!copy)\n        return rel_fail(o->rel_db, REL_ENOMEM, \"out of memory setting %s.%s\");\n",
+    pr(p, "    if (!copy)\n        return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, \"out of memory setting %s.%s\");\n",
        f->model->name, f->name);
     pr(p, "    rel_free(o->%s);\n    o->%s = copy;\n    return REL_OK;\n}\n\n", f->name, f->name);
 }
@@ -720,18 +712,18 @@ static void c_single_setter(const Emitter *e, const Field *f)
 
     pr(p, "rel_status %s(%s *o, %s *target)\n{\n", FN(e, f)->fwd.set, mt, tt);
     if (!f->null)
-        pr(p, "    if (!target)\n        return rel_fail(o->rel_db, REL_ENULL, \"%s %%llu: %s cannot be "
+        pr(p, "    if (!target)\n        return rel_fail(&o->rel_db->errmsg, REL_ENULL, \"%s %%llu: %s cannot be "
               "NULL (it is not null = true)\", (unsigned long long)o->rel_id);\n", f->model->name, f->name);
     pr(p, "    if (target == o->%s)\n        return REL_OK;\n", f->name);
-    pr(p, "    if (target && target->rel_db != o->rel_db)\n        return rel_fail(o->rel_db, REL_EINVAL, "
+    pr(p, "    if (target && target->rel_db != o->rel_db)\n        return rel_fail(&o->rel_db->errmsg, REL_EINVAL, "
           "\"%s %%llu: %s %%llu belongs to another store\", (unsigned long long)o->rel_id, "
           "(unsigned long long)target->rel_id);\n", f->model->name, f->target->name);
     if (is_fk(f)) {
         pr(p, "    if (target && rel_vec_reserve(&target->%s, target->%s.count + 1, false))\n", rv, rv);
-        pr(p, "        return rel_fail(o->rel_db, REL_ENOMEM, \"out of memory setting %s.%s\");\n",
+        pr(p, "        return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, \"out of memory setting %s.%s\");\n",
            f->model->name, f->name);
     } else {
-        pr(p, "    if (target && target->%s)\n        return rel_fail(o->rel_db, REL_EUNIQUE, \"%s %%llu "
+        pr(p, "    if (target && target->%s)\n        return rel_fail(&o->rel_db->errmsg, REL_EUNIQUE, \"%s %%llu "
               "already has a %s (%s.%s is one-to-one)\", (unsigned long long)target->rel_id);\n",
            rv, f->target->name, f->model->name, f->model->name, f->name);
     }
@@ -750,7 +742,7 @@ static void c_fk_reverse(const Emitter *e, const Field *f)
     size_t k = rel_index(e, f);
 
     pr(p, "rel_status %s(%s *o, %s *x)\n{\n", sn->add, tt, mt);
-    pr(p, "    if (!x)\n        return rel_fail(o->rel_db, REL_EINVAL, \"%s: the %s is NULL\");\n",
+    pr(p, "    if (!x)\n        return rel_fail(&o->rel_db->errmsg, REL_EINVAL, \"%s: the %s is NULL\");\n",
        sn->add, f->model->name);
     pr(p, "    return %s(x, o);\n}\n\n", FN(e, f)->fwd.set);
 
@@ -765,7 +757,7 @@ static void c_fk_reverse(const Emitter *e, const Field *f)
         pr(p, "    %s *db = o->rel_db;\n    %s *x;\n", e->store, mt);
         c_check_required(e, f->model, f, sn->create);
         pr(p, "    if (rel_vec_reserve(&o->%s, o->%s.count + 1, false)) {\n", rv, rv);
-        pr(p, "        rel_fail(db, REL_ENOMEM, \"out of memory creating a %s\");\n", f->model->name);
+        pr(p, "        rel_fail(&db->errmsg, REL_ENOMEM, \"out of memory creating a new %s\");\n", f->model->name);
         pr(p, "        return NULL;\n    }\n");
         pr(p, "    x = rel_prepare_%s(db", f->model->name);
         required_args(e, f->model, NULL, NULL);
@@ -778,7 +770,7 @@ static void c_fk_reverse(const Emitter *e, const Field *f)
     if (!sn->remove)
         return;
     pr(p, "rel_status %s(%s *o, %s *x)\n{\n", sn->remove, tt, mt);
-    pr(p, "    if (!x || x->%s != o)\n        return rel_fail(o->rel_db, REL_EINVAL, \"%s: the %s is "
+    pr(p, "    if (!x || x->%s != o)\n        return rel_fail(&o->rel_db->errmsg, REL_EINVAL, \"%s: the %s is "
           "not in this %s's %s\");\n", f->name, sn->remove, f->model->name, f->target->name, rv);
     pr(p, "    rel_unlink_%lu(x);\n    return REL_OK;\n}\n\n", (unsigned long)k);
 
@@ -806,20 +798,20 @@ static void c_m2m_side(const Emitter *e, const Field *f, bool forward)
     pr(p, "    return x && rel_find_%lu(%s, %s) != (size_t)-1;\n}\n\n", (unsigned long)k, m_arg, t_arg);
 
     pr(p, "rel_status %s(%s *o, %s *x)\n{\n", sn->add, ot, xt);
-    pr(p, "    if (!x)\n        return rel_fail(o->rel_db, REL_EINVAL, \"%s: the %s is NULL\");\n",
+    pr(p, "    if (!x)\n        return rel_fail(&o->rel_db->errmsg, REL_EINVAL, \"%s: the %s is NULL\");\n",
        sn->add, other->name);
-    pr(p, "    if (x->rel_db != o->rel_db)\n        return rel_fail(o->rel_db, REL_EINVAL, \"%s: %s %%llu "
+    pr(p, "    if (x->rel_db != o->rel_db)\n        return rel_fail(&o->rel_db->errmsg, REL_EINVAL, \"%s: %s %%llu "
           "belongs to another store\", (unsigned long long)x->rel_id);\n", sn->add, other->name);
     pr(p, "    if (rel_find_%lu(%s, %s) != (size_t)-1)\n        return REL_OK;  /* already linked */\n",
        (unsigned long)k, m_arg, t_arg);
     pr(p, "    if (rel_vec_reserve(&o->%s, o->%s.count + 1, true)\n", mine, mine);
     pr(p, "        || rel_vec_reserve(&x->%s, x->%s.count + 1, true))\n", theirs, theirs);
-    pr(p, "        return rel_fail(o->rel_db, REL_ENOMEM, \"out of memory adding to %s.%s\");\n",
+    pr(p, "        return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, \"out of memory adding to %s.%s\");\n",
        own->name, mine);
     pr(p, "    rel_link_%lu(%s, %s);\n    return REL_OK;\n}\n\n", (unsigned long)k, m_arg, t_arg);
 
     pr(p, "rel_status %s(%s *o, %s *x)\n{\n    size_t i;\n", sn->remove, ot, xt);
-    pr(p, "    if (!x)\n        return rel_fail(o->rel_db, REL_EINVAL, \"%s: the %s is NULL\");\n",
+    pr(p, "    if (!x)\n        return rel_fail(&o->rel_db->errmsg, REL_EINVAL, \"%s: the %s is NULL\");\n",
        sn->remove, other->name);
     pr(p, "    i = rel_find_%lu(%s, %s);\n", (unsigned long)k, m_arg, t_arg);
     pr(p, "    if (i != (size_t)-1)\n        rel_unlink_%lu(%s, i);\n    return REL_OK;\n}\n\n",
@@ -841,14 +833,14 @@ static void c_m2m_side(const Emitter *e, const Field *f, bool forward)
     pr(p, ")\n{\n    %s *db = o->rel_db;\n    %s *x;\n", e->store, xt);
     c_check_required(e, other, NULL, sn->create);
     pr(p, "    if (rel_vec_reserve(&o->%s, o->%s.count + 1, true)) {\n", mine, mine);
-    pr(p, "        rel_fail(db, REL_ENOMEM, \"out of memory creating a %s\");\n", other->name);
+    pr(p, "        rel_fail(&db->errmsg, REL_ENOMEM, \"out of memory creating a new %s\");\n", other->name);
     pr(p, "        return NULL;\n    }\n");
     pr(p, "    x = rel_prepare_%s(db", other->name);
     required_args(e, other, NULL, NULL);
     pr(p, ");\n    if (!x)\n        return NULL;\n");
     pr(p, "    if (rel_vec_reserve(&x->%s, 1, true)) {\n", theirs);
     pr(p, "        rel_free(x);\n");
-    pr(p, "        rel_fail(db, REL_ENOMEM, \"out of memory creating a %s\");\n", other->name);
+    pr(p, "        rel_fail(&db->errmsg, REL_ENOMEM, \"out of memory creating a new %s\");\n", other->name);
     pr(p, "        return NULL;\n    }\n");
     pr(p, "    rel_commit_%s(db, x", other->name);
     required_args(e, other, NULL, NULL);
@@ -879,7 +871,7 @@ static void c_collector(const Emitter *e)
         pr(p, "static rel_status rel_mark_%s(rel_collector *c, %s *o)\n{\n", m->name, mt);
         pr(p, "    if (o->rel_mark)\n        return REL_OK;\n");
         pr(p, "    if (rel_vec_reserve(&c->%s, c->%s.count + 1, false))\n", m->name, m->name);
-        pr(p, "        return rel_fail(o->rel_db, REL_ENOMEM, \"out of memory deleting %s %%llu\", "
+        pr(p, "        return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, \"out of memory deleting %s %%llu\", "
               "(unsigned long long)o->rel_id);\n", m->name);
         pr(p, "    o->rel_mark = 1;\n    ((%s **)c->%s.items)[c->%s.count++] = o;\n    return REL_OK;\n}\n\n",
            mt, m->name, m->name);
@@ -910,7 +902,7 @@ static void c_collector(const Emitter *e)
                     pr(p, "    if (o->%s.count)\n", rv);
                 else
                     pr(p, "    if (o->%s)\n", rv);
-                pr(p, "        return rel_fail(o->rel_db, REL_EPROTECTED, \"cannot delete %s %%llu: %s %%llu "
+                pr(p, "        return rel_fail(&o->rel_db->errmsg, REL_EPROTECTED, \"cannot delete %s %%llu: %s %%llu "
                       "refers to it through %s.%s, which is on_delete = PROTECT\", (unsigned long long)o->rel_id, "
                       "(unsigned long long)", m->name, g->model->name, g->model->name, g->name);
                 if (is_fk(g))
@@ -960,7 +952,7 @@ static void c_collector(const Emitter *e)
                 pr(p, "        {\n            %s *x = o->%s;\n", gt, rv);
             }
             pr(p, "            if (x && !x->rel_mark)\n");
-            pr(p, "                return rel_fail(o->rel_db, REL_ERESTRICTED, \"cannot delete %s %%llu: "
+            pr(p, "                return rel_fail(&o->rel_db->errmsg, REL_ERESTRICTED, \"cannot delete %s %%llu: "
                   "%s %%llu refers to it through %s.%s, which is on_delete = RESTRICT\", "
                   "(unsigned long long)o->rel_id, (unsigned long long)x->rel_id);\n        }\n",
                m->name, g->model->name, g->model->name, g->name);
@@ -1064,7 +1056,7 @@ static void c_collector(const Emitter *e)
         pr(p, "    db = objects[0]->rel_db;\n");
         pr(p, "    for (i = 1; i < n; i++)\n");
         pr(p, "        if (!objects[i] || objects[i]->rel_db != db)\n");
-        pr(p, "            return rel_fail(db, REL_EINVAL, \"%s: object %%lu is NULL or in another store\", "
+        pr(p, "            return rel_fail(&db->errmsg, REL_EINVAL, \"%s: object %%lu is NULL or in another store\", "
               "(unsigned long)i);\n", mn->delete_many);
         pr(p, "    memset(&c, 0, sizeof c);\n");
         pr(p, "    for (i = 0; i < n && st == REL_OK; i++)\n        st = rel_mark_%s(&c, objects[i]);\n", m->name);
@@ -1078,7 +1070,7 @@ static void c_collector(const Emitter *e)
 
 static void c_corrupt(Printer *p, const Model *m, const char *what)
 {
-    pr(p, "return rel_fail(w, REL_ECORRUPT, \"verify: %s %%llu: %s\", (unsigned long long)o->rel_id);\n",
+    pr(p, "return rel_fail(&w->errmsg, REL_ECORRUPT, \"verify: %s %%llu: %s\", (unsigned long long)o->rel_id);\n",
        m->name, what);
 }
 
@@ -1108,7 +1100,7 @@ static void c_verify(const Emitter *e)
         c_corrupt(p, m, "id or list position is wrong");
         pr(p, "    }\n");
         pr(p, "    if (live != db->all_%s.count)\n", m->name);
-        pr(p, "        return rel_fail(w, REL_ECORRUPT, \"verify: the store lists %%lu %s but has %%lu ids\", "
+        pr(p, "        return rel_fail(&w->errmsg, REL_ECORRUPT, \"verify: the store lists %%lu %s but has %%lu ids\", "
               "(unsigned long)db->all_%s.count, (unsigned long)live);\n", m->name, m->name);
         pr(p, "    for (i = 0; i < db->all_%s.count; i++) {\n", m->name);
         pr(p, "        const %s *o = ((%s *const *)db->all_%s.items)[i];\n", mt, mt, m->name);
@@ -1188,7 +1180,7 @@ bool emit_source(const RelcUnit *u, Printer *p)
 
     pr(p, "/* %s.c: generated by relc %s from %s; do not edit. */\n", sn->base, RELC_VERSION,
        file_base(u->diags.filename));
-    pr(p, "#include \"%s.h\"\n\n#include <stdarg.h>\n#include <stdio.h>\n#include <string.h>\n\n", sn->base);
+    pr(p, "#include \"%s.h\"\n\n#include <string.h>\n\n", sn->base);
     c_store(&e);
     for (i = 0; i < e.s->nmodels; i++)
         c_destroy(&e, e.s->model_array[i]);

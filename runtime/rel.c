@@ -1,6 +1,8 @@
 /* rel.c: the runtime's few functions. */
 #include "rel.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +20,15 @@ const char *rel_strerror(rel_status status)
     case REL_ECORRUPT:    return "invariant violated";
     }
     return "unknown status";
+}
+
+rel_status rel_fail(rel_errmsg *msg, rel_status status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg->text, sizeof msg->text, fmt, ap);
+    va_end(ap);
+    return status;
 }
 
 /* ---- allocation --------------------------------------------------------- */

@@ -34,6 +34,19 @@ typedef enum rel_status {
 /* A constant English description ("out of memory", ...). */
 const char *rel_strerror(rel_status status);
 
+/* The message of the last failing call on a store, and the one way
+ * generated code sets it: formats into the buffer (truncating) and returns
+ * status, so that a failure is `return rel_fail(&db->errmsg, ...)`. */
+typedef struct rel_errmsg {
+    char text[256];
+} rel_errmsg;
+
+rel_status rel_fail(rel_errmsg *msg, rel_status status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
 /* The allocator every allocation of the runtime and of generated code goes
  * through.  realloc_fn must accept NULL like realloc; ud is passed back.
  * rel_set_allocator(NULL) restores malloc, realloc and free.  Set it before
