@@ -849,6 +849,56 @@ static void c_m2m_side(const Emitter *e, const Field *f, bool forward)
 
 /* ---- delete: Django's collector ----------------------------------------- */
 
+/* For every collected object o of model m and every referrer x of o
+ * through a ForeignKey or OneToOneField with on_delete = od, prints the
+ * statement body(g) (g: the referring field). */
+static void c_each_referrer(const Emitter *e, const Model *m, OnDelete od,
+                            void (*body)(const Emitter *e, const Model *m, const Field *g))
+{
+    Printer *p = e->p;
+    const char *mt = MN(e, m)->type;
+    size_t j;
+    if (!has_incoming_rule(m, od))
+        return;
+    pr(p, "    for (i = 0; i < c->%s.count; i++) {\n", m->name);
+    pr(p, "        %s *o = ((%s **)c->%s.items)[i];\n", mt, mt, m->name);
+    for (j = 0; j < m->nincoming; j++) {
+        const Field *g = m->incoming[j];
+        const char *gt = MN(e, g->model)->type, *rv = rev_member(e, g);
+        if (!is_single(g) || g->on_delete != od)
+            continue;
+        pr(p, "        /* %s.%s: on_delete = %s */\n", g->model->name, g->name, on_delete_name(od));
+        if (is_fk(g)) {
+            pr(p, "        for (j = 0; j < o->%s.count; j++) {\n", rv);
+            pr(p, "            %s *x = ((%s **)o->%s.items)[j];\n", gt, gt, rv);
+        } else {
+            pr(p, "        if (o->%s) {\n            %s *x = o->%s;\n", rv, gt, rv);
+        }
+        p->indent += 3;
+        body(e, m, g);
+        p->indent -= 3;
+        pr(p, "        }\n");
+    }
+    pr(p, "    }\n");
+}
+
+/* RESTRICT: a referrer that is not deleted by the same call refuses. */
+static void restrict_body(const Emitter *e, const Model *m, const Field *g)
+{
+    pr(e->p, "if (!x->rel_mark)\n");
+    pr(e->p, "    return rel_fail(&o->rel_db->errmsg, REL_ERESTRICTED, \"cannot delete %s %%llu: "
+             "%s %%llu refers to it through %s.%s, which is on_delete = RESTRICT\", "
+             "(unsigned long long)o->rel_id, (unsigned long long)x->rel_id);\n",
+       m->name, g->model->name, g->model->name, g->name);
+}
+
+/* SET_NULL: a referrer that stays loses its pointer. */
+static void set_null_body(const Emitter *e, const Model *m, const Field *g)
+{
+    (void)m;
+    pr(e->p, "if (!x->rel_mark)\n    x->%s = NULL;\n", g->name);
+}
+
 static void c_collector(const Emitter *e)
 {
     Printer *p = e->p;
@@ -932,60 +982,15 @@ static void c_collector(const Emitter *e)
         pr(p, "            done_%lu++;\n            more = true;\n        }\n", (unsigned long)i);
     }
     pr(p, "    }\n");
-    for (i = 0; i < s->nmodels; i++) {
-        const Model *m = s->model_array[i];
-        if (!has_incoming_rule(m, OD_RESTRICT))
-            continue;
-        pr(p, "    for (i = 0; i < c->%s.count; i++) {\n", m->name);
-        pr(p, "        %s *o = ((%s **)c->%s.items)[i];\n", MN(e, m)->type, MN(e, m)->type, m->name);
-        for (j = 0; j < m->nincoming; j++) {
-            const Field *g = m->incoming[j];
-            const char *gt = MN(e, g->model)->type, *rv = rev_member(e, g);
-            if (!is_single(g) || g->on_delete != OD_RESTRICT)
-                continue;
-            pr(p, "        /* %s.%s: on_delete = RESTRICT, unless the referrer goes too */\n",
-               g->model->name, g->name);
-            if (is_fk(g)) {
-                pr(p, "        for (j = 0; j < o->%s.count; j++) {\n", rv);
-                pr(p, "            %s *x = ((%s **)o->%s.items)[j];\n", gt, gt, rv);
-            } else {
-                pr(p, "        {\n            %s *x = o->%s;\n", gt, rv);
-            }
-            pr(p, "            if (x && !x->rel_mark)\n");
-            pr(p, "                return rel_fail(&o->rel_db->errmsg, REL_ERESTRICTED, \"cannot delete %s %%llu: "
-                  "%s %%llu refers to it through %s.%s, which is on_delete = RESTRICT\", "
-                  "(unsigned long long)o->rel_id, (unsigned long long)x->rel_id);\n        }\n",
-               m->name, g->model->name, g->model->name, g->name);
-        }
-        pr(p, "    }\n");
-    }
+    for (i = 0; i < s->nmodels; i++)
+        c_each_referrer(e, s->model_array[i], OD_RESTRICT, restrict_body);
     pr(p, "    return REL_OK;\n}\n\n");
 
     /* Applying a collection. */
     pr(p, "static void rel_apply(%s *db, rel_collector *c)\n{\n    size_t i, j;\n    (void)j;\n", e->store);
     pr(p, "    /* 1. SET_NULL: referrers that stay lose their pointer. */\n");
-    for (i = 0; i < s->nmodels; i++) {
-        const Model *m = s->model_array[i];
-        if (!has_incoming_rule(m, OD_SET_NULL))
-            continue;
-        pr(p, "    for (i = 0; i < c->%s.count; i++) {\n", m->name);
-        pr(p, "        %s *o = ((%s **)c->%s.items)[i];\n", MN(e, m)->type, MN(e, m)->type, m->name);
-        for (j = 0; j < m->nincoming; j++) {
-            const Field *g = m->incoming[j];
-            const char *gt = MN(e, g->model)->type, *rv = rev_member(e, g);
-            if (!is_single(g) || g->on_delete != OD_SET_NULL)
-                continue;
-            pr(p, "        /* %s.%s */\n", g->model->name, g->name);
-            if (is_fk(g)) {
-                pr(p, "        for (j = 0; j < o->%s.count; j++) {\n", rv);
-                pr(p, "            %s *x = ((%s **)o->%s.items)[j];\n", gt, gt, rv);
-                pr(p, "            if (!x->rel_mark)\n                x->%s = NULL;\n        }\n", g->name);
-            } else {
-                pr(p, "        if (o->%s && !o->%s->rel_mark)\n            o->%s->%s = NULL;\n", rv, rv, rv, g->name);
-            }
-        }
-        pr(p, "    }\n");
-    }
+    for (i = 0; i < s->nmodels; i++)
+        c_each_referrer(e, s->model_array[i], OD_SET_NULL, set_null_body);
     pr(p, "    /* 2. Unlink the deleted objects from the objects that stay. */\n");
     for (i = 0; i < s->nmodels; i++) {
         const Model *m = s->model_array[i];

@@ -29,7 +29,8 @@ static char *fingerprint(void)
                 (unsigned long long)Author_id(Book_author(b)),
                 Book_editor(b) ? (unsigned long long)Author_id(Book_editor(b)) : 0ull);
     }
-    fprintf(f, "C%zu P%zu U%zu Pr%zu;", Contract_count(db), Publisher_count(db), User_count(db), Profile_count(db));
+    fprintf(f, "C%zu P%zu U%zu Pr%zu Ba%zu Se%zu;", Contract_count(db), Publisher_count(db), User_count(db),
+            Profile_count(db), Badge_count(db), Seat_count(db));
     for (i = 0; i < Person_count(db); i++) {
         Person *p = Person_all(db).items[i];
         fprintf(f, "Pe%llu f=%zu c=%zu r=%zu;", (unsigned long long)Person_id(p), Person_friends_count(p),
@@ -383,6 +384,48 @@ START_TEST(test_restrict_same_call)
 }
 END_TEST
 
+/* OneToOneField with SET_NULL and RESTRICT. */
+START_TEST(test_one_to_one_rules)
+{
+    User *u = User_new(db);
+    Badge *b = Badge_new(db), *b2;
+    Club *club = Club_new(db);
+    Seat *seat = Seat_new(db, club), *many[1];
+    char *before;
+
+    ck_assert_ptr_null(Badge_holder(b));
+    ck_assert_int_eq(Badge_set_holder(b, u), REL_OK);
+    ck_assert_ptr_eq(User_badge(u), b);
+    b2 = Badge_new(db);
+    before = fingerprint();
+    ck_assert_int_eq(Badge_set_holder(b2, u), REL_EUNIQUE);
+    UNCHANGED(before);
+    free(before);
+    ck_assert_int_eq(User_delete(u), REL_OK);            /* SET_NULL */
+    ck_assert_ptr_null(Badge_holder(b));
+    ck_assert_uint_eq(Badge_all(db).count, 2);
+    ck_assert_ptr_eq(Badge_get(db, Badge_id(b2)), b2);
+    ck_assert_int_eq(Badge_delete(b), REL_OK);
+    ck_assert_int_eq(Badge_delete_many(&b2, 1), REL_OK);
+
+    ck_assert_ptr_eq(Seat_club(seat), club);
+    ck_assert_ptr_eq(Club_seat(club), seat);
+    before = fingerprint();
+    ck_assert_int_eq(Club_delete(club), REL_ERESTRICTED);  /* RESTRICT */
+    ck_assert_ptr_nonnull(strstr(api_store_errmsg(db), "Seat.club"));
+    UNCHANGED(before);
+    free(before);
+    ck_assert_int_eq(Seat_set_club(seat, club), REL_OK);
+    ck_assert_ptr_eq(Seat_get(db, Seat_id(seat)), seat);
+    ck_assert_uint_eq(Seat_all(db).count, 1);
+    many[0] = seat;
+    ck_assert_int_eq(Seat_delete_many(many, 1), REL_OK);
+    seat = Seat_new(db, club);
+    ck_assert_int_eq(Seat_delete(seat), REL_OK);
+    ck_assert_int_eq(Club_delete(club), REL_OK);
+}
+END_TEST
+
 /* Objects of another store, NULL arguments and one-to-one conflicts are
  * refused without a change. */
 START_TEST(test_invalid_arguments_change_nothing)
@@ -436,6 +479,7 @@ int main(void)
     tcase_add_test(t, test_every_function);
     tcase_add_test(t, test_restrict_same_call);
     tcase_add_test(t, test_invalid_arguments_change_nothing);
+    tcase_add_test(t, test_one_to_one_rules);
     suite_add_tcase(s, t);
     r = srunner_create(s);
     srunner_run_all(r, CK_NORMAL);

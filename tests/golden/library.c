@@ -371,7 +371,7 @@ static void rel_apply(library_store *db, rel_collector *c)
     /* 1. SET_NULL: referrers that stay lose their pointer. */
     for (i = 0; i < c->Author.count; i++) {
         Author *o = ((Author **)c->Author.items)[i];
-        /* Book.editor */
+        /* Book.editor: on_delete = SET_NULL */
         for (j = 0; j < o->rel_rev_1.count; j++) {
             Book *x = ((Book **)o->rel_rev_1.items)[j];
             if (!x->rel_mark)

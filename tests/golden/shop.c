@@ -370,7 +370,7 @@ static void rel_apply(shop_store *db, rel_collector *c)
     /* 1. SET_NULL: referrers that stay lose their pointer. */
     for (i = 0; i < c->Category.count; i++) {
         Category *o = ((Category **)c->Category.items)[i];
-        /* Product.featured_in */
+        /* Product.featured_in: on_delete = SET_NULL */
         for (j = 0; j < o->rel_rev_1.count; j++) {
             Product *x = ((Product **)o->rel_rev_1.items)[j];
             if (!x->rel_mark)
