@@ -68,7 +68,7 @@ $(RELC): $(B)/obj/gen/main.o $(LIBRELC)
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 # ---- runtime ----------------------------------------------------------------
 LIBREL  := $(B)/librel.a
@@ -138,3 +138,48 @@ valgrind: $(B)/test_front $(B)/test_api $(PROGS)
 	for p in $(PROGS); do $(VALGRIND) $$p > /dev/null || exit 1; done
 	@echo "valgrind: clean"
 .PHONY: valgrind
+
+# ---- fuzzing -------------------------------------------------------------------
+# make fuzz [FUZZ_TIME=seconds] runs libFuzzer on the whole compiler in-process
+# (tests/fuzz/fuzz_relc.c) with ASan and UBSan, seeded from every test schema.
+# New crashes, hangs and leaks land in tests/fuzz/regress/, which `make check`
+# replays (fuzz-replay) under whichever build it runs.
+FUZZ_TIME ?= 60
+FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SEEDS := $(wildcard tests/diag/*.rel examples/*/*.rel tests/api/*.rel)
+build-fuzz/fuzz_relc: tests/fuzz/fuzz_relc.c $(DSL_SRC) $(GEN_SRC) dsl/scan.l dsl/parse.y
+	$(MAKE) B=build-fuzz CC=clang SANFLAGS='-fsanitize=fuzzer-no-link $(FUZZ_SAN)' build-fuzz/librelc.a
+	clang -g -O1 -fsanitize=fuzzer $(FUZZ_SAN) -Idsl -Igen -o $@ tests/fuzz/fuzz_relc.c build-fuzz/librelc.a
+fuzz: build-fuzz/fuzz_relc
+	@mkdir -p build-fuzz/corpus build-fuzz/seeds tests/fuzz/regress
+	cp $(FUZZ_SEEDS) build-fuzz/seeds/
+	build-fuzz/fuzz_relc -max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+	    -dict=tests/fuzz/relc.dict -artifact_prefix=tests/fuzz/regress/ -print_final_stats=1 \
+	    build-fuzz/corpus build-fuzz/seeds
+.PHONY: fuzz
+
+$(B)/fuzz-replay: tests/fuzz/fuzz_relc.c tests/fuzz/replay_main.c $(LIBRELC)
+	$(CC) $(CFLAGS) $(INC) -o $@ tests/fuzz/fuzz_relc.c tests/fuzz/replay_main.c $(LIBRELC) $(LDFLAGS)
+check: $(B)/fuzz-replay
+
+# ---- benchmarks ----------------------------------------------------------------
+# make bench: the generated code against hand-written C and SQLite on one
+# workload (bench/), the median of BENCH_RUNS runs at BENCH_BOOKS books, then
+# relc's own scale against protoc-c (bench/scale.sh).  `make check` runs the
+# same program at a small N and compares checksums only.
+BENCH_BOOKS ?= 1000000
+BENCH_RUNS ?= 3
+BENCH_SRC := bench/main.c bench/generated.c bench/hand.c bench/sql.c
+$(B)/bench/catalog.c: bench/catalog.rel $(RELC)
+	@mkdir -p $(B)/bench
+	$(RELC) -o $(B)/bench $<
+$(B)/bench/catalog.h: $(B)/bench/catalog.c ;
+$(B)/bench/bench: $(BENCH_SRC) bench/workload.h $(B)/bench/catalog.c $(LIBREL)
+	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iruntime -I$(B)/bench -Ibench -o $@ $(BENCH_SRC) \
+	    $(B)/bench/catalog.c $(LIBREL) -lsqlite3 $(LDFLAGS)
+bench: $(B)/bench/bench $(RELC)
+	$(B)/bench/bench --books $(BENCH_BOOKS) --runs $(BENCH_RUNS)
+	@echo
+	sh bench/scale.sh $(RELC)
+check: $(B)/bench/bench
+.PHONY: bench

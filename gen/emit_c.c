@@ -218,31 +218,46 @@ static void required_args(const Emitter *e, const Model *m, const Field *skip, c
 
 /* ==== the header ========================================================= */
 
-static void h_struct(const Emitter *e, const Model *m)
+/* The alignment class of a scalar member: 8 for pointers and 64-bit
+ * numbers, then 4, 2 and 1. */
+static int scalar_align(FieldKind k)
+{
+    switch (k) {
+    case FK_BOOL: case FK_INT8: case FK_UINT8: return 1;
+    case FK_INT16: case FK_UINT16: return 2;
+    case FK_INT32: case FK_UINT32: case FK_FLOAT: return 4;
+    default: return 8;
+    }
+}
+
+/* The members of M's struct whose alignment class is `align`, in
+ * declaration order: h_struct calls this for 8, 4, 2 and 1 in turn, so that
+ * the struct needs no padding between members. */
+static void h_members(const Emitter *e, const Model *m, int align)
 {
     Printer *p = e->p;
-    const ModelNames *mn = MN(e, m);
     const Field *f;
     size_t i;
 
-    doc_comment(p, m->doc);
-    pr(p, "struct %s {\n", mn->type);
-    p->indent++;
     for (f = m->fields; f; f = f->next) {
-        if (f->kind == FK_STRING)
-            pr(p, "char *%s;  /* NULL: the default */\n", f->name);
-        else if (!f->is_relation)
-            pr(p, "%s %s;\n", c_type(f->kind), f->name);
-        else if (is_single(f))
+        if (!f->is_relation) {
+            if (scalar_align(f->kind) != align)
+                continue;
+            if (f->kind == FK_STRING)
+                pr(p, "char *%s;  /* NULL: the default */\n", f->name);
+            else
+                pr(p, "%s %s;\n", c_type(f->kind), f->name);
+        } else if (align == 8 && is_single(f)) {
             pr(p, "%s *%s;\n", MN(e, f->target)->type, f->name);
-        else
+        } else if (align == 8) {
             pr(p, "rel_vec %s;  /* %s *, back positions in each %s */\n", f->name,
                MN(e, f->target)->type, f->symmetrical ? f->name : rev_member(e, f));
-        if (is_fk(f))
-            pr(p, "size_t rel_pos_%s;  /* where this sits in %s.%s */\n", f->name,
+        } else if (align == 4 && is_fk(f)) {
+            pr(p, "uint32_t rel_pos_%s;  /* where this sits in %s.%s */\n", f->name,
                f->target->name, rev_member(e, f));
+        }
     }
-    for (i = 0; i < m->nincoming; i++) {
+    for (i = 0; align == 8 && i < m->nincoming; i++) {
         const Field *g = m->incoming[i];
         if (g->symmetrical)
             continue;
@@ -253,11 +268,25 @@ static void h_struct(const Emitter *e, const Model *m)
             pr(p, "rel_vec %s;  /* %s *: reverse of %s.%s */\n", rev_member(e, g),
                MN(e, g->model)->type, g->model->name, g->name);
     }
-    pr(p, "/* relc's bookkeeping */\n");
-    pr(p, "%s *rel_db;\n", e->store);
-    pr(p, "uint64_t rel_id;\n");
-    pr(p, "size_t rel_pos;  /* in the store's list of every %s */\n", m->name);
-    pr(p, "unsigned char rel_mark;  /* set while a delete collects it */\n");
+    if (align == 8) {
+        pr(p, "%s *rel_db;  /* relc's bookkeeping: the store, */\n", e->store);
+    } else if (align == 4) {
+        pr(p, "uint32_t rel_id;  /* the id (below 2^31, as REL_VEC_MAX bounds the ids), */\n");
+        pr(p, "unsigned rel_pos : 31;  /* the position in the store's list of every %s, */\n", m->name);
+        pr(p, "unsigned rel_mark : 1;  /* and a mark set while a delete collects it */\n");
+    }
+}
+
+static void h_struct(const Emitter *e, const Model *m)
+{
+    Printer *p = e->p;
+    int align;
+
+    doc_comment(p, m->doc);
+    pr(p, "struct %s {\n", MN(e, m)->type);
+    p->indent++;
+    for (align = 8; align >= 1; align /= 2)
+        h_members(e, m, align);
     p->indent--;
     pr(p, "};\n\n");
 }
@@ -445,17 +474,34 @@ static void c_store(const Emitter *e)
     const SchemaNames *sn = &e->n->schema;
     size_t i;
 
+    pr(p, "/* The objects one delete call will remove, per model.  Collecting writes\n"
+          " * nothing but rel_mark, and cleared marks undo it; only when the whole set\n"
+          " * is known and allowed does rel_apply change the store, and nothing it\n"
+          " * does can fail.  That is what makes a delete all or nothing.  The store\n"
+          " * keeps one, so that its vectors are reused from delete to delete. */\n");
+    pr(p, "typedef struct rel_collector {\n");
+    for (i = 0; i < e->s->nmodels; i++)
+        pr(p, "    rel_vec %s;\n", e->s->model_array[i]->name);
+    pr(p, "} rel_collector;\n\n");
+
     pr(p, "struct %s {\n", sn->store);
     for (i = 0; i < e->s->nmodels; i++) {
         const Model *m = e->s->model_array[i];
         pr(p, "    rel_vec all_%s;  /* every %s, each at its rel_pos */\n", m->name, MN(e, m)->type);
         pr(p, "    rel_vec ids_%s;  /* %s by id - 1; NULL once deleted */\n", m->name, MN(e, m)->type);
+        pr(p, "    rel_pool pool_%s;  /* where every %s lives */\n", m->name, MN(e, m)->type);
     }
+    pr(p, "    rel_collector collector;\n");
     pr(p, "    rel_errmsg errmsg;  /* why the last failing call failed */\n};\n\n");
 
     pr(p, "%s *%s(void)\n{\n", sn->store, sn->store_new);
     pr(p, "    %s *db = (%s *)rel_malloc(sizeof *db);\n", sn->store, sn->store);
-    pr(p, "    if (db)\n        memset(db, 0, sizeof *db);\n    return db;\n}\n\n");
+    pr(p, "    if (!db)\n        return NULL;\n    memset(db, 0, sizeof *db);\n");
+    for (i = 0; i < e->s->nmodels; i++) {
+        const Model *m = e->s->model_array[i];
+        pr(p, "    rel_pool_init(&db->pool_%s, sizeof(%s));\n", m->name, MN(e, m)->type);
+    }
+    pr(p, "    return db;\n}\n\n");
 
     pr(p, "const char *%s(const %s *db) { return db->errmsg.text; }\n\n", sn->store_errmsg, sn->store);
 }
@@ -466,7 +512,7 @@ static void c_destroy(const Emitter *e, const Model *m)
     Printer *p = e->p;
     const Field *f;
     size_t i;
-    pr(p, "static void rel_destroy_%s(%s *o)\n{\n", m->name, MN(e, m)->type);
+    pr(p, "static void rel_destroy_%s(%s *db, %s *o)\n{\n", m->name, e->store, MN(e, m)->type);
     for (f = m->fields; f; f = f->next) {
         if (f->kind == FK_STRING)
             pr(p, "    rel_free(o->%s);\n", f->name);
@@ -476,7 +522,7 @@ static void c_destroy(const Emitter *e, const Model *m)
     for (i = 0; i < m->nincoming; i++)
         if (is_fk(m->incoming[i]) || (is_m2m(m->incoming[i]) && !m->incoming[i]->symmetrical))
             pr(p, "    rel_vec_free(&o->%s);\n", rev_member(e, m->incoming[i]));
-    pr(p, "    rel_free(o);\n}\n\n");
+    pr(p, "    rel_pool_put(&db->pool_%s, o);\n}\n\n", m->name);
 }
 
 static void c_store_free(const Emitter *e)
@@ -488,8 +534,10 @@ static void c_store_free(const Emitter *e)
     for (i = 0; i < e->s->nmodels; i++) {
         const Model *m = e->s->model_array[i];
         pr(p, "    for (i = 0; i < db->all_%s.count; i++)\n", m->name);
-        pr(p, "        rel_destroy_%s(((%s **)db->all_%s.items)[i]);\n", m->name, MN(e, m)->type, m->name);
+        pr(p, "        rel_destroy_%s(db, ((%s **)db->all_%s.items)[i]);\n", m->name, MN(e, m)->type, m->name);
         pr(p, "    rel_vec_free(&db->all_%s);\n    rel_vec_free(&db->ids_%s);\n", m->name, m->name);
+        pr(p, "    rel_pool_free(&db->pool_%s);\n", m->name);
+        pr(p, "    rel_vec_free(&db->collector.%s);\n", m->name);
     }
     pr(p, "    rel_free(db);\n}\n\n");
 }
@@ -631,7 +679,7 @@ static void c_prepare_commit(const Emitter *e, const Model *m)
         if (is_required(f) && is_fk(f))
             pr(p, "\n        || rel_vec_reserve(&%s->%s, %s->%s.count + 1, false)", FN(e, f)->param,
                rev_member(e, f), FN(e, f)->param, rev_member(e, f));
-    pr(p, "\n        || !(o = (%s *)rel_malloc(sizeof *o))) {\n", mn->type);
+    pr(p, "\n        || !(o = (%s *)rel_pool_get(&db->pool_%s))) {\n", mn->type, m->name);
     pr(p, "        rel_fail(&db->errmsg, REL_ENOMEM, \"out of memory creating a new %s\");\n", m->name);
     pr(p, "        return NULL;\n    }\n");
     pr(p, "    memset(o, 0, sizeof *o);\n");
@@ -839,7 +887,7 @@ static void c_m2m_side(const Emitter *e, const Field *f, bool forward)
     required_args(e, other, NULL, NULL);
     pr(p, ");\n    if (!x)\n        return NULL;\n");
     pr(p, "    if (rel_vec_reserve(&x->%s, 1, true)) {\n", theirs);
-    pr(p, "        rel_free(x);\n");
+    pr(p, "        rel_pool_put(&db->pool_%s, x);\n", other->name);
     pr(p, "        rel_fail(&db->errmsg, REL_ENOMEM, \"out of memory creating a new %s\");\n", other->name);
     pr(p, "        return NULL;\n    }\n");
     pr(p, "    rel_commit_%s(db, x", other->name);
@@ -906,14 +954,6 @@ static void c_collector(const Emitter *e)
     size_t i, j;
 
     pr(p, "/* ==== delete ==== */\n\n");
-    pr(p, "/* The objects one delete call will remove, per model.  Collecting writes\n"
-          " * nothing but rel_mark, and cleared marks undo it; only when the whole set\n"
-          " * is known and allowed does rel_apply change the store, and nothing it\n"
-          " * does can fail.  That is what makes a delete all or nothing. */\n");
-    pr(p, "typedef struct rel_collector {\n");
-    for (i = 0; i < s->nmodels; i++)
-        pr(p, "    rel_vec %s;\n", s->model_array[i]->name);
-    pr(p, "} rel_collector;\n\n");
 
     for (i = 0; i < s->nmodels; i++) {
         const Model *m = s->model_array[i];
@@ -1038,7 +1078,7 @@ static void c_collector(const Emitter *e)
         pr(p, "        ((%s **)db->all_%s.items)[o->rel_pos] = last;\n", mt, m->name);
         pr(p, "        last->rel_pos = o->rel_pos;\n");
         pr(p, "        ((%s **)db->ids_%s.items)[o->rel_id - 1] = NULL;\n", mt, m->name);
-        pr(p, "        rel_destroy_%s(o);\n    }\n", m->name);
+        pr(p, "        rel_destroy_%s(db, o);\n    }\n", m->name);
     }
     pr(p, "}\n\n");
 
@@ -1047,7 +1087,7 @@ static void c_collector(const Emitter *e)
         const Model *m = s->model_array[i];
         pr(p, "    for (i = 0; !applied && i < c->%s.count; i++)\n", m->name);
         pr(p, "        ((%s **)c->%s.items)[i]->rel_mark = 0;\n", MN(e, m)->type, m->name);
-        pr(p, "    rel_vec_free(&c->%s);\n", m->name);
+        pr(p, "    c->%s.count = 0;\n", m->name);
     }
     pr(p, "}\n\n");
 
@@ -1055,7 +1095,7 @@ static void c_collector(const Emitter *e)
         const Model *m = s->model_array[i];
         const ModelNames *mn = MN(e, m);
         pr(p, "rel_status %s(%s *const *objects, size_t n)\n{\n", mn->delete_many, mn->type);
-        pr(p, "    rel_collector c;\n    %s *db;\n    size_t i;\n    rel_status st = REL_OK;\n", e->store);
+        pr(p, "    rel_collector *c;\n    %s *db;\n    size_t i;\n    rel_status st = REL_OK;\n", e->store);
         pr(p, "    if (n == 0)\n        return REL_OK;\n");
         pr(p, "    if (!objects || !objects[0])\n        return REL_EINVAL;\n");
         pr(p, "    db = objects[0]->rel_db;\n");
@@ -1063,11 +1103,11 @@ static void c_collector(const Emitter *e)
         pr(p, "        if (!objects[i] || objects[i]->rel_db != db)\n");
         pr(p, "            return rel_fail(&db->errmsg, REL_EINVAL, \"%s: object %%lu is NULL or in another store\", "
               "(unsigned long)i);\n", mn->delete_many);
-        pr(p, "    memset(&c, 0, sizeof c);\n");
-        pr(p, "    for (i = 0; i < n && st == REL_OK; i++)\n        st = rel_mark_%s(&c, objects[i]);\n", m->name);
-        pr(p, "    if (st == REL_OK)\n        st = rel_collect(&c);\n");
-        pr(p, "    if (st == REL_OK)\n        rel_apply(db, &c);\n");
-        pr(p, "    rel_collector_end(&c, st == REL_OK);\n    return st;\n}\n\n");
+        pr(p, "    c = &db->collector;\n");
+        pr(p, "    for (i = 0; i < n && st == REL_OK; i++)\n        st = rel_mark_%s(c, objects[i]);\n", m->name);
+        pr(p, "    if (st == REL_OK)\n        st = rel_collect(c);\n");
+        pr(p, "    if (st == REL_OK)\n        rel_apply(db, c);\n");
+        pr(p, "    rel_collector_end(c, st == REL_OK);\n    return st;\n}\n\n");
     }
 }
 

@@ -58,25 +58,24 @@ void  rel_free(void *p) { if (p) current.free_fn(p, current.ud); }
 /* ---- vectors ------------------------------------------------------------ */
 
 /* Items and back positions share one block: [items...][back...]. */
-rel_status rel_vec_reserve(rel_vec *v, size_t need, bool with_back)
+rel_status rel_vec_grow(rel_vec *v, size_t need, bool with_back)
 {
-    size_t cap, item = sizeof(void *), per = item + (with_back ? sizeof(size_t) : 0);
+    size_t cap, item = sizeof(void *), per = item + (with_back ? sizeof(uint32_t) : 0);
     char *block;
 
     if (need <= v->cap)
         return REL_OK;
+    if (need > REL_VEC_MAX)
+        return REL_ENOMEM;
     cap = v->cap ? v->cap : 4;
-    while (cap < need) {
-        if (cap > ((size_t)-1) / 2 / per)
-            return REL_ENOMEM;
-        cap *= 2;
-    }
+    while (cap < need)
+        cap *= 2;  /* at most 2^31: need is below it, and caps are powers of two */
     if (!with_back) {
         void *items = rel_realloc(v->items, cap * item);
         if (!items)
             return REL_ENOMEM;
         v->items = items;
-        v->cap = cap;
+        v->cap = (uint32_t)cap;
         return REL_OK;
     }
     block = (char *)rel_malloc(cap * per);
@@ -84,12 +83,12 @@ rel_status rel_vec_reserve(rel_vec *v, size_t need, bool with_back)
         return REL_ENOMEM;
     if (v->count) {
         memcpy(block, v->items, v->count * item);
-        memcpy(block + cap * item, v->back, v->count * sizeof(size_t));
+        memcpy(block + cap * item, v->back, v->count * sizeof(uint32_t));
     }
     rel_free(v->items);
     v->items = block;
-    v->back = (size_t *)(void *)(block + cap * item);
-    v->cap = cap;
+    v->back = (uint32_t *)(void *)(block + cap * item);
+    v->cap = (uint32_t)cap;
     return REL_OK;
 }
 
@@ -99,6 +98,84 @@ void rel_vec_free(rel_vec *v)
     v->items = NULL;
     v->back = NULL;
     v->count = v->cap = 0;
+}
+
+/* ---- object pools ------------------------------------------------------- */
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
+/* A chunk starts with this header; objects follow it, at the alignment
+ * of two words (enough for the pointers, 64-bit integers and doubles that
+ * objects hold). */
+typedef struct pool_chunk {
+    struct pool_chunk *next;
+    size_t bytes;
+} pool_chunk;
+
+enum { POOL_FIRST_CHUNK = 1024, POOL_LAST_CHUNK = 256 * 1024 };
+
+void rel_pool_init(rel_pool *p, size_t object_size)
+{
+    size_t word = sizeof(void *);
+    memset(p, 0, sizeof *p);
+    p->size = (object_size + word - 1) / word * word;
+    if (p->size < word)
+        p->size = word;
+    p->chunk_bytes = POOL_FIRST_CHUNK;
+}
+
+void *rel_pool_get(rel_pool *p)
+{
+    void *o = p->free_list;
+    if (o) {
+        UNPOISON(o, p->size);
+        p->free_list = *(void **)o;
+        return o;
+    }
+    if ((size_t)(p->end - p->next) < p->size) {
+        size_t bytes = p->chunk_bytes;
+        pool_chunk *c;
+        if (bytes < sizeof(pool_chunk) + p->size)
+            bytes = sizeof(pool_chunk) + p->size;
+        if (!(c = (pool_chunk *)rel_malloc(bytes)))
+            return NULL;
+        c->next = (pool_chunk *)p->chunks;
+        c->bytes = bytes;
+        p->chunks = c;
+        p->next = (char *)(c + 1);
+        p->end = (char *)c + bytes;
+        if (p->chunk_bytes < POOL_LAST_CHUNK)
+            p->chunk_bytes *= 2;
+    }
+    o = p->next;
+    p->next += p->size;
+    return o;
+}
+
+void rel_pool_put(rel_pool *p, void *o)
+{
+    *(void **)o = p->free_list;
+    p->free_list = o;
+    POISON((char *)o + sizeof(void *), p->size - sizeof(void *));
+}
+
+void rel_pool_free(rel_pool *p)
+{
+    pool_chunk *c = (pool_chunk *)p->chunks;
+    while (c) {
+        pool_chunk *next = c->next;
+        UNPOISON(c, c->bytes);
+        rel_free(c);
+        c = next;
+    }
+    rel_pool_init(p, p->size);
 }
 
 /* ---- strings ------------------------------------------------------------ */

@@ -67,16 +67,50 @@ void  rel_free(void *ptr);
  * positions (many-to-many sets: back[i] is where this object sits in the
  * set of items[i], which makes removal O(1)).  The generated code reads and
  * writes the elements through its own typed pointers; the runtime only
- * grows and frees the storage. */
+ * grows and frees the storage.  Positions and counts are 32-bit, which
+ * keeps objects and sets small; a vector holds at most REL_VEC_MAX
+ * elements, and growing past that fails with REL_ENOMEM.  (So positions
+ * and ids fit in 31 bits, which lets an object keep its delete mark in the
+ * 32nd.) */
+#define REL_VEC_MAX (((uint32_t)1 << 31) - 1)
+
 typedef struct rel_vec {
     void *items;        /* T *[cap] */
-    size_t *back;       /* size_t[cap], or NULL for a plain vector */
-    size_t count, cap;
+    uint32_t *back;     /* uint32_t[cap], or NULL for a plain vector */
+    uint32_t count, cap;
 } rel_vec;
 
-/* Makes room for `need` elements in all; nothing changes on failure. */
-rel_status rel_vec_reserve(rel_vec *v, size_t need, bool with_back);
+/* Grows v to room for `need` elements; nothing changes on failure. */
+rel_status rel_vec_grow(rel_vec *v, size_t need, bool with_back);
 void       rel_vec_free(rel_vec *v);
+
+/* Makes room for `need` elements; the common case (room already there) is
+ * inline, because every add and every create asks. */
+static inline rel_status rel_vec_reserve(rel_vec *v, size_t need, bool with_back)
+{
+    return need <= v->cap ? REL_OK : rel_vec_grow(v, need, with_back);
+}
+
+/* A pool of equal-sized objects: the generated store takes each model's
+ * objects from one, so that creating and deleting them costs a pointer
+ * push or pop instead of a malloc and a free, and objects of a model sit
+ * together in memory.  Chunks come from rel_malloc, grow geometrically and
+ * are returned only by rel_pool_free; freed objects wait on a list for
+ * reuse.  Under AddressSanitizer a freed object is poisoned until reused. */
+typedef struct rel_pool {
+    void *free_list;     /* freed objects, linked through their first word */
+    char *next, *end;    /* the unused rest of the newest chunk */
+    void *chunks;        /* every chunk, linked through its first word */
+    size_t size;         /* of one object, a multiple of the pointer size */
+    size_t chunk_bytes;  /* of the next chunk */
+} rel_pool;
+
+void  rel_pool_init(rel_pool *p, size_t object_size);
+/* An object of garbage content; NULL when out of memory. */
+void *rel_pool_get(rel_pool *p);
+void  rel_pool_put(rel_pool *p, void *object);
+/* Frees every chunk: every object taken from the pool is gone. */
+void  rel_pool_free(rel_pool *p);
 
 /* Characters (UTF-8 code points) in a NUL-terminated string: what
  * max_length limits, as Django counts it. */

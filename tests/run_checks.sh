@@ -48,5 +48,14 @@ if cc -std=c99 -Werror -Iruntime -I"$b/ex" -c "$b/ex/hidden.c" -o "$b/ex/hidden.
 if $CXX -x c++ -Wall -Wextra -pedantic -Werror -Iruntime -c runtime/rel.c -o "$b/rel.cxx.o"; then ok; else
     bad "runtime as C++"; fi
 
+# Every input the fuzzer ever found, replayed (under the sanitizers in
+# `make SAN=1 check`), and the seed schemas with them.
+if find tests/fuzz/regress tests/diag examples -type f \( -name '*.rel' -o -path '*/regress/*' \) -print0 2>/dev/null |
+   xargs -0 "$b/fuzz-replay" > "$b/fuzz-replay.out" 2>&1; then ok; else
+    bad "fuzz regression inputs"; cat "$b/fuzz-replay.out"; fi
+# The benchmark program at a small N: the generated code, the hand-written
+# version and SQLite must compute the same checksums.
+if "$b/bench/bench" --books 20000 --check; then ok; else bad "benchmark checksums"; fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -3,37 +3,53 @@
 
 #include <string.h>
 
+/* The objects one delete call will remove, per model.  Collecting writes
+ * nothing but rel_mark, and cleared marks undo it; only when the whole set
+ * is known and allowed does rel_apply change the store, and nothing it
+ * does can fail.  That is what makes a delete all or nothing.  The store
+ * keeps one, so that its vectors are reused from delete to delete. */
+typedef struct rel_collector {
+    rel_vec Employee;
+    rel_vec Department;
+} rel_collector;
+
 struct company_store {
     rel_vec all_Employee;  /* every Employee, each at its rel_pos */
     rel_vec ids_Employee;  /* Employee by id - 1; NULL once deleted */
+    rel_pool pool_Employee;  /* where every Employee lives */
     rel_vec all_Department;  /* every Department, each at its rel_pos */
     rel_vec ids_Department;  /* Department by id - 1; NULL once deleted */
+    rel_pool pool_Department;  /* where every Department lives */
+    rel_collector collector;
     rel_errmsg errmsg;  /* why the last failing call failed */
 };
 
 company_store *company_store_new(void)
 {
     company_store *db = (company_store *)rel_malloc(sizeof *db);
-    if (db)
-        memset(db, 0, sizeof *db);
+    if (!db)
+        return NULL;
+    memset(db, 0, sizeof *db);
+    rel_pool_init(&db->pool_Employee, sizeof(Employee));
+    rel_pool_init(&db->pool_Department, sizeof(Department));
     return db;
 }
 
 const char *company_store_errmsg(const company_store *db) { return db->errmsg.text; }
 
-static void rel_destroy_Employee(Employee *o)
+static void rel_destroy_Employee(company_store *db, Employee *o)
 {
     rel_free(o->name);
     rel_vec_free(&o->managed_departments);
     rel_vec_free(&o->departments);
-    rel_free(o);
+    rel_pool_put(&db->pool_Employee, o);
 }
 
-static void rel_destroy_Department(Department *o)
+static void rel_destroy_Department(company_store *db, Department *o)
 {
     rel_free(o->name);
     rel_vec_free(&o->workers);
-    rel_free(o);
+    rel_pool_put(&db->pool_Department, o);
 }
 
 void company_store_free(company_store *db)
@@ -42,13 +58,17 @@ void company_store_free(company_store *db)
     if (!db)
         return;
     for (i = 0; i < db->all_Employee.count; i++)
-        rel_destroy_Employee(((Employee **)db->all_Employee.items)[i]);
+        rel_destroy_Employee(db, ((Employee **)db->all_Employee.items)[i]);
     rel_vec_free(&db->all_Employee);
     rel_vec_free(&db->ids_Employee);
+    rel_pool_free(&db->pool_Employee);
+    rel_vec_free(&db->collector.Employee);
     for (i = 0; i < db->all_Department.count; i++)
-        rel_destroy_Department(((Department **)db->all_Department.items)[i]);
+        rel_destroy_Department(db, ((Department **)db->all_Department.items)[i]);
     rel_vec_free(&db->all_Department);
     rel_vec_free(&db->ids_Department);
+    rel_pool_free(&db->pool_Department);
+    rel_vec_free(&db->collector.Department);
     rel_free(db);
 }
 
@@ -134,7 +154,7 @@ static Employee *rel_prepare_Employee(company_store *db)
     Employee *o;
     if (rel_vec_reserve(&db->all_Employee, db->all_Employee.count + 1, false)
         || rel_vec_reserve(&db->ids_Employee, db->ids_Employee.count + 1, false)
-        || !(o = (Employee *)rel_malloc(sizeof *o))) {
+        || !(o = (Employee *)rel_pool_get(&db->pool_Employee))) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Employee");
         return NULL;
     }
@@ -157,7 +177,7 @@ static Department *rel_prepare_Department(company_store *db, Employee *manager)
     if (rel_vec_reserve(&db->all_Department, db->all_Department.count + 1, false)
         || rel_vec_reserve(&db->ids_Department, db->ids_Department.count + 1, false)
         || rel_vec_reserve(&manager->managed_departments, manager->managed_departments.count + 1, false)
-        || !(o = (Department *)rel_malloc(sizeof *o))) {
+        || !(o = (Department *)rel_pool_get(&db->pool_Department))) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Department");
         return NULL;
     }
@@ -292,7 +312,7 @@ Department *Employee_departments_create(Employee *o, Employee *manager)
     if (!x)
         return NULL;
     if (rel_vec_reserve(&x->workers, 1, true)) {
-        rel_free(x);
+        rel_pool_put(&db->pool_Department, x);
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Department");
         return NULL;
     }
@@ -421,7 +441,7 @@ Employee *Department_workers_create(Department *o)
     if (!x)
         return NULL;
     if (rel_vec_reserve(&x->departments, 1, true)) {
-        rel_free(x);
+        rel_pool_put(&db->pool_Employee, x);
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Employee");
         return NULL;
     }
@@ -431,15 +451,6 @@ Employee *Department_workers_create(Department *o)
 }
 
 /* ==== delete ==== */
-
-/* The objects one delete call will remove, per model.  Collecting writes
- * nothing but rel_mark, and cleared marks undo it; only when the whole set
- * is known and allowed does rel_apply change the store, and nothing it
- * does can fail.  That is what makes a delete all or nothing. */
-typedef struct rel_collector {
-    rel_vec Employee;
-    rel_vec Department;
-} rel_collector;
 
 static rel_status rel_mark_Employee(rel_collector *c, Employee *o)
 {
@@ -532,7 +543,7 @@ static void rel_apply(company_store *db, rel_collector *c)
         ((Employee **)db->all_Employee.items)[o->rel_pos] = last;
         last->rel_pos = o->rel_pos;
         ((Employee **)db->ids_Employee.items)[o->rel_id - 1] = NULL;
-        rel_destroy_Employee(o);
+        rel_destroy_Employee(db, o);
     }
     for (i = 0; i < c->Department.count; i++) {
         Department *o = ((Department **)c->Department.items)[i];
@@ -540,7 +551,7 @@ static void rel_apply(company_store *db, rel_collector *c)
         ((Department **)db->all_Department.items)[o->rel_pos] = last;
         last->rel_pos = o->rel_pos;
         ((Department **)db->ids_Department.items)[o->rel_id - 1] = NULL;
-        rel_destroy_Department(o);
+        rel_destroy_Department(db, o);
     }
 }
 
@@ -550,15 +561,15 @@ static void rel_collector_end(rel_collector *c, bool applied)
     (void)i;
     for (i = 0; !applied && i < c->Employee.count; i++)
         ((Employee **)c->Employee.items)[i]->rel_mark = 0;
-    rel_vec_free(&c->Employee);
+    c->Employee.count = 0;
     for (i = 0; !applied && i < c->Department.count; i++)
         ((Department **)c->Department.items)[i]->rel_mark = 0;
-    rel_vec_free(&c->Department);
+    c->Department.count = 0;
 }
 
 rel_status Employee_delete_many(Employee *const *objects, size_t n)
 {
-    rel_collector c;
+    rel_collector *c;
     company_store *db;
     size_t i;
     rel_status st = REL_OK;
@@ -570,20 +581,20 @@ rel_status Employee_delete_many(Employee *const *objects, size_t n)
     for (i = 1; i < n; i++)
         if (!objects[i] || objects[i]->rel_db != db)
             return rel_fail(&db->errmsg, REL_EINVAL, "Employee_delete_many: object %lu is NULL or in another store", (unsigned long)i);
-    memset(&c, 0, sizeof c);
+    c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
-        st = rel_mark_Employee(&c, objects[i]);
+        st = rel_mark_Employee(c, objects[i]);
     if (st == REL_OK)
-        st = rel_collect(&c);
+        st = rel_collect(c);
     if (st == REL_OK)
-        rel_apply(db, &c);
-    rel_collector_end(&c, st == REL_OK);
+        rel_apply(db, c);
+    rel_collector_end(c, st == REL_OK);
     return st;
 }
 
 rel_status Department_delete_many(Department *const *objects, size_t n)
 {
-    rel_collector c;
+    rel_collector *c;
     company_store *db;
     size_t i;
     rel_status st = REL_OK;
@@ -595,14 +606,14 @@ rel_status Department_delete_many(Department *const *objects, size_t n)
     for (i = 1; i < n; i++)
         if (!objects[i] || objects[i]->rel_db != db)
             return rel_fail(&db->errmsg, REL_EINVAL, "Department_delete_many: object %lu is NULL or in another store", (unsigned long)i);
-    memset(&c, 0, sizeof c);
+    c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
-        st = rel_mark_Department(&c, objects[i]);
+        st = rel_mark_Department(c, objects[i]);
     if (st == REL_OK)
-        st = rel_collect(&c);
+        st = rel_collect(c);
     if (st == REL_OK)
-        rel_apply(db, &c);
-    rel_collector_end(&c, st == REL_OK);
+        rel_apply(db, c);
+    rel_collector_end(c, st == REL_OK);
     return st;
 }
 

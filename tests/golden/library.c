@@ -3,36 +3,52 @@
 
 #include <string.h>
 
+/* The objects one delete call will remove, per model.  Collecting writes
+ * nothing but rel_mark, and cleared marks undo it; only when the whole set
+ * is known and allowed does rel_apply change the store, and nothing it
+ * does can fail.  That is what makes a delete all or nothing.  The store
+ * keeps one, so that its vectors are reused from delete to delete. */
+typedef struct rel_collector {
+    rel_vec Author;
+    rel_vec Book;
+} rel_collector;
+
 struct library_store {
     rel_vec all_Author;  /* every Author, each at its rel_pos */
     rel_vec ids_Author;  /* Author by id - 1; NULL once deleted */
+    rel_pool pool_Author;  /* where every Author lives */
     rel_vec all_Book;  /* every Book, each at its rel_pos */
     rel_vec ids_Book;  /* Book by id - 1; NULL once deleted */
+    rel_pool pool_Book;  /* where every Book lives */
+    rel_collector collector;
     rel_errmsg errmsg;  /* why the last failing call failed */
 };
 
 library_store *library_store_new(void)
 {
     library_store *db = (library_store *)rel_malloc(sizeof *db);
-    if (db)
-        memset(db, 0, sizeof *db);
+    if (!db)
+        return NULL;
+    memset(db, 0, sizeof *db);
+    rel_pool_init(&db->pool_Author, sizeof(Author));
+    rel_pool_init(&db->pool_Book, sizeof(Book));
     return db;
 }
 
 const char *library_store_errmsg(const library_store *db) { return db->errmsg.text; }
 
-static void rel_destroy_Author(Author *o)
+static void rel_destroy_Author(library_store *db, Author *o)
 {
     rel_free(o->name);
     rel_vec_free(&o->books);
     rel_vec_free(&o->rel_rev_1);
-    rel_free(o);
+    rel_pool_put(&db->pool_Author, o);
 }
 
-static void rel_destroy_Book(Book *o)
+static void rel_destroy_Book(library_store *db, Book *o)
 {
     rel_free(o->title);
-    rel_free(o);
+    rel_pool_put(&db->pool_Book, o);
 }
 
 void library_store_free(library_store *db)
@@ -41,13 +57,17 @@ void library_store_free(library_store *db)
     if (!db)
         return;
     for (i = 0; i < db->all_Author.count; i++)
-        rel_destroy_Author(((Author **)db->all_Author.items)[i]);
+        rel_destroy_Author(db, ((Author **)db->all_Author.items)[i]);
     rel_vec_free(&db->all_Author);
     rel_vec_free(&db->ids_Author);
+    rel_pool_free(&db->pool_Author);
+    rel_vec_free(&db->collector.Author);
     for (i = 0; i < db->all_Book.count; i++)
-        rel_destroy_Book(((Book **)db->all_Book.items)[i]);
+        rel_destroy_Book(db, ((Book **)db->all_Book.items)[i]);
     rel_vec_free(&db->all_Book);
     rel_vec_free(&db->ids_Book);
+    rel_pool_free(&db->pool_Book);
+    rel_vec_free(&db->collector.Book);
     rel_free(db);
 }
 
@@ -104,7 +124,7 @@ static Author *rel_prepare_Author(library_store *db)
     Author *o;
     if (rel_vec_reserve(&db->all_Author, db->all_Author.count + 1, false)
         || rel_vec_reserve(&db->ids_Author, db->ids_Author.count + 1, false)
-        || !(o = (Author *)rel_malloc(sizeof *o))) {
+        || !(o = (Author *)rel_pool_get(&db->pool_Author))) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Author");
         return NULL;
     }
@@ -127,7 +147,7 @@ static Book *rel_prepare_Book(library_store *db, Author *author)
     if (rel_vec_reserve(&db->all_Book, db->all_Book.count + 1, false)
         || rel_vec_reserve(&db->ids_Book, db->ids_Book.count + 1, false)
         || rel_vec_reserve(&author->books, author->books.count + 1, false)
-        || !(o = (Book *)rel_malloc(sizeof *o))) {
+        || !(o = (Book *)rel_pool_get(&db->pool_Book))) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Book");
         return NULL;
     }
@@ -292,15 +312,6 @@ rel_status Book_set_editor(Book *o, Author *target)
 
 /* ==== delete ==== */
 
-/* The objects one delete call will remove, per model.  Collecting writes
- * nothing but rel_mark, and cleared marks undo it; only when the whole set
- * is known and allowed does rel_apply change the store, and nothing it
- * does can fail.  That is what makes a delete all or nothing. */
-typedef struct rel_collector {
-    rel_vec Author;
-    rel_vec Book;
-} rel_collector;
-
 static rel_status rel_mark_Author(rel_collector *c, Author *o)
 {
     if (o->rel_mark)
@@ -393,7 +404,7 @@ static void rel_apply(library_store *db, rel_collector *c)
         ((Author **)db->all_Author.items)[o->rel_pos] = last;
         last->rel_pos = o->rel_pos;
         ((Author **)db->ids_Author.items)[o->rel_id - 1] = NULL;
-        rel_destroy_Author(o);
+        rel_destroy_Author(db, o);
     }
     for (i = 0; i < c->Book.count; i++) {
         Book *o = ((Book **)c->Book.items)[i];
@@ -401,7 +412,7 @@ static void rel_apply(library_store *db, rel_collector *c)
         ((Book **)db->all_Book.items)[o->rel_pos] = last;
         last->rel_pos = o->rel_pos;
         ((Book **)db->ids_Book.items)[o->rel_id - 1] = NULL;
-        rel_destroy_Book(o);
+        rel_destroy_Book(db, o);
     }
 }
 
@@ -411,15 +422,15 @@ static void rel_collector_end(rel_collector *c, bool applied)
     (void)i;
     for (i = 0; !applied && i < c->Author.count; i++)
         ((Author **)c->Author.items)[i]->rel_mark = 0;
-    rel_vec_free(&c->Author);
+    c->Author.count = 0;
     for (i = 0; !applied && i < c->Book.count; i++)
         ((Book **)c->Book.items)[i]->rel_mark = 0;
-    rel_vec_free(&c->Book);
+    c->Book.count = 0;
 }
 
 rel_status Author_delete_many(Author *const *objects, size_t n)
 {
-    rel_collector c;
+    rel_collector *c;
     library_store *db;
     size_t i;
     rel_status st = REL_OK;
@@ -431,20 +442,20 @@ rel_status Author_delete_many(Author *const *objects, size_t n)
     for (i = 1; i < n; i++)
         if (!objects[i] || objects[i]->rel_db != db)
             return rel_fail(&db->errmsg, REL_EINVAL, "Author_delete_many: object %lu is NULL or in another store", (unsigned long)i);
-    memset(&c, 0, sizeof c);
+    c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
-        st = rel_mark_Author(&c, objects[i]);
+        st = rel_mark_Author(c, objects[i]);
     if (st == REL_OK)
-        st = rel_collect(&c);
+        st = rel_collect(c);
     if (st == REL_OK)
-        rel_apply(db, &c);
-    rel_collector_end(&c, st == REL_OK);
+        rel_apply(db, c);
+    rel_collector_end(c, st == REL_OK);
     return st;
 }
 
 rel_status Book_delete_many(Book *const *objects, size_t n)
 {
-    rel_collector c;
+    rel_collector *c;
     library_store *db;
     size_t i;
     rel_status st = REL_OK;
@@ -456,14 +467,14 @@ rel_status Book_delete_many(Book *const *objects, size_t n)
     for (i = 1; i < n; i++)
         if (!objects[i] || objects[i]->rel_db != db)
             return rel_fail(&db->errmsg, REL_EINVAL, "Book_delete_many: object %lu is NULL or in another store", (unsigned long)i);
-    memset(&c, 0, sizeof c);
+    c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
-        st = rel_mark_Book(&c, objects[i]);
+        st = rel_mark_Book(c, objects[i]);
     if (st == REL_OK)
-        st = rel_collect(&c);
+        st = rel_collect(c);
     if (st == REL_OK)
-        rel_apply(db, &c);
-    rel_collector_end(&c, st == REL_OK);
+        rel_apply(db, c);
+    rel_collector_end(c, st == REL_OK);
     return st;
 }
 

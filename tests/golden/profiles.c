@@ -3,34 +3,50 @@
 
 #include <string.h>
 
+/* The objects one delete call will remove, per model.  Collecting writes
+ * nothing but rel_mark, and cleared marks undo it; only when the whole set
+ * is known and allowed does rel_apply change the store, and nothing it
+ * does can fail.  That is what makes a delete all or nothing.  The store
+ * keeps one, so that its vectors are reused from delete to delete. */
+typedef struct rel_collector {
+    rel_vec User;
+    rel_vec Profile;
+} rel_collector;
+
 struct profiles_store {
     rel_vec all_User;  /* every User, each at its rel_pos */
     rel_vec ids_User;  /* User by id - 1; NULL once deleted */
+    rel_pool pool_User;  /* where every User lives */
     rel_vec all_Profile;  /* every Profile, each at its rel_pos */
     rel_vec ids_Profile;  /* Profile by id - 1; NULL once deleted */
+    rel_pool pool_Profile;  /* where every Profile lives */
+    rel_collector collector;
     rel_errmsg errmsg;  /* why the last failing call failed */
 };
 
 profiles_store *profiles_store_new(void)
 {
     profiles_store *db = (profiles_store *)rel_malloc(sizeof *db);
-    if (db)
-        memset(db, 0, sizeof *db);
+    if (!db)
+        return NULL;
+    memset(db, 0, sizeof *db);
+    rel_pool_init(&db->pool_User, sizeof(User));
+    rel_pool_init(&db->pool_Profile, sizeof(Profile));
     return db;
 }
 
 const char *profiles_store_errmsg(const profiles_store *db) { return db->errmsg.text; }
 
-static void rel_destroy_User(User *o)
+static void rel_destroy_User(profiles_store *db, User *o)
 {
     rel_free(o->name);
-    rel_free(o);
+    rel_pool_put(&db->pool_User, o);
 }
 
-static void rel_destroy_Profile(Profile *o)
+static void rel_destroy_Profile(profiles_store *db, Profile *o)
 {
     rel_free(o->bio);
-    rel_free(o);
+    rel_pool_put(&db->pool_Profile, o);
 }
 
 void profiles_store_free(profiles_store *db)
@@ -39,13 +55,17 @@ void profiles_store_free(profiles_store *db)
     if (!db)
         return;
     for (i = 0; i < db->all_User.count; i++)
-        rel_destroy_User(((User **)db->all_User.items)[i]);
+        rel_destroy_User(db, ((User **)db->all_User.items)[i]);
     rel_vec_free(&db->all_User);
     rel_vec_free(&db->ids_User);
+    rel_pool_free(&db->pool_User);
+    rel_vec_free(&db->collector.User);
     for (i = 0; i < db->all_Profile.count; i++)
-        rel_destroy_Profile(((Profile **)db->all_Profile.items)[i]);
+        rel_destroy_Profile(db, ((Profile **)db->all_Profile.items)[i]);
     rel_vec_free(&db->all_Profile);
     rel_vec_free(&db->ids_Profile);
+    rel_pool_free(&db->pool_Profile);
+    rel_vec_free(&db->collector.Profile);
     rel_free(db);
 }
 
@@ -73,7 +93,7 @@ static User *rel_prepare_User(profiles_store *db)
     User *o;
     if (rel_vec_reserve(&db->all_User, db->all_User.count + 1, false)
         || rel_vec_reserve(&db->ids_User, db->ids_User.count + 1, false)
-        || !(o = (User *)rel_malloc(sizeof *o))) {
+        || !(o = (User *)rel_pool_get(&db->pool_User))) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new User");
         return NULL;
     }
@@ -96,7 +116,7 @@ static Profile *rel_prepare_Profile(profiles_store *db, User *user)
     (void)user;  /* one-to-one: nothing to reserve */
     if (rel_vec_reserve(&db->all_Profile, db->all_Profile.count + 1, false)
         || rel_vec_reserve(&db->ids_Profile, db->ids_Profile.count + 1, false)
-        || !(o = (Profile *)rel_malloc(sizeof *o))) {
+        || !(o = (Profile *)rel_pool_get(&db->pool_Profile))) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Profile");
         return NULL;
     }
@@ -234,15 +254,6 @@ rel_status Profile_set_bio(Profile *o, const char *value)
 
 /* ==== delete ==== */
 
-/* The objects one delete call will remove, per model.  Collecting writes
- * nothing but rel_mark, and cleared marks undo it; only when the whole set
- * is known and allowed does rel_apply change the store, and nothing it
- * does can fail.  That is what makes a delete all or nothing. */
-typedef struct rel_collector {
-    rel_vec User;
-    rel_vec Profile;
-} rel_collector;
-
 static rel_status rel_mark_User(rel_collector *c, User *o)
 {
     if (o->rel_mark)
@@ -323,7 +334,7 @@ static void rel_apply(profiles_store *db, rel_collector *c)
         ((User **)db->all_User.items)[o->rel_pos] = last;
         last->rel_pos = o->rel_pos;
         ((User **)db->ids_User.items)[o->rel_id - 1] = NULL;
-        rel_destroy_User(o);
+        rel_destroy_User(db, o);
     }
     for (i = 0; i < c->Profile.count; i++) {
         Profile *o = ((Profile **)c->Profile.items)[i];
@@ -331,7 +342,7 @@ static void rel_apply(profiles_store *db, rel_collector *c)
         ((Profile **)db->all_Profile.items)[o->rel_pos] = last;
         last->rel_pos = o->rel_pos;
         ((Profile **)db->ids_Profile.items)[o->rel_id - 1] = NULL;
-        rel_destroy_Profile(o);
+        rel_destroy_Profile(db, o);
     }
 }
 
@@ -341,15 +352,15 @@ static void rel_collector_end(rel_collector *c, bool applied)
     (void)i;
     for (i = 0; !applied && i < c->User.count; i++)
         ((User **)c->User.items)[i]->rel_mark = 0;
-    rel_vec_free(&c->User);
+    c->User.count = 0;
     for (i = 0; !applied && i < c->Profile.count; i++)
         ((Profile **)c->Profile.items)[i]->rel_mark = 0;
-    rel_vec_free(&c->Profile);
+    c->Profile.count = 0;
 }
 
 rel_status User_delete_many(User *const *objects, size_t n)
 {
-    rel_collector c;
+    rel_collector *c;
     profiles_store *db;
     size_t i;
     rel_status st = REL_OK;
@@ -361,20 +372,20 @@ rel_status User_delete_many(User *const *objects, size_t n)
     for (i = 1; i < n; i++)
         if (!objects[i] || objects[i]->rel_db != db)
             return rel_fail(&db->errmsg, REL_EINVAL, "User_delete_many: object %lu is NULL or in another store", (unsigned long)i);
-    memset(&c, 0, sizeof c);
+    c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
-        st = rel_mark_User(&c, objects[i]);
+        st = rel_mark_User(c, objects[i]);
     if (st == REL_OK)
-        st = rel_collect(&c);
+        st = rel_collect(c);
     if (st == REL_OK)
-        rel_apply(db, &c);
-    rel_collector_end(&c, st == REL_OK);
+        rel_apply(db, c);
+    rel_collector_end(c, st == REL_OK);
     return st;
 }
 
 rel_status Profile_delete_many(Profile *const *objects, size_t n)
 {
-    rel_collector c;
+    rel_collector *c;
     profiles_store *db;
     size_t i;
     rel_status st = REL_OK;
@@ -386,14 +397,14 @@ rel_status Profile_delete_many(Profile *const *objects, size_t n)
     for (i = 1; i < n; i++)
         if (!objects[i] || objects[i]->rel_db != db)
             return rel_fail(&db->errmsg, REL_EINVAL, "Profile_delete_many: object %lu is NULL or in another store", (unsigned long)i);
-    memset(&c, 0, sizeof c);
+    c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
-        st = rel_mark_Profile(&c, objects[i]);
+        st = rel_mark_Profile(c, objects[i]);
     if (st == REL_OK)
-        st = rel_collect(&c);
+        st = rel_collect(c);
     if (st == REL_OK)
-        rel_apply(db, &c);
-    rel_collector_end(&c, st == REL_OK);
+        rel_apply(db, c);
+    rel_collector_end(c, st == REL_OK);
     return st;
 }
 

@@ -3,53 +3,75 @@
 
 #include <string.h>
 
+/* The objects one delete call will remove, per model.  Collecting writes
+ * nothing but rel_mark, and cleared marks undo it; only when the whole set
+ * is known and allowed does rel_apply change the store, and nothing it
+ * does can fail.  That is what makes a delete all or nothing.  The store
+ * keeps one, so that its vectors are reused from delete to delete. */
+typedef struct rel_collector {
+    rel_vec Student;
+    rel_vec Course;
+    rel_vec Teacher;
+    rel_vec Assignment;
+} rel_collector;
+
 struct school_store {
     rel_vec all_Student;  /* every Student, each at its rel_pos */
     rel_vec ids_Student;  /* Student by id - 1; NULL once deleted */
+    rel_pool pool_Student;  /* where every Student lives */
     rel_vec all_Course;  /* every Course, each at its rel_pos */
     rel_vec ids_Course;  /* Course by id - 1; NULL once deleted */
+    rel_pool pool_Course;  /* where every Course lives */
     rel_vec all_Teacher;  /* every Teacher, each at its rel_pos */
     rel_vec ids_Teacher;  /* Teacher by id - 1; NULL once deleted */
+    rel_pool pool_Teacher;  /* where every Teacher lives */
     rel_vec all_Assignment;  /* every Assignment, each at its rel_pos */
     rel_vec ids_Assignment;  /* Assignment by id - 1; NULL once deleted */
+    rel_pool pool_Assignment;  /* where every Assignment lives */
+    rel_collector collector;
     rel_errmsg errmsg;  /* why the last failing call failed */
 };
 
 school_store *school_store_new(void)
 {
     school_store *db = (school_store *)rel_malloc(sizeof *db);
-    if (db)
-        memset(db, 0, sizeof *db);
+    if (!db)
+        return NULL;
+    memset(db, 0, sizeof *db);
+    rel_pool_init(&db->pool_Student, sizeof(Student));
+    rel_pool_init(&db->pool_Course, sizeof(Course));
+    rel_pool_init(&db->pool_Teacher, sizeof(Teacher));
+    rel_pool_init(&db->pool_Assignment, sizeof(Assignment));
     return db;
 }
 
 const char *school_store_errmsg(const school_store *db) { return db->errmsg.text; }
 
-static void rel_destroy_Student(Student *o)
+static void rel_destroy_Student(school_store *db, Student *o)
 {
     rel_free(o->name);
     rel_vec_free(&o->courses);
-    rel_free(o);
+    rel_pool_put(&db->pool_Student, o);
 }
 
-static void rel_destroy_Course(Course *o)
+static void rel_destroy_Course(school_store *db, Course *o)
 {
     rel_free(o->title);
     rel_vec_free(&o->students);
     rel_vec_free(&o->assignments);
-    rel_free(o);
+    rel_pool_put(&db->pool_Course, o);
 }
 
-static void rel_destroy_Teacher(Teacher *o)
+static void rel_destroy_Teacher(school_store *db, Teacher *o)
 {
     rel_free(o->name);
     rel_vec_free(&o->assignments);
-    rel_free(o);
+    rel_pool_put(&db->pool_Teacher, o);
 }
 
-static void rel_destroy_Assignment(Assignment *o)
+static void rel_destroy_Assignment(school_store *db, Assignment *o)
 {
-    rel_free(o);
+    rel_pool_put(&db->pool_Assignment, o);
 }
 
 void school_store_free(school_store *db)
@@ -58,21 +80,29 @@ void school_store_free(school_store *db)
     if (!db)
         return;
     for (i = 0; i < db->all_Student.count; i++)
-        rel_destroy_Student(((Student **)db->all_Student.items)[i]);
+        rel_destroy_Student(db, ((Student **)db->all_Student.items)[i]);
     rel_vec_free(&db->all_Student);
     rel_vec_free(&db->ids_Student);
+    rel_pool_free(&db->pool_Student);
+    rel_vec_free(&db->collector.Student);
     for (i = 0; i < db->all_Course.count; i++)
-        rel_destroy_Course(((Course **)db->all_Course.items)[i]);
+        rel_destroy_Course(db, ((Course **)db->all_Course.items)[i]);
     rel_vec_free(&db->all_Course);
     rel_vec_free(&db->ids_Course);
+    rel_pool_free(&db->pool_Course);
+    rel_vec_free(&db->collector.Course);
     for (i = 0; i < db->all_Teacher.count; i++)
-        rel_destroy_Teacher(((Teacher **)db->all_Teacher.items)[i]);
+        rel_destroy_Teacher(db, ((Teacher **)db->all_Teacher.items)[i]);
     rel_vec_free(&db->all_Teacher);
     rel_vec_free(&db->ids_Teacher);
+    rel_pool_free(&db->pool_Teacher);
+    rel_vec_free(&db->collector.Teacher);
     for (i = 0; i < db->all_Assignment.count; i++)
-        rel_destroy_Assignment(((Assignment **)db->all_Assignment.items)[i]);
+        rel_destroy_Assignment(db, ((Assignment **)db->all_Assignment.items)[i]);
     rel_vec_free(&db->all_Assignment);
     rel_vec_free(&db->ids_Assignment);
+    rel_pool_free(&db->pool_Assignment);
+    rel_vec_free(&db->collector.Assignment);
     rel_free(db);
 }
 
@@ -180,7 +210,7 @@ static Student *rel_prepare_Student(school_store *db)
     Student *o;
     if (rel_vec_reserve(&db->all_Student, db->all_Student.count + 1, false)
         || rel_vec_reserve(&db->ids_Student, db->ids_Student.count + 1, false)
-        || !(o = (Student *)rel_malloc(sizeof *o))) {
+        || !(o = (Student *)rel_pool_get(&db->pool_Student))) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Student");
         return NULL;
     }
@@ -202,7 +232,7 @@ static Course *rel_prepare_Course(school_store *db)
     Course *o;
     if (rel_vec_reserve(&db->all_Course, db->all_Course.count + 1, false)
         || rel_vec_reserve(&db->ids_Course, db->ids_Course.count + 1, false)
-        || !(o = (Course *)rel_malloc(sizeof *o))) {
+        || !(o = (Course *)rel_pool_get(&db->pool_Course))) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Course");
         return NULL;
     }
@@ -224,7 +254,7 @@ static Teacher *rel_prepare_Teacher(school_store *db)
     Teacher *o;
     if (rel_vec_reserve(&db->all_Teacher, db->all_Teacher.count + 1, false)
         || rel_vec_reserve(&db->ids_Teacher, db->ids_Teacher.count + 1, false)
-        || !(o = (Teacher *)rel_malloc(sizeof *o))) {
+        || !(o = (Teacher *)rel_pool_get(&db->pool_Teacher))) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Teacher");
         return NULL;
     }
@@ -248,7 +278,7 @@ static Assignment *rel_prepare_Assignment(school_store *db, Course *course, Teac
         || rel_vec_reserve(&db->ids_Assignment, db->ids_Assignment.count + 1, false)
         || rel_vec_reserve(&course->assignments, course->assignments.count + 1, false)
         || rel_vec_reserve(&teacher->assignments, teacher->assignments.count + 1, false)
-        || !(o = (Assignment *)rel_malloc(sizeof *o))) {
+        || !(o = (Assignment *)rel_pool_get(&db->pool_Assignment))) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Assignment");
         return NULL;
     }
@@ -363,7 +393,7 @@ Course *Student_courses_create(Student *o)
     if (!x)
         return NULL;
     if (rel_vec_reserve(&x->students, 1, true)) {
-        rel_free(x);
+        rel_pool_put(&db->pool_Course, x);
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Course");
         return NULL;
     }
@@ -469,7 +499,7 @@ Student *Course_students_create(Course *o)
     if (!x)
         return NULL;
     if (rel_vec_reserve(&x->courses, 1, true)) {
-        rel_free(x);
+        rel_pool_put(&db->pool_Student, x);
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Student");
         return NULL;
     }
@@ -629,17 +659,6 @@ rel_status Assignment_set_teacher(Assignment *o, Teacher *target)
 
 /* ==== delete ==== */
 
-/* The objects one delete call will remove, per model.  Collecting writes
- * nothing but rel_mark, and cleared marks undo it; only when the whole set
- * is known and allowed does rel_apply change the store, and nothing it
- * does can fail.  That is what makes a delete all or nothing. */
-typedef struct rel_collector {
-    rel_vec Student;
-    rel_vec Course;
-    rel_vec Teacher;
-    rel_vec Assignment;
-} rel_collector;
-
 static rel_status rel_mark_Student(rel_collector *c, Student *o)
 {
     if (o->rel_mark)
@@ -785,7 +804,7 @@ static void rel_apply(school_store *db, rel_collector *c)
         ((Student **)db->all_Student.items)[o->rel_pos] = last;
         last->rel_pos = o->rel_pos;
         ((Student **)db->ids_Student.items)[o->rel_id - 1] = NULL;
-        rel_destroy_Student(o);
+        rel_destroy_Student(db, o);
     }
     for (i = 0; i < c->Course.count; i++) {
         Course *o = ((Course **)c->Course.items)[i];
@@ -793,7 +812,7 @@ static void rel_apply(school_store *db, rel_collector *c)
         ((Course **)db->all_Course.items)[o->rel_pos] = last;
         last->rel_pos = o->rel_pos;
         ((Course **)db->ids_Course.items)[o->rel_id - 1] = NULL;
-        rel_destroy_Course(o);
+        rel_destroy_Course(db, o);
     }
     for (i = 0; i < c->Teacher.count; i++) {
         Teacher *o = ((Teacher **)c->Teacher.items)[i];
@@ -801,7 +820,7 @@ static void rel_apply(school_store *db, rel_collector *c)
         ((Teacher **)db->all_Teacher.items)[o->rel_pos] = last;
         last->rel_pos = o->rel_pos;
         ((Teacher **)db->ids_Teacher.items)[o->rel_id - 1] = NULL;
-        rel_destroy_Teacher(o);
+        rel_destroy_Teacher(db, o);
     }
     for (i = 0; i < c->Assignment.count; i++) {
         Assignment *o = ((Assignment **)c->Assignment.items)[i];
@@ -809,7 +828,7 @@ static void rel_apply(school_store *db, rel_collector *c)
         ((Assignment **)db->all_Assignment.items)[o->rel_pos] = last;
         last->rel_pos = o->rel_pos;
         ((Assignment **)db->ids_Assignment.items)[o->rel_id - 1] = NULL;
-        rel_destroy_Assignment(o);
+        rel_destroy_Assignment(db, o);
     }
 }
 
@@ -819,21 +838,21 @@ static void rel_collector_end(rel_collector *c, bool applied)
     (void)i;
     for (i = 0; !applied && i < c->Student.count; i++)
         ((Student **)c->Student.items)[i]->rel_mark = 0;
-    rel_vec_free(&c->Student);
+    c->Student.count = 0;
     for (i = 0; !applied && i < c->Course.count; i++)
         ((Course **)c->Course.items)[i]->rel_mark = 0;
-    rel_vec_free(&c->Course);
+    c->Course.count = 0;
     for (i = 0; !applied && i < c->Teacher.count; i++)
         ((Teacher **)c->Teacher.items)[i]->rel_mark = 0;
-    rel_vec_free(&c->Teacher);
+    c->Teacher.count = 0;
     for (i = 0; !applied && i < c->Assignment.count; i++)
         ((Assignment **)c->Assignment.items)[i]->rel_mark = 0;
-    rel_vec_free(&c->Assignment);
+    c->Assignment.count = 0;
 }
 
 rel_status Student_delete_many(Student *const *objects, size_t n)
 {
-    rel_collector c;
+    rel_collector *c;
     school_store *db;
     size_t i;
     rel_status st = REL_OK;
@@ -845,20 +864,20 @@ rel_status Student_delete_many(Student *const *objects, size_t n)
     for (i = 1; i < n; i++)
         if (!objects[i] || objects[i]->rel_db != db)
             return rel_fail(&db->errmsg, REL_EINVAL, "Student_delete_many: object %lu is NULL or in another store", (unsigned long)i);
-    memset(&c, 0, sizeof c);
+    c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
-        st = rel_mark_Student(&c, objects[i]);
+        st = rel_mark_Student(c, objects[i]);
     if (st == REL_OK)
-        st = rel_collect(&c);
+        st = rel_collect(c);
     if (st == REL_OK)
-        rel_apply(db, &c);
-    rel_collector_end(&c, st == REL_OK);
+        rel_apply(db, c);
+    rel_collector_end(c, st == REL_OK);
     return st;
 }
 
 rel_status Course_delete_many(Course *const *objects, size_t n)
 {
-    rel_collector c;
+    rel_collector *c;
     school_store *db;
     size_t i;
     rel_status st = REL_OK;
@@ -870,20 +889,20 @@ rel_status Course_delete_many(Course *const *objects, size_t n)
     for (i = 1; i < n; i++)
         if (!objects[i] || objects[i]->rel_db != db)
             return rel_fail(&db->errmsg, REL_EINVAL, "Course_delete_many: object %lu is NULL or in another store", (unsigned long)i);
-    memset(&c, 0, sizeof c);
+    c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
-        st = rel_mark_Course(&c, objects[i]);
+        st = rel_mark_Course(c, objects[i]);
     if (st == REL_OK)
-        st = rel_collect(&c);
+        st = rel_collect(c);
     if (st == REL_OK)
-        rel_apply(db, &c);
-    rel_collector_end(&c, st == REL_OK);
+        rel_apply(db, c);
+    rel_collector_end(c, st == REL_OK);
     return st;
 }
 
 rel_status Teacher_delete_many(Teacher *const *objects, size_t n)
 {
-    rel_collector c;
+    rel_collector *c;
     school_store *db;
     size_t i;
     rel_status st = REL_OK;
@@ -895,20 +914,20 @@ rel_status Teacher_delete_many(Teacher *const *objects, size_t n)
     for (i = 1; i < n; i++)
         if (!objects[i] || objects[i]->rel_db != db)
             return rel_fail(&db->errmsg, REL_EINVAL, "Teacher_delete_many: object %lu is NULL or in another store", (unsigned long)i);
-    memset(&c, 0, sizeof c);
+    c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
-        st = rel_mark_Teacher(&c, objects[i]);
+        st = rel_mark_Teacher(c, objects[i]);
     if (st == REL_OK)
-        st = rel_collect(&c);
+        st = rel_collect(c);
     if (st == REL_OK)
-        rel_apply(db, &c);
-    rel_collector_end(&c, st == REL_OK);
+        rel_apply(db, c);
+    rel_collector_end(c, st == REL_OK);
     return st;
 }
 
 rel_status Assignment_delete_many(Assignment *const *objects, size_t n)
 {
-    rel_collector c;
+    rel_collector *c;
     school_store *db;
     size_t i;
     rel_status st = REL_OK;
@@ -920,14 +939,14 @@ rel_status Assignment_delete_many(Assignment *const *objects, size_t n)
     for (i = 1; i < n; i++)
         if (!objects[i] || objects[i]->rel_db != db)
             return rel_fail(&db->errmsg, REL_EINVAL, "Assignment_delete_many: object %lu is NULL or in another store", (unsigned long)i);
-    memset(&c, 0, sizeof c);
+    c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
-        st = rel_mark_Assignment(&c, objects[i]);
+        st = rel_mark_Assignment(c, objects[i]);
     if (st == REL_OK)
-        st = rel_collect(&c);
+        st = rel_collect(c);
     if (st == REL_OK)
-        rel_apply(db, &c);
-    rel_collector_end(&c, st == REL_OK);
+        rel_apply(db, c);
+    rel_collector_end(c, st == REL_OK);
     return st;
 }
 

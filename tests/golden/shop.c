@@ -3,36 +3,52 @@
 
 #include <string.h>
 
+/* The objects one delete call will remove, per model.  Collecting writes
+ * nothing but rel_mark, and cleared marks undo it; only when the whole set
+ * is known and allowed does rel_apply change the store, and nothing it
+ * does can fail.  That is what makes a delete all or nothing.  The store
+ * keeps one, so that its vectors are reused from delete to delete. */
+typedef struct rel_collector {
+    rel_vec Category;
+    rel_vec Product;
+} rel_collector;
+
 struct shop_store {
     rel_vec all_Category;  /* every Category, each at its rel_pos */
     rel_vec ids_Category;  /* Category by id - 1; NULL once deleted */
+    rel_pool pool_Category;  /* where every Category lives */
     rel_vec all_Product;  /* every Product, each at its rel_pos */
     rel_vec ids_Product;  /* Product by id - 1; NULL once deleted */
+    rel_pool pool_Product;  /* where every Product lives */
+    rel_collector collector;
     rel_errmsg errmsg;  /* why the last failing call failed */
 };
 
 shop_store *shop_store_new(void)
 {
     shop_store *db = (shop_store *)rel_malloc(sizeof *db);
-    if (db)
-        memset(db, 0, sizeof *db);
+    if (!db)
+        return NULL;
+    memset(db, 0, sizeof *db);
+    rel_pool_init(&db->pool_Category, sizeof(Category));
+    rel_pool_init(&db->pool_Product, sizeof(Product));
     return db;
 }
 
 const char *shop_store_errmsg(const shop_store *db) { return db->errmsg.text; }
 
-static void rel_destroy_Category(Category *o)
+static void rel_destroy_Category(shop_store *db, Category *o)
 {
     rel_free(o->name);
     rel_vec_free(&o->products);
     rel_vec_free(&o->rel_rev_1);
-    rel_free(o);
+    rel_pool_put(&db->pool_Category, o);
 }
 
-static void rel_destroy_Product(Product *o)
+static void rel_destroy_Product(shop_store *db, Product *o)
 {
     rel_free(o->name);
-    rel_free(o);
+    rel_pool_put(&db->pool_Product, o);
 }
 
 void shop_store_free(shop_store *db)
@@ -41,13 +57,17 @@ void shop_store_free(shop_store *db)
     if (!db)
         return;
     for (i = 0; i < db->all_Category.count; i++)
-        rel_destroy_Category(((Category **)db->all_Category.items)[i]);
+        rel_destroy_Category(db, ((Category **)db->all_Category.items)[i]);
     rel_vec_free(&db->all_Category);
     rel_vec_free(&db->ids_Category);
+    rel_pool_free(&db->pool_Category);
+    rel_vec_free(&db->collector.Category);
     for (i = 0; i < db->all_Product.count; i++)
-        rel_destroy_Product(((Product **)db->all_Product.items)[i]);
+        rel_destroy_Product(db, ((Product **)db->all_Product.items)[i]);
     rel_vec_free(&db->all_Product);
     rel_vec_free(&db->ids_Product);
+    rel_pool_free(&db->pool_Product);
+    rel_vec_free(&db->collector.Product);
     rel_free(db);
 }
 
@@ -104,7 +124,7 @@ static Category *rel_prepare_Category(shop_store *db)
     Category *o;
     if (rel_vec_reserve(&db->all_Category, db->all_Category.count + 1, false)
         || rel_vec_reserve(&db->ids_Category, db->ids_Category.count + 1, false)
-        || !(o = (Category *)rel_malloc(sizeof *o))) {
+        || !(o = (Category *)rel_pool_get(&db->pool_Category))) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Category");
         return NULL;
     }
@@ -127,7 +147,7 @@ static Product *rel_prepare_Product(shop_store *db, Category *category)
     if (rel_vec_reserve(&db->all_Product, db->all_Product.count + 1, false)
         || rel_vec_reserve(&db->ids_Product, db->ids_Product.count + 1, false)
         || rel_vec_reserve(&category->products, category->products.count + 1, false)
-        || !(o = (Product *)rel_malloc(sizeof *o))) {
+        || !(o = (Product *)rel_pool_get(&db->pool_Product))) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Product");
         return NULL;
     }
@@ -291,15 +311,6 @@ rel_status Product_set_featured_in(Product *o, Category *target)
 
 /* ==== delete ==== */
 
-/* The objects one delete call will remove, per model.  Collecting writes
- * nothing but rel_mark, and cleared marks undo it; only when the whole set
- * is known and allowed does rel_apply change the store, and nothing it
- * does can fail.  That is what makes a delete all or nothing. */
-typedef struct rel_collector {
-    rel_vec Category;
-    rel_vec Product;
-} rel_collector;
-
 static rel_status rel_mark_Category(rel_collector *c, Category *o)
 {
     if (o->rel_mark)
@@ -392,7 +403,7 @@ static void rel_apply(shop_store *db, rel_collector *c)
         ((Category **)db->all_Category.items)[o->rel_pos] = last;
         last->rel_pos = o->rel_pos;
         ((Category **)db->ids_Category.items)[o->rel_id - 1] = NULL;
-        rel_destroy_Category(o);
+        rel_destroy_Category(db, o);
     }
     for (i = 0; i < c->Product.count; i++) {
         Product *o = ((Product **)c->Product.items)[i];
@@ -400,7 +411,7 @@ static void rel_apply(shop_store *db, rel_collector *c)
         ((Product **)db->all_Product.items)[o->rel_pos] = last;
         last->rel_pos = o->rel_pos;
         ((Product **)db->ids_Product.items)[o->rel_id - 1] = NULL;
-        rel_destroy_Product(o);
+        rel_destroy_Product(db, o);
     }
 }
 
@@ -410,15 +421,15 @@ static void rel_collector_end(rel_collector *c, bool applied)
     (void)i;
     for (i = 0; !applied && i < c->Category.count; i++)
         ((Category **)c->Category.items)[i]->rel_mark = 0;
-    rel_vec_free(&c->Category);
+    c->Category.count = 0;
     for (i = 0; !applied && i < c->Product.count; i++)
         ((Product **)c->Product.items)[i]->rel_mark = 0;
-    rel_vec_free(&c->Product);
+    c->Product.count = 0;
 }
 
 rel_status Category_delete_many(Category *const *objects, size_t n)
 {
-    rel_collector c;
+    rel_collector *c;
     shop_store *db;
     size_t i;
     rel_status st = REL_OK;
@@ -430,20 +441,20 @@ rel_status Category_delete_many(Category *const *objects, size_t n)
     for (i = 1; i < n; i++)
         if (!objects[i] || objects[i]->rel_db != db)
             return rel_fail(&db->errmsg, REL_EINVAL, "Category_delete_many: object %lu is NULL or in another store", (unsigned long)i);
-    memset(&c, 0, sizeof c);
+    c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
-        st = rel_mark_Category(&c, objects[i]);
+        st = rel_mark_Category(c, objects[i]);
     if (st == REL_OK)
-        st = rel_collect(&c);
+        st = rel_collect(c);
     if (st == REL_OK)
-        rel_apply(db, &c);
-    rel_collector_end(&c, st == REL_OK);
+        rel_apply(db, c);
+    rel_collector_end(c, st == REL_OK);
     return st;
 }
 
 rel_status Product_delete_many(Product *const *objects, size_t n)
 {
-    rel_collector c;
+    rel_collector *c;
     shop_store *db;
     size_t i;
     rel_status st = REL_OK;
@@ -455,14 +466,14 @@ rel_status Product_delete_many(Product *const *objects, size_t n)
     for (i = 1; i < n; i++)
         if (!objects[i] || objects[i]->rel_db != db)
             return rel_fail(&db->errmsg, REL_EINVAL, "Product_delete_many: object %lu is NULL or in another store", (unsigned long)i);
-    memset(&c, 0, sizeof c);
+    c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
-        st = rel_mark_Product(&c, objects[i]);
+        st = rel_mark_Product(c, objects[i]);
     if (st == REL_OK)
-        st = rel_collect(&c);
+        st = rel_collect(c);
     if (st == REL_OK)
-        rel_apply(db, &c);
-    rel_collector_end(&c, st == REL_OK);
+        rel_apply(db, c);
+    rel_collector_end(c, st == REL_OK);
     return st;
 }
 

@@ -3,28 +3,41 @@
 
 #include <string.h>
 
+/* The objects one delete call will remove, per model.  Collecting writes
+ * nothing but rel_mark, and cleared marks undo it; only when the whole set
+ * is known and allowed does rel_apply change the store, and nothing it
+ * does can fail.  That is what makes a delete all or nothing.  The store
+ * keeps one, so that its vectors are reused from delete to delete. */
+typedef struct rel_collector {
+    rel_vec Employee;
+} rel_collector;
+
 struct tree_store {
     rel_vec all_Employee;  /* every Employee, each at its rel_pos */
     rel_vec ids_Employee;  /* Employee by id - 1; NULL once deleted */
+    rel_pool pool_Employee;  /* where every Employee lives */
+    rel_collector collector;
     rel_errmsg errmsg;  /* why the last failing call failed */
 };
 
 tree_store *tree_store_new(void)
 {
     tree_store *db = (tree_store *)rel_malloc(sizeof *db);
-    if (db)
-        memset(db, 0, sizeof *db);
+    if (!db)
+        return NULL;
+    memset(db, 0, sizeof *db);
+    rel_pool_init(&db->pool_Employee, sizeof(Employee));
     return db;
 }
 
 const char *tree_store_errmsg(const tree_store *db) { return db->errmsg.text; }
 
-static void rel_destroy_Employee(Employee *o)
+static void rel_destroy_Employee(tree_store *db, Employee *o)
 {
     rel_free(o->name);
     rel_vec_free(&o->friends);
     rel_vec_free(&o->reports);
-    rel_free(o);
+    rel_pool_put(&db->pool_Employee, o);
 }
 
 void tree_store_free(tree_store *db)
@@ -33,9 +46,11 @@ void tree_store_free(tree_store *db)
     if (!db)
         return;
     for (i = 0; i < db->all_Employee.count; i++)
-        rel_destroy_Employee(((Employee **)db->all_Employee.items)[i]);
+        rel_destroy_Employee(db, ((Employee **)db->all_Employee.items)[i]);
     rel_vec_free(&db->all_Employee);
     rel_vec_free(&db->ids_Employee);
+    rel_pool_free(&db->pool_Employee);
+    rel_vec_free(&db->collector.Employee);
     rel_free(db);
 }
 
@@ -135,7 +150,7 @@ static Employee *rel_prepare_Employee(tree_store *db)
     Employee *o;
     if (rel_vec_reserve(&db->all_Employee, db->all_Employee.count + 1, false)
         || rel_vec_reserve(&db->ids_Employee, db->ids_Employee.count + 1, false)
-        || !(o = (Employee *)rel_malloc(sizeof *o))) {
+        || !(o = (Employee *)rel_pool_get(&db->pool_Employee))) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Employee");
         return NULL;
     }
@@ -262,7 +277,7 @@ Employee *Employee_friends_create(Employee *o)
     if (!x)
         return NULL;
     if (rel_vec_reserve(&x->friends, 1, true)) {
-        rel_free(x);
+        rel_pool_put(&db->pool_Employee, x);
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Employee");
         return NULL;
     }
@@ -310,14 +325,6 @@ rel_status Employee_reports_clear(Employee *o)
 }
 
 /* ==== delete ==== */
-
-/* The objects one delete call will remove, per model.  Collecting writes
- * nothing but rel_mark, and cleared marks undo it; only when the whole set
- * is known and allowed does rel_apply change the store, and nothing it
- * does can fail.  That is what makes a delete all or nothing. */
-typedef struct rel_collector {
-    rel_vec Employee;
-} rel_collector;
 
 static rel_status rel_mark_Employee(rel_collector *c, Employee *o)
 {
@@ -387,7 +394,7 @@ static void rel_apply(tree_store *db, rel_collector *c)
         ((Employee **)db->all_Employee.items)[o->rel_pos] = last;
         last->rel_pos = o->rel_pos;
         ((Employee **)db->ids_Employee.items)[o->rel_id - 1] = NULL;
-        rel_destroy_Employee(o);
+        rel_destroy_Employee(db, o);
     }
 }
 
@@ -397,12 +404,12 @@ static void rel_collector_end(rel_collector *c, bool applied)
     (void)i;
     for (i = 0; !applied && i < c->Employee.count; i++)
         ((Employee **)c->Employee.items)[i]->rel_mark = 0;
-    rel_vec_free(&c->Employee);
+    c->Employee.count = 0;
 }
 
 rel_status Employee_delete_many(Employee *const *objects, size_t n)
 {
-    rel_collector c;
+    rel_collector *c;
     tree_store *db;
     size_t i;
     rel_status st = REL_OK;
@@ -414,14 +421,14 @@ rel_status Employee_delete_many(Employee *const *objects, size_t n)
     for (i = 1; i < n; i++)
         if (!objects[i] || objects[i]->rel_db != db)
             return rel_fail(&db->errmsg, REL_EINVAL, "Employee_delete_many: object %lu is NULL or in another store", (unsigned long)i);
-    memset(&c, 0, sizeof c);
+    c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
-        st = rel_mark_Employee(&c, objects[i]);
+        st = rel_mark_Employee(c, objects[i]);
     if (st == REL_OK)
-        st = rel_collect(&c);
+        st = rel_collect(c);
     if (st == REL_OK)
-        rel_apply(db, &c);
-    rel_collector_end(&c, st == REL_OK);
+        rel_apply(db, c);
+    rel_collector_end(c, st == REL_OK);
     return st;
 }
 
