@@ -33,10 +33,12 @@ static const char usage_text[] =
     "\n"
     "  -o DIR, --output-dir DIR   write NAME.h and NAME.c there (default: .)\n"
     "  --check                    check only, write nothing\n"
+    "  --emit KIND                c: NAME.h and NAME.c (the default); dot: NAME.dot,\n"
+    "                             a Graphviz diagram of the models and relations\n"
     "  --prefix P                 prefix every generated C type and function with P\n"
     "  -M FILE, --depfile FILE    also write a make dependency file for the outputs\n"
     "  --deptarget T              the target named in the dependency file\n"
-    "                             (default: the two output files)\n"
+    "                             (default: the output files)\n"
     "  -Werror                    treat warnings as errors\n"
     "  --version                  print the version and the runtime ABI version\n"
     "  --help                     print this help\n"
@@ -51,6 +53,7 @@ typedef struct Args {
     const char *prefix;
     const char *depfile;
     const char *deptarget;
+    const char *emit;         /* "c" or "dot" */
     bool check_only;
     bool werror;
 } Args;
@@ -118,6 +121,7 @@ static int parse_args(int argc, char **argv, Args *a, FILE *out, FILE *err)
     memset(a, 0, sizeof *a);
     a->out_dir = ".";
     a->prefix = "";
+    a->emit = "c";
     for (i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char **slot = NULL;
@@ -161,6 +165,9 @@ static int parse_args(int argc, char **argv, Args *a, FILE *out, FILE *err)
             } else if (is_option(arg, "--deptarget")) {
                 slot = &a->deptarget;
                 name = "--deptarget";
+            } else if (is_option(arg, "--emit")) {
+                slot = &a->emit;
+                name = "--emit";
             } else {
                 return usage_fail(err, "unknown option '%s'", arg);
             }
@@ -173,6 +180,8 @@ static int parse_args(int argc, char **argv, Args *a, FILE *out, FILE *err)
         return usage_fail(err, "no schema file given");
     if (a->out_dir[0] == '\0')
         return usage_fail(err, "the output directory is empty");
+    if (strcmp(a->emit, "c") != 0 && strcmp(a->emit, "dot") != 0)
+        return usage_fail(err, "--emit '%s' is not a kind of output (c or dot)", a->emit);
     if (a->prefix[0]) {
         const char *p = a->prefix;
         bool ok = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '_';
@@ -407,24 +416,35 @@ static int generate(const Args *a, RelcUnit *u, FILE *err)
 {
     Printer h, c, d;
     Output outs[3];
-    size_t nouts = 2, i;
+    size_t nouts, i;
     const char *stem = relc_unit_output_stem(u);
+    bool dot = strcmp(a->emit, "dot") == 0;
+    bool ok;
     int rc;
 
     memset(outs, 0, sizeof outs);
     pr_init(&h);
     pr_init(&c);
     pr_init(&d);
-    if (!emit_header(u, &h) || !emit_source(u, &c)) {
+    if (dot) {
+        ok = emit_dot(u, &h);
+        outs[0].path = join(a->out_dir, stem, ".dot");
+        nouts = 1;
+    } else {
+        ok = emit_header(u, &h) && emit_source(u, &c);
+        outs[0].path = join(a->out_dir, stem, ".h");
+        outs[1].path = join(a->out_dir, stem, ".c");
+        nouts = 2;
+    }
+    if (!ok) {
         rc = fail(err, "out of memory while generating code");
         goto done;
     }
-    outs[0].path = join(a->out_dir, stem, ".h");
-    outs[1].path = join(a->out_dir, stem, ".c");
-    if (!outs[0].path || !outs[1].path) {
-        rc = fail(err, "out of memory");
-        goto done;
-    }
+    for (i = 0; i < nouts; i++)
+        if (!outs[i].path) {
+            rc = fail(err, "out of memory");
+            goto done;
+        }
     outs[0].data = h.data;
     outs[0].len = h.len;
     outs[1].data = c.data;
@@ -433,22 +453,24 @@ static int generate(const Args *a, RelcUnit *u, FILE *err)
         if (a->deptarget) {
             dep_escaped(&d, a->deptarget);
         } else {
-            dep_escaped(&d, outs[0].path);
-            pr_raw(&d, " ", 1);
-            dep_escaped(&d, outs[1].path);
+            for (i = 0; i < nouts; i++) {
+                if (i)
+                    pr_raw(&d, " ", 1);
+                dep_escaped(&d, outs[i].path);
+            }
         }
         pr_raw(&d, ": ", 2);
         dep_escaped(&d, a->schema);
         pr_raw(&d, "\n", 1);
-        outs[2].path = (char *)oom_malloc(strlen(a->depfile) + 1);
-        if (d.oom || !outs[2].path) {
+        outs[nouts].path = (char *)oom_malloc(strlen(a->depfile) + 1);
+        if (d.oom || !outs[nouts].path) {
             rc = fail(err, "out of memory");
             goto done;
         }
-        strcpy(outs[2].path, a->depfile);
-        outs[2].data = d.data;
-        outs[2].len = d.len;
-        nouts = 3;
+        strcpy(outs[nouts].path, a->depfile);
+        outs[nouts].data = d.data;
+        outs[nouts].len = d.len;
+        nouts++;
     }
     rc = make_dirs(a->out_dir, err);
     if (rc == 0)

@@ -12,5 +12,7 @@
  * Returns false when memory ran out. */
 bool emit_header(const RelcUnit *u, Printer *out);
 bool emit_source(const RelcUnit *u, Printer *out);
+/* `--emit dot`: NAME.dot, a Graphviz diagram of the models and relations. */
+bool emit_dot(const RelcUnit *u, Printer *out);
 
 #endif
