@@ -183,3 +183,47 @@ bench: $(B)/bench/bench $(RELC)
 	sh bench/scale.sh $(RELC)
 check: $(B)/bench/bench
 .PHONY: bench
+
+# ---- install ---------------------------------------------------------------------
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: the relc command, the
+# runtime (librelc-runtime.a and include/relc/), pkg-config's relc.pc, the
+# CMake package (find_package(relc)), the make fragment share/relc/relc.mk
+# and the relc(1) man page.  make uninstall removes exactly those.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+VERSION := $(shell sed -n 's/^\#define RELC_VERSION "\(.*\)"/\1/p' dsl/relc.h)
+I_BIN   := $(DESTDIR)$(PREFIX)/bin
+I_LIB   := $(DESTDIR)$(PREFIX)/lib
+I_INC   := $(DESTDIR)$(PREFIX)/include/relc
+I_PC    := $(I_LIB)/pkgconfig
+I_CMAKE := $(I_LIB)/cmake/relc
+I_SHARE := $(DESTDIR)$(PREFIX)/share/relc
+I_MAN   := $(DESTDIR)$(PREFIX)/share/man/man1
+SUBST   := sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g'
+INSTALLED := $(I_BIN)/relc $(I_LIB)/librelc-runtime.a $(I_INC)/rel.h $(I_INC)/rel_version.h \
+             $(I_PC)/relc.pc $(I_CMAKE)/relcConfig.cmake $(I_CMAKE)/relcConfigVersion.cmake \
+             $(I_SHARE)/relc.mk $(I_MAN)/relc.1
+
+install: $(RELC) $(LIBREL)
+	install -d $(I_BIN) $(I_LIB) $(I_INC) $(I_PC) $(I_CMAKE) $(I_SHARE) $(I_MAN)
+	install -m 755 $(RELC) $(I_BIN)/relc
+	install -m 644 $(LIBREL) $(I_LIB)/librelc-runtime.a
+	install -m 644 runtime/rel.h runtime/rel_version.h $(I_INC)/
+	$(SUBST) dist/relc.pc.in > $(I_PC)/relc.pc
+	install -m 644 dist/relcConfig.cmake $(I_CMAKE)/relcConfig.cmake
+	$(SUBST) dist/relcConfigVersion.cmake.in > $(I_CMAKE)/relcConfigVersion.cmake
+	$(SUBST) dist/relc.mk.in > $(I_SHARE)/relc.mk
+	install -m 644 docs/relc.1 $(I_MAN)/relc.1
+
+uninstall:
+	rm -f $(INSTALLED)
+	-rmdir $(I_INC) $(I_CMAKE) $(I_SHARE) 2>/dev/null
+.PHONY: install uninstall
+
+# The installed relc used the way users use it: CMake with Ninja and with
+# Makefiles, a plain make project including relc.mk, pkg-config; the man
+# page against --help.  (tests/run_install.sh; part of make check.)
+check-install: $(RELC) $(LIBREL)
+	sh tests/run_install.sh
+check: check-install
+.PHONY: check-install
