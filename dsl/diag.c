@@ -223,30 +223,53 @@ static void build_lines(Diags *d)
 }
 
 /* Quote line `line` and underline columns [from, to] of it. */
+/* Quoted lines are cut to a window of this many columns around the
+ * caret, with "..." where they were cut, so that a megabyte-long line costs
+ * a line of output, not a megabyte. */
+enum { QUOTE_WIDTH = 120, QUOTE_LEAD = 40 };
+
+/* Skips n columns (code points) of [s, end). */
+static const char *skip_columns(const char *s, const char *end, int n)
+{
+    while (s < end && n > 0) {
+        size_t k = utf8_char_len((const unsigned char *)s, (size_t)(end - s));
+        s += k ? k : 1;
+        n--;
+    }
+    return s;
+}
+
 static void quote(Diags *d, FILE *out, Loc loc)
 {
-    const char *s, *end;
-    int col, from = loc.first_column;
+    const char *line, *s, *end;
+    int col, shown, first, from = loc.first_column;
     int to = loc.last_line == loc.first_line ? loc.last_column : from;
 
     build_lines(d);
     if (!d->line_starts || loc.first_line < 1 || (size_t)loc.first_line > d->nlines)
         return;
-    s = d->src + d->line_starts[loc.first_line - 1];
-    end = s;
+    line = d->src + d->line_starts[loc.first_line - 1];
+    end = line;
     while (end < d->src + d->len && *end != '\n')
         end++;
-    if (end > s && end[-1] == '\r')
+    if (end > line && end[-1] == '\r')
         end--;
-    if (s == end && d->len == 0)
+    if (line == end && d->len == 0)
         return;                 /* nothing to quote in an empty file */
     if (to < from)
         to = from;
 
+    /* The window: the whole line when it fits, else QUOTE_WIDTH columns
+     * from column `first`. */
+    first = 1;
+    if (skip_columns(line, end, QUOTE_WIDTH) < end && from > QUOTE_LEAD)
+        first = from - QUOTE_LEAD;
+    s = skip_columns(line, end, first - 1);
+
     /* The line as it is, except what would garble a terminal: NUL and other
      * control bytes become spaces, bytes that are not UTF-8 become '?'. */
-    fputs("    ", out);
-    while (s < end) {
+    fputs(first > 1 ? "    ..." : "    ", out);
+    for (shown = 0; s < end && shown < QUOTE_WIDTH; shown++) {
         size_t k = utf8_char_len((const unsigned char *)s, (size_t)(end - s));
         if (k == 0) {
             fputc('?', out);
@@ -259,11 +282,11 @@ static void quote(Diags *d, FILE *out, Loc loc)
             s += k;
         }
     }
-    fputc('\n', out);
+    fputs(s < end ? "...\n" : "\n", out);
 
-    fputs("    ", out);
-    s = d->src + d->line_starts[loc.first_line - 1];
-    for (col = 1; col < from && s < end; s++) {
+    fputs(first > 1 ? "       " : "    ", out);
+    s = skip_columns(line, end, first - 1);
+    for (col = first; col < from && s < end; s++) {
         if (((unsigned char)*s & 0xC0) == 0x80)
             continue;           /* UTF-8 continuation: same column */
         fputc(*s == '\t' ? '\t' : ' ', out);
@@ -272,7 +295,7 @@ static void quote(Diags *d, FILE *out, Loc loc)
     for (; col < from; col++)
         fputc(' ', out);
     fputc('^', out);
-    for (col = from + 1; col <= to; col++)
+    for (col = from + 1; col <= to && col < first + QUOTE_WIDTH; col++)
         fputc('~', out);
     fputc('\n', out);
 }

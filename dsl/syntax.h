@@ -15,6 +15,11 @@
 #include <setjmp.h>
 #include <stddef.h>
 
+/* The longest name (model, field, schema) relc accepts, in bytes: names
+ * become parts of C identifiers, and an identifier of a megabyte helps no
+ * one. */
+#define RELC_MAX_NAME 255
+
 /* The semantic value of an identifier or keyword token.  A doc comment
  * (///) right before it rides along, so the grammar can attach it to the
  * model or field that the token starts. */
