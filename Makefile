@@ -227,3 +227,9 @@ check-install: $(RELC) $(LIBREL)
 	sh tests/run_install.sh
 check: check-install
 .PHONY: check-install
+
+# The hostile-schema catalogue (tests/run_hostile.sh).
+check-hostile: $(RELC)
+	sh tests/run_hostile.sh $(RELC)
+check: check-hostile
+.PHONY: check-hostile
