@@ -129,12 +129,22 @@ $(B)/test_api_cxx: tests/test_api.c $(B)/api/api.c runtime/rel.c
 	    tests/test_api.c $(B)/api/api.c runtime/rel.c $(CHECK_LIBS) $(LDFLAGS)
 check: $(B)/test_api $(B)/test_api_cxx
 
+# The randomized model-based test, on tests/model/mb.rel.
+$(B)/model/mb.c: tests/model/mb.rel $(RELC)
+	@mkdir -p $(B)/model
+	$(RELC) -o $(B)/model $<
+$(B)/model/mb.h: $(B)/model/mb.c ;
+$(B)/test_model: tests/test_model.c $(B)/model/mb.c $(LIBREL)
+	$(CC) $(CFLAGS) -Werror -Iruntime -I$(B)/model -o $@ $< $(B)/model/mb.c $(LIBREL) $(LDFLAGS)
+check: $(B)/test_model
+
 # The Check suites and the examples under valgrind: no invalid access, no
 # leak.  (Check runs its tests in-process here, so valgrind sees them.)
 VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=9
-valgrind: $(B)/test_front $(B)/test_api $(PROGS)
+valgrind: $(B)/test_front $(B)/test_api $(B)/test_model $(PROGS)
 	CK_FORK=no $(VALGRIND) $(B)/test_front
 	CK_FORK=no $(VALGRIND) $(B)/test_api
+	$(VALGRIND) $(B)/test_model 7 2000
 	for p in $(PROGS); do $(VALGRIND) $$p > /dev/null || exit 1; done
 	@echo "valgrind: clean"
 .PHONY: valgrind

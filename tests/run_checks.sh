@@ -15,6 +15,7 @@ bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 if "$b/test_front"; then ok; else bad "front-end Check suite"; fi
 if "$b/test_api"; then ok; else bad "generated API Check suite"; fi
 if "$b/test_api_cxx"; then ok; else bad "generated API Check suite built as C++"; fi
+if "$b/test_model"; then ok; else bad "randomized model-based test"; fi
 # Every function the generated api.h declares is called by test_api.c.
 missing=$(grep -oE '[A-Za-z_]+\(' "$b/api/api.h" | tr -d '(' |
           grep -E '^(api_|[A-Z][A-Za-z0-9]*_[a-z])' | sort -u |
