@@ -174,57 +174,188 @@ START_TEST(test_many_to_many)
 }
 END_TEST
 
-/* Out of memory: the nth allocation fails, for every n a call reaches. */
-static long fail_at, allocs;
-static void *t_malloc(size_t n, void *ud) { (void)ud; return ++allocs == fail_at ? NULL : malloc(n); }
-static void *t_realloc(void *p, size_t n, void *ud) { (void)ud; return ++allocs == fail_at ? NULL : realloc(p, n); }
-static void t_free(void *p, void *ud) { (void)ud; free(p); }
+/* Out of memory: the nth allocation fails, for every n a call reaches.
+ * The harness counts live allocations too, so a leak on any failure path
+ * shows as a store that does not free to zero. */
+static long fail_at, allocs, live, failure_points;
+static void *t_malloc(size_t n, void *ud)
+{
+    void *p;
+    (void)ud;
+    if (++allocs == fail_at)
+        return NULL;
+    if ((p = malloc(n)) != NULL)
+        live++;
+    return p;
+}
+static void *t_realloc(void *p, size_t n, void *ud)
+{
+    void *q;
+    (void)ud;
+    if (++allocs == fail_at)
+        return NULL;
+    if ((q = realloc(p, n)) != NULL && !p)
+        live++;
+    return q;
+}
+static void t_free(void *p, void *ud)
+{
+    (void)ud;
+    if (p)
+        live--;
+    free(p);
+}
 
-START_TEST(test_out_of_memory_changes_nothing)
+/* The store every out-of-memory scenario starts from: an author with 200
+ * books (each with a contract), a chain of 50 people reporting to the
+ * first, each a friend of the next and a member of two clubs, users with
+ * profiles and badges, a seat. */
+typedef struct Fixture {
+    Author *a, *other;
+    Book *b;
+    Publisher *pub;
+    Person *p, *q, *last;
+    Club *club, *club2;
+    Person *newbie;
+    Badge *badge;
+    User *u, *free_user;
+} Fixture;
+
+static void fixture(Fixture *x)
+{
+    int i;
+    Person *prev = NULL;
+    x->a = Author_new(db);
+    x->other = Author_new(db);
+    x->pub = Publisher_new(db);
+    for (i = 0; i < 200; i++) {
+        Book *b = Book_new(db, x->a);
+        Contract *c = Contract_new(db, x->pub);
+        Contract_set_author(c, x->a);
+        if (i == 0)
+            x->b = b;
+    }
+    x->club = Club_new(db);
+    for (i = 0; i < 50; i++) {
+        Person *p = Person_new(db);
+        if (prev) {
+            Person_set_boss(p, prev);
+            Person_friends_add(p, prev);
+        } else {
+            x->p = p;
+        }
+        Person_clubs_add(p, x->club);
+        Person_clubs_create(p);
+        if (i == 1)
+            x->q = p;
+        prev = p;
+    }
+    x->last = prev;
+    x->u = User_new(db);
+    Profile_new(db, x->u);
+    Badge_set_holder(Badge_new(db), x->u);
+    x->free_user = User_new(db);
+    Seat_new(db, Club_new(db));
+    /* Objects that calls below link, made here so that the calls alone run
+     * under the failing allocator. */
+    x->club2 = Club_new(db);
+    x->newbie = Person_new(db);
+    x->badge = Badge_new(db);
+}
+
+enum { N_OOM_CALLS = 24 };
+
+/* Call number `op` on the fixture; REL_ENOMEM (or NULL) when memory ran
+ * out.  Store creation is call 0 and has no fixture. */
+static rel_status oom_call(int op, Fixture *x)
+{
+    Book *books[200];
+    size_t i;
+    switch (op) {
+    case 1: return Author_new(db) ? REL_OK : REL_ENOMEM;
+    case 2: return Book_new(db, x->other) ? REL_OK : REL_ENOMEM;
+    case 3: return Author_books_create(x->other) ? REL_OK : REL_ENOMEM;
+    case 4: return Author_set_name(x->a, "abc");
+    case 5: return Book_set_author(x->b, x->other);
+    case 6: return Book_set_editor(x->b, x->other);
+    case 7: return Author_edited_add(x->other, x->b);
+    case 8: return Person_friends_add(x->p, x->last);
+    case 9: return Person_clubs_add(x->p, x->club2);
+    case 10: return Club_members_add(x->club, x->newbie);
+    case 11: return Person_clubs_create(x->p) ? REL_OK : REL_ENOMEM;
+    case 12: return Profile_new(db, x->free_user) ? REL_OK : REL_ENOMEM;
+    case 13: return Badge_set_holder(x->badge, x->free_user);
+    case 14: return Seat_new(db, x->club) ? REL_OK : REL_ENOMEM;
+    case 15: return Person_set_boss(x->p, x->last);
+    case 16: return Person_reports_add(x->last, x->q);
+    case 17: return Author_delete(x->a);          /* 200 books and contracts */
+    case 18: return Person_delete(x->p);          /* the whole chain of 50 */
+    case 19: return Club_delete(x->club);         /* 50 members' links */
+    case 20:
+        for (i = 0; i < 200; i++)
+            books[i] = Author_books(x->a).items[i];
+        return Book_delete_many(books, 200);      /* restricted? no: contracts have no book */
+    case 21: return User_delete(x->u);            /* profile cascades, badge set null */
+    case 22: return Publisher_delete(x->pub);     /* protected: no allocation may matter */
+    default: return Person_friends_clear(x->q);
+    }
+}
+
+START_TEST(test_out_of_memory_every_call)
 {
     rel_allocator al = { t_malloc, t_realloc, t_free, NULL };
     int op;
+    api_store *keep = db;
     rel_set_allocator(&al);
-    for (op = 0; op < 6; op++) {
+    for (op = 0; op < N_OOM_CALLS; op++) {
         long n;
-        for (n = 1; n < 50; n++) {
-            api_store *keep = db;
-            rel_status st = REL_OK;
-            char *before;
-            Author *a;
-            Person *p, *q;
+        for (n = 1;; n++) {
+            rel_status st;
+            Fixture x;
+            char *before = NULL;
             fail_at = 0;
-            db = api_store_new();
-            a = Author_new(db);
-            Book_new(db, a);
-            Book_new(db, a);
-            p = Person_new(db);
-            q = Person_new(db);
-            Person_set_boss(q, p);
-            before = fingerprint();
-            allocs = 0;
-            fail_at = n;
-            switch (op) {
-            case 0: st = Author_books_create(a) ? REL_OK : REL_ENOMEM; break;
-            case 1: st = Person_friends_add(p, q); break;
-            case 2: st = Person_clubs_create(p) ? REL_OK : REL_ENOMEM; break;
-            case 3: st = Author_delete(a); break;
-            case 4: st = Person_delete(p); break;
-            case 5: st = Author_set_name(a, "x"); break;
+            live = 0;
+            if (op == 0) {
+                allocs = 0;
+                fail_at = n;
+                db = api_store_new();
+                st = db ? REL_OK : REL_ENOMEM;
+                fail_at = 0;
+            } else {
+                db = api_store_new();
+                fixture(&x);
+                before = fingerprint();
+                allocs = 0;
+                fail_at = n;
+                st = oom_call(op, &x);
+                fail_at = 0;
             }
-            fail_at = 0;
-            if (st != REL_OK) {
-                ck_assert_int_eq(st, REL_ENOMEM);
-                UNCHANGED(before);
+            if (allocs >= n) {
+                failure_points++;
+                /* The failed allocation must surface as out of memory
+                 * (Publisher_delete may be refused first) and change nothing. */
+                if (st != REL_OK && st != REL_EPROTECTED)
+                    ck_assert_msg(st == REL_ENOMEM, "call %d, allocation %ld: status %d", op, n, st);
+                if (st != REL_OK && db) {
+                    char *after = fingerprint();
+                    ck_assert_msg(!before || strcmp(before, after) == 0,
+                                  "call %d, allocation %ld failed but the store changed", op, n);
+                    free(after);
+                }
             }
             free(before);
-            ck_assert_int_eq(api_store_verify(db), REL_OK);
-            api_store_free(db);
-            db = keep;
-            if (st == REL_OK && allocs < n)
+            if (db) {
+                ck_assert_int_eq(api_store_verify(db), REL_OK);
+                api_store_free(db);
+            }
+            ck_assert_msg(live == 0, "call %d, allocation %ld: %ld allocations leaked", op, n, live);
+            if (allocs < n)
                 break;          /* every allocation point of this call covered */
         }
     }
+    db = keep;
+    printf("out of memory: %ld allocation points failed over %d calls, each changed nothing and leaked nothing\n",
+           failure_points, N_OOM_CALLS);
 }
 END_TEST
 
@@ -475,7 +606,7 @@ int main(void)
     tcase_add_test(t, test_delete_rules);
     tcase_add_test(t, test_set_null_and_cascade_cycles);
     tcase_add_test(t, test_many_to_many);
-    tcase_add_test(t, test_out_of_memory_changes_nothing);
+    tcase_add_test(t, test_out_of_memory_every_call);
     tcase_add_test(t, test_every_function);
     tcase_add_test(t, test_restrict_same_call);
     tcase_add_test(t, test_invalid_arguments_change_nothing);

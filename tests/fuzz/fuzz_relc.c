@@ -2,7 +2,7 @@
  *
  * Each input is a schema text.  It is scanned, parsed and checked with
  * diagnostics formatted (to /dev/null), and when it passes, both generated
- * files are emitted into memory.  The first byte of the input also picks
+ * files and the Graphviz diagram are emitted into memory.  The first byte of the input also picks
  * the options (prefix, -Werror, a small error cap), so those paths are
  * fuzzed too.  Any crash, hang, leak or sanitizer report is a finding.
  *
@@ -37,13 +37,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         opt.max_errors = (mode & 4) ? 3 : 0;
     }
     if (relc_compile("fuzz.rel", (const char *)data, size, &opt, sink, &u) == RELC_OK) {
-        Printer h, c;
+        Printer h, c, d;
         pr_init(&h);
         pr_init(&c);
+        pr_init(&d);
         emit_header(u, &h);
         emit_source(u, &c);
+        emit_dot(u, &d);
         pr_free(&h);
         pr_free(&c);
+        pr_free(&d);
     }
     relc_unit_free(u);
     return 0;
