@@ -4,7 +4,9 @@
  * vectors that store each other's positions, and objects from slabs with a
  * free list.  It does what the workload needs and no more: no ids, no
  * error messages, no store checks, no allocator failure handling beyond
- * stopping. */
+ * stopping.  Like a real program (and like the generated store), it does
+ * not know the number of objects in advance: its lists of every author and
+ * every book grow by doubling. */
 #include "workload.h"
 
 #include <stdio.h>
@@ -179,12 +181,12 @@ void run_hand(const Workload *w, Result *r)
     HBook **books;         /* every book, at its pos */
     HStudent *students;
     HCourse *courses;
-    size_t nauthors = 0, nbooks = 0, i, j, base;
+    size_t nauthors = 0, nbooks = 0, capauthors = 0, capbooks = 0, i, j, base;
     uint64_t sum;
 
     base = count_in_use();
-    authors = (HAuthor **)xalloc(NULL, w->n_authors * sizeof *authors);
-    books = (HBook **)xalloc(NULL, w->n_books * sizeof *books);
+    authors = NULL;
+    books = NULL;
     students = (HStudent *)xalloc(NULL, w->n_students * sizeof *students);
     courses = (HCourse *)xalloc(NULL, w->n_courses * sizeof *courses);
 
@@ -196,12 +198,20 @@ void run_hand(const Workload *w, Result *r)
             a->nbooks = a->capbooks = 0;
             a->born = (int32_t)i;
             a->pos = (uint32_t)nauthors;
+            if (nauthors == capauthors) {
+                capauthors = capauthors ? capauthors * 2 : 16;
+                authors = (HAuthor **)xalloc(authors, capauthors * sizeof *authors);
+            }
             authors[nauthors++] = a;
         }
         for (i = 0; i < w->n_books; i++) {
             HBook *b = (HBook *)slab_get(&book_slab);
             b->pages = w->book_pages[i];
             b->pos = (uint32_t)nbooks;
+            if (nbooks == capbooks) {
+                capbooks = capbooks ? capbooks * 2 : 16;
+                books = (HBook **)xalloc(books, capbooks * sizeof *books);
+            }
             books[nbooks++] = b;
             author_link(authors[w->book_author[i]], b);
         }

@@ -265,8 +265,8 @@ static void h_members(const Emitter *e, const Model *m, int align)
             pr(p, "%s *%s;  /* reverse of %s.%s */\n", MN(e, g->model)->type,
                rev_member(e, g), g->model->name, g->name);
         else
-            pr(p, "rel_vec %s;  /* %s *: reverse of %s.%s */\n", rev_member(e, g),
-               MN(e, g->model)->type, g->model->name, g->name);
+            pr(p, "%s %s;  /* %s *: reverse of %s.%s */\n", is_fk(g) ? "rel_list" : "rel_vec",
+               rev_member(e, g), MN(e, g->model)->type, g->model->name, g->name);
     }
     if (align == 8) {
         pr(p, "%s *rel_db;  /* relc's bookkeeping: the store, */\n", e->store);
@@ -481,14 +481,14 @@ static void c_store(const Emitter *e)
           " * keeps one, so that its vectors are reused from delete to delete. */\n");
     pr(p, "typedef struct rel_collector {\n");
     for (i = 0; i < e->s->nmodels; i++)
-        pr(p, "    rel_vec %s;\n", e->s->model_array[i]->name);
+        pr(p, "    rel_list %s;\n", e->s->model_array[i]->name);
     pr(p, "} rel_collector;\n\n");
 
     pr(p, "struct %s {\n", sn->store);
     for (i = 0; i < e->s->nmodels; i++) {
         const Model *m = e->s->model_array[i];
-        pr(p, "    rel_vec all_%s;  /* every %s, each at its rel_pos */\n", m->name, MN(e, m)->type);
-        pr(p, "    rel_vec ids_%s;  /* %s by id - 1; NULL once deleted */\n", m->name, MN(e, m)->type);
+        pr(p, "    rel_list all_%s;  /* every %s, each at its rel_pos */\n", m->name, MN(e, m)->type);
+        pr(p, "    rel_list ids_%s;  /* %s by id - 1, if its rel_id still says so */\n", m->name, MN(e, m)->type);
         pr(p, "    rel_pool pool_%s;  /* where every %s lives */\n", m->name, MN(e, m)->type);
     }
     pr(p, "    rel_collector collector;\n");
@@ -499,7 +499,8 @@ static void c_store(const Emitter *e)
     pr(p, "    if (!db)\n        return NULL;\n    memset(db, 0, sizeof *db);\n");
     for (i = 0; i < e->s->nmodels; i++) {
         const Model *m = e->s->model_array[i];
-        pr(p, "    rel_pool_init(&db->pool_%s, sizeof(%s));\n", m->name, MN(e, m)->type);
+        pr(p, "    rel_pool_init(&db->pool_%s, sizeof(%s), offsetof(%s, rel_id));\n", m->name, MN(e, m)->type,
+           MN(e, m)->type);
     }
     pr(p, "    return db;\n}\n\n");
 
@@ -520,8 +521,11 @@ static void c_destroy(const Emitter *e, const Model *m)
             pr(p, "    rel_vec_free(&o->%s);\n", f->name);
     }
     for (i = 0; i < m->nincoming; i++)
-        if (is_fk(m->incoming[i]) || (is_m2m(m->incoming[i]) && !m->incoming[i]->symmetrical))
+        if (is_fk(m->incoming[i]))
+            pr(p, "    rel_list_free(&o->%s);\n", rev_member(e, m->incoming[i]));
+        else if (is_m2m(m->incoming[i]) && !m->incoming[i]->symmetrical)
             pr(p, "    rel_vec_free(&o->%s);\n", rev_member(e, m->incoming[i]));
+    pr(p, "    o->rel_id = 0;  /* what %s_get looks for: the id is gone */\n", m->name);
     pr(p, "    rel_pool_put(&db->pool_%s, o);\n}\n\n", m->name);
 }
 
@@ -535,9 +539,9 @@ static void c_store_free(const Emitter *e)
         const Model *m = e->s->model_array[i];
         pr(p, "    for (i = 0; i < db->all_%s.count; i++)\n", m->name);
         pr(p, "        rel_destroy_%s(db, ((%s **)db->all_%s.items)[i]);\n", m->name, MN(e, m)->type, m->name);
-        pr(p, "    rel_vec_free(&db->all_%s);\n    rel_vec_free(&db->ids_%s);\n", m->name, m->name);
+        pr(p, "    rel_list_free(&db->all_%s);\n    rel_list_free(&db->ids_%s);\n", m->name, m->name);
         pr(p, "    rel_pool_free(&db->pool_%s);\n", m->name);
-        pr(p, "    rel_vec_free(&db->collector.%s);\n", m->name);
+        pr(p, "    rel_list_free(&db->collector.%s);\n", m->name);
     }
     pr(p, "    rel_free(db);\n}\n\n");
 }
@@ -673,11 +677,11 @@ static void c_prepare_commit(const Emitter *e, const Model *m)
     for (f = m->fields; f; f = f->next)
         if (is_required(f) && is_o2o(f))
             pr(p, "    (void)%s;  /* one-to-one: nothing to reserve */\n", FN(e, f)->param);
-    pr(p, "    if (rel_vec_reserve(&db->all_%s, db->all_%s.count + 1, false)\n", m->name, m->name);
-    pr(p, "        || rel_vec_reserve(&db->ids_%s, db->ids_%s.count + 1, false)", m->name, m->name);
+    pr(p, "    if (rel_list_reserve(&db->all_%s, db->all_%s.count + 1)\n", m->name, m->name);
+    pr(p, "        || rel_list_reserve(&db->ids_%s, db->ids_%s.count + 1)", m->name, m->name);
     for (f = m->fields; f; f = f->next)
         if (is_required(f) && is_fk(f))
-            pr(p, "\n        || rel_vec_reserve(&%s->%s, %s->%s.count + 1, false)", FN(e, f)->param,
+            pr(p, "\n        || rel_list_reserve(&%s->%s, %s->%s.count + 1)", FN(e, f)->param,
                rev_member(e, f), FN(e, f)->param, rev_member(e, f));
     pr(p, "\n        || !(o = (%s *)rel_pool_get(&db->pool_%s))) {\n", mn->type, m->name);
     pr(p, "        rel_fail(&db->errmsg, REL_ENOMEM, \"out of memory creating a new %s\");\n", m->name);
@@ -720,8 +724,11 @@ static void c_model_basics(const Emitter *e, const Model *m)
     pr(p, ");\n    return o;\n}\n\n");
 
     pr(p, "%s *%s(const %s *db, uint64_t id)\n{\n", mn->type, mn->get, e->store);
+    pr(p, "    const %s *o;\n", mn->type);
     pr(p, "    if (id == 0 || id > db->ids_%s.count)\n        return NULL;\n", m->name);
-    pr(p, "    return ((%s *const *)db->ids_%s.items)[id - 1];\n}\n\n", mn->type, m->name);
+    pr(p, "    /* A deleted object's place in the pool has id 0 or a newer object's. */\n");
+    pr(p, "    o = ((%s *const *)db->ids_%s.items)[id - 1];\n", mn->type, m->name);
+    pr(p, "    return o->rel_id == id ? (%s *)o : NULL;\n}\n\n", mn->type);
 
     pr(p, "%s %s(const %s *db)\n{\n    %s l;\n", mn->list, mn->all, e->store, mn->list);
     pr(p, "    l.items = (%s *const *)db->all_%s.items;\n", mn->type, m->name);
@@ -767,7 +774,7 @@ static void c_single_setter(const Emitter *e, const Field *f)
           "\"%s %%llu: %s %%llu belongs to another store\", (unsigned long long)o->rel_id, "
           "(unsigned long long)target->rel_id);\n", f->model->name, f->target->name);
     if (is_fk(f)) {
-        pr(p, "    if (target && rel_vec_reserve(&target->%s, target->%s.count + 1, false))\n", rv, rv);
+        pr(p, "    if (target && rel_list_reserve(&target->%s, target->%s.count + 1))\n", rv, rv);
         pr(p, "        return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, \"out of memory setting %s.%s\");\n",
            f->model->name, f->name);
     } else {
@@ -804,7 +811,7 @@ static void c_fk_reverse(const Emitter *e, const Field *f)
     } else {
         pr(p, "    %s *db = o->rel_db;\n    %s *x;\n", e->store, mt);
         c_check_required(e, f->model, f, sn->create);
-        pr(p, "    if (rel_vec_reserve(&o->%s, o->%s.count + 1, false)) {\n", rv, rv);
+        pr(p, "    if (rel_list_reserve(&o->%s, o->%s.count + 1)) {\n", rv, rv);
         pr(p, "        rel_fail(&db->errmsg, REL_ENOMEM, \"out of memory creating a new %s\");\n", f->model->name);
         pr(p, "        return NULL;\n    }\n");
         pr(p, "    x = rel_prepare_%s(db", f->model->name);
@@ -852,8 +859,8 @@ static void c_m2m_side(const Emitter *e, const Field *f, bool forward)
           "belongs to another store\", (unsigned long long)x->rel_id);\n", sn->add, other->name);
     pr(p, "    if (rel_find_%lu(%s, %s) != (size_t)-1)\n        return REL_OK;  /* already linked */\n",
        (unsigned long)k, m_arg, t_arg);
-    pr(p, "    if (rel_vec_reserve(&o->%s, o->%s.count + 1, true)\n", mine, mine);
-    pr(p, "        || rel_vec_reserve(&x->%s, x->%s.count + 1, true))\n", theirs, theirs);
+    pr(p, "    if (rel_vec_reserve(&o->%s, o->%s.count + 1)\n", mine, mine);
+    pr(p, "        || rel_vec_reserve(&x->%s, x->%s.count + 1))\n", theirs, theirs);
     pr(p, "        return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, \"out of memory adding to %s.%s\");\n",
        own->name, mine);
     pr(p, "    rel_link_%lu(%s, %s);\n    return REL_OK;\n}\n\n", (unsigned long)k, m_arg, t_arg);
@@ -880,13 +887,13 @@ static void c_m2m_side(const Emitter *e, const Field *f, bool forward)
     required_params(e, other, NULL);
     pr(p, ")\n{\n    %s *db = o->rel_db;\n    %s *x;\n", e->store, xt);
     c_check_required(e, other, NULL, sn->create);
-    pr(p, "    if (rel_vec_reserve(&o->%s, o->%s.count + 1, true)) {\n", mine, mine);
+    pr(p, "    if (rel_vec_reserve(&o->%s, o->%s.count + 1)) {\n", mine, mine);
     pr(p, "        rel_fail(&db->errmsg, REL_ENOMEM, \"out of memory creating a new %s\");\n", other->name);
     pr(p, "        return NULL;\n    }\n");
     pr(p, "    x = rel_prepare_%s(db", other->name);
     required_args(e, other, NULL, NULL);
     pr(p, ");\n    if (!x)\n        return NULL;\n");
-    pr(p, "    if (rel_vec_reserve(&x->%s, 1, true)) {\n", theirs);
+    pr(p, "    if (rel_vec_reserve(&x->%s, 1)) {\n", theirs);
     pr(p, "        rel_pool_put(&db->pool_%s, x);\n", other->name);
     pr(p, "        rel_fail(&db->errmsg, REL_ENOMEM, \"out of memory creating a new %s\");\n", other->name);
     pr(p, "        return NULL;\n    }\n");
@@ -960,7 +967,7 @@ static void c_collector(const Emitter *e)
         const char *mt = MN(e, m)->type;
         pr(p, "static rel_status rel_mark_%s(rel_collector *c, %s *o)\n{\n", m->name, mt);
         pr(p, "    if (o->rel_mark)\n        return REL_OK;\n");
-        pr(p, "    if (rel_vec_reserve(&c->%s, c->%s.count + 1, false))\n", m->name, m->name);
+        pr(p, "    if (rel_list_reserve(&c->%s, c->%s.count + 1))\n", m->name, m->name);
         pr(p, "        return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, \"out of memory deleting %s %%llu\", "
               "(unsigned long long)o->rel_id);\n", m->name);
         pr(p, "    o->rel_mark = 1;\n    ((%s **)c->%s.items)[c->%s.count++] = o;\n    return REL_OK;\n}\n\n",
@@ -1077,7 +1084,6 @@ static void c_collector(const Emitter *e)
         pr(p, "        %s *last = ((%s **)db->all_%s.items)[--db->all_%s.count];\n", mt, mt, m->name, m->name);
         pr(p, "        ((%s **)db->all_%s.items)[o->rel_pos] = last;\n", mt, m->name);
         pr(p, "        last->rel_pos = o->rel_pos;\n");
-        pr(p, "        ((%s **)db->ids_%s.items)[o->rel_id - 1] = NULL;\n", mt, m->name);
         pr(p, "        rel_destroy_%s(db, o);\n    }\n", m->name);
     }
     pr(p, "}\n\n");
@@ -1139,8 +1145,8 @@ static void c_verify(const Emitter *e)
         pr(p, "    live = 0;\n");
         pr(p, "    for (i = 0; i < db->ids_%s.count; i++) {\n", m->name);
         pr(p, "        const %s *o = ((%s *const *)db->ids_%s.items)[i];\n", mt, mt, m->name);
-        pr(p, "        if (!o)\n            continue;\n        live++;\n");
-        pr(p, "        if (o->rel_id != i + 1 || o->rel_pos >= db->all_%s.count\n", m->name);
+        pr(p, "        if (o->rel_id != i + 1)\n            continue;  /* deleted */\n        live++;\n");
+        pr(p, "        if (o->rel_pos >= db->all_%s.count\n", m->name);
         pr(p, "            || ((%s *const *)db->all_%s.items)[o->rel_pos] != o)\n            ", mt, m->name);
         c_corrupt(p, m, "id or list position is wrong");
         pr(p, "    }\n");

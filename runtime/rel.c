@@ -55,31 +55,42 @@ void *rel_malloc(size_t size) { return current.malloc_fn(size ? size : 1, curren
 void *rel_realloc(void *p, size_t size) { return current.realloc_fn(p, size ? size : 1, current.ud); }
 void  rel_free(void *p) { if (p) current.free_fn(p, current.ud); }
 
-/* ---- vectors ------------------------------------------------------------ */
+/* ---- lists and vectors -------------------------------------------------- */
+
+/* The capacity for `need` elements: doubling from 4; 0 when need is too
+ * many. */
+static size_t grown_cap(uint32_t cap, size_t need)
+{
+    size_t c = cap ? cap : 4;
+    if (need > REL_VEC_MAX)
+        return 0;
+    while (c < need)
+        c *= 2;  /* at most 2^31: need is below it, and caps are powers of two */
+    return c;
+}
+
+rel_status rel_list_grow(rel_list *l, size_t need)
+{
+    size_t cap;
+    void *items;
+    if (need <= l->cap)
+        return REL_OK;
+    if (!(cap = grown_cap(l->cap, need)) || !(items = rel_realloc(l->items, cap * sizeof(void *))))
+        return REL_ENOMEM;
+    l->items = items;
+    l->cap = (uint32_t)cap;
+    return REL_OK;
+}
 
 /* Items and back positions share one block: [items...][back...]. */
-rel_status rel_vec_grow(rel_vec *v, size_t need, bool with_back)
+rel_status rel_vec_grow(rel_vec *v, size_t need)
 {
-    size_t cap, item = sizeof(void *), per = item + (with_back ? sizeof(uint32_t) : 0);
+    size_t cap, item = sizeof(void *);
     char *block;
 
     if (need <= v->cap)
         return REL_OK;
-    if (need > REL_VEC_MAX)
-        return REL_ENOMEM;
-    cap = v->cap ? v->cap : 4;
-    while (cap < need)
-        cap *= 2;  /* at most 2^31: need is below it, and caps are powers of two */
-    if (!with_back) {
-        void *items = rel_realloc(v->items, cap * item);
-        if (!items)
-            return REL_ENOMEM;
-        v->items = items;
-        v->cap = (uint32_t)cap;
-        return REL_OK;
-    }
-    block = (char *)rel_malloc(cap * per);
-    if (!block)
+    if (!(cap = grown_cap(v->cap, need)) || !(block = (char *)rel_malloc(cap * (item + sizeof(uint32_t)))))
         return REL_ENOMEM;
     if (v->count) {
         memcpy(block, v->items, v->count * item);
@@ -90,6 +101,13 @@ rel_status rel_vec_grow(rel_vec *v, size_t need, bool with_back)
     v->back = (uint32_t *)(void *)(block + cap * item);
     v->cap = (uint32_t)cap;
     return REL_OK;
+}
+
+void rel_list_free(rel_list *l)
+{
+    rel_free(l->items);
+    l->items = NULL;
+    l->count = l->cap = 0;
 }
 
 void rel_vec_free(rel_vec *v)
@@ -111,9 +129,9 @@ void rel_vec_free(rel_vec *v)
 #define UNPOISON(p, n) ((void)(p), (void)(n))
 #endif
 
-/* A chunk starts with this header; objects follow it, at the alignment
- * of two words (enough for the pointers, 64-bit integers and doubles that
- * objects hold). */
+/* A chunk starts with this header; objects follow it from the first
+ * 64-byte boundary (a cache line: objects of 32 or 64 bytes then never
+ * straddle two). */
 typedef struct pool_chunk {
     struct pool_chunk *next;
     size_t bytes;
@@ -121,10 +139,11 @@ typedef struct pool_chunk {
 
 enum { POOL_FIRST_CHUNK = 1024, POOL_LAST_CHUNK = 256 * 1024 };
 
-void rel_pool_init(rel_pool *p, size_t object_size)
+void rel_pool_init(rel_pool *p, size_t object_size, size_t keep_offset)
 {
     size_t word = sizeof(void *);
     memset(p, 0, sizeof *p);
+    p->keep_offset = keep_offset;
     p->size = (object_size + word - 1) / word * word;
     if (p->size < word)
         p->size = word;
@@ -142,14 +161,15 @@ void *rel_pool_get(rel_pool *p)
     if ((size_t)(p->end - p->next) < p->size) {
         size_t bytes = p->chunk_bytes;
         pool_chunk *c;
-        if (bytes < sizeof(pool_chunk) + p->size)
-            bytes = sizeof(pool_chunk) + p->size;
+        if (bytes < 64 + sizeof(pool_chunk) + p->size)
+            bytes = 64 + sizeof(pool_chunk) + p->size;
         if (!(c = (pool_chunk *)rel_malloc(bytes)))
             return NULL;
         c->next = (pool_chunk *)p->chunks;
         c->bytes = bytes;
         p->chunks = c;
-        p->next = (char *)(c + 1);
+        /* the padding up to the next 64-byte boundary */
+        p->next = (char *)(c + 1) + (size_t)(-(uintptr_t)(c + 1) & 63);
         p->end = (char *)c + bytes;
         if (p->chunk_bytes < POOL_LAST_CHUNK)
             p->chunk_bytes *= 2;
@@ -161,9 +181,16 @@ void *rel_pool_get(rel_pool *p)
 
 void rel_pool_put(rel_pool *p, void *o)
 {
+    size_t word = sizeof(void *), keep_end = p->keep_offset + sizeof(uint32_t);
     *(void **)o = p->free_list;
     p->free_list = o;
-    POISON((char *)o + sizeof(void *), p->size - sizeof(void *));
+    /* Poison all but the link and the kept field. */
+    if (p->keep_offset >= word && keep_end <= p->size) {
+        POISON((char *)o + word, p->keep_offset - word);
+        POISON((char *)o + keep_end, p->size - keep_end);
+    } else {
+        POISON((char *)o + word, p->size - word);
+    }
 }
 
 void rel_pool_free(rel_pool *p)
@@ -175,7 +202,7 @@ void rel_pool_free(rel_pool *p)
         rel_free(c);
         c = next;
     }
-    rel_pool_init(p, p->size);
+    rel_pool_init(p, p->size, p->keep_offset);
 }
 
 /* ---- strings ------------------------------------------------------------ */

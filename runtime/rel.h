@@ -63,32 +63,45 @@ void *rel_malloc(size_t size);
 void *rel_realloc(void *ptr, size_t size);
 void  rel_free(void *ptr);
 
-/* A vector of object pointers, optionally with a parallel array `back` of
- * positions (many-to-many sets: back[i] is where this object sits in the
- * set of items[i], which makes removal O(1)).  The generated code reads and
- * writes the elements through its own typed pointers; the runtime only
- * grows and frees the storage.  Positions and counts are 32-bit, which
- * keeps objects and sets small; a vector holds at most REL_VEC_MAX
+/* The growable arrays of object pointers that generated code keeps.  It
+ * reads and writes the elements through its own typed pointers; the
+ * runtime only grows and frees the storage.  Positions and counts are
+ * 32-bit, which keeps objects small; an array holds at most REL_VEC_MAX
  * elements, and growing past that fails with REL_ENOMEM.  (So positions
  * and ids fit in 31 bits, which lets an object keep its delete mark in the
  * 32nd.) */
 #define REL_VEC_MAX (((uint32_t)1 << 31) - 1)
 
+/* A plain list: a ForeignKey's reverse set, the store's list of every
+ * object of a model, its objects by id. */
+typedef struct rel_list {
+    void *items;        /* T *[cap] */
+    uint32_t count, cap;
+} rel_list;
+
+/* A many-to-many set: with each partner, in `back`, the position where
+ * this object sits in that partner's set, which makes removal O(1). */
 typedef struct rel_vec {
     void *items;        /* T *[cap] */
-    uint32_t *back;     /* uint32_t[cap], or NULL for a plain vector */
+    uint32_t *back;     /* uint32_t[cap] */
     uint32_t count, cap;
 } rel_vec;
 
-/* Grows v to room for `need` elements; nothing changes on failure. */
-rel_status rel_vec_grow(rel_vec *v, size_t need, bool with_back);
-void       rel_vec_free(rel_vec *v);
+/* Grow to room for `need` elements; nothing changes on failure. */
+rel_status rel_list_grow(rel_list *l, size_t need);
+rel_status rel_vec_grow(rel_vec *v, size_t need);
+void rel_list_free(rel_list *l);
+void rel_vec_free(rel_vec *v);
 
-/* Makes room for `need` elements; the common case (room already there) is
+/* Room for `need` elements; the common case (room already there) is
  * inline, because every add and every create asks. */
-static inline rel_status rel_vec_reserve(rel_vec *v, size_t need, bool with_back)
+static inline rel_status rel_list_reserve(rel_list *l, size_t need)
 {
-    return need <= v->cap ? REL_OK : rel_vec_grow(v, need, with_back);
+    return need <= l->cap ? REL_OK : rel_list_grow(l, need);
+}
+static inline rel_status rel_vec_reserve(rel_vec *v, size_t need)
+{
+    return need <= v->cap ? REL_OK : rel_vec_grow(v, need);
 }
 
 /* A pool of equal-sized objects: the generated store takes each model's
@@ -96,16 +109,21 @@ static inline rel_status rel_vec_reserve(rel_vec *v, size_t need, bool with_back
  * push or pop instead of a malloc and a free, and objects of a model sit
  * together in memory.  Chunks come from rel_malloc, grow geometrically and
  * are returned only by rel_pool_free; freed objects wait on a list for
- * reuse.  Under AddressSanitizer a freed object is poisoned until reused. */
+ * reuse.  Under AddressSanitizer a freed object is poisoned until reused,
+ * except its first word (the free list's link) and the 32-bit field at
+ * keep_offset, which stays readable: generated code keeps an object's id
+ * there and zeroes it on delete, so that looking up a deleted id finds the
+ * place taken by 0 or by a newer object's id. */
 typedef struct rel_pool {
     void *free_list;     /* freed objects, linked through their first word */
     char *next, *end;    /* the unused rest of the newest chunk */
     void *chunks;        /* every chunk, linked through its first word */
     size_t size;         /* of one object, a multiple of the pointer size */
     size_t chunk_bytes;  /* of the next chunk */
+    size_t keep_offset;  /* of the field that stays readable when freed */
 } rel_pool;
 
-void  rel_pool_init(rel_pool *p, size_t object_size);
+void  rel_pool_init(rel_pool *p, size_t object_size, size_t keep_offset);
 /* An object of garbage content; NULL when out of memory. */
 void *rel_pool_get(rel_pool *p);
 void  rel_pool_put(rel_pool *p, void *object);

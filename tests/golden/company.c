@@ -9,16 +9,16 @@
  * does can fail.  That is what makes a delete all or nothing.  The store
  * keeps one, so that its vectors are reused from delete to delete. */
 typedef struct rel_collector {
-    rel_vec Employee;
-    rel_vec Department;
+    rel_list Employee;
+    rel_list Department;
 } rel_collector;
 
 struct company_store {
-    rel_vec all_Employee;  /* every Employee, each at its rel_pos */
-    rel_vec ids_Employee;  /* Employee by id - 1; NULL once deleted */
+    rel_list all_Employee;  /* every Employee, each at its rel_pos */
+    rel_list ids_Employee;  /* Employee by id - 1, if its rel_id still says so */
     rel_pool pool_Employee;  /* where every Employee lives */
-    rel_vec all_Department;  /* every Department, each at its rel_pos */
-    rel_vec ids_Department;  /* Department by id - 1; NULL once deleted */
+    rel_list all_Department;  /* every Department, each at its rel_pos */
+    rel_list ids_Department;  /* Department by id - 1, if its rel_id still says so */
     rel_pool pool_Department;  /* where every Department lives */
     rel_collector collector;
     rel_errmsg errmsg;  /* why the last failing call failed */
@@ -30,8 +30,8 @@ company_store *company_store_new(void)
     if (!db)
         return NULL;
     memset(db, 0, sizeof *db);
-    rel_pool_init(&db->pool_Employee, sizeof(Employee));
-    rel_pool_init(&db->pool_Department, sizeof(Department));
+    rel_pool_init(&db->pool_Employee, sizeof(Employee), offsetof(Employee, rel_id));
+    rel_pool_init(&db->pool_Department, sizeof(Department), offsetof(Department, rel_id));
     return db;
 }
 
@@ -40,8 +40,9 @@ const char *company_store_errmsg(const company_store *db) { return db->errmsg.te
 static void rel_destroy_Employee(company_store *db, Employee *o)
 {
     rel_free(o->name);
-    rel_vec_free(&o->managed_departments);
+    rel_list_free(&o->managed_departments);
     rel_vec_free(&o->departments);
+    o->rel_id = 0;  /* what Employee_get looks for: the id is gone */
     rel_pool_put(&db->pool_Employee, o);
 }
 
@@ -49,6 +50,7 @@ static void rel_destroy_Department(company_store *db, Department *o)
 {
     rel_free(o->name);
     rel_vec_free(&o->workers);
+    o->rel_id = 0;  /* what Department_get looks for: the id is gone */
     rel_pool_put(&db->pool_Department, o);
 }
 
@@ -59,16 +61,16 @@ void company_store_free(company_store *db)
         return;
     for (i = 0; i < db->all_Employee.count; i++)
         rel_destroy_Employee(db, ((Employee **)db->all_Employee.items)[i]);
-    rel_vec_free(&db->all_Employee);
-    rel_vec_free(&db->ids_Employee);
+    rel_list_free(&db->all_Employee);
+    rel_list_free(&db->ids_Employee);
     rel_pool_free(&db->pool_Employee);
-    rel_vec_free(&db->collector.Employee);
+    rel_list_free(&db->collector.Employee);
     for (i = 0; i < db->all_Department.count; i++)
         rel_destroy_Department(db, ((Department **)db->all_Department.items)[i]);
-    rel_vec_free(&db->all_Department);
-    rel_vec_free(&db->ids_Department);
+    rel_list_free(&db->all_Department);
+    rel_list_free(&db->ids_Department);
     rel_pool_free(&db->pool_Department);
-    rel_vec_free(&db->collector.Department);
+    rel_list_free(&db->collector.Department);
     rel_free(db);
 }
 
@@ -152,8 +154,8 @@ static void rel_unlink_1(Department *m, size_t im)
 static Employee *rel_prepare_Employee(company_store *db)
 {
     Employee *o;
-    if (rel_vec_reserve(&db->all_Employee, db->all_Employee.count + 1, false)
-        || rel_vec_reserve(&db->ids_Employee, db->ids_Employee.count + 1, false)
+    if (rel_list_reserve(&db->all_Employee, db->all_Employee.count + 1)
+        || rel_list_reserve(&db->ids_Employee, db->ids_Employee.count + 1)
         || !(o = (Employee *)rel_pool_get(&db->pool_Employee))) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Employee");
         return NULL;
@@ -174,9 +176,9 @@ static void rel_commit_Employee(company_store *db, Employee *o)
 static Department *rel_prepare_Department(company_store *db, Employee *manager)
 {
     Department *o;
-    if (rel_vec_reserve(&db->all_Department, db->all_Department.count + 1, false)
-        || rel_vec_reserve(&db->ids_Department, db->ids_Department.count + 1, false)
-        || rel_vec_reserve(&manager->managed_departments, manager->managed_departments.count + 1, false)
+    if (rel_list_reserve(&db->all_Department, db->all_Department.count + 1)
+        || rel_list_reserve(&db->ids_Department, db->ids_Department.count + 1)
+        || rel_list_reserve(&manager->managed_departments, manager->managed_departments.count + 1)
         || !(o = (Department *)rel_pool_get(&db->pool_Department))) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Department");
         return NULL;
@@ -210,9 +212,12 @@ Employee *Employee_new(company_store *db)
 
 Employee *Employee_get(const company_store *db, uint64_t id)
 {
+    const Employee *o;
     if (id == 0 || id > db->ids_Employee.count)
         return NULL;
-    return ((Employee *const *)db->ids_Employee.items)[id - 1];
+    /* A deleted object's place in the pool has id 0 or a newer object's. */
+    o = ((Employee *const *)db->ids_Employee.items)[id - 1];
+    return o->rel_id == id ? (Employee *)o : NULL;
 }
 
 EmployeeList Employee_all(const company_store *db)
@@ -265,8 +270,8 @@ rel_status Employee_departments_add(Employee *o, Department *x)
         return rel_fail(&o->rel_db->errmsg, REL_EINVAL, "Employee_departments_add: Department %llu belongs to another store", (unsigned long long)x->rel_id);
     if (rel_find_1(x, o) != (size_t)-1)
         return REL_OK;  /* already linked */
-    if (rel_vec_reserve(&o->departments, o->departments.count + 1, true)
-        || rel_vec_reserve(&x->workers, x->workers.count + 1, true))
+    if (rel_vec_reserve(&o->departments, o->departments.count + 1)
+        || rel_vec_reserve(&x->workers, x->workers.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory adding to Employee.departments");
     rel_link_1(x, o);
     return REL_OK;
@@ -304,14 +309,14 @@ Department *Employee_departments_create(Employee *o, Employee *manager)
         rel_fail(&db->errmsg, REL_EINVAL, "Employee_departments_create: Employee %llu belongs to another store", (unsigned long long)manager->rel_id);
         return NULL;
     }
-    if (rel_vec_reserve(&o->departments, o->departments.count + 1, true)) {
+    if (rel_vec_reserve(&o->departments, o->departments.count + 1)) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Department");
         return NULL;
     }
     x = rel_prepare_Department(db, manager);
     if (!x)
         return NULL;
-    if (rel_vec_reserve(&x->workers, 1, true)) {
+    if (rel_vec_reserve(&x->workers, 1)) {
         rel_pool_put(&db->pool_Department, x);
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Department");
         return NULL;
@@ -344,9 +349,12 @@ Department *Department_new(company_store *db, Employee *manager)
 
 Department *Department_get(const company_store *db, uint64_t id)
 {
+    const Department *o;
     if (id == 0 || id > db->ids_Department.count)
         return NULL;
-    return ((Department *const *)db->ids_Department.items)[id - 1];
+    /* A deleted object's place in the pool has id 0 or a newer object's. */
+    o = ((Department *const *)db->ids_Department.items)[id - 1];
+    return o->rel_id == id ? (Department *)o : NULL;
 }
 
 DepartmentList Department_all(const company_store *db)
@@ -382,7 +390,7 @@ rel_status Department_set_manager(Department *o, Employee *target)
         return REL_OK;
     if (target && target->rel_db != o->rel_db)
         return rel_fail(&o->rel_db->errmsg, REL_EINVAL, "Department %llu: Employee %llu belongs to another store", (unsigned long long)o->rel_id, (unsigned long long)target->rel_id);
-    if (target && rel_vec_reserve(&target->managed_departments, target->managed_departments.count + 1, false))
+    if (target && rel_list_reserve(&target->managed_departments, target->managed_departments.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory setting Department.manager");
     rel_unlink_0(o);
     if (target)
@@ -403,8 +411,8 @@ rel_status Department_workers_add(Department *o, Employee *x)
         return rel_fail(&o->rel_db->errmsg, REL_EINVAL, "Department_workers_add: Employee %llu belongs to another store", (unsigned long long)x->rel_id);
     if (rel_find_1(o, x) != (size_t)-1)
         return REL_OK;  /* already linked */
-    if (rel_vec_reserve(&o->workers, o->workers.count + 1, true)
-        || rel_vec_reserve(&x->departments, x->departments.count + 1, true))
+    if (rel_vec_reserve(&o->workers, o->workers.count + 1)
+        || rel_vec_reserve(&x->departments, x->departments.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory adding to Department.workers");
     rel_link_1(o, x);
     return REL_OK;
@@ -433,14 +441,14 @@ Employee *Department_workers_create(Department *o)
 {
     company_store *db = o->rel_db;
     Employee *x;
-    if (rel_vec_reserve(&o->workers, o->workers.count + 1, true)) {
+    if (rel_vec_reserve(&o->workers, o->workers.count + 1)) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Employee");
         return NULL;
     }
     x = rel_prepare_Employee(db);
     if (!x)
         return NULL;
-    if (rel_vec_reserve(&x->departments, 1, true)) {
+    if (rel_vec_reserve(&x->departments, 1)) {
         rel_pool_put(&db->pool_Employee, x);
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Employee");
         return NULL;
@@ -456,7 +464,7 @@ static rel_status rel_mark_Employee(rel_collector *c, Employee *o)
 {
     if (o->rel_mark)
         return REL_OK;
-    if (rel_vec_reserve(&c->Employee, c->Employee.count + 1, false))
+    if (rel_list_reserve(&c->Employee, c->Employee.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory deleting Employee %llu", (unsigned long long)o->rel_id);
     o->rel_mark = 1;
     ((Employee **)c->Employee.items)[c->Employee.count++] = o;
@@ -467,7 +475,7 @@ static rel_status rel_mark_Department(rel_collector *c, Department *o)
 {
     if (o->rel_mark)
         return REL_OK;
-    if (rel_vec_reserve(&c->Department, c->Department.count + 1, false))
+    if (rel_list_reserve(&c->Department, c->Department.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory deleting Department %llu", (unsigned long long)o->rel_id);
     o->rel_mark = 1;
     ((Department **)c->Department.items)[c->Department.count++] = o;
@@ -542,7 +550,6 @@ static void rel_apply(company_store *db, rel_collector *c)
         Employee *last = ((Employee **)db->all_Employee.items)[--db->all_Employee.count];
         ((Employee **)db->all_Employee.items)[o->rel_pos] = last;
         last->rel_pos = o->rel_pos;
-        ((Employee **)db->ids_Employee.items)[o->rel_id - 1] = NULL;
         rel_destroy_Employee(db, o);
     }
     for (i = 0; i < c->Department.count; i++) {
@@ -550,7 +557,6 @@ static void rel_apply(company_store *db, rel_collector *c)
         Department *last = ((Department **)db->all_Department.items)[--db->all_Department.count];
         ((Department **)db->all_Department.items)[o->rel_pos] = last;
         last->rel_pos = o->rel_pos;
-        ((Department **)db->ids_Department.items)[o->rel_id - 1] = NULL;
         rel_destroy_Department(db, o);
     }
 }
@@ -629,10 +635,10 @@ rel_status company_store_verify(const company_store *db)
     live = 0;
     for (i = 0; i < db->ids_Employee.count; i++) {
         const Employee *o = ((Employee *const *)db->ids_Employee.items)[i];
-        if (!o)
-            continue;
+        if (o->rel_id != i + 1)
+            continue;  /* deleted */
         live++;
-        if (o->rel_id != i + 1 || o->rel_pos >= db->all_Employee.count
+        if (o->rel_pos >= db->all_Employee.count
             || ((Employee *const *)db->all_Employee.items)[o->rel_pos] != o)
             return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: Employee %llu: id or list position is wrong", (unsigned long long)o->rel_id);
     }
@@ -660,10 +666,10 @@ rel_status company_store_verify(const company_store *db)
     live = 0;
     for (i = 0; i < db->ids_Department.count; i++) {
         const Department *o = ((Department *const *)db->ids_Department.items)[i];
-        if (!o)
-            continue;
+        if (o->rel_id != i + 1)
+            continue;  /* deleted */
         live++;
-        if (o->rel_id != i + 1 || o->rel_pos >= db->all_Department.count
+        if (o->rel_pos >= db->all_Department.count
             || ((Department *const *)db->all_Department.items)[o->rel_pos] != o)
             return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: Department %llu: id or list position is wrong", (unsigned long long)o->rel_id);
     }

@@ -29,7 +29,7 @@ rel_status company_store_verify(const company_store *db);  /* checks every invar
 
 struct Employee {
     char *name;  /* NULL: the default */
-    rel_vec managed_departments;  /* Department *: reverse of Department.manager */
+    rel_list managed_departments;  /* Department *: reverse of Department.manager */
     rel_vec departments;  /* Department *: reverse of Department.workers */
     company_store *rel_db;  /* relc's bookkeeping: the store, */
     uint32_t rel_id;  /* the id (below 2^31, as REL_VEC_MAX bounds the ids), */

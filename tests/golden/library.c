@@ -9,16 +9,16 @@
  * does can fail.  That is what makes a delete all or nothing.  The store
  * keeps one, so that its vectors are reused from delete to delete. */
 typedef struct rel_collector {
-    rel_vec Author;
-    rel_vec Book;
+    rel_list Author;
+    rel_list Book;
 } rel_collector;
 
 struct library_store {
-    rel_vec all_Author;  /* every Author, each at its rel_pos */
-    rel_vec ids_Author;  /* Author by id - 1; NULL once deleted */
+    rel_list all_Author;  /* every Author, each at its rel_pos */
+    rel_list ids_Author;  /* Author by id - 1, if its rel_id still says so */
     rel_pool pool_Author;  /* where every Author lives */
-    rel_vec all_Book;  /* every Book, each at its rel_pos */
-    rel_vec ids_Book;  /* Book by id - 1; NULL once deleted */
+    rel_list all_Book;  /* every Book, each at its rel_pos */
+    rel_list ids_Book;  /* Book by id - 1, if its rel_id still says so */
     rel_pool pool_Book;  /* where every Book lives */
     rel_collector collector;
     rel_errmsg errmsg;  /* why the last failing call failed */
@@ -30,8 +30,8 @@ library_store *library_store_new(void)
     if (!db)
         return NULL;
     memset(db, 0, sizeof *db);
-    rel_pool_init(&db->pool_Author, sizeof(Author));
-    rel_pool_init(&db->pool_Book, sizeof(Book));
+    rel_pool_init(&db->pool_Author, sizeof(Author), offsetof(Author, rel_id));
+    rel_pool_init(&db->pool_Book, sizeof(Book), offsetof(Book, rel_id));
     return db;
 }
 
@@ -40,14 +40,16 @@ const char *library_store_errmsg(const library_store *db) { return db->errmsg.te
 static void rel_destroy_Author(library_store *db, Author *o)
 {
     rel_free(o->name);
-    rel_vec_free(&o->books);
-    rel_vec_free(&o->rel_rev_1);
+    rel_list_free(&o->books);
+    rel_list_free(&o->rel_rev_1);
+    o->rel_id = 0;  /* what Author_get looks for: the id is gone */
     rel_pool_put(&db->pool_Author, o);
 }
 
 static void rel_destroy_Book(library_store *db, Book *o)
 {
     rel_free(o->title);
+    o->rel_id = 0;  /* what Book_get looks for: the id is gone */
     rel_pool_put(&db->pool_Book, o);
 }
 
@@ -58,16 +60,16 @@ void library_store_free(library_store *db)
         return;
     for (i = 0; i < db->all_Author.count; i++)
         rel_destroy_Author(db, ((Author **)db->all_Author.items)[i]);
-    rel_vec_free(&db->all_Author);
-    rel_vec_free(&db->ids_Author);
+    rel_list_free(&db->all_Author);
+    rel_list_free(&db->ids_Author);
     rel_pool_free(&db->pool_Author);
-    rel_vec_free(&db->collector.Author);
+    rel_list_free(&db->collector.Author);
     for (i = 0; i < db->all_Book.count; i++)
         rel_destroy_Book(db, ((Book **)db->all_Book.items)[i]);
-    rel_vec_free(&db->all_Book);
-    rel_vec_free(&db->ids_Book);
+    rel_list_free(&db->all_Book);
+    rel_list_free(&db->ids_Book);
     rel_pool_free(&db->pool_Book);
-    rel_vec_free(&db->collector.Book);
+    rel_list_free(&db->collector.Book);
     rel_free(db);
 }
 
@@ -122,8 +124,8 @@ static void rel_unlink_1(Book *m)
 static Author *rel_prepare_Author(library_store *db)
 {
     Author *o;
-    if (rel_vec_reserve(&db->all_Author, db->all_Author.count + 1, false)
-        || rel_vec_reserve(&db->ids_Author, db->ids_Author.count + 1, false)
+    if (rel_list_reserve(&db->all_Author, db->all_Author.count + 1)
+        || rel_list_reserve(&db->ids_Author, db->ids_Author.count + 1)
         || !(o = (Author *)rel_pool_get(&db->pool_Author))) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Author");
         return NULL;
@@ -144,9 +146,9 @@ static void rel_commit_Author(library_store *db, Author *o)
 static Book *rel_prepare_Book(library_store *db, Author *author)
 {
     Book *o;
-    if (rel_vec_reserve(&db->all_Book, db->all_Book.count + 1, false)
-        || rel_vec_reserve(&db->ids_Book, db->ids_Book.count + 1, false)
-        || rel_vec_reserve(&author->books, author->books.count + 1, false)
+    if (rel_list_reserve(&db->all_Book, db->all_Book.count + 1)
+        || rel_list_reserve(&db->ids_Book, db->ids_Book.count + 1)
+        || rel_list_reserve(&author->books, author->books.count + 1)
         || !(o = (Book *)rel_pool_get(&db->pool_Book))) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Book");
         return NULL;
@@ -181,9 +183,12 @@ Author *Author_new(library_store *db)
 
 Author *Author_get(const library_store *db, uint64_t id)
 {
+    const Author *o;
     if (id == 0 || id > db->ids_Author.count)
         return NULL;
-    return ((Author *const *)db->ids_Author.items)[id - 1];
+    /* A deleted object's place in the pool has id 0 or a newer object's. */
+    o = ((Author *const *)db->ids_Author.items)[id - 1];
+    return o->rel_id == id ? (Author *)o : NULL;
 }
 
 AuthorList Author_all(const library_store *db)
@@ -248,9 +253,12 @@ Book *Book_new(library_store *db, Author *author)
 
 Book *Book_get(const library_store *db, uint64_t id)
 {
+    const Book *o;
     if (id == 0 || id > db->ids_Book.count)
         return NULL;
-    return ((Book *const *)db->ids_Book.items)[id - 1];
+    /* A deleted object's place in the pool has id 0 or a newer object's. */
+    o = ((Book *const *)db->ids_Book.items)[id - 1];
+    return o->rel_id == id ? (Book *)o : NULL;
 }
 
 BookList Book_all(const library_store *db)
@@ -288,7 +296,7 @@ rel_status Book_set_author(Book *o, Author *target)
         return REL_OK;
     if (target && target->rel_db != o->rel_db)
         return rel_fail(&o->rel_db->errmsg, REL_EINVAL, "Book %llu: Author %llu belongs to another store", (unsigned long long)o->rel_id, (unsigned long long)target->rel_id);
-    if (target && rel_vec_reserve(&target->books, target->books.count + 1, false))
+    if (target && rel_list_reserve(&target->books, target->books.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory setting Book.author");
     rel_unlink_0(o);
     if (target)
@@ -302,7 +310,7 @@ rel_status Book_set_editor(Book *o, Author *target)
         return REL_OK;
     if (target && target->rel_db != o->rel_db)
         return rel_fail(&o->rel_db->errmsg, REL_EINVAL, "Book %llu: Author %llu belongs to another store", (unsigned long long)o->rel_id, (unsigned long long)target->rel_id);
-    if (target && rel_vec_reserve(&target->rel_rev_1, target->rel_rev_1.count + 1, false))
+    if (target && rel_list_reserve(&target->rel_rev_1, target->rel_rev_1.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory setting Book.editor");
     rel_unlink_1(o);
     if (target)
@@ -316,7 +324,7 @@ static rel_status rel_mark_Author(rel_collector *c, Author *o)
 {
     if (o->rel_mark)
         return REL_OK;
-    if (rel_vec_reserve(&c->Author, c->Author.count + 1, false))
+    if (rel_list_reserve(&c->Author, c->Author.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory deleting Author %llu", (unsigned long long)o->rel_id);
     o->rel_mark = 1;
     ((Author **)c->Author.items)[c->Author.count++] = o;
@@ -327,7 +335,7 @@ static rel_status rel_mark_Book(rel_collector *c, Book *o)
 {
     if (o->rel_mark)
         return REL_OK;
-    if (rel_vec_reserve(&c->Book, c->Book.count + 1, false))
+    if (rel_list_reserve(&c->Book, c->Book.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory deleting Book %llu", (unsigned long long)o->rel_id);
     o->rel_mark = 1;
     ((Book **)c->Book.items)[c->Book.count++] = o;
@@ -403,7 +411,6 @@ static void rel_apply(library_store *db, rel_collector *c)
         Author *last = ((Author **)db->all_Author.items)[--db->all_Author.count];
         ((Author **)db->all_Author.items)[o->rel_pos] = last;
         last->rel_pos = o->rel_pos;
-        ((Author **)db->ids_Author.items)[o->rel_id - 1] = NULL;
         rel_destroy_Author(db, o);
     }
     for (i = 0; i < c->Book.count; i++) {
@@ -411,7 +418,6 @@ static void rel_apply(library_store *db, rel_collector *c)
         Book *last = ((Book **)db->all_Book.items)[--db->all_Book.count];
         ((Book **)db->all_Book.items)[o->rel_pos] = last;
         last->rel_pos = o->rel_pos;
-        ((Book **)db->ids_Book.items)[o->rel_id - 1] = NULL;
         rel_destroy_Book(db, o);
     }
 }
@@ -490,10 +496,10 @@ rel_status library_store_verify(const library_store *db)
     live = 0;
     for (i = 0; i < db->ids_Author.count; i++) {
         const Author *o = ((Author *const *)db->ids_Author.items)[i];
-        if (!o)
-            continue;
+        if (o->rel_id != i + 1)
+            continue;  /* deleted */
         live++;
-        if (o->rel_id != i + 1 || o->rel_pos >= db->all_Author.count
+        if (o->rel_pos >= db->all_Author.count
             || ((Author *const *)db->all_Author.items)[o->rel_pos] != o)
             return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: Author %llu: id or list position is wrong", (unsigned long long)o->rel_id);
     }
@@ -521,10 +527,10 @@ rel_status library_store_verify(const library_store *db)
     live = 0;
     for (i = 0; i < db->ids_Book.count; i++) {
         const Book *o = ((Book *const *)db->ids_Book.items)[i];
-        if (!o)
-            continue;
+        if (o->rel_id != i + 1)
+            continue;  /* deleted */
         live++;
-        if (o->rel_id != i + 1 || o->rel_pos >= db->all_Book.count
+        if (o->rel_pos >= db->all_Book.count
             || ((Book *const *)db->all_Book.items)[o->rel_pos] != o)
             return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: Book %llu: id or list position is wrong", (unsigned long long)o->rel_id);
     }

@@ -32,8 +32,8 @@ rel_status library_store_verify(const library_store *db);  /* checks every invar
  */
 struct Author {
     char *name;  /* NULL: the default */
-    rel_vec books;  /* Book *: reverse of Book.author */
-    rel_vec rel_rev_1;  /* Book *: reverse of Book.editor */
+    rel_list books;  /* Book *: reverse of Book.author */
+    rel_list rel_rev_1;  /* Book *: reverse of Book.editor */
     library_store *rel_db;  /* relc's bookkeeping: the store, */
     int32_t born;
     uint32_t rel_id;  /* the id (below 2^31, as REL_VEC_MAX bounds the ids), */

@@ -9,16 +9,16 @@
  * does can fail.  That is what makes a delete all or nothing.  The store
  * keeps one, so that its vectors are reused from delete to delete. */
 typedef struct rel_collector {
-    rel_vec User;
-    rel_vec Profile;
+    rel_list User;
+    rel_list Profile;
 } rel_collector;
 
 struct profiles_store {
-    rel_vec all_User;  /* every User, each at its rel_pos */
-    rel_vec ids_User;  /* User by id - 1; NULL once deleted */
+    rel_list all_User;  /* every User, each at its rel_pos */
+    rel_list ids_User;  /* User by id - 1, if its rel_id still says so */
     rel_pool pool_User;  /* where every User lives */
-    rel_vec all_Profile;  /* every Profile, each at its rel_pos */
-    rel_vec ids_Profile;  /* Profile by id - 1; NULL once deleted */
+    rel_list all_Profile;  /* every Profile, each at its rel_pos */
+    rel_list ids_Profile;  /* Profile by id - 1, if its rel_id still says so */
     rel_pool pool_Profile;  /* where every Profile lives */
     rel_collector collector;
     rel_errmsg errmsg;  /* why the last failing call failed */
@@ -30,8 +30,8 @@ profiles_store *profiles_store_new(void)
     if (!db)
         return NULL;
     memset(db, 0, sizeof *db);
-    rel_pool_init(&db->pool_User, sizeof(User));
-    rel_pool_init(&db->pool_Profile, sizeof(Profile));
+    rel_pool_init(&db->pool_User, sizeof(User), offsetof(User, rel_id));
+    rel_pool_init(&db->pool_Profile, sizeof(Profile), offsetof(Profile, rel_id));
     return db;
 }
 
@@ -40,12 +40,14 @@ const char *profiles_store_errmsg(const profiles_store *db) { return db->errmsg.
 static void rel_destroy_User(profiles_store *db, User *o)
 {
     rel_free(o->name);
+    o->rel_id = 0;  /* what User_get looks for: the id is gone */
     rel_pool_put(&db->pool_User, o);
 }
 
 static void rel_destroy_Profile(profiles_store *db, Profile *o)
 {
     rel_free(o->bio);
+    o->rel_id = 0;  /* what Profile_get looks for: the id is gone */
     rel_pool_put(&db->pool_Profile, o);
 }
 
@@ -56,16 +58,16 @@ void profiles_store_free(profiles_store *db)
         return;
     for (i = 0; i < db->all_User.count; i++)
         rel_destroy_User(db, ((User **)db->all_User.items)[i]);
-    rel_vec_free(&db->all_User);
-    rel_vec_free(&db->ids_User);
+    rel_list_free(&db->all_User);
+    rel_list_free(&db->ids_User);
     rel_pool_free(&db->pool_User);
-    rel_vec_free(&db->collector.User);
+    rel_list_free(&db->collector.User);
     for (i = 0; i < db->all_Profile.count; i++)
         rel_destroy_Profile(db, ((Profile **)db->all_Profile.items)[i]);
-    rel_vec_free(&db->all_Profile);
-    rel_vec_free(&db->ids_Profile);
+    rel_list_free(&db->all_Profile);
+    rel_list_free(&db->ids_Profile);
     rel_pool_free(&db->pool_Profile);
-    rel_vec_free(&db->collector.Profile);
+    rel_list_free(&db->collector.Profile);
     rel_free(db);
 }
 
@@ -91,8 +93,8 @@ static void rel_unlink_0(Profile *m)
 static User *rel_prepare_User(profiles_store *db)
 {
     User *o;
-    if (rel_vec_reserve(&db->all_User, db->all_User.count + 1, false)
-        || rel_vec_reserve(&db->ids_User, db->ids_User.count + 1, false)
+    if (rel_list_reserve(&db->all_User, db->all_User.count + 1)
+        || rel_list_reserve(&db->ids_User, db->ids_User.count + 1)
         || !(o = (User *)rel_pool_get(&db->pool_User))) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new User");
         return NULL;
@@ -114,8 +116,8 @@ static Profile *rel_prepare_Profile(profiles_store *db, User *user)
 {
     Profile *o;
     (void)user;  /* one-to-one: nothing to reserve */
-    if (rel_vec_reserve(&db->all_Profile, db->all_Profile.count + 1, false)
-        || rel_vec_reserve(&db->ids_Profile, db->ids_Profile.count + 1, false)
+    if (rel_list_reserve(&db->all_Profile, db->all_Profile.count + 1)
+        || rel_list_reserve(&db->ids_Profile, db->ids_Profile.count + 1)
         || !(o = (Profile *)rel_pool_get(&db->pool_Profile))) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Profile");
         return NULL;
@@ -149,9 +151,12 @@ User *User_new(profiles_store *db)
 
 User *User_get(const profiles_store *db, uint64_t id)
 {
+    const User *o;
     if (id == 0 || id > db->ids_User.count)
         return NULL;
-    return ((User *const *)db->ids_User.items)[id - 1];
+    /* A deleted object's place in the pool has id 0 or a newer object's. */
+    o = ((User *const *)db->ids_User.items)[id - 1];
+    return o->rel_id == id ? (User *)o : NULL;
 }
 
 UserList User_all(const profiles_store *db)
@@ -206,9 +211,12 @@ Profile *Profile_new(profiles_store *db, User *user)
 
 Profile *Profile_get(const profiles_store *db, uint64_t id)
 {
+    const Profile *o;
     if (id == 0 || id > db->ids_Profile.count)
         return NULL;
-    return ((Profile *const *)db->ids_Profile.items)[id - 1];
+    /* A deleted object's place in the pool has id 0 or a newer object's. */
+    o = ((Profile *const *)db->ids_Profile.items)[id - 1];
+    return o->rel_id == id ? (Profile *)o : NULL;
 }
 
 ProfileList Profile_all(const profiles_store *db)
@@ -258,7 +266,7 @@ static rel_status rel_mark_User(rel_collector *c, User *o)
 {
     if (o->rel_mark)
         return REL_OK;
-    if (rel_vec_reserve(&c->User, c->User.count + 1, false))
+    if (rel_list_reserve(&c->User, c->User.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory deleting User %llu", (unsigned long long)o->rel_id);
     o->rel_mark = 1;
     ((User **)c->User.items)[c->User.count++] = o;
@@ -269,7 +277,7 @@ static rel_status rel_mark_Profile(rel_collector *c, Profile *o)
 {
     if (o->rel_mark)
         return REL_OK;
-    if (rel_vec_reserve(&c->Profile, c->Profile.count + 1, false))
+    if (rel_list_reserve(&c->Profile, c->Profile.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory deleting Profile %llu", (unsigned long long)o->rel_id);
     o->rel_mark = 1;
     ((Profile **)c->Profile.items)[c->Profile.count++] = o;
@@ -333,7 +341,6 @@ static void rel_apply(profiles_store *db, rel_collector *c)
         User *last = ((User **)db->all_User.items)[--db->all_User.count];
         ((User **)db->all_User.items)[o->rel_pos] = last;
         last->rel_pos = o->rel_pos;
-        ((User **)db->ids_User.items)[o->rel_id - 1] = NULL;
         rel_destroy_User(db, o);
     }
     for (i = 0; i < c->Profile.count; i++) {
@@ -341,7 +348,6 @@ static void rel_apply(profiles_store *db, rel_collector *c)
         Profile *last = ((Profile **)db->all_Profile.items)[--db->all_Profile.count];
         ((Profile **)db->all_Profile.items)[o->rel_pos] = last;
         last->rel_pos = o->rel_pos;
-        ((Profile **)db->ids_Profile.items)[o->rel_id - 1] = NULL;
         rel_destroy_Profile(db, o);
     }
 }
@@ -420,10 +426,10 @@ rel_status profiles_store_verify(const profiles_store *db)
     live = 0;
     for (i = 0; i < db->ids_User.count; i++) {
         const User *o = ((User *const *)db->ids_User.items)[i];
-        if (!o)
-            continue;
+        if (o->rel_id != i + 1)
+            continue;  /* deleted */
         live++;
-        if (o->rel_id != i + 1 || o->rel_pos >= db->all_User.count
+        if (o->rel_pos >= db->all_User.count
             || ((User *const *)db->all_User.items)[o->rel_pos] != o)
             return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: User %llu: id or list position is wrong", (unsigned long long)o->rel_id);
     }
@@ -441,10 +447,10 @@ rel_status profiles_store_verify(const profiles_store *db)
     live = 0;
     for (i = 0; i < db->ids_Profile.count; i++) {
         const Profile *o = ((Profile *const *)db->ids_Profile.items)[i];
-        if (!o)
-            continue;
+        if (o->rel_id != i + 1)
+            continue;  /* deleted */
         live++;
-        if (o->rel_id != i + 1 || o->rel_pos >= db->all_Profile.count
+        if (o->rel_pos >= db->all_Profile.count
             || ((Profile *const *)db->all_Profile.items)[o->rel_pos] != o)
             return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: Profile %llu: id or list position is wrong", (unsigned long long)o->rel_id);
     }

@@ -9,24 +9,24 @@
  * does can fail.  That is what makes a delete all or nothing.  The store
  * keeps one, so that its vectors are reused from delete to delete. */
 typedef struct rel_collector {
-    rel_vec Student;
-    rel_vec Course;
-    rel_vec Teacher;
-    rel_vec Assignment;
+    rel_list Student;
+    rel_list Course;
+    rel_list Teacher;
+    rel_list Assignment;
 } rel_collector;
 
 struct school_store {
-    rel_vec all_Student;  /* every Student, each at its rel_pos */
-    rel_vec ids_Student;  /* Student by id - 1; NULL once deleted */
+    rel_list all_Student;  /* every Student, each at its rel_pos */
+    rel_list ids_Student;  /* Student by id - 1, if its rel_id still says so */
     rel_pool pool_Student;  /* where every Student lives */
-    rel_vec all_Course;  /* every Course, each at its rel_pos */
-    rel_vec ids_Course;  /* Course by id - 1; NULL once deleted */
+    rel_list all_Course;  /* every Course, each at its rel_pos */
+    rel_list ids_Course;  /* Course by id - 1, if its rel_id still says so */
     rel_pool pool_Course;  /* where every Course lives */
-    rel_vec all_Teacher;  /* every Teacher, each at its rel_pos */
-    rel_vec ids_Teacher;  /* Teacher by id - 1; NULL once deleted */
+    rel_list all_Teacher;  /* every Teacher, each at its rel_pos */
+    rel_list ids_Teacher;  /* Teacher by id - 1, if its rel_id still says so */
     rel_pool pool_Teacher;  /* where every Teacher lives */
-    rel_vec all_Assignment;  /* every Assignment, each at its rel_pos */
-    rel_vec ids_Assignment;  /* Assignment by id - 1; NULL once deleted */
+    rel_list all_Assignment;  /* every Assignment, each at its rel_pos */
+    rel_list ids_Assignment;  /* Assignment by id - 1, if its rel_id still says so */
     rel_pool pool_Assignment;  /* where every Assignment lives */
     rel_collector collector;
     rel_errmsg errmsg;  /* why the last failing call failed */
@@ -38,10 +38,10 @@ school_store *school_store_new(void)
     if (!db)
         return NULL;
     memset(db, 0, sizeof *db);
-    rel_pool_init(&db->pool_Student, sizeof(Student));
-    rel_pool_init(&db->pool_Course, sizeof(Course));
-    rel_pool_init(&db->pool_Teacher, sizeof(Teacher));
-    rel_pool_init(&db->pool_Assignment, sizeof(Assignment));
+    rel_pool_init(&db->pool_Student, sizeof(Student), offsetof(Student, rel_id));
+    rel_pool_init(&db->pool_Course, sizeof(Course), offsetof(Course, rel_id));
+    rel_pool_init(&db->pool_Teacher, sizeof(Teacher), offsetof(Teacher, rel_id));
+    rel_pool_init(&db->pool_Assignment, sizeof(Assignment), offsetof(Assignment, rel_id));
     return db;
 }
 
@@ -51,6 +51,7 @@ static void rel_destroy_Student(school_store *db, Student *o)
 {
     rel_free(o->name);
     rel_vec_free(&o->courses);
+    o->rel_id = 0;  /* what Student_get looks for: the id is gone */
     rel_pool_put(&db->pool_Student, o);
 }
 
@@ -58,19 +59,22 @@ static void rel_destroy_Course(school_store *db, Course *o)
 {
     rel_free(o->title);
     rel_vec_free(&o->students);
-    rel_vec_free(&o->assignments);
+    rel_list_free(&o->assignments);
+    o->rel_id = 0;  /* what Course_get looks for: the id is gone */
     rel_pool_put(&db->pool_Course, o);
 }
 
 static void rel_destroy_Teacher(school_store *db, Teacher *o)
 {
     rel_free(o->name);
-    rel_vec_free(&o->assignments);
+    rel_list_free(&o->assignments);
+    o->rel_id = 0;  /* what Teacher_get looks for: the id is gone */
     rel_pool_put(&db->pool_Teacher, o);
 }
 
 static void rel_destroy_Assignment(school_store *db, Assignment *o)
 {
+    o->rel_id = 0;  /* what Assignment_get looks for: the id is gone */
     rel_pool_put(&db->pool_Assignment, o);
 }
 
@@ -81,28 +85,28 @@ void school_store_free(school_store *db)
         return;
     for (i = 0; i < db->all_Student.count; i++)
         rel_destroy_Student(db, ((Student **)db->all_Student.items)[i]);
-    rel_vec_free(&db->all_Student);
-    rel_vec_free(&db->ids_Student);
+    rel_list_free(&db->all_Student);
+    rel_list_free(&db->ids_Student);
     rel_pool_free(&db->pool_Student);
-    rel_vec_free(&db->collector.Student);
+    rel_list_free(&db->collector.Student);
     for (i = 0; i < db->all_Course.count; i++)
         rel_destroy_Course(db, ((Course **)db->all_Course.items)[i]);
-    rel_vec_free(&db->all_Course);
-    rel_vec_free(&db->ids_Course);
+    rel_list_free(&db->all_Course);
+    rel_list_free(&db->ids_Course);
     rel_pool_free(&db->pool_Course);
-    rel_vec_free(&db->collector.Course);
+    rel_list_free(&db->collector.Course);
     for (i = 0; i < db->all_Teacher.count; i++)
         rel_destroy_Teacher(db, ((Teacher **)db->all_Teacher.items)[i]);
-    rel_vec_free(&db->all_Teacher);
-    rel_vec_free(&db->ids_Teacher);
+    rel_list_free(&db->all_Teacher);
+    rel_list_free(&db->ids_Teacher);
     rel_pool_free(&db->pool_Teacher);
-    rel_vec_free(&db->collector.Teacher);
+    rel_list_free(&db->collector.Teacher);
     for (i = 0; i < db->all_Assignment.count; i++)
         rel_destroy_Assignment(db, ((Assignment **)db->all_Assignment.items)[i]);
-    rel_vec_free(&db->all_Assignment);
-    rel_vec_free(&db->ids_Assignment);
+    rel_list_free(&db->all_Assignment);
+    rel_list_free(&db->ids_Assignment);
     rel_pool_free(&db->pool_Assignment);
-    rel_vec_free(&db->collector.Assignment);
+    rel_list_free(&db->collector.Assignment);
     rel_free(db);
 }
 
@@ -208,8 +212,8 @@ static void rel_unlink_2(Assignment *m)
 static Student *rel_prepare_Student(school_store *db)
 {
     Student *o;
-    if (rel_vec_reserve(&db->all_Student, db->all_Student.count + 1, false)
-        || rel_vec_reserve(&db->ids_Student, db->ids_Student.count + 1, false)
+    if (rel_list_reserve(&db->all_Student, db->all_Student.count + 1)
+        || rel_list_reserve(&db->ids_Student, db->ids_Student.count + 1)
         || !(o = (Student *)rel_pool_get(&db->pool_Student))) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Student");
         return NULL;
@@ -230,8 +234,8 @@ static void rel_commit_Student(school_store *db, Student *o)
 static Course *rel_prepare_Course(school_store *db)
 {
     Course *o;
-    if (rel_vec_reserve(&db->all_Course, db->all_Course.count + 1, false)
-        || rel_vec_reserve(&db->ids_Course, db->ids_Course.count + 1, false)
+    if (rel_list_reserve(&db->all_Course, db->all_Course.count + 1)
+        || rel_list_reserve(&db->ids_Course, db->ids_Course.count + 1)
         || !(o = (Course *)rel_pool_get(&db->pool_Course))) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Course");
         return NULL;
@@ -252,8 +256,8 @@ static void rel_commit_Course(school_store *db, Course *o)
 static Teacher *rel_prepare_Teacher(school_store *db)
 {
     Teacher *o;
-    if (rel_vec_reserve(&db->all_Teacher, db->all_Teacher.count + 1, false)
-        || rel_vec_reserve(&db->ids_Teacher, db->ids_Teacher.count + 1, false)
+    if (rel_list_reserve(&db->all_Teacher, db->all_Teacher.count + 1)
+        || rel_list_reserve(&db->ids_Teacher, db->ids_Teacher.count + 1)
         || !(o = (Teacher *)rel_pool_get(&db->pool_Teacher))) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Teacher");
         return NULL;
@@ -274,10 +278,10 @@ static void rel_commit_Teacher(school_store *db, Teacher *o)
 static Assignment *rel_prepare_Assignment(school_store *db, Course *course, Teacher *teacher)
 {
     Assignment *o;
-    if (rel_vec_reserve(&db->all_Assignment, db->all_Assignment.count + 1, false)
-        || rel_vec_reserve(&db->ids_Assignment, db->ids_Assignment.count + 1, false)
-        || rel_vec_reserve(&course->assignments, course->assignments.count + 1, false)
-        || rel_vec_reserve(&teacher->assignments, teacher->assignments.count + 1, false)
+    if (rel_list_reserve(&db->all_Assignment, db->all_Assignment.count + 1)
+        || rel_list_reserve(&db->ids_Assignment, db->ids_Assignment.count + 1)
+        || rel_list_reserve(&course->assignments, course->assignments.count + 1)
+        || rel_list_reserve(&teacher->assignments, teacher->assignments.count + 1)
         || !(o = (Assignment *)rel_pool_get(&db->pool_Assignment))) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Assignment");
         return NULL;
@@ -312,9 +316,12 @@ Student *Student_new(school_store *db)
 
 Student *Student_get(const school_store *db, uint64_t id)
 {
+    const Student *o;
     if (id == 0 || id > db->ids_Student.count)
         return NULL;
-    return ((Student *const *)db->ids_Student.items)[id - 1];
+    /* A deleted object's place in the pool has id 0 or a newer object's. */
+    o = ((Student *const *)db->ids_Student.items)[id - 1];
+    return o->rel_id == id ? (Student *)o : NULL;
 }
 
 StudentList Student_all(const school_store *db)
@@ -355,8 +362,8 @@ rel_status Student_courses_add(Student *o, Course *x)
         return rel_fail(&o->rel_db->errmsg, REL_EINVAL, "Student_courses_add: Course %llu belongs to another store", (unsigned long long)x->rel_id);
     if (rel_find_0(o, x) != (size_t)-1)
         return REL_OK;  /* already linked */
-    if (rel_vec_reserve(&o->courses, o->courses.count + 1, true)
-        || rel_vec_reserve(&x->students, x->students.count + 1, true))
+    if (rel_vec_reserve(&o->courses, o->courses.count + 1)
+        || rel_vec_reserve(&x->students, x->students.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory adding to Student.courses");
     rel_link_0(o, x);
     return REL_OK;
@@ -385,14 +392,14 @@ Course *Student_courses_create(Student *o)
 {
     school_store *db = o->rel_db;
     Course *x;
-    if (rel_vec_reserve(&o->courses, o->courses.count + 1, true)) {
+    if (rel_vec_reserve(&o->courses, o->courses.count + 1)) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Course");
         return NULL;
     }
     x = rel_prepare_Course(db);
     if (!x)
         return NULL;
-    if (rel_vec_reserve(&x->students, 1, true)) {
+    if (rel_vec_reserve(&x->students, 1)) {
         rel_pool_put(&db->pool_Course, x);
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Course");
         return NULL;
@@ -417,9 +424,12 @@ Course *Course_new(school_store *db)
 
 Course *Course_get(const school_store *db, uint64_t id)
 {
+    const Course *o;
     if (id == 0 || id > db->ids_Course.count)
         return NULL;
-    return ((Course *const *)db->ids_Course.items)[id - 1];
+    /* A deleted object's place in the pool has id 0 or a newer object's. */
+    o = ((Course *const *)db->ids_Course.items)[id - 1];
+    return o->rel_id == id ? (Course *)o : NULL;
 }
 
 CourseList Course_all(const school_store *db)
@@ -460,8 +470,8 @@ rel_status Course_students_add(Course *o, Student *x)
         return rel_fail(&o->rel_db->errmsg, REL_EINVAL, "Course_students_add: Student %llu belongs to another store", (unsigned long long)x->rel_id);
     if (rel_find_0(x, o) != (size_t)-1)
         return REL_OK;  /* already linked */
-    if (rel_vec_reserve(&o->students, o->students.count + 1, true)
-        || rel_vec_reserve(&x->courses, x->courses.count + 1, true))
+    if (rel_vec_reserve(&o->students, o->students.count + 1)
+        || rel_vec_reserve(&x->courses, x->courses.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory adding to Course.students");
     rel_link_0(x, o);
     return REL_OK;
@@ -491,14 +501,14 @@ Student *Course_students_create(Course *o)
 {
     school_store *db = o->rel_db;
     Student *x;
-    if (rel_vec_reserve(&o->students, o->students.count + 1, true)) {
+    if (rel_vec_reserve(&o->students, o->students.count + 1)) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Student");
         return NULL;
     }
     x = rel_prepare_Student(db);
     if (!x)
         return NULL;
-    if (rel_vec_reserve(&x->courses, 1, true)) {
+    if (rel_vec_reserve(&x->courses, 1)) {
         rel_pool_put(&db->pool_Student, x);
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Student");
         return NULL;
@@ -535,9 +545,12 @@ Teacher *Teacher_new(school_store *db)
 
 Teacher *Teacher_get(const school_store *db, uint64_t id)
 {
+    const Teacher *o;
     if (id == 0 || id > db->ids_Teacher.count)
         return NULL;
-    return ((Teacher *const *)db->ids_Teacher.items)[id - 1];
+    /* A deleted object's place in the pool has id 0 or a newer object's. */
+    o = ((Teacher *const *)db->ids_Teacher.items)[id - 1];
+    return o->rel_id == id ? (Teacher *)o : NULL;
 }
 
 TeacherList Teacher_all(const school_store *db)
@@ -608,9 +621,12 @@ Assignment *Assignment_new(school_store *db, Course *course, Teacher *teacher)
 
 Assignment *Assignment_get(const school_store *db, uint64_t id)
 {
+    const Assignment *o;
     if (id == 0 || id > db->ids_Assignment.count)
         return NULL;
-    return ((Assignment *const *)db->ids_Assignment.items)[id - 1];
+    /* A deleted object's place in the pool has id 0 or a newer object's. */
+    o = ((Assignment *const *)db->ids_Assignment.items)[id - 1];
+    return o->rel_id == id ? (Assignment *)o : NULL;
 }
 
 AssignmentList Assignment_all(const school_store *db)
@@ -633,7 +649,7 @@ rel_status Assignment_set_course(Assignment *o, Course *target)
         return REL_OK;
     if (target && target->rel_db != o->rel_db)
         return rel_fail(&o->rel_db->errmsg, REL_EINVAL, "Assignment %llu: Course %llu belongs to another store", (unsigned long long)o->rel_id, (unsigned long long)target->rel_id);
-    if (target && rel_vec_reserve(&target->assignments, target->assignments.count + 1, false))
+    if (target && rel_list_reserve(&target->assignments, target->assignments.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory setting Assignment.course");
     rel_unlink_1(o);
     if (target)
@@ -649,7 +665,7 @@ rel_status Assignment_set_teacher(Assignment *o, Teacher *target)
         return REL_OK;
     if (target && target->rel_db != o->rel_db)
         return rel_fail(&o->rel_db->errmsg, REL_EINVAL, "Assignment %llu: Teacher %llu belongs to another store", (unsigned long long)o->rel_id, (unsigned long long)target->rel_id);
-    if (target && rel_vec_reserve(&target->assignments, target->assignments.count + 1, false))
+    if (target && rel_list_reserve(&target->assignments, target->assignments.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory setting Assignment.teacher");
     rel_unlink_2(o);
     if (target)
@@ -663,7 +679,7 @@ static rel_status rel_mark_Student(rel_collector *c, Student *o)
 {
     if (o->rel_mark)
         return REL_OK;
-    if (rel_vec_reserve(&c->Student, c->Student.count + 1, false))
+    if (rel_list_reserve(&c->Student, c->Student.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory deleting Student %llu", (unsigned long long)o->rel_id);
     o->rel_mark = 1;
     ((Student **)c->Student.items)[c->Student.count++] = o;
@@ -674,7 +690,7 @@ static rel_status rel_mark_Course(rel_collector *c, Course *o)
 {
     if (o->rel_mark)
         return REL_OK;
-    if (rel_vec_reserve(&c->Course, c->Course.count + 1, false))
+    if (rel_list_reserve(&c->Course, c->Course.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory deleting Course %llu", (unsigned long long)o->rel_id);
     o->rel_mark = 1;
     ((Course **)c->Course.items)[c->Course.count++] = o;
@@ -685,7 +701,7 @@ static rel_status rel_mark_Teacher(rel_collector *c, Teacher *o)
 {
     if (o->rel_mark)
         return REL_OK;
-    if (rel_vec_reserve(&c->Teacher, c->Teacher.count + 1, false))
+    if (rel_list_reserve(&c->Teacher, c->Teacher.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory deleting Teacher %llu", (unsigned long long)o->rel_id);
     o->rel_mark = 1;
     ((Teacher **)c->Teacher.items)[c->Teacher.count++] = o;
@@ -696,7 +712,7 @@ static rel_status rel_mark_Assignment(rel_collector *c, Assignment *o)
 {
     if (o->rel_mark)
         return REL_OK;
-    if (rel_vec_reserve(&c->Assignment, c->Assignment.count + 1, false))
+    if (rel_list_reserve(&c->Assignment, c->Assignment.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory deleting Assignment %llu", (unsigned long long)o->rel_id);
     o->rel_mark = 1;
     ((Assignment **)c->Assignment.items)[c->Assignment.count++] = o;
@@ -803,7 +819,6 @@ static void rel_apply(school_store *db, rel_collector *c)
         Student *last = ((Student **)db->all_Student.items)[--db->all_Student.count];
         ((Student **)db->all_Student.items)[o->rel_pos] = last;
         last->rel_pos = o->rel_pos;
-        ((Student **)db->ids_Student.items)[o->rel_id - 1] = NULL;
         rel_destroy_Student(db, o);
     }
     for (i = 0; i < c->Course.count; i++) {
@@ -811,7 +826,6 @@ static void rel_apply(school_store *db, rel_collector *c)
         Course *last = ((Course **)db->all_Course.items)[--db->all_Course.count];
         ((Course **)db->all_Course.items)[o->rel_pos] = last;
         last->rel_pos = o->rel_pos;
-        ((Course **)db->ids_Course.items)[o->rel_id - 1] = NULL;
         rel_destroy_Course(db, o);
     }
     for (i = 0; i < c->Teacher.count; i++) {
@@ -819,7 +833,6 @@ static void rel_apply(school_store *db, rel_collector *c)
         Teacher *last = ((Teacher **)db->all_Teacher.items)[--db->all_Teacher.count];
         ((Teacher **)db->all_Teacher.items)[o->rel_pos] = last;
         last->rel_pos = o->rel_pos;
-        ((Teacher **)db->ids_Teacher.items)[o->rel_id - 1] = NULL;
         rel_destroy_Teacher(db, o);
     }
     for (i = 0; i < c->Assignment.count; i++) {
@@ -827,7 +840,6 @@ static void rel_apply(school_store *db, rel_collector *c)
         Assignment *last = ((Assignment **)db->all_Assignment.items)[--db->all_Assignment.count];
         ((Assignment **)db->all_Assignment.items)[o->rel_pos] = last;
         last->rel_pos = o->rel_pos;
-        ((Assignment **)db->ids_Assignment.items)[o->rel_id - 1] = NULL;
         rel_destroy_Assignment(db, o);
     }
 }
@@ -962,10 +974,10 @@ rel_status school_store_verify(const school_store *db)
     live = 0;
     for (i = 0; i < db->ids_Student.count; i++) {
         const Student *o = ((Student *const *)db->ids_Student.items)[i];
-        if (!o)
-            continue;
+        if (o->rel_id != i + 1)
+            continue;  /* deleted */
         live++;
-        if (o->rel_id != i + 1 || o->rel_pos >= db->all_Student.count
+        if (o->rel_pos >= db->all_Student.count
             || ((Student *const *)db->all_Student.items)[o->rel_pos] != o)
             return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: Student %llu: id or list position is wrong", (unsigned long long)o->rel_id);
     }
@@ -988,10 +1000,10 @@ rel_status school_store_verify(const school_store *db)
     live = 0;
     for (i = 0; i < db->ids_Course.count; i++) {
         const Course *o = ((Course *const *)db->ids_Course.items)[i];
-        if (!o)
-            continue;
+        if (o->rel_id != i + 1)
+            continue;  /* deleted */
         live++;
-        if (o->rel_id != i + 1 || o->rel_pos >= db->all_Course.count
+        if (o->rel_pos >= db->all_Course.count
             || ((Course *const *)db->all_Course.items)[o->rel_pos] != o)
             return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: Course %llu: id or list position is wrong", (unsigned long long)o->rel_id);
     }
@@ -1019,10 +1031,10 @@ rel_status school_store_verify(const school_store *db)
     live = 0;
     for (i = 0; i < db->ids_Teacher.count; i++) {
         const Teacher *o = ((Teacher *const *)db->ids_Teacher.items)[i];
-        if (!o)
-            continue;
+        if (o->rel_id != i + 1)
+            continue;  /* deleted */
         live++;
-        if (o->rel_id != i + 1 || o->rel_pos >= db->all_Teacher.count
+        if (o->rel_pos >= db->all_Teacher.count
             || ((Teacher *const *)db->all_Teacher.items)[o->rel_pos] != o)
             return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: Teacher %llu: id or list position is wrong", (unsigned long long)o->rel_id);
     }
@@ -1043,10 +1055,10 @@ rel_status school_store_verify(const school_store *db)
     live = 0;
     for (i = 0; i < db->ids_Assignment.count; i++) {
         const Assignment *o = ((Assignment *const *)db->ids_Assignment.items)[i];
-        if (!o)
-            continue;
+        if (o->rel_id != i + 1)
+            continue;  /* deleted */
         live++;
-        if (o->rel_id != i + 1 || o->rel_pos >= db->all_Assignment.count
+        if (o->rel_pos >= db->all_Assignment.count
             || ((Assignment *const *)db->all_Assignment.items)[o->rel_pos] != o)
             return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: Assignment %llu: id or list position is wrong", (unsigned long long)o->rel_id);
     }

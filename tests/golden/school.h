@@ -43,7 +43,7 @@ struct Student {
 struct Course {
     char *title;  /* NULL: the default */
     rel_vec students;  /* Student *: reverse of Student.courses */
-    rel_vec assignments;  /* Assignment *: reverse of Assignment.course */
+    rel_list assignments;  /* Assignment *: reverse of Assignment.course */
     school_store *rel_db;  /* relc's bookkeeping: the store, */
     uint32_t rel_id;  /* the id (below 2^31, as REL_VEC_MAX bounds the ids), */
     unsigned rel_pos : 31;  /* the position in the store's list of every Course, */
@@ -52,7 +52,7 @@ struct Course {
 
 struct Teacher {
     char *name;  /* NULL: the default */
-    rel_vec assignments;  /* Assignment *: reverse of Assignment.teacher */
+    rel_list assignments;  /* Assignment *: reverse of Assignment.teacher */
     school_store *rel_db;  /* relc's bookkeeping: the store, */
     uint32_t rel_id;  /* the id (below 2^31, as REL_VEC_MAX bounds the ids), */
     unsigned rel_pos : 31;  /* the position in the store's list of every Teacher, */

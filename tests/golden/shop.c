@@ -9,16 +9,16 @@
  * does can fail.  That is what makes a delete all or nothing.  The store
  * keeps one, so that its vectors are reused from delete to delete. */
 typedef struct rel_collector {
-    rel_vec Category;
-    rel_vec Product;
+    rel_list Category;
+    rel_list Product;
 } rel_collector;
 
 struct shop_store {
-    rel_vec all_Category;  /* every Category, each at its rel_pos */
-    rel_vec ids_Category;  /* Category by id - 1; NULL once deleted */
+    rel_list all_Category;  /* every Category, each at its rel_pos */
+    rel_list ids_Category;  /* Category by id - 1, if its rel_id still says so */
     rel_pool pool_Category;  /* where every Category lives */
-    rel_vec all_Product;  /* every Product, each at its rel_pos */
-    rel_vec ids_Product;  /* Product by id - 1; NULL once deleted */
+    rel_list all_Product;  /* every Product, each at its rel_pos */
+    rel_list ids_Product;  /* Product by id - 1, if its rel_id still says so */
     rel_pool pool_Product;  /* where every Product lives */
     rel_collector collector;
     rel_errmsg errmsg;  /* why the last failing call failed */
@@ -30,8 +30,8 @@ shop_store *shop_store_new(void)
     if (!db)
         return NULL;
     memset(db, 0, sizeof *db);
-    rel_pool_init(&db->pool_Category, sizeof(Category));
-    rel_pool_init(&db->pool_Product, sizeof(Product));
+    rel_pool_init(&db->pool_Category, sizeof(Category), offsetof(Category, rel_id));
+    rel_pool_init(&db->pool_Product, sizeof(Product), offsetof(Product, rel_id));
     return db;
 }
 
@@ -40,14 +40,16 @@ const char *shop_store_errmsg(const shop_store *db) { return db->errmsg.text; }
 static void rel_destroy_Category(shop_store *db, Category *o)
 {
     rel_free(o->name);
-    rel_vec_free(&o->products);
-    rel_vec_free(&o->rel_rev_1);
+    rel_list_free(&o->products);
+    rel_list_free(&o->rel_rev_1);
+    o->rel_id = 0;  /* what Category_get looks for: the id is gone */
     rel_pool_put(&db->pool_Category, o);
 }
 
 static void rel_destroy_Product(shop_store *db, Product *o)
 {
     rel_free(o->name);
+    o->rel_id = 0;  /* what Product_get looks for: the id is gone */
     rel_pool_put(&db->pool_Product, o);
 }
 
@@ -58,16 +60,16 @@ void shop_store_free(shop_store *db)
         return;
     for (i = 0; i < db->all_Category.count; i++)
         rel_destroy_Category(db, ((Category **)db->all_Category.items)[i]);
-    rel_vec_free(&db->all_Category);
-    rel_vec_free(&db->ids_Category);
+    rel_list_free(&db->all_Category);
+    rel_list_free(&db->ids_Category);
     rel_pool_free(&db->pool_Category);
-    rel_vec_free(&db->collector.Category);
+    rel_list_free(&db->collector.Category);
     for (i = 0; i < db->all_Product.count; i++)
         rel_destroy_Product(db, ((Product **)db->all_Product.items)[i]);
-    rel_vec_free(&db->all_Product);
-    rel_vec_free(&db->ids_Product);
+    rel_list_free(&db->all_Product);
+    rel_list_free(&db->ids_Product);
     rel_pool_free(&db->pool_Product);
-    rel_vec_free(&db->collector.Product);
+    rel_list_free(&db->collector.Product);
     rel_free(db);
 }
 
@@ -122,8 +124,8 @@ static void rel_unlink_1(Product *m)
 static Category *rel_prepare_Category(shop_store *db)
 {
     Category *o;
-    if (rel_vec_reserve(&db->all_Category, db->all_Category.count + 1, false)
-        || rel_vec_reserve(&db->ids_Category, db->ids_Category.count + 1, false)
+    if (rel_list_reserve(&db->all_Category, db->all_Category.count + 1)
+        || rel_list_reserve(&db->ids_Category, db->ids_Category.count + 1)
         || !(o = (Category *)rel_pool_get(&db->pool_Category))) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Category");
         return NULL;
@@ -144,9 +146,9 @@ static void rel_commit_Category(shop_store *db, Category *o)
 static Product *rel_prepare_Product(shop_store *db, Category *category)
 {
     Product *o;
-    if (rel_vec_reserve(&db->all_Product, db->all_Product.count + 1, false)
-        || rel_vec_reserve(&db->ids_Product, db->ids_Product.count + 1, false)
-        || rel_vec_reserve(&category->products, category->products.count + 1, false)
+    if (rel_list_reserve(&db->all_Product, db->all_Product.count + 1)
+        || rel_list_reserve(&db->ids_Product, db->ids_Product.count + 1)
+        || rel_list_reserve(&category->products, category->products.count + 1)
         || !(o = (Product *)rel_pool_get(&db->pool_Product))) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Product");
         return NULL;
@@ -180,9 +182,12 @@ Category *Category_new(shop_store *db)
 
 Category *Category_get(const shop_store *db, uint64_t id)
 {
+    const Category *o;
     if (id == 0 || id > db->ids_Category.count)
         return NULL;
-    return ((Category *const *)db->ids_Category.items)[id - 1];
+    /* A deleted object's place in the pool has id 0 or a newer object's. */
+    o = ((Category *const *)db->ids_Category.items)[id - 1];
+    return o->rel_id == id ? (Category *)o : NULL;
 }
 
 CategoryList Category_all(const shop_store *db)
@@ -247,9 +252,12 @@ Product *Product_new(shop_store *db, Category *category)
 
 Product *Product_get(const shop_store *db, uint64_t id)
 {
+    const Product *o;
     if (id == 0 || id > db->ids_Product.count)
         return NULL;
-    return ((Product *const *)db->ids_Product.items)[id - 1];
+    /* A deleted object's place in the pool has id 0 or a newer object's. */
+    o = ((Product *const *)db->ids_Product.items)[id - 1];
+    return o->rel_id == id ? (Product *)o : NULL;
 }
 
 ProductList Product_all(const shop_store *db)
@@ -287,7 +295,7 @@ rel_status Product_set_category(Product *o, Category *target)
         return REL_OK;
     if (target && target->rel_db != o->rel_db)
         return rel_fail(&o->rel_db->errmsg, REL_EINVAL, "Product %llu: Category %llu belongs to another store", (unsigned long long)o->rel_id, (unsigned long long)target->rel_id);
-    if (target && rel_vec_reserve(&target->products, target->products.count + 1, false))
+    if (target && rel_list_reserve(&target->products, target->products.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory setting Product.category");
     rel_unlink_0(o);
     if (target)
@@ -301,7 +309,7 @@ rel_status Product_set_featured_in(Product *o, Category *target)
         return REL_OK;
     if (target && target->rel_db != o->rel_db)
         return rel_fail(&o->rel_db->errmsg, REL_EINVAL, "Product %llu: Category %llu belongs to another store", (unsigned long long)o->rel_id, (unsigned long long)target->rel_id);
-    if (target && rel_vec_reserve(&target->rel_rev_1, target->rel_rev_1.count + 1, false))
+    if (target && rel_list_reserve(&target->rel_rev_1, target->rel_rev_1.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory setting Product.featured_in");
     rel_unlink_1(o);
     if (target)
@@ -315,7 +323,7 @@ static rel_status rel_mark_Category(rel_collector *c, Category *o)
 {
     if (o->rel_mark)
         return REL_OK;
-    if (rel_vec_reserve(&c->Category, c->Category.count + 1, false))
+    if (rel_list_reserve(&c->Category, c->Category.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory deleting Category %llu", (unsigned long long)o->rel_id);
     o->rel_mark = 1;
     ((Category **)c->Category.items)[c->Category.count++] = o;
@@ -326,7 +334,7 @@ static rel_status rel_mark_Product(rel_collector *c, Product *o)
 {
     if (o->rel_mark)
         return REL_OK;
-    if (rel_vec_reserve(&c->Product, c->Product.count + 1, false))
+    if (rel_list_reserve(&c->Product, c->Product.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory deleting Product %llu", (unsigned long long)o->rel_id);
     o->rel_mark = 1;
     ((Product **)c->Product.items)[c->Product.count++] = o;
@@ -402,7 +410,6 @@ static void rel_apply(shop_store *db, rel_collector *c)
         Category *last = ((Category **)db->all_Category.items)[--db->all_Category.count];
         ((Category **)db->all_Category.items)[o->rel_pos] = last;
         last->rel_pos = o->rel_pos;
-        ((Category **)db->ids_Category.items)[o->rel_id - 1] = NULL;
         rel_destroy_Category(db, o);
     }
     for (i = 0; i < c->Product.count; i++) {
@@ -410,7 +417,6 @@ static void rel_apply(shop_store *db, rel_collector *c)
         Product *last = ((Product **)db->all_Product.items)[--db->all_Product.count];
         ((Product **)db->all_Product.items)[o->rel_pos] = last;
         last->rel_pos = o->rel_pos;
-        ((Product **)db->ids_Product.items)[o->rel_id - 1] = NULL;
         rel_destroy_Product(db, o);
     }
 }
@@ -489,10 +495,10 @@ rel_status shop_store_verify(const shop_store *db)
     live = 0;
     for (i = 0; i < db->ids_Category.count; i++) {
         const Category *o = ((Category *const *)db->ids_Category.items)[i];
-        if (!o)
-            continue;
+        if (o->rel_id != i + 1)
+            continue;  /* deleted */
         live++;
-        if (o->rel_id != i + 1 || o->rel_pos >= db->all_Category.count
+        if (o->rel_pos >= db->all_Category.count
             || ((Category *const *)db->all_Category.items)[o->rel_pos] != o)
             return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: Category %llu: id or list position is wrong", (unsigned long long)o->rel_id);
     }
@@ -520,10 +526,10 @@ rel_status shop_store_verify(const shop_store *db)
     live = 0;
     for (i = 0; i < db->ids_Product.count; i++) {
         const Product *o = ((Product *const *)db->ids_Product.items)[i];
-        if (!o)
-            continue;
+        if (o->rel_id != i + 1)
+            continue;  /* deleted */
         live++;
-        if (o->rel_id != i + 1 || o->rel_pos >= db->all_Product.count
+        if (o->rel_pos >= db->all_Product.count
             || ((Product *const *)db->all_Product.items)[o->rel_pos] != o)
             return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: Product %llu: id or list position is wrong", (unsigned long long)o->rel_id);
     }

@@ -29,8 +29,8 @@ rel_status shop_store_verify(const shop_store *db);  /* checks every invariant *
 
 struct Category {
     char *name;  /* NULL: the default */
-    rel_vec products;  /* Product *: reverse of Product.category */
-    rel_vec rel_rev_1;  /* Product *: reverse of Product.featured_in */
+    rel_list products;  /* Product *: reverse of Product.category */
+    rel_list rel_rev_1;  /* Product *: reverse of Product.featured_in */
     shop_store *rel_db;  /* relc's bookkeeping: the store, */
     uint32_t rel_id;  /* the id (below 2^31, as REL_VEC_MAX bounds the ids), */
     unsigned rel_pos : 31;  /* the position in the store's list of every Category, */

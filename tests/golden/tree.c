@@ -9,12 +9,12 @@
  * does can fail.  That is what makes a delete all or nothing.  The store
  * keeps one, so that its vectors are reused from delete to delete. */
 typedef struct rel_collector {
-    rel_vec Employee;
+    rel_list Employee;
 } rel_collector;
 
 struct tree_store {
-    rel_vec all_Employee;  /* every Employee, each at its rel_pos */
-    rel_vec ids_Employee;  /* Employee by id - 1; NULL once deleted */
+    rel_list all_Employee;  /* every Employee, each at its rel_pos */
+    rel_list ids_Employee;  /* Employee by id - 1, if its rel_id still says so */
     rel_pool pool_Employee;  /* where every Employee lives */
     rel_collector collector;
     rel_errmsg errmsg;  /* why the last failing call failed */
@@ -26,7 +26,7 @@ tree_store *tree_store_new(void)
     if (!db)
         return NULL;
     memset(db, 0, sizeof *db);
-    rel_pool_init(&db->pool_Employee, sizeof(Employee));
+    rel_pool_init(&db->pool_Employee, sizeof(Employee), offsetof(Employee, rel_id));
     return db;
 }
 
@@ -36,7 +36,8 @@ static void rel_destroy_Employee(tree_store *db, Employee *o)
 {
     rel_free(o->name);
     rel_vec_free(&o->friends);
-    rel_vec_free(&o->reports);
+    rel_list_free(&o->reports);
+    o->rel_id = 0;  /* what Employee_get looks for: the id is gone */
     rel_pool_put(&db->pool_Employee, o);
 }
 
@@ -47,10 +48,10 @@ void tree_store_free(tree_store *db)
         return;
     for (i = 0; i < db->all_Employee.count; i++)
         rel_destroy_Employee(db, ((Employee **)db->all_Employee.items)[i]);
-    rel_vec_free(&db->all_Employee);
-    rel_vec_free(&db->ids_Employee);
+    rel_list_free(&db->all_Employee);
+    rel_list_free(&db->ids_Employee);
     rel_pool_free(&db->pool_Employee);
-    rel_vec_free(&db->collector.Employee);
+    rel_list_free(&db->collector.Employee);
     rel_free(db);
 }
 
@@ -148,8 +149,8 @@ static void rel_unlink_1(Employee *m, size_t im)
 static Employee *rel_prepare_Employee(tree_store *db)
 {
     Employee *o;
-    if (rel_vec_reserve(&db->all_Employee, db->all_Employee.count + 1, false)
-        || rel_vec_reserve(&db->ids_Employee, db->ids_Employee.count + 1, false)
+    if (rel_list_reserve(&db->all_Employee, db->all_Employee.count + 1)
+        || rel_list_reserve(&db->ids_Employee, db->ids_Employee.count + 1)
         || !(o = (Employee *)rel_pool_get(&db->pool_Employee))) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Employee");
         return NULL;
@@ -182,9 +183,12 @@ Employee *Employee_new(tree_store *db)
 
 Employee *Employee_get(const tree_store *db, uint64_t id)
 {
+    const Employee *o;
     if (id == 0 || id > db->ids_Employee.count)
         return NULL;
-    return ((Employee *const *)db->ids_Employee.items)[id - 1];
+    /* A deleted object's place in the pool has id 0 or a newer object's. */
+    o = ((Employee *const *)db->ids_Employee.items)[id - 1];
+    return o->rel_id == id ? (Employee *)o : NULL;
 }
 
 EmployeeList Employee_all(const tree_store *db)
@@ -218,7 +222,7 @@ rel_status Employee_set_manager(Employee *o, Employee *target)
         return REL_OK;
     if (target && target->rel_db != o->rel_db)
         return rel_fail(&o->rel_db->errmsg, REL_EINVAL, "Employee %llu: Employee %llu belongs to another store", (unsigned long long)o->rel_id, (unsigned long long)target->rel_id);
-    if (target && rel_vec_reserve(&target->reports, target->reports.count + 1, false))
+    if (target && rel_list_reserve(&target->reports, target->reports.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory setting Employee.manager");
     rel_unlink_0(o);
     if (target)
@@ -239,8 +243,8 @@ rel_status Employee_friends_add(Employee *o, Employee *x)
         return rel_fail(&o->rel_db->errmsg, REL_EINVAL, "Employee_friends_add: Employee %llu belongs to another store", (unsigned long long)x->rel_id);
     if (rel_find_1(o, x) != (size_t)-1)
         return REL_OK;  /* already linked */
-    if (rel_vec_reserve(&o->friends, o->friends.count + 1, true)
-        || rel_vec_reserve(&x->friends, x->friends.count + 1, true))
+    if (rel_vec_reserve(&o->friends, o->friends.count + 1)
+        || rel_vec_reserve(&x->friends, x->friends.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory adding to Employee.friends");
     rel_link_1(o, x);
     return REL_OK;
@@ -269,14 +273,14 @@ Employee *Employee_friends_create(Employee *o)
 {
     tree_store *db = o->rel_db;
     Employee *x;
-    if (rel_vec_reserve(&o->friends, o->friends.count + 1, true)) {
+    if (rel_vec_reserve(&o->friends, o->friends.count + 1)) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Employee");
         return NULL;
     }
     x = rel_prepare_Employee(db);
     if (!x)
         return NULL;
-    if (rel_vec_reserve(&x->friends, 1, true)) {
+    if (rel_vec_reserve(&x->friends, 1)) {
         rel_pool_put(&db->pool_Employee, x);
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Employee");
         return NULL;
@@ -297,7 +301,7 @@ Employee *Employee_reports_create(Employee *o)
 {
     tree_store *db = o->rel_db;
     Employee *x;
-    if (rel_vec_reserve(&o->reports, o->reports.count + 1, false)) {
+    if (rel_list_reserve(&o->reports, o->reports.count + 1)) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new Employee");
         return NULL;
     }
@@ -330,7 +334,7 @@ static rel_status rel_mark_Employee(rel_collector *c, Employee *o)
 {
     if (o->rel_mark)
         return REL_OK;
-    if (rel_vec_reserve(&c->Employee, c->Employee.count + 1, false))
+    if (rel_list_reserve(&c->Employee, c->Employee.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory deleting Employee %llu", (unsigned long long)o->rel_id);
     o->rel_mark = 1;
     ((Employee **)c->Employee.items)[c->Employee.count++] = o;
@@ -393,7 +397,6 @@ static void rel_apply(tree_store *db, rel_collector *c)
         Employee *last = ((Employee **)db->all_Employee.items)[--db->all_Employee.count];
         ((Employee **)db->all_Employee.items)[o->rel_pos] = last;
         last->rel_pos = o->rel_pos;
-        ((Employee **)db->ids_Employee.items)[o->rel_id - 1] = NULL;
         rel_destroy_Employee(db, o);
     }
 }
@@ -444,10 +447,10 @@ rel_status tree_store_verify(const tree_store *db)
     live = 0;
     for (i = 0; i < db->ids_Employee.count; i++) {
         const Employee *o = ((Employee *const *)db->ids_Employee.items)[i];
-        if (!o)
-            continue;
+        if (o->rel_id != i + 1)
+            continue;  /* deleted */
         live++;
-        if (o->rel_id != i + 1 || o->rel_pos >= db->all_Employee.count
+        if (o->rel_pos >= db->all_Employee.count
             || ((Employee *const *)db->all_Employee.items)[o->rel_pos] != o)
             return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: Employee %llu: id or list position is wrong", (unsigned long long)o->rel_id);
     }

@@ -29,7 +29,7 @@ struct Employee {
     char *name;  /* NULL: the default */
     Employee *manager;
     rel_vec friends;  /* Employee *, back positions in each friends */
-    rel_vec reports;  /* Employee *: reverse of Employee.manager */
+    rel_list reports;  /* Employee *: reverse of Employee.manager */
     tree_store *rel_db;  /* relc's bookkeeping: the store, */
     uint32_t rel_pos_manager;  /* where this sits in Employee.reports */
     uint32_t rel_id;  /* the id (below 2^31, as REL_VEC_MAX bounds the ids), */
