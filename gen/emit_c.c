@@ -16,6 +16,7 @@
  */
 #include "emit.h"
 #include "names.h"
+#include "oom.h"
 #include "unit.h"
 #include "rel_version.h"
 
@@ -482,6 +483,9 @@ static void c_store(const Emitter *e)
     pr(p, "typedef struct rel_collector {\n");
     for (i = 0; i < e->s->nmodels; i++)
         pr(p, "    rel_list %s;\n", e->s->model_array[i]->name);
+    for (i = 0; i < e->s->nmodels; i++)
+        pr(p, "    uint32_t done_%s;  /* how many of them had their referrers collected */\n",
+           e->s->model_array[i]->name);
     pr(p, "} rel_collector;\n\n");
 
     pr(p, "struct %s {\n", sn->store);
@@ -954,6 +958,113 @@ static void set_null_body(const Emitter *e, const Model *m, const Field *g)
     pr(e->p, "if (!x->rel_mark)\n    x->%s = NULL;\n", g->name);
 }
 
+/* The models a delete of m can collect objects of: m and, transitively,
+ * every model with a CASCADE relation to one of them.  in[] is marked (the
+ * caller clears it); returns false when memory ran out. */
+static bool delete_closure(const Emitter *e, const Model *m, bool *in, const Model **queue)
+{
+    size_t head = 0, tail = 0, j;
+    (void)e;
+    in[m->index] = true;
+    queue[tail++] = m;
+    while (head < tail) {
+        const Model *x = queue[head++];
+        for (j = 0; j < x->nincoming; j++) {
+            const Field *g = x->incoming[j];
+            if (is_single(g) && g->on_delete == OD_CASCADE && !in[g->model->index]) {
+                in[g->model->index] = true;
+                queue[tail++] = g->model;
+            }
+        }
+    }
+    return true;
+}
+
+/* M_delete_many: mark the objects, collect what they cascade to (PROTECT
+ * refuses), check RESTRICT against the final set, then apply: SET_NULL,
+ * unlink, remove; the marks are cleared either way.  Only the models in
+ * m's delete closure take part, in schema order. */
+static void c_delete_many(const Emitter *e, const Model *m)
+{
+    Printer *p = e->p;
+    const Schema *s = e->s;
+    const ModelNames *mn = MN(e, m);
+    bool *in = (bool *)oom_malloc(s->nmodels * sizeof *in + 1);
+    const Model **queue = (const Model **)oom_malloc(s->nmodels * sizeof *queue + 1);
+    bool collects = false;
+    size_t i;
+
+    if (!in || !queue) {
+        p->oom = true;
+        oom_free(in);
+        oom_free(queue);
+        return;
+    }
+    memset(in, 0, s->nmodels * sizeof *in);
+    delete_closure(e, m, in, queue);
+    for (i = 0; i < s->nmodels; i++)
+        if (in[i] && (has_incoming_rule(s->model_array[i], OD_CASCADE)
+                      || has_incoming_rule(s->model_array[i], OD_PROTECT)))
+            collects = true;
+
+    pr(p, "rel_status %s(%s *const *objects, size_t n)\n{\n", mn->delete_many, mn->type);
+    pr(p, "    rel_collector *c;\n    %s *db;\n    size_t i;\n    rel_status st = REL_OK;\n", e->store);
+    if (collects)
+        pr(p, "    bool more = true;\n");
+    pr(p, "    if (n == 0)\n        return REL_OK;\n");
+    pr(p, "    if (!objects || !objects[0])\n        return REL_EINVAL;\n");
+    pr(p, "    db = objects[0]->rel_db;\n");
+    pr(p, "    for (i = 1; i < n; i++)\n");
+    pr(p, "        if (!objects[i] || objects[i]->rel_db != db)\n");
+    pr(p, "            return rel_fail(&db->errmsg, REL_EINVAL, \"%s: object %%lu is NULL or in another store\", "
+          "(unsigned long)i);\n", mn->delete_many);
+    pr(p, "    c = &db->collector;\n");
+    pr(p, "    for (i = 0; i < n && st == REL_OK; i++)\n        st = rel_mark_%s(c, objects[i]);\n", m->name);
+    if (collects) {
+        pr(p, "    while (st == REL_OK && more) {  /* until nothing new is collected */\n        more = false;\n");
+        for (i = 0; i < s->nmodels; i++) {
+            const Model *x = s->model_array[i];
+            if (!in[i] || (!has_incoming_rule(x, OD_CASCADE) && !has_incoming_rule(x, OD_PROTECT)))
+                continue;
+            pr(p, "        for (; st == REL_OK && c->done_%s < c->%s.count; more = true)\n", x->name, x->name);
+            pr(p, "            st = rel_collect_%s(c, ((%s **)c->%s.items)[c->done_%s++]);\n", x->name,
+               MN(e, x)->type, x->name, x->name);
+        }
+        pr(p, "    }\n");
+    }
+    for (i = 0; i < s->nmodels; i++)
+        if (in[i] && has_incoming_rule(s->model_array[i], OD_RESTRICT))
+            pr(p, "    if (st == REL_OK)\n        st = rel_restrict_%s(c);\n", s->model_array[i]->name);
+    pr(p, "    if (st == REL_OK) {\n");
+    for (i = 0; i < s->nmodels; i++)
+        if (in[i] && has_incoming_rule(s->model_array[i], OD_SET_NULL))
+            pr(p, "        rel_set_null_%s(c);\n", s->model_array[i]->name);
+    for (i = 0; i < s->nmodels; i++) {
+        const Model *x = s->model_array[i];
+        const Field *f;
+        bool any = false;
+        size_t j;
+        if (!in[i])
+            continue;
+        for (f = x->fields; f; f = f->next)
+            any = any || f->is_relation;
+        for (j = 0; j < x->nincoming; j++)
+            any = any || (is_m2m(x->incoming[j]) && !x->incoming[j]->symmetrical);
+        if (any)
+            pr(p, "        rel_unlink_%s(c);\n", x->name);
+    }
+    for (i = 0; i < s->nmodels; i++)
+        if (in[i])
+            pr(p, "        rel_remove_%s(db, c);\n", s->model_array[i]->name);
+    pr(p, "    }\n");
+    for (i = 0; i < s->nmodels; i++)
+        if (in[i])
+            pr(p, "    rel_end_%s(c, st == REL_OK);\n", s->model_array[i]->name);
+    pr(p, "    return st;\n}\n\n");
+    oom_free(in);
+    oom_free(queue);
+}
+
 static void c_collector(const Emitter *e)
 {
     Printer *p = e->p;
@@ -1011,110 +1122,80 @@ static void c_collector(const Emitter *e)
         pr(p, "    return REL_OK;\n}\n\n");
     }
 
-    /* The whole collection, then RESTRICT against the final set. */
-    pr(p, "static rel_status rel_collect(rel_collector *c)\n{\n");
-    pr(p, "    size_t i, j;\n");
-    for (i = 0; i < s->nmodels; i++)
-        pr(p, "    size_t done_%lu = 0;\n", (unsigned long)i);
-    pr(p, "    bool more = true;\n    rel_status st;\n    (void)i;\n    (void)j;\n    (void)st;\n");
-    pr(p, "    while (more) {\n        more = false;\n");
+    /* Per model, the steps of a delete over the collected objects of that
+     * model: RESTRICT checks, SET_NULL, unlinking from what stays,
+     * removal, and clearing the marks.  Each delete_many calls them for
+     * the models its delete can reach, so a delete costs nothing for the
+     * rest of a large schema, and every function stays small. */
     for (i = 0; i < s->nmodels; i++) {
         const Model *m = s->model_array[i];
-        pr(p, "        while (done_%lu < c->%s.count) {\n", (unsigned long)i, m->name);
-        if (has_incoming_rule(m, OD_CASCADE) || has_incoming_rule(m, OD_PROTECT)) {
-            pr(p, "            st = rel_collect_%s(c, ((%s **)c->%s.items)[done_%lu]);\n", m->name,
-               MN(e, m)->type, m->name, (unsigned long)i);
-            pr(p, "            if (st != REL_OK)\n                return st;\n");
-        }
-        pr(p, "            done_%lu++;\n            more = true;\n        }\n", (unsigned long)i);
-    }
-    pr(p, "    }\n");
-    for (i = 0; i < s->nmodels; i++)
-        c_each_referrer(e, s->model_array[i], OD_RESTRICT, restrict_body);
-    pr(p, "    return REL_OK;\n}\n\n");
-
-    /* Applying a collection. */
-    pr(p, "static void rel_apply(%s *db, rel_collector *c)\n{\n    size_t i, j;\n    (void)j;\n", e->store);
-    pr(p, "    /* 1. SET_NULL: referrers that stay lose their pointer. */\n");
-    for (i = 0; i < s->nmodels; i++)
-        c_each_referrer(e, s->model_array[i], OD_SET_NULL, set_null_body);
-    pr(p, "    /* 2. Unlink the deleted objects from the objects that stay. */\n");
-    for (i = 0; i < s->nmodels; i++) {
-        const Model *m = s->model_array[i];
+        const char *mt = MN(e, m)->type;
         const Field *f;
         bool any = false;
+
+        if (has_incoming_rule(m, OD_RESTRICT)) {
+            pr(p, "static rel_status rel_restrict_%s(rel_collector *c)\n{\n    size_t i, j;\n    (void)j;\n", m->name);
+            c_each_referrer(e, m, OD_RESTRICT, restrict_body);
+            pr(p, "    return REL_OK;\n}\n\n");
+        }
+        if (has_incoming_rule(m, OD_SET_NULL)) {
+            pr(p, "static void rel_set_null_%s(rel_collector *c)\n{\n    size_t i, j;\n    (void)j;\n", m->name);
+            c_each_referrer(e, m, OD_SET_NULL, set_null_body);
+            pr(p, "}\n\n");
+        }
+
         for (f = m->fields; f; f = f->next)
             any = any || f->is_relation;
         for (j = 0; j < m->nincoming; j++)
             any = any || (is_m2m(m->incoming[j]) && !m->incoming[j]->symmetrical);
-        if (!any)
-            continue;
-        pr(p, "    for (i = 0; i < c->%s.count; i++) {\n", m->name);
-        pr(p, "        %s *o = ((%s **)c->%s.items)[i];\n", MN(e, m)->type, MN(e, m)->type, m->name);
-        for (f = m->fields; f; f = f->next) {
-            size_t k = rel_index(e, f);
-            if (is_single(f)) {
-                pr(p, "        if (o->%s && !o->%s->rel_mark)\n            rel_unlink_%lu(o);\n", f->name,
-                   f->name, (unsigned long)k);
-            } else if (is_m2m(f)) {
-                pr(p, "        for (j = o->%s.count; j-- > 0;)\n", f->name);
-                pr(p, "            if (!((%s **)o->%s.items)[j]->rel_mark)\n                rel_unlink_%lu(o, j);\n",
-                   MN(e, f->target)->type, f->name, (unsigned long)k);
+        if (any) {
+            pr(p, "static void rel_unlink_%s(rel_collector *c)  /* from the objects that stay */\n{\n", m->name);
+            pr(p, "    size_t i, j;\n    (void)j;\n");
+            pr(p, "    for (i = 0; i < c->%s.count; i++) {\n", m->name);
+            pr(p, "        %s *o = ((%s **)c->%s.items)[i];\n", mt, mt, m->name);
+            for (f = m->fields; f; f = f->next) {
+                size_t k = rel_index(e, f);
+                if (is_single(f)) {
+                    pr(p, "        if (o->%s && !o->%s->rel_mark)\n            rel_unlink_%lu(o);\n", f->name,
+                       f->name, (unsigned long)k);
+                } else if (is_m2m(f)) {
+                    pr(p, "        for (j = o->%s.count; j-- > 0;)\n", f->name);
+                    pr(p, "            if (!((%s **)o->%s.items)[j]->rel_mark)\n                rel_unlink_%lu(o, j);\n",
+                       MN(e, f->target)->type, f->name, (unsigned long)k);
+                }
             }
+            for (j = 0; j < m->nincoming; j++) {
+                const Field *g = m->incoming[j];
+                const char *rv = rev_member(e, g);
+                if (!is_m2m(g) || g->symmetrical)
+                    continue;
+                pr(p, "        for (j = o->%s.count; j-- > 0;) {\n", rv);
+                pr(p, "            %s *x = ((%s **)o->%s.items)[j];\n", MN(e, g->model)->type,
+                   MN(e, g->model)->type, rv);
+                pr(p, "            if (!x->rel_mark)\n                rel_unlink_%lu(x, o->%s.back[j]);\n        }\n",
+                   (unsigned long)rel_index(e, g), rv);
+            }
+            pr(p, "    }\n}\n\n");
         }
-        for (j = 0; j < m->nincoming; j++) {
-            const Field *g = m->incoming[j];
-            const char *rv = rev_member(e, g);
-            if (!is_m2m(g) || g->symmetrical)
-                continue;
-            pr(p, "        for (j = o->%s.count; j-- > 0;) {\n", rv);
-            pr(p, "            %s *x = ((%s **)o->%s.items)[j];\n", MN(e, g->model)->type,
-               MN(e, g->model)->type, rv);
-            pr(p, "            if (!x->rel_mark)\n                rel_unlink_%lu(x, o->%s.back[j]);\n        }\n",
-               (unsigned long)rel_index(e, g), rv);
-        }
-        pr(p, "    }\n");
-    }
-    pr(p, "    /* 3. Take them out of the store and free them. */\n");
-    for (i = 0; i < s->nmodels; i++) {
-        const Model *m = s->model_array[i];
-        const char *mt = MN(e, m)->type;
-        pr(p, "    for (i = 0; i < c->%s.count; i++) {\n", m->name);
+
+        pr(p, "static void rel_remove_%s(%s *db, rel_collector *c)  /* out of the store, freed */\n{\n",
+           m->name, e->store);
+        pr(p, "    size_t i;\n    for (i = 0; i < c->%s.count; i++) {\n", m->name);
         pr(p, "        %s *o = ((%s **)c->%s.items)[i];\n", mt, mt, m->name);
         pr(p, "        %s *last = ((%s **)db->all_%s.items)[--db->all_%s.count];\n", mt, mt, m->name, m->name);
         pr(p, "        ((%s **)db->all_%s.items)[o->rel_pos] = last;\n", mt, m->name);
         pr(p, "        last->rel_pos = o->rel_pos;\n");
-        pr(p, "        rel_destroy_%s(db, o);\n    }\n", m->name);
-    }
-    pr(p, "}\n\n");
+        pr(p, "        rel_destroy_%s(db, o);\n    }\n}\n\n", m->name);
 
-    pr(p, "static void rel_collector_end(rel_collector *c, bool applied)\n{\n    size_t i;\n    (void)i;\n");
-    for (i = 0; i < s->nmodels; i++) {
-        const Model *m = s->model_array[i];
-        pr(p, "    for (i = 0; !applied && i < c->%s.count; i++)\n", m->name);
-        pr(p, "        ((%s **)c->%s.items)[i]->rel_mark = 0;\n", MN(e, m)->type, m->name);
-        pr(p, "    c->%s.count = 0;\n", m->name);
+        pr(p, "static void rel_end_%s(rel_collector *c, bool applied)  /* ready for the next delete */\n{\n",
+           m->name);
+        pr(p, "    size_t i;\n    for (i = 0; !applied && i < c->%s.count; i++)\n", m->name);
+        pr(p, "        ((%s **)c->%s.items)[i]->rel_mark = 0;\n", mt, m->name);
+        pr(p, "    c->%s.count = 0;\n    c->done_%s = 0;\n}\n\n", m->name, m->name);
     }
-    pr(p, "}\n\n");
 
-    for (i = 0; i < s->nmodels; i++) {
-        const Model *m = s->model_array[i];
-        const ModelNames *mn = MN(e, m);
-        pr(p, "rel_status %s(%s *const *objects, size_t n)\n{\n", mn->delete_many, mn->type);
-        pr(p, "    rel_collector *c;\n    %s *db;\n    size_t i;\n    rel_status st = REL_OK;\n", e->store);
-        pr(p, "    if (n == 0)\n        return REL_OK;\n");
-        pr(p, "    if (!objects || !objects[0])\n        return REL_EINVAL;\n");
-        pr(p, "    db = objects[0]->rel_db;\n");
-        pr(p, "    for (i = 1; i < n; i++)\n");
-        pr(p, "        if (!objects[i] || objects[i]->rel_db != db)\n");
-        pr(p, "            return rel_fail(&db->errmsg, REL_EINVAL, \"%s: object %%lu is NULL or in another store\", "
-              "(unsigned long)i);\n", mn->delete_many);
-        pr(p, "    c = &db->collector;\n");
-        pr(p, "    for (i = 0; i < n && st == REL_OK; i++)\n        st = rel_mark_%s(c, objects[i]);\n", m->name);
-        pr(p, "    if (st == REL_OK)\n        st = rel_collect(c);\n");
-        pr(p, "    if (st == REL_OK)\n        rel_apply(db, c);\n");
-        pr(p, "    rel_collector_end(c, st == REL_OK);\n    return st;\n}\n\n");
-    }
+    for (i = 0; i < s->nmodels; i++)
+        c_delete_many(e, s->model_array[i]);
 }
 
 /* ---- verify ------------------------------------------------------------- */
@@ -1132,16 +1213,15 @@ static void c_verify(const Emitter *e)
     const SchemaNames *sn = &e->n->schema;
     size_t i, j;
 
-    pr(p, "/* ==== verify ==== */\n\n");
-    pr(p, "rel_status %s(const %s *db)\n{\n", sn->store_verify, sn->store);
-    pr(p, "    %s *w = (%s *)db;  /* for the message only */\n", sn->store, sn->store);
-    pr(p, "    size_t i, j, live;\n    (void)j;\n");
+    pr(p, "/* ==== verify: one function per model, so each stays small ==== */\n\n");
     for (i = 0; i < s->nmodels; i++) {
         const Model *m = s->model_array[i];
         const char *mt = MN(e, m)->type;
         const Field *f;
 
-        pr(p, "\n    /* %s: ids, the list of all, then each object's relations */\n", m->name);
+        pr(p, "/* %s: ids, the list of all, then each object's relations. */\n", m->name);
+        pr(p, "static rel_status rel_verify_%s(const %s *db, %s *w)\n{\n", m->name, sn->store, sn->store);
+        pr(p, "    size_t i, j, live;\n    (void)j;\n");
         pr(p, "    live = 0;\n");
         pr(p, "    for (i = 0; i < db->ids_%s.count; i++) {\n", m->name);
         pr(p, "        const %s *o = ((%s *const *)db->ids_%s.items)[i];\n", mt, mt, m->name);
@@ -1218,9 +1298,14 @@ static void c_verify(const Emitter *e)
             }
         }
         p->indent--;
-        pr(p, "    }\n");
+        pr(p, "    }\n    return REL_OK;\n}\n\n");
     }
-    pr(p, "    return REL_OK;\n}\n");
+    pr(p, "rel_status %s(const %s *db)\n{\n", sn->store_verify, sn->store);
+    pr(p, "    %s *w = (%s *)db;  /* for the message only */\n", sn->store, sn->store);
+    pr(p, "    rel_status st = REL_OK;\n");
+    for (i = 0; i < s->nmodels; i++)
+        pr(p, "    if (st == REL_OK)\n        st = rel_verify_%s(db, w);\n", s->model_array[i]->name);
+    pr(p, "    return st;\n}\n");
 }
 
 bool emit_source(const RelcUnit *u, Printer *p)

@@ -11,6 +11,8 @@
 typedef struct rel_collector {
     rel_list Employee;
     rel_list Department;
+    uint32_t done_Employee;  /* how many of them had their referrers collected */
+    uint32_t done_Department;  /* how many of them had their referrers collected */
 } rel_collector;
 
 struct company_store {
@@ -495,39 +497,10 @@ static rel_status rel_collect_Employee(rel_collector *c, Employee *o)
     return REL_OK;
 }
 
-static rel_status rel_collect(rel_collector *c)
-{
-    size_t i, j;
-    size_t done_0 = 0;
-    size_t done_1 = 0;
-    bool more = true;
-    rel_status st;
-    (void)i;
-    (void)j;
-    (void)st;
-    while (more) {
-        more = false;
-        while (done_0 < c->Employee.count) {
-            st = rel_collect_Employee(c, ((Employee **)c->Employee.items)[done_0]);
-            if (st != REL_OK)
-                return st;
-            done_0++;
-            more = true;
-        }
-        while (done_1 < c->Department.count) {
-            done_1++;
-            more = true;
-        }
-    }
-    return REL_OK;
-}
-
-static void rel_apply(company_store *db, rel_collector *c)
+static void rel_unlink_Employee(rel_collector *c)  /* from the objects that stay */
 {
     size_t i, j;
     (void)j;
-    /* 1. SET_NULL: referrers that stay lose their pointer. */
-    /* 2. Unlink the deleted objects from the objects that stay. */
     for (i = 0; i < c->Employee.count; i++) {
         Employee *o = ((Employee **)c->Employee.items)[i];
         for (j = o->departments.count; j-- > 0;) {
@@ -536,6 +509,33 @@ static void rel_apply(company_store *db, rel_collector *c)
                 rel_unlink_1(x, o->departments.back[j]);
         }
     }
+}
+
+static void rel_remove_Employee(company_store *db, rel_collector *c)  /* out of the store, freed */
+{
+    size_t i;
+    for (i = 0; i < c->Employee.count; i++) {
+        Employee *o = ((Employee **)c->Employee.items)[i];
+        Employee *last = ((Employee **)db->all_Employee.items)[--db->all_Employee.count];
+        ((Employee **)db->all_Employee.items)[o->rel_pos] = last;
+        last->rel_pos = o->rel_pos;
+        rel_destroy_Employee(db, o);
+    }
+}
+
+static void rel_end_Employee(rel_collector *c, bool applied)  /* ready for the next delete */
+{
+    size_t i;
+    for (i = 0; !applied && i < c->Employee.count; i++)
+        ((Employee **)c->Employee.items)[i]->rel_mark = 0;
+    c->Employee.count = 0;
+    c->done_Employee = 0;
+}
+
+static void rel_unlink_Department(rel_collector *c)  /* from the objects that stay */
+{
+    size_t i, j;
+    (void)j;
     for (i = 0; i < c->Department.count; i++) {
         Department *o = ((Department **)c->Department.items)[i];
         if (o->manager && !o->manager->rel_mark)
@@ -544,14 +544,11 @@ static void rel_apply(company_store *db, rel_collector *c)
             if (!((Employee **)o->workers.items)[j]->rel_mark)
                 rel_unlink_1(o, j);
     }
-    /* 3. Take them out of the store and free them. */
-    for (i = 0; i < c->Employee.count; i++) {
-        Employee *o = ((Employee **)c->Employee.items)[i];
-        Employee *last = ((Employee **)db->all_Employee.items)[--db->all_Employee.count];
-        ((Employee **)db->all_Employee.items)[o->rel_pos] = last;
-        last->rel_pos = o->rel_pos;
-        rel_destroy_Employee(db, o);
-    }
+}
+
+static void rel_remove_Department(company_store *db, rel_collector *c)  /* out of the store, freed */
+{
+    size_t i;
     for (i = 0; i < c->Department.count; i++) {
         Department *o = ((Department **)c->Department.items)[i];
         Department *last = ((Department **)db->all_Department.items)[--db->all_Department.count];
@@ -561,16 +558,13 @@ static void rel_apply(company_store *db, rel_collector *c)
     }
 }
 
-static void rel_collector_end(rel_collector *c, bool applied)
+static void rel_end_Department(rel_collector *c, bool applied)  /* ready for the next delete */
 {
     size_t i;
-    (void)i;
-    for (i = 0; !applied && i < c->Employee.count; i++)
-        ((Employee **)c->Employee.items)[i]->rel_mark = 0;
-    c->Employee.count = 0;
     for (i = 0; !applied && i < c->Department.count; i++)
         ((Department **)c->Department.items)[i]->rel_mark = 0;
     c->Department.count = 0;
+    c->done_Department = 0;
 }
 
 rel_status Employee_delete_many(Employee *const *objects, size_t n)
@@ -579,6 +573,7 @@ rel_status Employee_delete_many(Employee *const *objects, size_t n)
     company_store *db;
     size_t i;
     rel_status st = REL_OK;
+    bool more = true;
     if (n == 0)
         return REL_OK;
     if (!objects || !objects[0])
@@ -590,11 +585,16 @@ rel_status Employee_delete_many(Employee *const *objects, size_t n)
     c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
         st = rel_mark_Employee(c, objects[i]);
-    if (st == REL_OK)
-        st = rel_collect(c);
-    if (st == REL_OK)
-        rel_apply(db, c);
-    rel_collector_end(c, st == REL_OK);
+    while (st == REL_OK && more) {  /* until nothing new is collected */
+        more = false;
+        for (; st == REL_OK && c->done_Employee < c->Employee.count; more = true)
+            st = rel_collect_Employee(c, ((Employee **)c->Employee.items)[c->done_Employee++]);
+    }
+    if (st == REL_OK) {
+        rel_unlink_Employee(c);
+        rel_remove_Employee(db, c);
+    }
+    rel_end_Employee(c, st == REL_OK);
     return st;
 }
 
@@ -615,23 +615,21 @@ rel_status Department_delete_many(Department *const *objects, size_t n)
     c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
         st = rel_mark_Department(c, objects[i]);
-    if (st == REL_OK)
-        st = rel_collect(c);
-    if (st == REL_OK)
-        rel_apply(db, c);
-    rel_collector_end(c, st == REL_OK);
+    if (st == REL_OK) {
+        rel_unlink_Department(c);
+        rel_remove_Department(db, c);
+    }
+    rel_end_Department(c, st == REL_OK);
     return st;
 }
 
-/* ==== verify ==== */
+/* ==== verify: one function per model, so each stays small ==== */
 
-rel_status company_store_verify(const company_store *db)
+/* Employee: ids, the list of all, then each object's relations. */
+static rel_status rel_verify_Employee(const company_store *db, company_store *w)
 {
-    company_store *w = (company_store *)db;  /* for the message only */
     size_t i, j, live;
     (void)j;
-
-    /* Employee: ids, the list of all, then each object's relations */
     live = 0;
     for (i = 0; i < db->ids_Employee.count; i++) {
         const Employee *o = ((Employee *const *)db->ids_Employee.items)[i];
@@ -661,8 +659,14 @@ rel_status company_store_verify(const company_store *db)
                 return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: Employee %llu: a many-to-many link is not on both sides", (unsigned long long)o->rel_id);
         }
     }
+    return REL_OK;
+}
 
-    /* Department: ids, the list of all, then each object's relations */
+/* Department: ids, the list of all, then each object's relations. */
+static rel_status rel_verify_Department(const company_store *db, company_store *w)
+{
+    size_t i, j, live;
+    (void)j;
     live = 0;
     for (i = 0; i < db->ids_Department.count; i++) {
         const Department *o = ((Department *const *)db->ids_Department.items)[i];
@@ -693,4 +697,15 @@ rel_status company_store_verify(const company_store *db)
         }
     }
     return REL_OK;
+}
+
+rel_status company_store_verify(const company_store *db)
+{
+    company_store *w = (company_store *)db;  /* for the message only */
+    rel_status st = REL_OK;
+    if (st == REL_OK)
+        st = rel_verify_Employee(db, w);
+    if (st == REL_OK)
+        st = rel_verify_Department(db, w);
+    return st;
 }

@@ -11,6 +11,8 @@
 typedef struct rel_collector {
     rel_list Author;
     rel_list Book;
+    uint32_t done_Author;  /* how many of them had their referrers collected */
+    uint32_t done_Book;  /* how many of them had their referrers collected */
 } rel_collector;
 
 struct library_store {
@@ -356,38 +358,10 @@ static rel_status rel_collect_Author(rel_collector *c, Author *o)
     return REL_OK;
 }
 
-static rel_status rel_collect(rel_collector *c)
-{
-    size_t i, j;
-    size_t done_0 = 0;
-    size_t done_1 = 0;
-    bool more = true;
-    rel_status st;
-    (void)i;
-    (void)j;
-    (void)st;
-    while (more) {
-        more = false;
-        while (done_0 < c->Author.count) {
-            st = rel_collect_Author(c, ((Author **)c->Author.items)[done_0]);
-            if (st != REL_OK)
-                return st;
-            done_0++;
-            more = true;
-        }
-        while (done_1 < c->Book.count) {
-            done_1++;
-            more = true;
-        }
-    }
-    return REL_OK;
-}
-
-static void rel_apply(library_store *db, rel_collector *c)
+static void rel_set_null_Author(rel_collector *c)
 {
     size_t i, j;
     (void)j;
-    /* 1. SET_NULL: referrers that stay lose their pointer. */
     for (i = 0; i < c->Author.count; i++) {
         Author *o = ((Author **)c->Author.items)[i];
         /* Book.editor: on_delete = SET_NULL */
@@ -397,15 +371,11 @@ static void rel_apply(library_store *db, rel_collector *c)
                 x->editor = NULL;
         }
     }
-    /* 2. Unlink the deleted objects from the objects that stay. */
-    for (i = 0; i < c->Book.count; i++) {
-        Book *o = ((Book **)c->Book.items)[i];
-        if (o->author && !o->author->rel_mark)
-            rel_unlink_0(o);
-        if (o->editor && !o->editor->rel_mark)
-            rel_unlink_1(o);
-    }
-    /* 3. Take them out of the store and free them. */
+}
+
+static void rel_remove_Author(library_store *db, rel_collector *c)  /* out of the store, freed */
+{
+    size_t i;
     for (i = 0; i < c->Author.count; i++) {
         Author *o = ((Author **)c->Author.items)[i];
         Author *last = ((Author **)db->all_Author.items)[--db->all_Author.count];
@@ -413,6 +383,33 @@ static void rel_apply(library_store *db, rel_collector *c)
         last->rel_pos = o->rel_pos;
         rel_destroy_Author(db, o);
     }
+}
+
+static void rel_end_Author(rel_collector *c, bool applied)  /* ready for the next delete */
+{
+    size_t i;
+    for (i = 0; !applied && i < c->Author.count; i++)
+        ((Author **)c->Author.items)[i]->rel_mark = 0;
+    c->Author.count = 0;
+    c->done_Author = 0;
+}
+
+static void rel_unlink_Book(rel_collector *c)  /* from the objects that stay */
+{
+    size_t i, j;
+    (void)j;
+    for (i = 0; i < c->Book.count; i++) {
+        Book *o = ((Book **)c->Book.items)[i];
+        if (o->author && !o->author->rel_mark)
+            rel_unlink_0(o);
+        if (o->editor && !o->editor->rel_mark)
+            rel_unlink_1(o);
+    }
+}
+
+static void rel_remove_Book(library_store *db, rel_collector *c)  /* out of the store, freed */
+{
+    size_t i;
     for (i = 0; i < c->Book.count; i++) {
         Book *o = ((Book **)c->Book.items)[i];
         Book *last = ((Book **)db->all_Book.items)[--db->all_Book.count];
@@ -422,16 +419,13 @@ static void rel_apply(library_store *db, rel_collector *c)
     }
 }
 
-static void rel_collector_end(rel_collector *c, bool applied)
+static void rel_end_Book(rel_collector *c, bool applied)  /* ready for the next delete */
 {
     size_t i;
-    (void)i;
-    for (i = 0; !applied && i < c->Author.count; i++)
-        ((Author **)c->Author.items)[i]->rel_mark = 0;
-    c->Author.count = 0;
     for (i = 0; !applied && i < c->Book.count; i++)
         ((Book **)c->Book.items)[i]->rel_mark = 0;
     c->Book.count = 0;
+    c->done_Book = 0;
 }
 
 rel_status Author_delete_many(Author *const *objects, size_t n)
@@ -440,6 +434,7 @@ rel_status Author_delete_many(Author *const *objects, size_t n)
     library_store *db;
     size_t i;
     rel_status st = REL_OK;
+    bool more = true;
     if (n == 0)
         return REL_OK;
     if (!objects || !objects[0])
@@ -451,11 +446,19 @@ rel_status Author_delete_many(Author *const *objects, size_t n)
     c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
         st = rel_mark_Author(c, objects[i]);
-    if (st == REL_OK)
-        st = rel_collect(c);
-    if (st == REL_OK)
-        rel_apply(db, c);
-    rel_collector_end(c, st == REL_OK);
+    while (st == REL_OK && more) {  /* until nothing new is collected */
+        more = false;
+        for (; st == REL_OK && c->done_Author < c->Author.count; more = true)
+            st = rel_collect_Author(c, ((Author **)c->Author.items)[c->done_Author++]);
+    }
+    if (st == REL_OK) {
+        rel_set_null_Author(c);
+        rel_unlink_Book(c);
+        rel_remove_Author(db, c);
+        rel_remove_Book(db, c);
+    }
+    rel_end_Author(c, st == REL_OK);
+    rel_end_Book(c, st == REL_OK);
     return st;
 }
 
@@ -476,23 +479,21 @@ rel_status Book_delete_many(Book *const *objects, size_t n)
     c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
         st = rel_mark_Book(c, objects[i]);
-    if (st == REL_OK)
-        st = rel_collect(c);
-    if (st == REL_OK)
-        rel_apply(db, c);
-    rel_collector_end(c, st == REL_OK);
+    if (st == REL_OK) {
+        rel_unlink_Book(c);
+        rel_remove_Book(db, c);
+    }
+    rel_end_Book(c, st == REL_OK);
     return st;
 }
 
-/* ==== verify ==== */
+/* ==== verify: one function per model, so each stays small ==== */
 
-rel_status library_store_verify(const library_store *db)
+/* Author: ids, the list of all, then each object's relations. */
+static rel_status rel_verify_Author(const library_store *db, library_store *w)
 {
-    library_store *w = (library_store *)db;  /* for the message only */
     size_t i, j, live;
     (void)j;
-
-    /* Author: ids, the list of all, then each object's relations */
     live = 0;
     for (i = 0; i < db->ids_Author.count; i++) {
         const Author *o = ((Author *const *)db->ids_Author.items)[i];
@@ -522,8 +523,14 @@ rel_status library_store_verify(const library_store *db)
                 return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: Author %llu: a reverse set holds an object that points elsewhere", (unsigned long long)o->rel_id);
         }
     }
+    return REL_OK;
+}
 
-    /* Book: ids, the list of all, then each object's relations */
+/* Book: ids, the list of all, then each object's relations. */
+static rel_status rel_verify_Book(const library_store *db, library_store *w)
+{
+    size_t i, j, live;
+    (void)j;
     live = 0;
     for (i = 0; i < db->ids_Book.count; i++) {
         const Book *o = ((Book *const *)db->ids_Book.items)[i];
@@ -552,4 +559,15 @@ rel_status library_store_verify(const library_store *db)
             return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: Book %llu: a ForeignKey's target does not list it back", (unsigned long long)o->rel_id);
     }
     return REL_OK;
+}
+
+rel_status library_store_verify(const library_store *db)
+{
+    library_store *w = (library_store *)db;  /* for the message only */
+    rel_status st = REL_OK;
+    if (st == REL_OK)
+        st = rel_verify_Author(db, w);
+    if (st == REL_OK)
+        st = rel_verify_Book(db, w);
+    return st;
 }

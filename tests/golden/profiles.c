@@ -11,6 +11,8 @@
 typedef struct rel_collector {
     rel_list User;
     rel_list Profile;
+    uint32_t done_User;  /* how many of them had their referrers collected */
+    uint32_t done_Profile;  /* how many of them had their referrers collected */
 } rel_collector;
 
 struct profiles_store {
@@ -297,45 +299,9 @@ static rel_status rel_collect_User(rel_collector *c, User *o)
     return REL_OK;
 }
 
-static rel_status rel_collect(rel_collector *c)
+static void rel_remove_User(profiles_store *db, rel_collector *c)  /* out of the store, freed */
 {
-    size_t i, j;
-    size_t done_0 = 0;
-    size_t done_1 = 0;
-    bool more = true;
-    rel_status st;
-    (void)i;
-    (void)j;
-    (void)st;
-    while (more) {
-        more = false;
-        while (done_0 < c->User.count) {
-            st = rel_collect_User(c, ((User **)c->User.items)[done_0]);
-            if (st != REL_OK)
-                return st;
-            done_0++;
-            more = true;
-        }
-        while (done_1 < c->Profile.count) {
-            done_1++;
-            more = true;
-        }
-    }
-    return REL_OK;
-}
-
-static void rel_apply(profiles_store *db, rel_collector *c)
-{
-    size_t i, j;
-    (void)j;
-    /* 1. SET_NULL: referrers that stay lose their pointer. */
-    /* 2. Unlink the deleted objects from the objects that stay. */
-    for (i = 0; i < c->Profile.count; i++) {
-        Profile *o = ((Profile **)c->Profile.items)[i];
-        if (o->user && !o->user->rel_mark)
-            rel_unlink_0(o);
-    }
-    /* 3. Take them out of the store and free them. */
+    size_t i;
     for (i = 0; i < c->User.count; i++) {
         User *o = ((User **)c->User.items)[i];
         User *last = ((User **)db->all_User.items)[--db->all_User.count];
@@ -343,6 +309,31 @@ static void rel_apply(profiles_store *db, rel_collector *c)
         last->rel_pos = o->rel_pos;
         rel_destroy_User(db, o);
     }
+}
+
+static void rel_end_User(rel_collector *c, bool applied)  /* ready for the next delete */
+{
+    size_t i;
+    for (i = 0; !applied && i < c->User.count; i++)
+        ((User **)c->User.items)[i]->rel_mark = 0;
+    c->User.count = 0;
+    c->done_User = 0;
+}
+
+static void rel_unlink_Profile(rel_collector *c)  /* from the objects that stay */
+{
+    size_t i, j;
+    (void)j;
+    for (i = 0; i < c->Profile.count; i++) {
+        Profile *o = ((Profile **)c->Profile.items)[i];
+        if (o->user && !o->user->rel_mark)
+            rel_unlink_0(o);
+    }
+}
+
+static void rel_remove_Profile(profiles_store *db, rel_collector *c)  /* out of the store, freed */
+{
+    size_t i;
     for (i = 0; i < c->Profile.count; i++) {
         Profile *o = ((Profile **)c->Profile.items)[i];
         Profile *last = ((Profile **)db->all_Profile.items)[--db->all_Profile.count];
@@ -352,16 +343,13 @@ static void rel_apply(profiles_store *db, rel_collector *c)
     }
 }
 
-static void rel_collector_end(rel_collector *c, bool applied)
+static void rel_end_Profile(rel_collector *c, bool applied)  /* ready for the next delete */
 {
     size_t i;
-    (void)i;
-    for (i = 0; !applied && i < c->User.count; i++)
-        ((User **)c->User.items)[i]->rel_mark = 0;
-    c->User.count = 0;
     for (i = 0; !applied && i < c->Profile.count; i++)
         ((Profile **)c->Profile.items)[i]->rel_mark = 0;
     c->Profile.count = 0;
+    c->done_Profile = 0;
 }
 
 rel_status User_delete_many(User *const *objects, size_t n)
@@ -370,6 +358,7 @@ rel_status User_delete_many(User *const *objects, size_t n)
     profiles_store *db;
     size_t i;
     rel_status st = REL_OK;
+    bool more = true;
     if (n == 0)
         return REL_OK;
     if (!objects || !objects[0])
@@ -381,11 +370,18 @@ rel_status User_delete_many(User *const *objects, size_t n)
     c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
         st = rel_mark_User(c, objects[i]);
-    if (st == REL_OK)
-        st = rel_collect(c);
-    if (st == REL_OK)
-        rel_apply(db, c);
-    rel_collector_end(c, st == REL_OK);
+    while (st == REL_OK && more) {  /* until nothing new is collected */
+        more = false;
+        for (; st == REL_OK && c->done_User < c->User.count; more = true)
+            st = rel_collect_User(c, ((User **)c->User.items)[c->done_User++]);
+    }
+    if (st == REL_OK) {
+        rel_unlink_Profile(c);
+        rel_remove_User(db, c);
+        rel_remove_Profile(db, c);
+    }
+    rel_end_User(c, st == REL_OK);
+    rel_end_Profile(c, st == REL_OK);
     return st;
 }
 
@@ -406,23 +402,21 @@ rel_status Profile_delete_many(Profile *const *objects, size_t n)
     c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
         st = rel_mark_Profile(c, objects[i]);
-    if (st == REL_OK)
-        st = rel_collect(c);
-    if (st == REL_OK)
-        rel_apply(db, c);
-    rel_collector_end(c, st == REL_OK);
+    if (st == REL_OK) {
+        rel_unlink_Profile(c);
+        rel_remove_Profile(db, c);
+    }
+    rel_end_Profile(c, st == REL_OK);
     return st;
 }
 
-/* ==== verify ==== */
+/* ==== verify: one function per model, so each stays small ==== */
 
-rel_status profiles_store_verify(const profiles_store *db)
+/* User: ids, the list of all, then each object's relations. */
+static rel_status rel_verify_User(const profiles_store *db, profiles_store *w)
 {
-    profiles_store *w = (profiles_store *)db;  /* for the message only */
     size_t i, j, live;
     (void)j;
-
-    /* User: ids, the list of all, then each object's relations */
     live = 0;
     for (i = 0; i < db->ids_User.count; i++) {
         const User *o = ((User *const *)db->ids_User.items)[i];
@@ -442,8 +436,14 @@ rel_status profiles_store_verify(const profiles_store *db)
         if (o->profile && o->profile->user != o)
             return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: User %llu: a one-to-one reverse points at an object that points elsewhere", (unsigned long long)o->rel_id);
     }
+    return REL_OK;
+}
 
-    /* Profile: ids, the list of all, then each object's relations */
+/* Profile: ids, the list of all, then each object's relations. */
+static rel_status rel_verify_Profile(const profiles_store *db, profiles_store *w)
+{
+    size_t i, j, live;
+    (void)j;
     live = 0;
     for (i = 0; i < db->ids_Profile.count; i++) {
         const Profile *o = ((Profile *const *)db->ids_Profile.items)[i];
@@ -466,4 +466,15 @@ rel_status profiles_store_verify(const profiles_store *db)
             return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: Profile %llu: a OneToOneField's target does not point back", (unsigned long long)o->rel_id);
     }
     return REL_OK;
+}
+
+rel_status profiles_store_verify(const profiles_store *db)
+{
+    profiles_store *w = (profiles_store *)db;  /* for the message only */
+    rel_status st = REL_OK;
+    if (st == REL_OK)
+        st = rel_verify_User(db, w);
+    if (st == REL_OK)
+        st = rel_verify_Profile(db, w);
+    return st;
 }

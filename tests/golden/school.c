@@ -13,6 +13,10 @@ typedef struct rel_collector {
     rel_list Course;
     rel_list Teacher;
     rel_list Assignment;
+    uint32_t done_Student;  /* how many of them had their referrers collected */
+    uint32_t done_Course;  /* how many of them had their referrers collected */
+    uint32_t done_Teacher;  /* how many of them had their referrers collected */
+    uint32_t done_Assignment;  /* how many of them had their referrers collected */
 } rel_collector;
 
 struct school_store {
@@ -746,58 +750,43 @@ static rel_status rel_collect_Teacher(rel_collector *c, Teacher *o)
     return REL_OK;
 }
 
-static rel_status rel_collect(rel_collector *c)
-{
-    size_t i, j;
-    size_t done_0 = 0;
-    size_t done_1 = 0;
-    size_t done_2 = 0;
-    size_t done_3 = 0;
-    bool more = true;
-    rel_status st;
-    (void)i;
-    (void)j;
-    (void)st;
-    while (more) {
-        more = false;
-        while (done_0 < c->Student.count) {
-            done_0++;
-            more = true;
-        }
-        while (done_1 < c->Course.count) {
-            st = rel_collect_Course(c, ((Course **)c->Course.items)[done_1]);
-            if (st != REL_OK)
-                return st;
-            done_1++;
-            more = true;
-        }
-        while (done_2 < c->Teacher.count) {
-            st = rel_collect_Teacher(c, ((Teacher **)c->Teacher.items)[done_2]);
-            if (st != REL_OK)
-                return st;
-            done_2++;
-            more = true;
-        }
-        while (done_3 < c->Assignment.count) {
-            done_3++;
-            more = true;
-        }
-    }
-    return REL_OK;
-}
-
-static void rel_apply(school_store *db, rel_collector *c)
+static void rel_unlink_Student(rel_collector *c)  /* from the objects that stay */
 {
     size_t i, j;
     (void)j;
-    /* 1. SET_NULL: referrers that stay lose their pointer. */
-    /* 2. Unlink the deleted objects from the objects that stay. */
     for (i = 0; i < c->Student.count; i++) {
         Student *o = ((Student **)c->Student.items)[i];
         for (j = o->courses.count; j-- > 0;)
             if (!((Course **)o->courses.items)[j]->rel_mark)
                 rel_unlink_0(o, j);
     }
+}
+
+static void rel_remove_Student(school_store *db, rel_collector *c)  /* out of the store, freed */
+{
+    size_t i;
+    for (i = 0; i < c->Student.count; i++) {
+        Student *o = ((Student **)c->Student.items)[i];
+        Student *last = ((Student **)db->all_Student.items)[--db->all_Student.count];
+        ((Student **)db->all_Student.items)[o->rel_pos] = last;
+        last->rel_pos = o->rel_pos;
+        rel_destroy_Student(db, o);
+    }
+}
+
+static void rel_end_Student(rel_collector *c, bool applied)  /* ready for the next delete */
+{
+    size_t i;
+    for (i = 0; !applied && i < c->Student.count; i++)
+        ((Student **)c->Student.items)[i]->rel_mark = 0;
+    c->Student.count = 0;
+    c->done_Student = 0;
+}
+
+static void rel_unlink_Course(rel_collector *c)  /* from the objects that stay */
+{
+    size_t i, j;
+    (void)j;
     for (i = 0; i < c->Course.count; i++) {
         Course *o = ((Course **)c->Course.items)[i];
         for (j = o->students.count; j-- > 0;) {
@@ -806,21 +795,11 @@ static void rel_apply(school_store *db, rel_collector *c)
                 rel_unlink_0(x, o->students.back[j]);
         }
     }
-    for (i = 0; i < c->Assignment.count; i++) {
-        Assignment *o = ((Assignment **)c->Assignment.items)[i];
-        if (o->course && !o->course->rel_mark)
-            rel_unlink_1(o);
-        if (o->teacher && !o->teacher->rel_mark)
-            rel_unlink_2(o);
-    }
-    /* 3. Take them out of the store and free them. */
-    for (i = 0; i < c->Student.count; i++) {
-        Student *o = ((Student **)c->Student.items)[i];
-        Student *last = ((Student **)db->all_Student.items)[--db->all_Student.count];
-        ((Student **)db->all_Student.items)[o->rel_pos] = last;
-        last->rel_pos = o->rel_pos;
-        rel_destroy_Student(db, o);
-    }
+}
+
+static void rel_remove_Course(school_store *db, rel_collector *c)  /* out of the store, freed */
+{
+    size_t i;
     for (i = 0; i < c->Course.count; i++) {
         Course *o = ((Course **)c->Course.items)[i];
         Course *last = ((Course **)db->all_Course.items)[--db->all_Course.count];
@@ -828,6 +807,20 @@ static void rel_apply(school_store *db, rel_collector *c)
         last->rel_pos = o->rel_pos;
         rel_destroy_Course(db, o);
     }
+}
+
+static void rel_end_Course(rel_collector *c, bool applied)  /* ready for the next delete */
+{
+    size_t i;
+    for (i = 0; !applied && i < c->Course.count; i++)
+        ((Course **)c->Course.items)[i]->rel_mark = 0;
+    c->Course.count = 0;
+    c->done_Course = 0;
+}
+
+static void rel_remove_Teacher(school_store *db, rel_collector *c)  /* out of the store, freed */
+{
+    size_t i;
     for (i = 0; i < c->Teacher.count; i++) {
         Teacher *o = ((Teacher **)c->Teacher.items)[i];
         Teacher *last = ((Teacher **)db->all_Teacher.items)[--db->all_Teacher.count];
@@ -835,6 +828,33 @@ static void rel_apply(school_store *db, rel_collector *c)
         last->rel_pos = o->rel_pos;
         rel_destroy_Teacher(db, o);
     }
+}
+
+static void rel_end_Teacher(rel_collector *c, bool applied)  /* ready for the next delete */
+{
+    size_t i;
+    for (i = 0; !applied && i < c->Teacher.count; i++)
+        ((Teacher **)c->Teacher.items)[i]->rel_mark = 0;
+    c->Teacher.count = 0;
+    c->done_Teacher = 0;
+}
+
+static void rel_unlink_Assignment(rel_collector *c)  /* from the objects that stay */
+{
+    size_t i, j;
+    (void)j;
+    for (i = 0; i < c->Assignment.count; i++) {
+        Assignment *o = ((Assignment **)c->Assignment.items)[i];
+        if (o->course && !o->course->rel_mark)
+            rel_unlink_1(o);
+        if (o->teacher && !o->teacher->rel_mark)
+            rel_unlink_2(o);
+    }
+}
+
+static void rel_remove_Assignment(school_store *db, rel_collector *c)  /* out of the store, freed */
+{
+    size_t i;
     for (i = 0; i < c->Assignment.count; i++) {
         Assignment *o = ((Assignment **)c->Assignment.items)[i];
         Assignment *last = ((Assignment **)db->all_Assignment.items)[--db->all_Assignment.count];
@@ -844,22 +864,13 @@ static void rel_apply(school_store *db, rel_collector *c)
     }
 }
 
-static void rel_collector_end(rel_collector *c, bool applied)
+static void rel_end_Assignment(rel_collector *c, bool applied)  /* ready for the next delete */
 {
     size_t i;
-    (void)i;
-    for (i = 0; !applied && i < c->Student.count; i++)
-        ((Student **)c->Student.items)[i]->rel_mark = 0;
-    c->Student.count = 0;
-    for (i = 0; !applied && i < c->Course.count; i++)
-        ((Course **)c->Course.items)[i]->rel_mark = 0;
-    c->Course.count = 0;
-    for (i = 0; !applied && i < c->Teacher.count; i++)
-        ((Teacher **)c->Teacher.items)[i]->rel_mark = 0;
-    c->Teacher.count = 0;
     for (i = 0; !applied && i < c->Assignment.count; i++)
         ((Assignment **)c->Assignment.items)[i]->rel_mark = 0;
     c->Assignment.count = 0;
+    c->done_Assignment = 0;
 }
 
 rel_status Student_delete_many(Student *const *objects, size_t n)
@@ -879,11 +890,11 @@ rel_status Student_delete_many(Student *const *objects, size_t n)
     c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
         st = rel_mark_Student(c, objects[i]);
-    if (st == REL_OK)
-        st = rel_collect(c);
-    if (st == REL_OK)
-        rel_apply(db, c);
-    rel_collector_end(c, st == REL_OK);
+    if (st == REL_OK) {
+        rel_unlink_Student(c);
+        rel_remove_Student(db, c);
+    }
+    rel_end_Student(c, st == REL_OK);
     return st;
 }
 
@@ -893,6 +904,7 @@ rel_status Course_delete_many(Course *const *objects, size_t n)
     school_store *db;
     size_t i;
     rel_status st = REL_OK;
+    bool more = true;
     if (n == 0)
         return REL_OK;
     if (!objects || !objects[0])
@@ -904,11 +916,19 @@ rel_status Course_delete_many(Course *const *objects, size_t n)
     c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
         st = rel_mark_Course(c, objects[i]);
-    if (st == REL_OK)
-        st = rel_collect(c);
-    if (st == REL_OK)
-        rel_apply(db, c);
-    rel_collector_end(c, st == REL_OK);
+    while (st == REL_OK && more) {  /* until nothing new is collected */
+        more = false;
+        for (; st == REL_OK && c->done_Course < c->Course.count; more = true)
+            st = rel_collect_Course(c, ((Course **)c->Course.items)[c->done_Course++]);
+    }
+    if (st == REL_OK) {
+        rel_unlink_Course(c);
+        rel_unlink_Assignment(c);
+        rel_remove_Course(db, c);
+        rel_remove_Assignment(db, c);
+    }
+    rel_end_Course(c, st == REL_OK);
+    rel_end_Assignment(c, st == REL_OK);
     return st;
 }
 
@@ -918,6 +938,7 @@ rel_status Teacher_delete_many(Teacher *const *objects, size_t n)
     school_store *db;
     size_t i;
     rel_status st = REL_OK;
+    bool more = true;
     if (n == 0)
         return REL_OK;
     if (!objects || !objects[0])
@@ -929,11 +950,15 @@ rel_status Teacher_delete_many(Teacher *const *objects, size_t n)
     c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
         st = rel_mark_Teacher(c, objects[i]);
-    if (st == REL_OK)
-        st = rel_collect(c);
-    if (st == REL_OK)
-        rel_apply(db, c);
-    rel_collector_end(c, st == REL_OK);
+    while (st == REL_OK && more) {  /* until nothing new is collected */
+        more = false;
+        for (; st == REL_OK && c->done_Teacher < c->Teacher.count; more = true)
+            st = rel_collect_Teacher(c, ((Teacher **)c->Teacher.items)[c->done_Teacher++]);
+    }
+    if (st == REL_OK) {
+        rel_remove_Teacher(db, c);
+    }
+    rel_end_Teacher(c, st == REL_OK);
     return st;
 }
 
@@ -954,23 +979,21 @@ rel_status Assignment_delete_many(Assignment *const *objects, size_t n)
     c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
         st = rel_mark_Assignment(c, objects[i]);
-    if (st == REL_OK)
-        st = rel_collect(c);
-    if (st == REL_OK)
-        rel_apply(db, c);
-    rel_collector_end(c, st == REL_OK);
+    if (st == REL_OK) {
+        rel_unlink_Assignment(c);
+        rel_remove_Assignment(db, c);
+    }
+    rel_end_Assignment(c, st == REL_OK);
     return st;
 }
 
-/* ==== verify ==== */
+/* ==== verify: one function per model, so each stays small ==== */
 
-rel_status school_store_verify(const school_store *db)
+/* Student: ids, the list of all, then each object's relations. */
+static rel_status rel_verify_Student(const school_store *db, school_store *w)
 {
-    school_store *w = (school_store *)db;  /* for the message only */
     size_t i, j, live;
     (void)j;
-
-    /* Student: ids, the list of all, then each object's relations */
     live = 0;
     for (i = 0; i < db->ids_Student.count; i++) {
         const Student *o = ((Student *const *)db->ids_Student.items)[i];
@@ -995,8 +1018,14 @@ rel_status school_store_verify(const school_store *db)
                 return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: Student %llu: a many-to-many link is not on both sides", (unsigned long long)o->rel_id);
         }
     }
+    return REL_OK;
+}
 
-    /* Course: ids, the list of all, then each object's relations */
+/* Course: ids, the list of all, then each object's relations. */
+static rel_status rel_verify_Course(const school_store *db, school_store *w)
+{
+    size_t i, j, live;
+    (void)j;
     live = 0;
     for (i = 0; i < db->ids_Course.count; i++) {
         const Course *o = ((Course *const *)db->ids_Course.items)[i];
@@ -1026,8 +1055,14 @@ rel_status school_store_verify(const school_store *db)
                 return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: Course %llu: a reverse set holds an object that points elsewhere", (unsigned long long)o->rel_id);
         }
     }
+    return REL_OK;
+}
 
-    /* Teacher: ids, the list of all, then each object's relations */
+/* Teacher: ids, the list of all, then each object's relations. */
+static rel_status rel_verify_Teacher(const school_store *db, school_store *w)
+{
+    size_t i, j, live;
+    (void)j;
     live = 0;
     for (i = 0; i < db->ids_Teacher.count; i++) {
         const Teacher *o = ((Teacher *const *)db->ids_Teacher.items)[i];
@@ -1050,8 +1085,14 @@ rel_status school_store_verify(const school_store *db)
                 return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: Teacher %llu: a reverse set holds an object that points elsewhere", (unsigned long long)o->rel_id);
         }
     }
+    return REL_OK;
+}
 
-    /* Assignment: ids, the list of all, then each object's relations */
+/* Assignment: ids, the list of all, then each object's relations. */
+static rel_status rel_verify_Assignment(const school_store *db, school_store *w)
+{
+    size_t i, j, live;
+    (void)j;
     live = 0;
     for (i = 0; i < db->ids_Assignment.count; i++) {
         const Assignment *o = ((Assignment *const *)db->ids_Assignment.items)[i];
@@ -1080,4 +1121,19 @@ rel_status school_store_verify(const school_store *db)
             return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: Assignment %llu: a ForeignKey's target does not list it back", (unsigned long long)o->rel_id);
     }
     return REL_OK;
+}
+
+rel_status school_store_verify(const school_store *db)
+{
+    school_store *w = (school_store *)db;  /* for the message only */
+    rel_status st = REL_OK;
+    if (st == REL_OK)
+        st = rel_verify_Student(db, w);
+    if (st == REL_OK)
+        st = rel_verify_Course(db, w);
+    if (st == REL_OK)
+        st = rel_verify_Teacher(db, w);
+    if (st == REL_OK)
+        st = rel_verify_Assignment(db, w);
+    return st;
 }

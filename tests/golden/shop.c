@@ -11,6 +11,8 @@
 typedef struct rel_collector {
     rel_list Category;
     rel_list Product;
+    uint32_t done_Category;  /* how many of them had their referrers collected */
+    uint32_t done_Product;  /* how many of them had their referrers collected */
 } rel_collector;
 
 struct shop_store {
@@ -355,38 +357,10 @@ static rel_status rel_collect_Category(rel_collector *c, Category *o)
     return REL_OK;
 }
 
-static rel_status rel_collect(rel_collector *c)
-{
-    size_t i, j;
-    size_t done_0 = 0;
-    size_t done_1 = 0;
-    bool more = true;
-    rel_status st;
-    (void)i;
-    (void)j;
-    (void)st;
-    while (more) {
-        more = false;
-        while (done_0 < c->Category.count) {
-            st = rel_collect_Category(c, ((Category **)c->Category.items)[done_0]);
-            if (st != REL_OK)
-                return st;
-            done_0++;
-            more = true;
-        }
-        while (done_1 < c->Product.count) {
-            done_1++;
-            more = true;
-        }
-    }
-    return REL_OK;
-}
-
-static void rel_apply(shop_store *db, rel_collector *c)
+static void rel_set_null_Category(rel_collector *c)
 {
     size_t i, j;
     (void)j;
-    /* 1. SET_NULL: referrers that stay lose their pointer. */
     for (i = 0; i < c->Category.count; i++) {
         Category *o = ((Category **)c->Category.items)[i];
         /* Product.featured_in: on_delete = SET_NULL */
@@ -396,15 +370,11 @@ static void rel_apply(shop_store *db, rel_collector *c)
                 x->featured_in = NULL;
         }
     }
-    /* 2. Unlink the deleted objects from the objects that stay. */
-    for (i = 0; i < c->Product.count; i++) {
-        Product *o = ((Product **)c->Product.items)[i];
-        if (o->category && !o->category->rel_mark)
-            rel_unlink_0(o);
-        if (o->featured_in && !o->featured_in->rel_mark)
-            rel_unlink_1(o);
-    }
-    /* 3. Take them out of the store and free them. */
+}
+
+static void rel_remove_Category(shop_store *db, rel_collector *c)  /* out of the store, freed */
+{
+    size_t i;
     for (i = 0; i < c->Category.count; i++) {
         Category *o = ((Category **)c->Category.items)[i];
         Category *last = ((Category **)db->all_Category.items)[--db->all_Category.count];
@@ -412,6 +382,33 @@ static void rel_apply(shop_store *db, rel_collector *c)
         last->rel_pos = o->rel_pos;
         rel_destroy_Category(db, o);
     }
+}
+
+static void rel_end_Category(rel_collector *c, bool applied)  /* ready for the next delete */
+{
+    size_t i;
+    for (i = 0; !applied && i < c->Category.count; i++)
+        ((Category **)c->Category.items)[i]->rel_mark = 0;
+    c->Category.count = 0;
+    c->done_Category = 0;
+}
+
+static void rel_unlink_Product(rel_collector *c)  /* from the objects that stay */
+{
+    size_t i, j;
+    (void)j;
+    for (i = 0; i < c->Product.count; i++) {
+        Product *o = ((Product **)c->Product.items)[i];
+        if (o->category && !o->category->rel_mark)
+            rel_unlink_0(o);
+        if (o->featured_in && !o->featured_in->rel_mark)
+            rel_unlink_1(o);
+    }
+}
+
+static void rel_remove_Product(shop_store *db, rel_collector *c)  /* out of the store, freed */
+{
+    size_t i;
     for (i = 0; i < c->Product.count; i++) {
         Product *o = ((Product **)c->Product.items)[i];
         Product *last = ((Product **)db->all_Product.items)[--db->all_Product.count];
@@ -421,16 +418,13 @@ static void rel_apply(shop_store *db, rel_collector *c)
     }
 }
 
-static void rel_collector_end(rel_collector *c, bool applied)
+static void rel_end_Product(rel_collector *c, bool applied)  /* ready for the next delete */
 {
     size_t i;
-    (void)i;
-    for (i = 0; !applied && i < c->Category.count; i++)
-        ((Category **)c->Category.items)[i]->rel_mark = 0;
-    c->Category.count = 0;
     for (i = 0; !applied && i < c->Product.count; i++)
         ((Product **)c->Product.items)[i]->rel_mark = 0;
     c->Product.count = 0;
+    c->done_Product = 0;
 }
 
 rel_status Category_delete_many(Category *const *objects, size_t n)
@@ -439,6 +433,7 @@ rel_status Category_delete_many(Category *const *objects, size_t n)
     shop_store *db;
     size_t i;
     rel_status st = REL_OK;
+    bool more = true;
     if (n == 0)
         return REL_OK;
     if (!objects || !objects[0])
@@ -450,11 +445,19 @@ rel_status Category_delete_many(Category *const *objects, size_t n)
     c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
         st = rel_mark_Category(c, objects[i]);
-    if (st == REL_OK)
-        st = rel_collect(c);
-    if (st == REL_OK)
-        rel_apply(db, c);
-    rel_collector_end(c, st == REL_OK);
+    while (st == REL_OK && more) {  /* until nothing new is collected */
+        more = false;
+        for (; st == REL_OK && c->done_Category < c->Category.count; more = true)
+            st = rel_collect_Category(c, ((Category **)c->Category.items)[c->done_Category++]);
+    }
+    if (st == REL_OK) {
+        rel_set_null_Category(c);
+        rel_unlink_Product(c);
+        rel_remove_Category(db, c);
+        rel_remove_Product(db, c);
+    }
+    rel_end_Category(c, st == REL_OK);
+    rel_end_Product(c, st == REL_OK);
     return st;
 }
 
@@ -475,23 +478,21 @@ rel_status Product_delete_many(Product *const *objects, size_t n)
     c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
         st = rel_mark_Product(c, objects[i]);
-    if (st == REL_OK)
-        st = rel_collect(c);
-    if (st == REL_OK)
-        rel_apply(db, c);
-    rel_collector_end(c, st == REL_OK);
+    if (st == REL_OK) {
+        rel_unlink_Product(c);
+        rel_remove_Product(db, c);
+    }
+    rel_end_Product(c, st == REL_OK);
     return st;
 }
 
-/* ==== verify ==== */
+/* ==== verify: one function per model, so each stays small ==== */
 
-rel_status shop_store_verify(const shop_store *db)
+/* Category: ids, the list of all, then each object's relations. */
+static rel_status rel_verify_Category(const shop_store *db, shop_store *w)
 {
-    shop_store *w = (shop_store *)db;  /* for the message only */
     size_t i, j, live;
     (void)j;
-
-    /* Category: ids, the list of all, then each object's relations */
     live = 0;
     for (i = 0; i < db->ids_Category.count; i++) {
         const Category *o = ((Category *const *)db->ids_Category.items)[i];
@@ -521,8 +522,14 @@ rel_status shop_store_verify(const shop_store *db)
                 return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: Category %llu: a reverse set holds an object that points elsewhere", (unsigned long long)o->rel_id);
         }
     }
+    return REL_OK;
+}
 
-    /* Product: ids, the list of all, then each object's relations */
+/* Product: ids, the list of all, then each object's relations. */
+static rel_status rel_verify_Product(const shop_store *db, shop_store *w)
+{
+    size_t i, j, live;
+    (void)j;
     live = 0;
     for (i = 0; i < db->ids_Product.count; i++) {
         const Product *o = ((Product *const *)db->ids_Product.items)[i];
@@ -551,4 +558,15 @@ rel_status shop_store_verify(const shop_store *db)
             return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: Product %llu: a ForeignKey's target does not list it back", (unsigned long long)o->rel_id);
     }
     return REL_OK;
+}
+
+rel_status shop_store_verify(const shop_store *db)
+{
+    shop_store *w = (shop_store *)db;  /* for the message only */
+    rel_status st = REL_OK;
+    if (st == REL_OK)
+        st = rel_verify_Category(db, w);
+    if (st == REL_OK)
+        st = rel_verify_Product(db, w);
+    return st;
 }

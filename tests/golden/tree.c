@@ -10,6 +10,7 @@
  * keeps one, so that its vectors are reused from delete to delete. */
 typedef struct rel_collector {
     rel_list Employee;
+    uint32_t done_Employee;  /* how many of them had their referrers collected */
 } rel_collector;
 
 struct tree_store {
@@ -355,34 +356,10 @@ static rel_status rel_collect_Employee(rel_collector *c, Employee *o)
     return REL_OK;
 }
 
-static rel_status rel_collect(rel_collector *c)
-{
-    size_t i, j;
-    size_t done_0 = 0;
-    bool more = true;
-    rel_status st;
-    (void)i;
-    (void)j;
-    (void)st;
-    while (more) {
-        more = false;
-        while (done_0 < c->Employee.count) {
-            st = rel_collect_Employee(c, ((Employee **)c->Employee.items)[done_0]);
-            if (st != REL_OK)
-                return st;
-            done_0++;
-            more = true;
-        }
-    }
-    return REL_OK;
-}
-
-static void rel_apply(tree_store *db, rel_collector *c)
+static void rel_unlink_Employee(rel_collector *c)  /* from the objects that stay */
 {
     size_t i, j;
     (void)j;
-    /* 1. SET_NULL: referrers that stay lose their pointer. */
-    /* 2. Unlink the deleted objects from the objects that stay. */
     for (i = 0; i < c->Employee.count; i++) {
         Employee *o = ((Employee **)c->Employee.items)[i];
         if (o->manager && !o->manager->rel_mark)
@@ -391,7 +368,11 @@ static void rel_apply(tree_store *db, rel_collector *c)
             if (!((Employee **)o->friends.items)[j]->rel_mark)
                 rel_unlink_1(o, j);
     }
-    /* 3. Take them out of the store and free them. */
+}
+
+static void rel_remove_Employee(tree_store *db, rel_collector *c)  /* out of the store, freed */
+{
+    size_t i;
     for (i = 0; i < c->Employee.count; i++) {
         Employee *o = ((Employee **)c->Employee.items)[i];
         Employee *last = ((Employee **)db->all_Employee.items)[--db->all_Employee.count];
@@ -401,13 +382,13 @@ static void rel_apply(tree_store *db, rel_collector *c)
     }
 }
 
-static void rel_collector_end(rel_collector *c, bool applied)
+static void rel_end_Employee(rel_collector *c, bool applied)  /* ready for the next delete */
 {
     size_t i;
-    (void)i;
     for (i = 0; !applied && i < c->Employee.count; i++)
         ((Employee **)c->Employee.items)[i]->rel_mark = 0;
     c->Employee.count = 0;
+    c->done_Employee = 0;
 }
 
 rel_status Employee_delete_many(Employee *const *objects, size_t n)
@@ -416,6 +397,7 @@ rel_status Employee_delete_many(Employee *const *objects, size_t n)
     tree_store *db;
     size_t i;
     rel_status st = REL_OK;
+    bool more = true;
     if (n == 0)
         return REL_OK;
     if (!objects || !objects[0])
@@ -427,23 +409,26 @@ rel_status Employee_delete_many(Employee *const *objects, size_t n)
     c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
         st = rel_mark_Employee(c, objects[i]);
-    if (st == REL_OK)
-        st = rel_collect(c);
-    if (st == REL_OK)
-        rel_apply(db, c);
-    rel_collector_end(c, st == REL_OK);
+    while (st == REL_OK && more) {  /* until nothing new is collected */
+        more = false;
+        for (; st == REL_OK && c->done_Employee < c->Employee.count; more = true)
+            st = rel_collect_Employee(c, ((Employee **)c->Employee.items)[c->done_Employee++]);
+    }
+    if (st == REL_OK) {
+        rel_unlink_Employee(c);
+        rel_remove_Employee(db, c);
+    }
+    rel_end_Employee(c, st == REL_OK);
     return st;
 }
 
-/* ==== verify ==== */
+/* ==== verify: one function per model, so each stays small ==== */
 
-rel_status tree_store_verify(const tree_store *db)
+/* Employee: ids, the list of all, then each object's relations. */
+static rel_status rel_verify_Employee(const tree_store *db, tree_store *w)
 {
-    tree_store *w = (tree_store *)db;  /* for the message only */
     size_t i, j, live;
     (void)j;
-
-    /* Employee: ids, the list of all, then each object's relations */
     live = 0;
     for (i = 0; i < db->ids_Employee.count; i++) {
         const Employee *o = ((Employee *const *)db->ids_Employee.items)[i];
@@ -477,4 +462,13 @@ rel_status tree_store_verify(const tree_store *db)
         }
     }
     return REL_OK;
+}
+
+rel_status tree_store_verify(const tree_store *db)
+{
+    tree_store *w = (tree_store *)db;  /* for the message only */
+    rel_status st = REL_OK;
+    if (st == REL_OK)
+        st = rel_verify_Employee(db, w);
+    return st;
 }
