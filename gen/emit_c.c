@@ -16,10 +16,10 @@
  */
 #include "emit.h"
 #include "names.h"
-#include "oom.h"
 #include "unit.h"
 #include "rel_version.h"
 
+#include <stdio.h>
 #include <string.h>
 
 typedef struct Emitter {
@@ -486,6 +486,9 @@ static void c_store(const Emitter *e)
     for (i = 0; i < e->s->nmodels; i++)
         pr(p, "    uint32_t done_%s;  /* how many of them had their referrers collected */\n",
            e->s->model_array[i]->name);
+    pr(p, "    uint32_t touched[%lu];  /* the models with objects collected, by number */\n",
+       (unsigned long)e->s->nmodels);
+    pr(p, "    uint32_t ntouched;\n");
     pr(p, "} rel_collector;\n\n");
 
     pr(p, "struct %s {\n", sn->store);
@@ -958,111 +961,127 @@ static void set_null_body(const Emitter *e, const Model *m, const Field *g)
     pr(e->p, "if (!x->rel_mark)\n    x->%s = NULL;\n", g->name);
 }
 
-/* The models a delete of m can collect objects of: m and, transitively,
- * every model with a CASCADE relation to one of them.  in[] is marked (the
- * caller clears it); returns false when memory ran out. */
-static bool delete_closure(const Emitter *e, const Model *m, bool *in, const Model **queue)
+/* Whether model m's delete steps have anything to do. */
+static bool collects(const Model *m)
 {
-    size_t head = 0, tail = 0, j;
-    (void)e;
-    in[m->index] = true;
-    queue[tail++] = m;
-    while (head < tail) {
-        const Model *x = queue[head++];
-        for (j = 0; j < x->nincoming; j++) {
-            const Field *g = x->incoming[j];
-            if (is_single(g) && g->on_delete == OD_CASCADE && !in[g->model->index]) {
-                in[g->model->index] = true;
-                queue[tail++] = g->model;
-            }
-        }
-    }
-    return true;
+    return has_incoming_rule(m, OD_CASCADE) || has_incoming_rule(m, OD_PROTECT);
 }
 
-/* M_delete_many: mark the objects, collect what they cascade to (PROTECT
- * refuses), check RESTRICT against the final set, then apply: SET_NULL,
- * unlink, remove; the marks are cleared either way.  Only the models in
- * m's delete closure take part, in schema order. */
-static void c_delete_many(const Emitter *e, const Model *m)
+static bool unlinks(const Model *m)
+{
+    const Field *f;
+    size_t j;
+    for (f = m->fields; f; f = f->next)
+        if (f->is_relation)
+            return true;
+    for (j = 0; j < m->nincoming; j++)
+        if (is_m2m(m->incoming[j]) && !m->incoming[j]->symmetrical)
+            return true;
+    return false;
+}
+
+static bool restricts(const Model *m) { return has_incoming_rule(m, OD_RESTRICT); }
+static bool sets_null(const Model *m) { return has_incoming_rule(m, OD_SET_NULL); }
+static bool always(const Model *m) { (void)m; return true; }
+
+static bool any_model(const Emitter *e, bool (*has)(const Model *))
+{
+    size_t i;
+    for (i = 0; i < e->s->nmodels; i++)
+        if (has(e->s->model_array[i]))
+            return true;
+    return false;
+}
+
+/* rel_STEP_model(..., k): step STEP of a delete for the collected objects
+ * of model number k, a switch over the models that have the step.  The
+ * case calls rel_STEP_M with `args`. */
+static void c_step_switch(const Emitter *e, const char *ret, const char *step, const char *params,
+                          bool (*has)(const Model *), const char *args)
 {
     Printer *p = e->p;
-    const Schema *s = e->s;
-    const ModelNames *mn = MN(e, m);
-    bool *in = (bool *)oom_malloc(s->nmodels * sizeof *in + 1);
-    const Model **queue = (const Model **)oom_malloc(s->nmodels * sizeof *queue + 1);
-    bool collects = false;
+    bool returns = strcmp(ret, "void") != 0;
     size_t i;
-
-    if (!in || !queue) {
-        p->oom = true;
-        oom_free(in);
-        oom_free(queue);
-        return;
-    }
-    memset(in, 0, s->nmodels * sizeof *in);
-    delete_closure(e, m, in, queue);
-    for (i = 0; i < s->nmodels; i++)
-        if (in[i] && (has_incoming_rule(s->model_array[i], OD_CASCADE)
-                      || has_incoming_rule(s->model_array[i], OD_PROTECT)))
-            collects = true;
-
-    pr(p, "rel_status %s(%s *const *objects, size_t n)\n{\n", mn->delete_many, mn->type);
-    pr(p, "    rel_collector *c;\n    %s *db;\n    size_t i;\n    rel_status st = REL_OK;\n", e->store);
-    if (collects)
-        pr(p, "    bool more = true;\n");
-    pr(p, "    if (n == 0)\n        return REL_OK;\n");
-    pr(p, "    if (!objects || !objects[0])\n        return REL_EINVAL;\n");
-    pr(p, "    db = objects[0]->rel_db;\n");
-    pr(p, "    for (i = 1; i < n; i++)\n");
-    pr(p, "        if (!objects[i] || objects[i]->rel_db != db)\n");
-    pr(p, "            return rel_fail(&db->errmsg, REL_EINVAL, \"%s: object %%lu is NULL or in another store\", "
-          "(unsigned long)i);\n", mn->delete_many);
-    pr(p, "    c = &db->collector;\n");
-    pr(p, "    for (i = 0; i < n && st == REL_OK; i++)\n        st = rel_mark_%s(c, objects[i]);\n", m->name);
-    if (collects) {
-        pr(p, "    while (st == REL_OK && more) {  /* until nothing new is collected */\n        more = false;\n");
-        for (i = 0; i < s->nmodels; i++) {
-            const Model *x = s->model_array[i];
-            if (!in[i] || (!has_incoming_rule(x, OD_CASCADE) && !has_incoming_rule(x, OD_PROTECT)))
-                continue;
-            pr(p, "        for (; st == REL_OK && c->done_%s < c->%s.count; more = true)\n", x->name, x->name);
-            pr(p, "            st = rel_collect_%s(c, ((%s **)c->%s.items)[c->done_%s++]);\n", x->name,
-               MN(e, x)->type, x->name, x->name);
-        }
-        pr(p, "    }\n");
-    }
-    for (i = 0; i < s->nmodels; i++)
-        if (in[i] && has_incoming_rule(s->model_array[i], OD_RESTRICT))
-            pr(p, "    if (st == REL_OK)\n        st = rel_restrict_%s(c);\n", s->model_array[i]->name);
-    pr(p, "    if (st == REL_OK) {\n");
-    for (i = 0; i < s->nmodels; i++)
-        if (in[i] && has_incoming_rule(s->model_array[i], OD_SET_NULL))
-            pr(p, "        rel_set_null_%s(c);\n", s->model_array[i]->name);
-    for (i = 0; i < s->nmodels; i++) {
-        const Model *x = s->model_array[i];
-        const Field *f;
-        bool any = false;
-        size_t j;
-        if (!in[i])
+    pr(p, "static %s rel_%s_model(%s, uint32_t k)\n{\n    switch (k) {\n", ret, step, params);
+    for (i = 0; i < e->s->nmodels; i++) {
+        const Model *m = e->s->model_array[i];
+        if (!has(m))
             continue;
-        for (f = x->fields; f; f = f->next)
-            any = any || f->is_relation;
-        for (j = 0; j < x->nincoming; j++)
-            any = any || (is_m2m(x->incoming[j]) && !x->incoming[j]->symmetrical);
-        if (any)
-            pr(p, "        rel_unlink_%s(c);\n", x->name);
+        if (returns)
+            pr(p, "    case %lu:\n        return rel_%s_%s(%s);\n", (unsigned long)i, step, m->name, args);
+        else
+            pr(p, "    case %lu:\n        rel_%s_%s(%s);\n        break;\n", (unsigned long)i, step, m->name, args);
     }
-    for (i = 0; i < s->nmodels; i++)
-        if (in[i])
-            pr(p, "        rel_remove_%s(db, c);\n", s->model_array[i]->name);
+    pr(p, "    }\n%s}\n\n", returns ? "    return REL_OK;\n" : "");
+}
+
+/* rel_delete_collected: the rest of every delete, after the objects given
+ * are marked.  It works on the models the collector touched (in the order
+ * it touched them), so a delete costs nothing for the rest of a large
+ * schema, and the code is one small function per model and step plus
+ * these switches. */
+static void c_delete_driver(const Emitter *e)
+{
+    Printer *p = e->p;
+    bool any_collect = any_model(e, collects), any_restrict = any_model(e, restricts),
+         any_set_null = any_model(e, sets_null), any_unlink = any_model(e, unlinks);
+
+    char params[600];
+
+    pr(p, "/* The steps of a delete for the collected objects of model number k. */\n\n");
+    if (any_collect) {
+        size_t i;
+        pr(p, "static rel_status rel_collect_model(rel_collector *c, uint32_t k, bool *more)\n{\n");
+        pr(p, "    rel_status st = REL_OK;\n    switch (k) {\n");
+        for (i = 0; i < e->s->nmodels; i++) {
+            const Model *m = e->s->model_array[i];
+            if (!collects(m))
+                continue;
+            pr(p, "    case %lu:\n", (unsigned long)i);
+            pr(p, "        for (; st == REL_OK && c->done_%s < c->%s.count; *more = true)\n", m->name, m->name);
+            pr(p, "            st = rel_collect_%s(c, ((%s **)c->%s.items)[c->done_%s++]);\n", m->name,
+               MN(e, m)->type, m->name, m->name);
+            pr(p, "        break;\n");
+        }
+        pr(p, "    }\n    return st;\n}\n\n");
+    }
+    if (any_restrict)
+        c_step_switch(e, "rel_status", "restrict", "rel_collector *c", restricts, "c");
+    if (any_set_null)
+        c_step_switch(e, "void", "set_null", "rel_collector *c", sets_null, "c");
+    if (any_unlink)
+        c_step_switch(e, "void", "unlink", "rel_collector *c", unlinks, "c");
+    snprintf(params, sizeof params, "%s *db, rel_collector *c", e->store);
+    c_step_switch(e, "void", "remove", params, always, "db, c");
+    c_step_switch(e, "void", "end", "rel_collector *c, bool applied", always, "c, applied");
+
+    pr(p, "/* Collects what the marked objects cascade to (PROTECT refuses), checks\n"
+          " * RESTRICT against the final set, then applies it in three passes:\n"
+          " * SET_NULL, unlinking from what stays, removal.  The marks are cleared\n"
+          " * either way.  st is the marking's status. */\n");
+    pr(p, "static rel_status rel_delete_collected(%s *db, rel_status st)\n{\n", e->store);
+    pr(p, "    rel_collector *c = &db->collector;\n    uint32_t i;\n");
+    if (any_collect) {
+        pr(p, "    bool more = true;\n");
+        pr(p, "    while (st == REL_OK && more) {  /* until nothing new is collected */\n");
+        pr(p, "        more = false;\n");
+        pr(p, "        for (i = 0; st == REL_OK && i < c->ntouched; i++)\n");
+        pr(p, "            st = rel_collect_model(c, c->touched[i], &more);\n    }\n");
+    }
+    if (any_restrict) {
+        pr(p, "    for (i = 0; st == REL_OK && i < c->ntouched; i++)\n");
+        pr(p, "        st = rel_restrict_model(c, c->touched[i]);\n");
+    }
+    pr(p, "    if (st == REL_OK) {\n");
+    if (any_set_null)
+        pr(p, "        for (i = 0; i < c->ntouched; i++)\n            rel_set_null_model(c, c->touched[i]);\n");
+    if (any_unlink)
+        pr(p, "        for (i = 0; i < c->ntouched; i++)\n            rel_unlink_model(c, c->touched[i]);\n");
+    pr(p, "        for (i = 0; i < c->ntouched; i++)\n            rel_remove_model(db, c, c->touched[i]);\n");
     pr(p, "    }\n");
-    for (i = 0; i < s->nmodels; i++)
-        if (in[i])
-            pr(p, "    rel_end_%s(c, st == REL_OK);\n", s->model_array[i]->name);
-    pr(p, "    return st;\n}\n\n");
-    oom_free(in);
-    oom_free(queue);
+    pr(p, "    for (i = 0; i < c->ntouched; i++)\n");
+    pr(p, "        rel_end_model(c, st == REL_OK, c->touched[i]);\n");
+    pr(p, "    c->ntouched = 0;\n    return st;\n}\n\n");
 }
 
 static void c_collector(const Emitter *e)
@@ -1081,6 +1100,7 @@ static void c_collector(const Emitter *e)
         pr(p, "    if (rel_list_reserve(&c->%s, c->%s.count + 1))\n", m->name, m->name);
         pr(p, "        return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, \"out of memory deleting %s %%llu\", "
               "(unsigned long long)o->rel_id);\n", m->name);
+        pr(p, "    if (c->%s.count == 0)\n        c->touched[c->ntouched++] = %lu;\n", m->name, (unsigned long)i);
         pr(p, "    o->rel_mark = 1;\n    ((%s **)c->%s.items)[c->%s.count++] = o;\n    return REL_OK;\n}\n\n",
            mt, m->name, m->name);
     }
@@ -1194,8 +1214,23 @@ static void c_collector(const Emitter *e)
         pr(p, "    c->%s.count = 0;\n    c->done_%s = 0;\n}\n\n", m->name, m->name);
     }
 
-    for (i = 0; i < s->nmodels; i++)
-        c_delete_many(e, s->model_array[i]);
+    c_delete_driver(e);
+    for (i = 0; i < s->nmodels; i++) {
+        const Model *m = s->model_array[i];
+        const ModelNames *mn = MN(e, m);
+        pr(p, "rel_status %s(%s *const *objects, size_t n)\n{\n", mn->delete_many, mn->type);
+        pr(p, "    %s *db;\n    size_t i;\n    rel_status st = REL_OK;\n", e->store);
+        pr(p, "    if (n == 0)\n        return REL_OK;\n");
+        pr(p, "    if (!objects || !objects[0])\n        return REL_EINVAL;\n");
+        pr(p, "    db = objects[0]->rel_db;\n");
+        pr(p, "    for (i = 1; i < n; i++)\n");
+        pr(p, "        if (!objects[i] || objects[i]->rel_db != db)\n");
+        pr(p, "            return rel_fail(&db->errmsg, REL_EINVAL, \"%s: object %%lu is NULL or in another store\", "
+              "(unsigned long)i);\n", mn->delete_many);
+        pr(p, "    for (i = 0; i < n && st == REL_OK; i++)\n        st = rel_mark_%s(&db->collector, objects[i]);\n",
+           m->name);
+        pr(p, "    return rel_delete_collected(db, st);\n}\n\n");
+    }
 }
 
 /* ---- verify ------------------------------------------------------------- */

@@ -13,6 +13,8 @@ typedef struct rel_collector {
     rel_list Book;
     uint32_t done_Author;  /* how many of them had their referrers collected */
     uint32_t done_Book;  /* how many of them had their referrers collected */
+    uint32_t touched[2];  /* the models with objects collected, by number */
+    uint32_t ntouched;
 } rel_collector;
 
 struct library_store {
@@ -328,6 +330,8 @@ static rel_status rel_mark_Author(rel_collector *c, Author *o)
         return REL_OK;
     if (rel_list_reserve(&c->Author, c->Author.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory deleting Author %llu", (unsigned long long)o->rel_id);
+    if (c->Author.count == 0)
+        c->touched[c->ntouched++] = 0;
     o->rel_mark = 1;
     ((Author **)c->Author.items)[c->Author.count++] = o;
     return REL_OK;
@@ -339,6 +343,8 @@ static rel_status rel_mark_Book(rel_collector *c, Book *o)
         return REL_OK;
     if (rel_list_reserve(&c->Book, c->Book.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory deleting Book %llu", (unsigned long long)o->rel_id);
+    if (c->Book.count == 0)
+        c->touched[c->ntouched++] = 1;
     o->rel_mark = 1;
     ((Book **)c->Book.items)[c->Book.count++] = o;
     return REL_OK;
@@ -428,13 +434,95 @@ static void rel_end_Book(rel_collector *c, bool applied)  /* ready for the next 
     c->done_Book = 0;
 }
 
+/* The steps of a delete for the collected objects of model number k. */
+
+static rel_status rel_collect_model(rel_collector *c, uint32_t k, bool *more)
+{
+    rel_status st = REL_OK;
+    switch (k) {
+    case 0:
+        for (; st == REL_OK && c->done_Author < c->Author.count; *more = true)
+            st = rel_collect_Author(c, ((Author **)c->Author.items)[c->done_Author++]);
+        break;
+    }
+    return st;
+}
+
+static void rel_set_null_model(rel_collector *c, uint32_t k)
+{
+    switch (k) {
+    case 0:
+        rel_set_null_Author(c);
+        break;
+    }
+}
+
+static void rel_unlink_model(rel_collector *c, uint32_t k)
+{
+    switch (k) {
+    case 1:
+        rel_unlink_Book(c);
+        break;
+    }
+}
+
+static void rel_remove_model(library_store *db, rel_collector *c, uint32_t k)
+{
+    switch (k) {
+    case 0:
+        rel_remove_Author(db, c);
+        break;
+    case 1:
+        rel_remove_Book(db, c);
+        break;
+    }
+}
+
+static void rel_end_model(rel_collector *c, bool applied, uint32_t k)
+{
+    switch (k) {
+    case 0:
+        rel_end_Author(c, applied);
+        break;
+    case 1:
+        rel_end_Book(c, applied);
+        break;
+    }
+}
+
+/* Collects what the marked objects cascade to (PROTECT refuses), checks
+ * RESTRICT against the final set, then applies it in three passes:
+ * SET_NULL, unlinking from what stays, removal.  The marks are cleared
+ * either way.  st is the marking's status. */
+static rel_status rel_delete_collected(library_store *db, rel_status st)
+{
+    rel_collector *c = &db->collector;
+    uint32_t i;
+    bool more = true;
+    while (st == REL_OK && more) {  /* until nothing new is collected */
+        more = false;
+        for (i = 0; st == REL_OK && i < c->ntouched; i++)
+            st = rel_collect_model(c, c->touched[i], &more);
+    }
+    if (st == REL_OK) {
+        for (i = 0; i < c->ntouched; i++)
+            rel_set_null_model(c, c->touched[i]);
+        for (i = 0; i < c->ntouched; i++)
+            rel_unlink_model(c, c->touched[i]);
+        for (i = 0; i < c->ntouched; i++)
+            rel_remove_model(db, c, c->touched[i]);
+    }
+    for (i = 0; i < c->ntouched; i++)
+        rel_end_model(c, st == REL_OK, c->touched[i]);
+    c->ntouched = 0;
+    return st;
+}
+
 rel_status Author_delete_many(Author *const *objects, size_t n)
 {
-    rel_collector *c;
     library_store *db;
     size_t i;
     rel_status st = REL_OK;
-    bool more = true;
     if (n == 0)
         return REL_OK;
     if (!objects || !objects[0])
@@ -443,28 +531,13 @@ rel_status Author_delete_many(Author *const *objects, size_t n)
     for (i = 1; i < n; i++)
         if (!objects[i] || objects[i]->rel_db != db)
             return rel_fail(&db->errmsg, REL_EINVAL, "Author_delete_many: object %lu is NULL or in another store", (unsigned long)i);
-    c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
-        st = rel_mark_Author(c, objects[i]);
-    while (st == REL_OK && more) {  /* until nothing new is collected */
-        more = false;
-        for (; st == REL_OK && c->done_Author < c->Author.count; more = true)
-            st = rel_collect_Author(c, ((Author **)c->Author.items)[c->done_Author++]);
-    }
-    if (st == REL_OK) {
-        rel_set_null_Author(c);
-        rel_unlink_Book(c);
-        rel_remove_Author(db, c);
-        rel_remove_Book(db, c);
-    }
-    rel_end_Author(c, st == REL_OK);
-    rel_end_Book(c, st == REL_OK);
-    return st;
+        st = rel_mark_Author(&db->collector, objects[i]);
+    return rel_delete_collected(db, st);
 }
 
 rel_status Book_delete_many(Book *const *objects, size_t n)
 {
-    rel_collector *c;
     library_store *db;
     size_t i;
     rel_status st = REL_OK;
@@ -476,15 +549,9 @@ rel_status Book_delete_many(Book *const *objects, size_t n)
     for (i = 1; i < n; i++)
         if (!objects[i] || objects[i]->rel_db != db)
             return rel_fail(&db->errmsg, REL_EINVAL, "Book_delete_many: object %lu is NULL or in another store", (unsigned long)i);
-    c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
-        st = rel_mark_Book(c, objects[i]);
-    if (st == REL_OK) {
-        rel_unlink_Book(c);
-        rel_remove_Book(db, c);
-    }
-    rel_end_Book(c, st == REL_OK);
-    return st;
+        st = rel_mark_Book(&db->collector, objects[i]);
+    return rel_delete_collected(db, st);
 }
 
 /* ==== verify: one function per model, so each stays small ==== */

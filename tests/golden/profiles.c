@@ -13,6 +13,8 @@ typedef struct rel_collector {
     rel_list Profile;
     uint32_t done_User;  /* how many of them had their referrers collected */
     uint32_t done_Profile;  /* how many of them had their referrers collected */
+    uint32_t touched[2];  /* the models with objects collected, by number */
+    uint32_t ntouched;
 } rel_collector;
 
 struct profiles_store {
@@ -270,6 +272,8 @@ static rel_status rel_mark_User(rel_collector *c, User *o)
         return REL_OK;
     if (rel_list_reserve(&c->User, c->User.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory deleting User %llu", (unsigned long long)o->rel_id);
+    if (c->User.count == 0)
+        c->touched[c->ntouched++] = 0;
     o->rel_mark = 1;
     ((User **)c->User.items)[c->User.count++] = o;
     return REL_OK;
@@ -281,6 +285,8 @@ static rel_status rel_mark_Profile(rel_collector *c, Profile *o)
         return REL_OK;
     if (rel_list_reserve(&c->Profile, c->Profile.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory deleting Profile %llu", (unsigned long long)o->rel_id);
+    if (c->Profile.count == 0)
+        c->touched[c->ntouched++] = 1;
     o->rel_mark = 1;
     ((Profile **)c->Profile.items)[c->Profile.count++] = o;
     return REL_OK;
@@ -352,13 +358,84 @@ static void rel_end_Profile(rel_collector *c, bool applied)  /* ready for the ne
     c->done_Profile = 0;
 }
 
+/* The steps of a delete for the collected objects of model number k. */
+
+static rel_status rel_collect_model(rel_collector *c, uint32_t k, bool *more)
+{
+    rel_status st = REL_OK;
+    switch (k) {
+    case 0:
+        for (; st == REL_OK && c->done_User < c->User.count; *more = true)
+            st = rel_collect_User(c, ((User **)c->User.items)[c->done_User++]);
+        break;
+    }
+    return st;
+}
+
+static void rel_unlink_model(rel_collector *c, uint32_t k)
+{
+    switch (k) {
+    case 1:
+        rel_unlink_Profile(c);
+        break;
+    }
+}
+
+static void rel_remove_model(profiles_store *db, rel_collector *c, uint32_t k)
+{
+    switch (k) {
+    case 0:
+        rel_remove_User(db, c);
+        break;
+    case 1:
+        rel_remove_Profile(db, c);
+        break;
+    }
+}
+
+static void rel_end_model(rel_collector *c, bool applied, uint32_t k)
+{
+    switch (k) {
+    case 0:
+        rel_end_User(c, applied);
+        break;
+    case 1:
+        rel_end_Profile(c, applied);
+        break;
+    }
+}
+
+/* Collects what the marked objects cascade to (PROTECT refuses), checks
+ * RESTRICT against the final set, then applies it in three passes:
+ * SET_NULL, unlinking from what stays, removal.  The marks are cleared
+ * either way.  st is the marking's status. */
+static rel_status rel_delete_collected(profiles_store *db, rel_status st)
+{
+    rel_collector *c = &db->collector;
+    uint32_t i;
+    bool more = true;
+    while (st == REL_OK && more) {  /* until nothing new is collected */
+        more = false;
+        for (i = 0; st == REL_OK && i < c->ntouched; i++)
+            st = rel_collect_model(c, c->touched[i], &more);
+    }
+    if (st == REL_OK) {
+        for (i = 0; i < c->ntouched; i++)
+            rel_unlink_model(c, c->touched[i]);
+        for (i = 0; i < c->ntouched; i++)
+            rel_remove_model(db, c, c->touched[i]);
+    }
+    for (i = 0; i < c->ntouched; i++)
+        rel_end_model(c, st == REL_OK, c->touched[i]);
+    c->ntouched = 0;
+    return st;
+}
+
 rel_status User_delete_many(User *const *objects, size_t n)
 {
-    rel_collector *c;
     profiles_store *db;
     size_t i;
     rel_status st = REL_OK;
-    bool more = true;
     if (n == 0)
         return REL_OK;
     if (!objects || !objects[0])
@@ -367,27 +444,13 @@ rel_status User_delete_many(User *const *objects, size_t n)
     for (i = 1; i < n; i++)
         if (!objects[i] || objects[i]->rel_db != db)
             return rel_fail(&db->errmsg, REL_EINVAL, "User_delete_many: object %lu is NULL or in another store", (unsigned long)i);
-    c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
-        st = rel_mark_User(c, objects[i]);
-    while (st == REL_OK && more) {  /* until nothing new is collected */
-        more = false;
-        for (; st == REL_OK && c->done_User < c->User.count; more = true)
-            st = rel_collect_User(c, ((User **)c->User.items)[c->done_User++]);
-    }
-    if (st == REL_OK) {
-        rel_unlink_Profile(c);
-        rel_remove_User(db, c);
-        rel_remove_Profile(db, c);
-    }
-    rel_end_User(c, st == REL_OK);
-    rel_end_Profile(c, st == REL_OK);
-    return st;
+        st = rel_mark_User(&db->collector, objects[i]);
+    return rel_delete_collected(db, st);
 }
 
 rel_status Profile_delete_many(Profile *const *objects, size_t n)
 {
-    rel_collector *c;
     profiles_store *db;
     size_t i;
     rel_status st = REL_OK;
@@ -399,15 +462,9 @@ rel_status Profile_delete_many(Profile *const *objects, size_t n)
     for (i = 1; i < n; i++)
         if (!objects[i] || objects[i]->rel_db != db)
             return rel_fail(&db->errmsg, REL_EINVAL, "Profile_delete_many: object %lu is NULL or in another store", (unsigned long)i);
-    c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
-        st = rel_mark_Profile(c, objects[i]);
-    if (st == REL_OK) {
-        rel_unlink_Profile(c);
-        rel_remove_Profile(db, c);
-    }
-    rel_end_Profile(c, st == REL_OK);
-    return st;
+        st = rel_mark_Profile(&db->collector, objects[i]);
+    return rel_delete_collected(db, st);
 }
 
 /* ==== verify: one function per model, so each stays small ==== */

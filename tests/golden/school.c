@@ -17,6 +17,8 @@ typedef struct rel_collector {
     uint32_t done_Course;  /* how many of them had their referrers collected */
     uint32_t done_Teacher;  /* how many of them had their referrers collected */
     uint32_t done_Assignment;  /* how many of them had their referrers collected */
+    uint32_t touched[4];  /* the models with objects collected, by number */
+    uint32_t ntouched;
 } rel_collector;
 
 struct school_store {
@@ -685,6 +687,8 @@ static rel_status rel_mark_Student(rel_collector *c, Student *o)
         return REL_OK;
     if (rel_list_reserve(&c->Student, c->Student.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory deleting Student %llu", (unsigned long long)o->rel_id);
+    if (c->Student.count == 0)
+        c->touched[c->ntouched++] = 0;
     o->rel_mark = 1;
     ((Student **)c->Student.items)[c->Student.count++] = o;
     return REL_OK;
@@ -696,6 +700,8 @@ static rel_status rel_mark_Course(rel_collector *c, Course *o)
         return REL_OK;
     if (rel_list_reserve(&c->Course, c->Course.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory deleting Course %llu", (unsigned long long)o->rel_id);
+    if (c->Course.count == 0)
+        c->touched[c->ntouched++] = 1;
     o->rel_mark = 1;
     ((Course **)c->Course.items)[c->Course.count++] = o;
     return REL_OK;
@@ -707,6 +713,8 @@ static rel_status rel_mark_Teacher(rel_collector *c, Teacher *o)
         return REL_OK;
     if (rel_list_reserve(&c->Teacher, c->Teacher.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory deleting Teacher %llu", (unsigned long long)o->rel_id);
+    if (c->Teacher.count == 0)
+        c->touched[c->ntouched++] = 2;
     o->rel_mark = 1;
     ((Teacher **)c->Teacher.items)[c->Teacher.count++] = o;
     return REL_OK;
@@ -718,6 +726,8 @@ static rel_status rel_mark_Assignment(rel_collector *c, Assignment *o)
         return REL_OK;
     if (rel_list_reserve(&c->Assignment, c->Assignment.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory deleting Assignment %llu", (unsigned long long)o->rel_id);
+    if (c->Assignment.count == 0)
+        c->touched[c->ntouched++] = 3;
     o->rel_mark = 1;
     ((Assignment **)c->Assignment.items)[c->Assignment.count++] = o;
     return REL_OK;
@@ -873,9 +883,103 @@ static void rel_end_Assignment(rel_collector *c, bool applied)  /* ready for the
     c->done_Assignment = 0;
 }
 
+/* The steps of a delete for the collected objects of model number k. */
+
+static rel_status rel_collect_model(rel_collector *c, uint32_t k, bool *more)
+{
+    rel_status st = REL_OK;
+    switch (k) {
+    case 1:
+        for (; st == REL_OK && c->done_Course < c->Course.count; *more = true)
+            st = rel_collect_Course(c, ((Course **)c->Course.items)[c->done_Course++]);
+        break;
+    case 2:
+        for (; st == REL_OK && c->done_Teacher < c->Teacher.count; *more = true)
+            st = rel_collect_Teacher(c, ((Teacher **)c->Teacher.items)[c->done_Teacher++]);
+        break;
+    }
+    return st;
+}
+
+static void rel_unlink_model(rel_collector *c, uint32_t k)
+{
+    switch (k) {
+    case 0:
+        rel_unlink_Student(c);
+        break;
+    case 1:
+        rel_unlink_Course(c);
+        break;
+    case 3:
+        rel_unlink_Assignment(c);
+        break;
+    }
+}
+
+static void rel_remove_model(school_store *db, rel_collector *c, uint32_t k)
+{
+    switch (k) {
+    case 0:
+        rel_remove_Student(db, c);
+        break;
+    case 1:
+        rel_remove_Course(db, c);
+        break;
+    case 2:
+        rel_remove_Teacher(db, c);
+        break;
+    case 3:
+        rel_remove_Assignment(db, c);
+        break;
+    }
+}
+
+static void rel_end_model(rel_collector *c, bool applied, uint32_t k)
+{
+    switch (k) {
+    case 0:
+        rel_end_Student(c, applied);
+        break;
+    case 1:
+        rel_end_Course(c, applied);
+        break;
+    case 2:
+        rel_end_Teacher(c, applied);
+        break;
+    case 3:
+        rel_end_Assignment(c, applied);
+        break;
+    }
+}
+
+/* Collects what the marked objects cascade to (PROTECT refuses), checks
+ * RESTRICT against the final set, then applies it in three passes:
+ * SET_NULL, unlinking from what stays, removal.  The marks are cleared
+ * either way.  st is the marking's status. */
+static rel_status rel_delete_collected(school_store *db, rel_status st)
+{
+    rel_collector *c = &db->collector;
+    uint32_t i;
+    bool more = true;
+    while (st == REL_OK && more) {  /* until nothing new is collected */
+        more = false;
+        for (i = 0; st == REL_OK && i < c->ntouched; i++)
+            st = rel_collect_model(c, c->touched[i], &more);
+    }
+    if (st == REL_OK) {
+        for (i = 0; i < c->ntouched; i++)
+            rel_unlink_model(c, c->touched[i]);
+        for (i = 0; i < c->ntouched; i++)
+            rel_remove_model(db, c, c->touched[i]);
+    }
+    for (i = 0; i < c->ntouched; i++)
+        rel_end_model(c, st == REL_OK, c->touched[i]);
+    c->ntouched = 0;
+    return st;
+}
+
 rel_status Student_delete_many(Student *const *objects, size_t n)
 {
-    rel_collector *c;
     school_store *db;
     size_t i;
     rel_status st = REL_OK;
@@ -887,24 +991,16 @@ rel_status Student_delete_many(Student *const *objects, size_t n)
     for (i = 1; i < n; i++)
         if (!objects[i] || objects[i]->rel_db != db)
             return rel_fail(&db->errmsg, REL_EINVAL, "Student_delete_many: object %lu is NULL or in another store", (unsigned long)i);
-    c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
-        st = rel_mark_Student(c, objects[i]);
-    if (st == REL_OK) {
-        rel_unlink_Student(c);
-        rel_remove_Student(db, c);
-    }
-    rel_end_Student(c, st == REL_OK);
-    return st;
+        st = rel_mark_Student(&db->collector, objects[i]);
+    return rel_delete_collected(db, st);
 }
 
 rel_status Course_delete_many(Course *const *objects, size_t n)
 {
-    rel_collector *c;
     school_store *db;
     size_t i;
     rel_status st = REL_OK;
-    bool more = true;
     if (n == 0)
         return REL_OK;
     if (!objects || !objects[0])
@@ -913,32 +1009,16 @@ rel_status Course_delete_many(Course *const *objects, size_t n)
     for (i = 1; i < n; i++)
         if (!objects[i] || objects[i]->rel_db != db)
             return rel_fail(&db->errmsg, REL_EINVAL, "Course_delete_many: object %lu is NULL or in another store", (unsigned long)i);
-    c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
-        st = rel_mark_Course(c, objects[i]);
-    while (st == REL_OK && more) {  /* until nothing new is collected */
-        more = false;
-        for (; st == REL_OK && c->done_Course < c->Course.count; more = true)
-            st = rel_collect_Course(c, ((Course **)c->Course.items)[c->done_Course++]);
-    }
-    if (st == REL_OK) {
-        rel_unlink_Course(c);
-        rel_unlink_Assignment(c);
-        rel_remove_Course(db, c);
-        rel_remove_Assignment(db, c);
-    }
-    rel_end_Course(c, st == REL_OK);
-    rel_end_Assignment(c, st == REL_OK);
-    return st;
+        st = rel_mark_Course(&db->collector, objects[i]);
+    return rel_delete_collected(db, st);
 }
 
 rel_status Teacher_delete_many(Teacher *const *objects, size_t n)
 {
-    rel_collector *c;
     school_store *db;
     size_t i;
     rel_status st = REL_OK;
-    bool more = true;
     if (n == 0)
         return REL_OK;
     if (!objects || !objects[0])
@@ -947,24 +1027,13 @@ rel_status Teacher_delete_many(Teacher *const *objects, size_t n)
     for (i = 1; i < n; i++)
         if (!objects[i] || objects[i]->rel_db != db)
             return rel_fail(&db->errmsg, REL_EINVAL, "Teacher_delete_many: object %lu is NULL or in another store", (unsigned long)i);
-    c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
-        st = rel_mark_Teacher(c, objects[i]);
-    while (st == REL_OK && more) {  /* until nothing new is collected */
-        more = false;
-        for (; st == REL_OK && c->done_Teacher < c->Teacher.count; more = true)
-            st = rel_collect_Teacher(c, ((Teacher **)c->Teacher.items)[c->done_Teacher++]);
-    }
-    if (st == REL_OK) {
-        rel_remove_Teacher(db, c);
-    }
-    rel_end_Teacher(c, st == REL_OK);
-    return st;
+        st = rel_mark_Teacher(&db->collector, objects[i]);
+    return rel_delete_collected(db, st);
 }
 
 rel_status Assignment_delete_many(Assignment *const *objects, size_t n)
 {
-    rel_collector *c;
     school_store *db;
     size_t i;
     rel_status st = REL_OK;
@@ -976,15 +1045,9 @@ rel_status Assignment_delete_many(Assignment *const *objects, size_t n)
     for (i = 1; i < n; i++)
         if (!objects[i] || objects[i]->rel_db != db)
             return rel_fail(&db->errmsg, REL_EINVAL, "Assignment_delete_many: object %lu is NULL or in another store", (unsigned long)i);
-    c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
-        st = rel_mark_Assignment(c, objects[i]);
-    if (st == REL_OK) {
-        rel_unlink_Assignment(c);
-        rel_remove_Assignment(db, c);
-    }
-    rel_end_Assignment(c, st == REL_OK);
-    return st;
+        st = rel_mark_Assignment(&db->collector, objects[i]);
+    return rel_delete_collected(db, st);
 }
 
 /* ==== verify: one function per model, so each stays small ==== */

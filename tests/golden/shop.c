@@ -13,6 +13,8 @@ typedef struct rel_collector {
     rel_list Product;
     uint32_t done_Category;  /* how many of them had their referrers collected */
     uint32_t done_Product;  /* how many of them had their referrers collected */
+    uint32_t touched[2];  /* the models with objects collected, by number */
+    uint32_t ntouched;
 } rel_collector;
 
 struct shop_store {
@@ -327,6 +329,8 @@ static rel_status rel_mark_Category(rel_collector *c, Category *o)
         return REL_OK;
     if (rel_list_reserve(&c->Category, c->Category.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory deleting Category %llu", (unsigned long long)o->rel_id);
+    if (c->Category.count == 0)
+        c->touched[c->ntouched++] = 0;
     o->rel_mark = 1;
     ((Category **)c->Category.items)[c->Category.count++] = o;
     return REL_OK;
@@ -338,6 +342,8 @@ static rel_status rel_mark_Product(rel_collector *c, Product *o)
         return REL_OK;
     if (rel_list_reserve(&c->Product, c->Product.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory deleting Product %llu", (unsigned long long)o->rel_id);
+    if (c->Product.count == 0)
+        c->touched[c->ntouched++] = 1;
     o->rel_mark = 1;
     ((Product **)c->Product.items)[c->Product.count++] = o;
     return REL_OK;
@@ -427,13 +433,95 @@ static void rel_end_Product(rel_collector *c, bool applied)  /* ready for the ne
     c->done_Product = 0;
 }
 
+/* The steps of a delete for the collected objects of model number k. */
+
+static rel_status rel_collect_model(rel_collector *c, uint32_t k, bool *more)
+{
+    rel_status st = REL_OK;
+    switch (k) {
+    case 0:
+        for (; st == REL_OK && c->done_Category < c->Category.count; *more = true)
+            st = rel_collect_Category(c, ((Category **)c->Category.items)[c->done_Category++]);
+        break;
+    }
+    return st;
+}
+
+static void rel_set_null_model(rel_collector *c, uint32_t k)
+{
+    switch (k) {
+    case 0:
+        rel_set_null_Category(c);
+        break;
+    }
+}
+
+static void rel_unlink_model(rel_collector *c, uint32_t k)
+{
+    switch (k) {
+    case 1:
+        rel_unlink_Product(c);
+        break;
+    }
+}
+
+static void rel_remove_model(shop_store *db, rel_collector *c, uint32_t k)
+{
+    switch (k) {
+    case 0:
+        rel_remove_Category(db, c);
+        break;
+    case 1:
+        rel_remove_Product(db, c);
+        break;
+    }
+}
+
+static void rel_end_model(rel_collector *c, bool applied, uint32_t k)
+{
+    switch (k) {
+    case 0:
+        rel_end_Category(c, applied);
+        break;
+    case 1:
+        rel_end_Product(c, applied);
+        break;
+    }
+}
+
+/* Collects what the marked objects cascade to (PROTECT refuses), checks
+ * RESTRICT against the final set, then applies it in three passes:
+ * SET_NULL, unlinking from what stays, removal.  The marks are cleared
+ * either way.  st is the marking's status. */
+static rel_status rel_delete_collected(shop_store *db, rel_status st)
+{
+    rel_collector *c = &db->collector;
+    uint32_t i;
+    bool more = true;
+    while (st == REL_OK && more) {  /* until nothing new is collected */
+        more = false;
+        for (i = 0; st == REL_OK && i < c->ntouched; i++)
+            st = rel_collect_model(c, c->touched[i], &more);
+    }
+    if (st == REL_OK) {
+        for (i = 0; i < c->ntouched; i++)
+            rel_set_null_model(c, c->touched[i]);
+        for (i = 0; i < c->ntouched; i++)
+            rel_unlink_model(c, c->touched[i]);
+        for (i = 0; i < c->ntouched; i++)
+            rel_remove_model(db, c, c->touched[i]);
+    }
+    for (i = 0; i < c->ntouched; i++)
+        rel_end_model(c, st == REL_OK, c->touched[i]);
+    c->ntouched = 0;
+    return st;
+}
+
 rel_status Category_delete_many(Category *const *objects, size_t n)
 {
-    rel_collector *c;
     shop_store *db;
     size_t i;
     rel_status st = REL_OK;
-    bool more = true;
     if (n == 0)
         return REL_OK;
     if (!objects || !objects[0])
@@ -442,28 +530,13 @@ rel_status Category_delete_many(Category *const *objects, size_t n)
     for (i = 1; i < n; i++)
         if (!objects[i] || objects[i]->rel_db != db)
             return rel_fail(&db->errmsg, REL_EINVAL, "Category_delete_many: object %lu is NULL or in another store", (unsigned long)i);
-    c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
-        st = rel_mark_Category(c, objects[i]);
-    while (st == REL_OK && more) {  /* until nothing new is collected */
-        more = false;
-        for (; st == REL_OK && c->done_Category < c->Category.count; more = true)
-            st = rel_collect_Category(c, ((Category **)c->Category.items)[c->done_Category++]);
-    }
-    if (st == REL_OK) {
-        rel_set_null_Category(c);
-        rel_unlink_Product(c);
-        rel_remove_Category(db, c);
-        rel_remove_Product(db, c);
-    }
-    rel_end_Category(c, st == REL_OK);
-    rel_end_Product(c, st == REL_OK);
-    return st;
+        st = rel_mark_Category(&db->collector, objects[i]);
+    return rel_delete_collected(db, st);
 }
 
 rel_status Product_delete_many(Product *const *objects, size_t n)
 {
-    rel_collector *c;
     shop_store *db;
     size_t i;
     rel_status st = REL_OK;
@@ -475,15 +548,9 @@ rel_status Product_delete_many(Product *const *objects, size_t n)
     for (i = 1; i < n; i++)
         if (!objects[i] || objects[i]->rel_db != db)
             return rel_fail(&db->errmsg, REL_EINVAL, "Product_delete_many: object %lu is NULL or in another store", (unsigned long)i);
-    c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
-        st = rel_mark_Product(c, objects[i]);
-    if (st == REL_OK) {
-        rel_unlink_Product(c);
-        rel_remove_Product(db, c);
-    }
-    rel_end_Product(c, st == REL_OK);
-    return st;
+        st = rel_mark_Product(&db->collector, objects[i]);
+    return rel_delete_collected(db, st);
 }
 
 /* ==== verify: one function per model, so each stays small ==== */

@@ -11,6 +11,8 @@
 typedef struct rel_collector {
     rel_list Employee;
     uint32_t done_Employee;  /* how many of them had their referrers collected */
+    uint32_t touched[1];  /* the models with objects collected, by number */
+    uint32_t ntouched;
 } rel_collector;
 
 struct tree_store {
@@ -337,6 +339,8 @@ static rel_status rel_mark_Employee(rel_collector *c, Employee *o)
         return REL_OK;
     if (rel_list_reserve(&c->Employee, c->Employee.count + 1))
         return rel_fail(&o->rel_db->errmsg, REL_ENOMEM, "out of memory deleting Employee %llu", (unsigned long long)o->rel_id);
+    if (c->Employee.count == 0)
+        c->touched[c->ntouched++] = 0;
     o->rel_mark = 1;
     ((Employee **)c->Employee.items)[c->Employee.count++] = o;
     return REL_OK;
@@ -391,13 +395,78 @@ static void rel_end_Employee(rel_collector *c, bool applied)  /* ready for the n
     c->done_Employee = 0;
 }
 
+/* The steps of a delete for the collected objects of model number k. */
+
+static rel_status rel_collect_model(rel_collector *c, uint32_t k, bool *more)
+{
+    rel_status st = REL_OK;
+    switch (k) {
+    case 0:
+        for (; st == REL_OK && c->done_Employee < c->Employee.count; *more = true)
+            st = rel_collect_Employee(c, ((Employee **)c->Employee.items)[c->done_Employee++]);
+        break;
+    }
+    return st;
+}
+
+static void rel_unlink_model(rel_collector *c, uint32_t k)
+{
+    switch (k) {
+    case 0:
+        rel_unlink_Employee(c);
+        break;
+    }
+}
+
+static void rel_remove_model(tree_store *db, rel_collector *c, uint32_t k)
+{
+    switch (k) {
+    case 0:
+        rel_remove_Employee(db, c);
+        break;
+    }
+}
+
+static void rel_end_model(rel_collector *c, bool applied, uint32_t k)
+{
+    switch (k) {
+    case 0:
+        rel_end_Employee(c, applied);
+        break;
+    }
+}
+
+/* Collects what the marked objects cascade to (PROTECT refuses), checks
+ * RESTRICT against the final set, then applies it in three passes:
+ * SET_NULL, unlinking from what stays, removal.  The marks are cleared
+ * either way.  st is the marking's status. */
+static rel_status rel_delete_collected(tree_store *db, rel_status st)
+{
+    rel_collector *c = &db->collector;
+    uint32_t i;
+    bool more = true;
+    while (st == REL_OK && more) {  /* until nothing new is collected */
+        more = false;
+        for (i = 0; st == REL_OK && i < c->ntouched; i++)
+            st = rel_collect_model(c, c->touched[i], &more);
+    }
+    if (st == REL_OK) {
+        for (i = 0; i < c->ntouched; i++)
+            rel_unlink_model(c, c->touched[i]);
+        for (i = 0; i < c->ntouched; i++)
+            rel_remove_model(db, c, c->touched[i]);
+    }
+    for (i = 0; i < c->ntouched; i++)
+        rel_end_model(c, st == REL_OK, c->touched[i]);
+    c->ntouched = 0;
+    return st;
+}
+
 rel_status Employee_delete_many(Employee *const *objects, size_t n)
 {
-    rel_collector *c;
     tree_store *db;
     size_t i;
     rel_status st = REL_OK;
-    bool more = true;
     if (n == 0)
         return REL_OK;
     if (!objects || !objects[0])
@@ -406,20 +475,9 @@ rel_status Employee_delete_many(Employee *const *objects, size_t n)
     for (i = 1; i < n; i++)
         if (!objects[i] || objects[i]->rel_db != db)
             return rel_fail(&db->errmsg, REL_EINVAL, "Employee_delete_many: object %lu is NULL or in another store", (unsigned long)i);
-    c = &db->collector;
     for (i = 0; i < n && st == REL_OK; i++)
-        st = rel_mark_Employee(c, objects[i]);
-    while (st == REL_OK && more) {  /* until nothing new is collected */
-        more = false;
-        for (; st == REL_OK && c->done_Employee < c->Employee.count; more = true)
-            st = rel_collect_Employee(c, ((Employee **)c->Employee.items)[c->done_Employee++]);
-    }
-    if (st == REL_OK) {
-        rel_unlink_Employee(c);
-        rel_remove_Employee(db, c);
-    }
-    rel_end_Employee(c, st == REL_OK);
-    return st;
+        st = rel_mark_Employee(&db->collector, objects[i]);
+    return rel_delete_collected(db, st);
 }
 
 /* ==== verify: one function per model, so each stays small ==== */
