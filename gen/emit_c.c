@@ -1091,6 +1091,9 @@ static void c_collector(const Emitter *e)
     size_t i, j;
 
     pr(p, "/* ==== delete ==== */\n\n");
+    pr(p, "/* A delete marks the objects it is given (rel_mark_M), collects what\n"
+          " * they cascade to (rel_collect_M), and then runs the steps below for\n"
+          " * each model it touched, through rel_delete_collected. */\n\n");
 
     for (i = 0; i < s->nmodels; i++) {
         const Model *m = s->model_array[i];

@@ -324,6 +324,10 @@ rel_status Book_set_editor(Book *o, Author *target)
 
 /* ==== delete ==== */
 
+/* A delete marks the objects it is given (rel_mark_M), collects what
+ * they cascade to (rel_collect_M), and then runs the steps below for
+ * each model it touched, through rel_delete_collected. */
+
 static rel_status rel_mark_Author(rel_collector *c, Author *o)
 {
     if (o->rel_mark)

@@ -266,6 +266,10 @@ rel_status Profile_set_bio(Profile *o, const char *value)
 
 /* ==== delete ==== */
 
+/* A delete marks the objects it is given (rel_mark_M), collects what
+ * they cascade to (rel_collect_M), and then runs the steps below for
+ * each model it touched, through rel_delete_collected. */
+
 static rel_status rel_mark_User(rel_collector *c, User *o)
 {
     if (o->rel_mark)

@@ -681,6 +681,10 @@ rel_status Assignment_set_teacher(Assignment *o, Teacher *target)
 
 /* ==== delete ==== */
 
+/* A delete marks the objects it is given (rel_mark_M), collects what
+ * they cascade to (rel_collect_M), and then runs the steps below for
+ * each model it touched, through rel_delete_collected. */
+
 static rel_status rel_mark_Student(rel_collector *c, Student *o)
 {
     if (o->rel_mark)

@@ -323,6 +323,10 @@ rel_status Product_set_featured_in(Product *o, Category *target)
 
 /* ==== delete ==== */
 
+/* A delete marks the objects it is given (rel_mark_M), collects what
+ * they cascade to (rel_collect_M), and then runs the steps below for
+ * each model it touched, through rel_delete_collected. */
+
 static rel_status rel_mark_Category(rel_collector *c, Category *o)
 {
     if (o->rel_mark)

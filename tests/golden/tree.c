@@ -333,6 +333,10 @@ rel_status Employee_reports_clear(Employee *o)
 
 /* ==== delete ==== */
 
+/* A delete marks the objects it is given (rel_mark_M), collects what
+ * they cascade to (rel_collect_M), and then runs the steps below for
+ * each model it touched, through rel_delete_collected. */
+
 static rel_status rel_mark_Employee(rel_collector *c, Employee *o)
 {
     if (o->rel_mark)
