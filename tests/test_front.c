@@ -241,6 +241,7 @@ START_TEST(test_compiler_out_of_memory)
             break;              /* the run needed fewer: all points covered */
     }
     ck_assert_uint_gt(n, 20);
+    printf("out of memory while compiling: %lu allocation points failed in turn, each a clean failure\n", n - 1);
 }
 END_TEST
 
@@ -467,6 +468,8 @@ START_TEST(test_cli_out_of_memory)
         if (made < n)
             break;
     }
+    printf("out of memory in the command line: %lu allocation points failed in turn, "
+           "each status 2 with no output written\n", n - 1);
 }
 END_TEST
 
