@@ -79,7 +79,7 @@ if command -v cmake > /dev/null 2>&1 && command -v ninja > /dev/null 2>&1; then
         restat=yes
         [ "$gen" = Ninja ] || restat=no
         project "$name" "cmake -S . -B out -G '$gen' -DCMAKE_PREFIX_PATH='$prefix' && cmake --build out" \
-            out/shelf out/relc/shelf.h $restat
+            out/shelf out/generated/shelf.h $restat
     done
 else
     bad "cmake and ninja are needed (sh .ci/setup installs them)"
