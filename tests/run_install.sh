@@ -75,11 +75,13 @@ if command -v cmake > /dev/null 2>&1 && command -v ninja > /dev/null 2>&1; then
     for gen in Ninja "Unix Makefiles"; do
         name=cmake-$(echo "$gen" | tr 'A-Z ' 'a-z-')
         copy "$name"
-        cp tests/integration/CMakeLists.txt "$tmp/$name/"
+        cp tests/integration/CMakeLists.txt tests/integration/main_prefixed.c "$tmp/$name/"
         restat=yes
         [ "$gen" = Ninja ] || restat=no
         project "$name" "cmake -S . -B out -G '$gen' -DCMAKE_PREFIX_PATH='$prefix' && cmake --build out" \
             out/shelf out/generated/shelf.h $restat
+        if "$tmp/$name/out/shelf_prefixed" | cmp -s - "$expected"; then ok; else
+            bad "$name: the program built with relc_generate(... PREFIX app_)"; fi
     done
 else
     bad "cmake and ninja are needed (sh .ci/setup installs them)"
