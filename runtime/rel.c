@@ -150,7 +150,7 @@ void rel_pool_init(rel_pool *p, size_t object_size, size_t keep_offset)
     p->chunk_bytes = POOL_FIRST_CHUNK;
 }
 
-void *rel_pool_get(rel_pool *p)
+void *rel_pool_get_slow(rel_pool *p)
 {
     void *o = p->free_list;
     if (o) {
@@ -158,7 +158,7 @@ void *rel_pool_get(rel_pool *p)
         p->free_list = *(void **)o;
         return o;
     }
-    if ((size_t)(p->end - p->next) < p->size) {
+    if (!p->next || (size_t)(p->end - p->next) < p->size) {
         size_t bytes = p->chunk_bytes;
         pool_chunk *c;
         if (bytes < 64 + sizeof(pool_chunk) + p->size)
