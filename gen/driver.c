@@ -445,10 +445,11 @@ static int generate(const Args *a, RelcUnit *u, FILE *err)
             rc = fail(err, "out of memory");
             goto done;
         }
-    outs[0].data = h.data;
-    outs[0].len = h.len;
-    outs[1].data = c.data;
-    outs[1].len = c.len;
+    for (i = 0; i < nouts; i++) {
+        const Printer *body = i == 0 ? &h : &c;
+        outs[i].data = body->data;
+        outs[i].len = body->len;
+    }
     if (a->depfile) {
         if (a->deptarget) {
             dep_escaped(&d, a->deptarget);

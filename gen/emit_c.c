@@ -477,9 +477,10 @@ static void c_store(const Emitter *e)
 
     pr(p, "/* The objects one delete call will remove, per model.  Collecting writes\n"
           " * nothing but rel_mark, and cleared marks undo it; only when the whole set\n"
-          " * is known and allowed does rel_apply change the store, and nothing it\n"
-          " * does can fail.  That is what makes a delete all or nothing.  The store\n"
-          " * keeps one, so that its vectors are reused from delete to delete. */\n");
+          " * is known and allowed does rel_delete_collected change the store, and\n"
+          " * nothing it does can fail.  That is what makes a delete all or nothing.\n"
+          " * The store keeps one, so that its vectors are reused from delete to\n"
+          " * delete. */\n");
     pr(p, "typedef struct rel_collector {\n");
     for (i = 0; i < e->s->nmodels; i++)
         pr(p, "    rel_list %s;\n", e->s->model_array[i]->name);
@@ -1084,6 +1085,75 @@ static void c_delete_driver(const Emitter *e)
     pr(p, "    c->ntouched = 0;\n    return st;\n}\n\n");
 }
 
+/* The steps of a delete over the collected objects of model m: RESTRICT
+ * checks, SET_NULL, unlinking from what stays, removal, and clearing the
+ * marks.  rel_delete_collected runs them for the models a delete touched,
+ * so a delete costs nothing for the rest of a large schema, and every
+ * function stays small. */
+static void c_delete_steps(const Emitter *e, const Model *m)
+{
+    Printer *p = e->p;
+    const char *mt = MN(e, m)->type;
+    const Field *f;
+    size_t j;
+
+    if (restricts(m)) {
+        pr(p, "static rel_status rel_restrict_%s(rel_collector *c)\n{\n    size_t i, j;\n    (void)j;\n", m->name);
+        c_each_referrer(e, m, OD_RESTRICT, restrict_body);
+        pr(p, "    return REL_OK;\n}\n\n");
+    }
+    if (sets_null(m)) {
+        pr(p, "static void rel_set_null_%s(rel_collector *c)\n{\n    size_t i, j;\n    (void)j;\n", m->name);
+        c_each_referrer(e, m, OD_SET_NULL, set_null_body);
+        pr(p, "}\n\n");
+    }
+
+    if (unlinks(m)) {
+        pr(p, "static void rel_unlink_%s(rel_collector *c)  /* from the objects that stay */\n{\n", m->name);
+        pr(p, "    size_t i, j;\n    (void)j;\n");
+        pr(p, "    for (i = 0; i < c->%s.count; i++) {\n", m->name);
+        pr(p, "        %s *o = ((%s **)c->%s.items)[i];\n", mt, mt, m->name);
+        for (f = m->fields; f; f = f->next) {
+            size_t k = rel_index(e, f);
+            if (is_single(f)) {
+                pr(p, "        if (o->%s && !o->%s->rel_mark)\n            rel_unlink_%lu(o);\n", f->name,
+                   f->name, (unsigned long)k);
+            } else if (is_m2m(f)) {
+                pr(p, "        for (j = o->%s.count; j-- > 0;)\n", f->name);
+                pr(p, "            if (!((%s **)o->%s.items)[j]->rel_mark)\n                rel_unlink_%lu(o, j);\n",
+                   MN(e, f->target)->type, f->name, (unsigned long)k);
+            }
+        }
+        for (j = 0; j < m->nincoming; j++) {
+            const Field *g = m->incoming[j];
+            const char *rv = rev_member(e, g);
+            if (!is_m2m(g) || g->symmetrical)
+                continue;
+            pr(p, "        for (j = o->%s.count; j-- > 0;) {\n", rv);
+            pr(p, "            %s *x = ((%s **)o->%s.items)[j];\n", MN(e, g->model)->type,
+               MN(e, g->model)->type, rv);
+            pr(p, "            if (!x->rel_mark)\n                rel_unlink_%lu(x, o->%s.back[j]);\n        }\n",
+               (unsigned long)rel_index(e, g), rv);
+        }
+        pr(p, "    }\n}\n\n");
+    }
+
+    pr(p, "static void rel_remove_%s(%s *db, rel_collector *c)  /* out of the store, freed */\n{\n",
+       m->name, e->store);
+    pr(p, "    size_t i;\n    for (i = 0; i < c->%s.count; i++) {\n", m->name);
+    pr(p, "        %s *o = ((%s **)c->%s.items)[i];\n", mt, mt, m->name);
+    pr(p, "        %s *last = ((%s **)db->all_%s.items)[--db->all_%s.count];\n", mt, mt, m->name, m->name);
+    pr(p, "        ((%s **)db->all_%s.items)[o->rel_pos] = last;\n", mt, m->name);
+    pr(p, "        last->rel_pos = o->rel_pos;\n");
+    pr(p, "        rel_destroy_%s(db, o);\n    }\n}\n\n", m->name);
+
+    pr(p, "static void rel_end_%s(rel_collector *c, bool applied)  /* ready for the next delete */\n{\n",
+       m->name);
+    pr(p, "    size_t i;\n    for (i = 0; !applied && i < c->%s.count; i++)\n", m->name);
+    pr(p, "        ((%s **)c->%s.items)[i]->rel_mark = 0;\n", mt, m->name);
+    pr(p, "    c->%s.count = 0;\n    c->done_%s = 0;\n}\n\n", m->name, m->name);
+}
+
 static void c_collector(const Emitter *e)
 {
     Printer *p = e->p;
@@ -1111,7 +1181,7 @@ static void c_collector(const Emitter *e)
     /* What collecting one object adds: CASCADE referrers; PROTECT fails. */
     for (i = 0; i < s->nmodels; i++) {
         const Model *m = s->model_array[i];
-        if (!has_incoming_rule(m, OD_CASCADE) && !has_incoming_rule(m, OD_PROTECT))
+        if (!collects(m))
             continue;
         pr(p, "static rel_status rel_collect_%s(rel_collector *c, %s *o)\n{\n", m->name, MN(e, m)->type);
         pr(p, "    size_t i;\n    rel_status st;\n    (void)i;\n    (void)st;\n    (void)c;\n");
@@ -1145,77 +1215,8 @@ static void c_collector(const Emitter *e)
         pr(p, "    return REL_OK;\n}\n\n");
     }
 
-    /* Per model, the steps of a delete over the collected objects of that
-     * model: RESTRICT checks, SET_NULL, unlinking from what stays,
-     * removal, and clearing the marks.  Each delete_many calls them for
-     * the models its delete can reach, so a delete costs nothing for the
-     * rest of a large schema, and every function stays small. */
-    for (i = 0; i < s->nmodels; i++) {
-        const Model *m = s->model_array[i];
-        const char *mt = MN(e, m)->type;
-        const Field *f;
-        bool any = false;
-
-        if (has_incoming_rule(m, OD_RESTRICT)) {
-            pr(p, "static rel_status rel_restrict_%s(rel_collector *c)\n{\n    size_t i, j;\n    (void)j;\n", m->name);
-            c_each_referrer(e, m, OD_RESTRICT, restrict_body);
-            pr(p, "    return REL_OK;\n}\n\n");
-        }
-        if (has_incoming_rule(m, OD_SET_NULL)) {
-            pr(p, "static void rel_set_null_%s(rel_collector *c)\n{\n    size_t i, j;\n    (void)j;\n", m->name);
-            c_each_referrer(e, m, OD_SET_NULL, set_null_body);
-            pr(p, "}\n\n");
-        }
-
-        for (f = m->fields; f; f = f->next)
-            any = any || f->is_relation;
-        for (j = 0; j < m->nincoming; j++)
-            any = any || (is_m2m(m->incoming[j]) && !m->incoming[j]->symmetrical);
-        if (any) {
-            pr(p, "static void rel_unlink_%s(rel_collector *c)  /* from the objects that stay */\n{\n", m->name);
-            pr(p, "    size_t i, j;\n    (void)j;\n");
-            pr(p, "    for (i = 0; i < c->%s.count; i++) {\n", m->name);
-            pr(p, "        %s *o = ((%s **)c->%s.items)[i];\n", mt, mt, m->name);
-            for (f = m->fields; f; f = f->next) {
-                size_t k = rel_index(e, f);
-                if (is_single(f)) {
-                    pr(p, "        if (o->%s && !o->%s->rel_mark)\n            rel_unlink_%lu(o);\n", f->name,
-                       f->name, (unsigned long)k);
-                } else if (is_m2m(f)) {
-                    pr(p, "        for (j = o->%s.count; j-- > 0;)\n", f->name);
-                    pr(p, "            if (!((%s **)o->%s.items)[j]->rel_mark)\n                rel_unlink_%lu(o, j);\n",
-                       MN(e, f->target)->type, f->name, (unsigned long)k);
-                }
-            }
-            for (j = 0; j < m->nincoming; j++) {
-                const Field *g = m->incoming[j];
-                const char *rv = rev_member(e, g);
-                if (!is_m2m(g) || g->symmetrical)
-                    continue;
-                pr(p, "        for (j = o->%s.count; j-- > 0;) {\n", rv);
-                pr(p, "            %s *x = ((%s **)o->%s.items)[j];\n", MN(e, g->model)->type,
-                   MN(e, g->model)->type, rv);
-                pr(p, "            if (!x->rel_mark)\n                rel_unlink_%lu(x, o->%s.back[j]);\n        }\n",
-                   (unsigned long)rel_index(e, g), rv);
-            }
-            pr(p, "    }\n}\n\n");
-        }
-
-        pr(p, "static void rel_remove_%s(%s *db, rel_collector *c)  /* out of the store, freed */\n{\n",
-           m->name, e->store);
-        pr(p, "    size_t i;\n    for (i = 0; i < c->%s.count; i++) {\n", m->name);
-        pr(p, "        %s *o = ((%s **)c->%s.items)[i];\n", mt, mt, m->name);
-        pr(p, "        %s *last = ((%s **)db->all_%s.items)[--db->all_%s.count];\n", mt, mt, m->name, m->name);
-        pr(p, "        ((%s **)db->all_%s.items)[o->rel_pos] = last;\n", mt, m->name);
-        pr(p, "        last->rel_pos = o->rel_pos;\n");
-        pr(p, "        rel_destroy_%s(db, o);\n    }\n}\n\n", m->name);
-
-        pr(p, "static void rel_end_%s(rel_collector *c, bool applied)  /* ready for the next delete */\n{\n",
-           m->name);
-        pr(p, "    size_t i;\n    for (i = 0; !applied && i < c->%s.count; i++)\n", m->name);
-        pr(p, "        ((%s **)c->%s.items)[i]->rel_mark = 0;\n", mt, m->name);
-        pr(p, "    c->%s.count = 0;\n    c->done_%s = 0;\n}\n\n", m->name, m->name);
-    }
+    for (i = 0; i < s->nmodels; i++)
+        c_delete_steps(e, s->model_array[i]);
 
     c_delete_driver(e);
     for (i = 0; i < s->nmodels; i++) {

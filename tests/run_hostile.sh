@@ -95,11 +95,11 @@ run "a 1 MiB identifier" 1 'name is 1048576 characters long'
 if [ "$(wc -c < "$tmp/stderr")" -lt 4096 ]; then ok; else bad "a 1 MiB identifier: the diagnostic is $(wc -c < "$tmp/stderr") bytes"; fi
 
 # A 100,000-line file of errors: 50 shown, the rest counted, memory small.
-awk 'BEGIN { for (i = 0; i < 100000; i++) print "@ # $ model { ; }" }' > "$h"
+stray_lines() { awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) print "@ # $ model { ; }" }' > "$h"; }
+stray_lines 100000
 run "100,000 lines of errors" 1 'more errors'
 if [ "$(wc -l < "$tmp/stderr")" -lt 400 ] && [ "$(tail -n 1 "$tmp/mem")" -lt 65536 ]; then ok; else
     bad "100,000 lines of errors: $(wc -l < "$tmp/stderr") lines of output, $(tail -n 1 "$tmp/mem") KiB"; fi
-stray_lines() { awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) print "@ # $ model { ; }" }' > "$h"; }
 linear "lines of errors" stray_lines 20000
 unknown_types() { awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "model M%d { x: nosuch; }\n", i }' > "$h"; }
 unknown_types 100000

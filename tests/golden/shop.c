@@ -5,9 +5,10 @@
 
 /* The objects one delete call will remove, per model.  Collecting writes
  * nothing but rel_mark, and cleared marks undo it; only when the whole set
- * is known and allowed does rel_apply change the store, and nothing it
- * does can fail.  That is what makes a delete all or nothing.  The store
- * keeps one, so that its vectors are reused from delete to delete. */
+ * is known and allowed does rel_delete_collected change the store, and
+ * nothing it does can fail.  That is what makes a delete all or nothing.
+ * The store keeps one, so that its vectors are reused from delete to
+ * delete. */
 typedef struct rel_collector {
     rel_list Category;
     rel_list Product;
