@@ -241,7 +241,7 @@ static const char *skip_columns(const char *s, const char *end, int n)
 
 static void quote(Diags *d, FILE *out, Loc loc)
 {
-    const char *line, *s, *end;
+    const char *line, *window, *s, *end;
     int col, shown, first, from = loc.first_column;
     int to = loc.last_line == loc.first_line ? loc.last_column : from;
 
@@ -264,7 +264,8 @@ static void quote(Diags *d, FILE *out, Loc loc)
     first = 1;
     if (skip_columns(line, end, QUOTE_WIDTH) < end && from > QUOTE_LEAD)
         first = from - QUOTE_LEAD;
-    s = skip_columns(line, end, first - 1);
+    window = skip_columns(line, end, first - 1);
+    s = window;
 
     /* The line as it is, except what would garble a terminal: NUL and other
      * control bytes become spaces, bytes that are not UTF-8 become '?'. */
@@ -285,7 +286,7 @@ static void quote(Diags *d, FILE *out, Loc loc)
     fputs(s < end ? "...\n" : "\n", out);
 
     fputs(first > 1 ? "       " : "    ", out);
-    s = skip_columns(line, end, first - 1);
+    s = window;
     for (col = first; col < from && s < end; s++) {
         if (((unsigned char)*s & 0xC0) == 0x80)
             continue;           /* UTF-8 continuation: same column */
