@@ -24,8 +24,8 @@ LDFLAGS += $(SANFLAGS)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
 DSL_SRC := dsl/arena.c dsl/oom.c dsl/utf8.c dsl/diag.c dsl/ast.c dsl/ptrmap.c dsl/names.c \
-           dsl/check.c dsl/syntax.c dsl/relc.c
-GEN_SRC := gen/driver.c gen/printer.c gen/emit_c.c gen/emit_dot.c
+           dsl/check.c dsl/syntax.c dsl/relc.c dsl/vocab.c
+GEN_SRC := gen/driver.c gen/printer.c gen/emit_c.c gen/emit_types.c gen/emit_api.c gen/emit_desc.c gen/emit_dot.c
 GENERATED := $(B)/gen-src/scan.c $(B)/gen-src/parse.c
 
 LIB_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(DSL_SRC) $(GEN_SRC)) \

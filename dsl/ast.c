@@ -1,5 +1,6 @@
 /* ast.c: node builders for the grammar's actions. */
 #include "ast.h"
+#include "vocab.h"
 
 #include <string.h>
 
@@ -128,22 +129,12 @@ Arg *ast_arg_push(Arg *list, Arg *a)
 
 const char *field_kind_name(FieldKind k)
 {
-    static const char *const names[] = {
-        "?", "bool", "int8", "int16", "int32", "int64",
-        "uint8", "uint16", "uint32", "uint64", "float", "double", "string",
-        "ForeignKey", "OneToOneField", "ManyToManyField"
-    };
-    return (size_t)k < sizeof names / sizeof names[0] ? names[k] : "?";
+    const TypeInfo *t = type_info(k);
+    return t ? t->name : "?";
 }
 
 const char *on_delete_name(OnDelete od)
 {
-    switch (od) {
-    case OD_CASCADE:  return "CASCADE";
-    case OD_PROTECT:  return "PROTECT";
-    case OD_RESTRICT: return "RESTRICT";
-    case OD_SET_NULL: return "SET_NULL";
-    case OD_NONE:     break;
-    }
-    return "none";
+    const ActionInfo *a = action_info(od);
+    return a ? a->name : "none";
 }

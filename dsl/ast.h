@@ -67,6 +67,19 @@ typedef enum OnDelete {
 typedef struct Model Model;
 typedef struct Field Field;
 
+/* A scalar field's default, decoded once by check.c so that the emitter
+ * only prints it.  `nonzero` is false for the type's zero (false, 0, +0.0,
+ * ""), which a new object gets without being told. */
+typedef struct FieldDefault {
+    bool nonzero;
+    bool b;                  /* bool */
+    int64_t i;               /* int8 .. int64 */
+    uint64_t u;              /* uint8 .. uint64 */
+    double d;                /* double; float: the value as a float */
+    const char *s;           /* string: decoded bytes (may hold NUL) */
+    size_t len;
+} FieldDefault;
+
 struct Field {
     Field *next;
     Model *model;            /* the model that declares it */
@@ -82,7 +95,8 @@ struct Field {
     FieldKind kind;
     bool is_relation;
     /* scalars */
-    const Value *default_value;   /* NULL: the type's zero */
+    const Value *default_value;   /* as written; NULL: the type's zero */
+    FieldDefault def;             /* the same, decoded for the C type */
     uint64_t max_length;          /* 0: unlimited */
     /* relations */
     Model *target;

@@ -15,6 +15,7 @@
 #include "oom.h"
 #include "ptrmap.h"
 #include "utf8.h"
+#include "vocab.h"
 
 #include <float.h>
 #include <math.h>
@@ -44,15 +45,6 @@ static const struct { const char *name; unsigned bit; } option_table[] = {
 /* Indexes into option_table, for the options read after the loop. */
 enum { IX_ON_DELETE = 2, IX_NULL = 4 };
 
-static const struct { const char *name; FieldKind kind; } type_table[] = {
-    { "bool", FK_BOOL }, { "int8", FK_INT8 }, { "int16", FK_INT16 },
-    { "int32", FK_INT32 }, { "int64", FK_INT64 }, { "uint8", FK_UINT8 },
-    { "uint16", FK_UINT16 }, { "uint32", FK_UINT32 }, { "uint64", FK_UINT64 },
-    { "float", FK_FLOAT }, { "double", FK_DOUBLE }, { "string", FK_STRING },
-    { "ForeignKey", FK_FOREIGN_KEY }, { "OneToOneField", FK_ONE_TO_ONE },
-    { "ManyToManyField", FK_MANY_TO_MANY },
-};
-#define NTYPES (sizeof type_table / sizeof type_table[0])
 
 typedef struct Checker {
     Arena *arena;
@@ -152,7 +144,8 @@ static size_t closest(const char *name, const char *(*name_at)(const void *ctx, 
 }
 
 static const char *string_at(const void *ctx, size_t i) { return ((const char *const *)ctx)[i]; }
-static const char *type_at(const void *ctx, size_t i) { (void)ctx; return type_table[i].name; }
+static const char *type_at(const void *ctx, size_t i) { (void)ctx; return vocab_types[i].name; }
+static const char *action_at(const void *ctx, size_t i) { (void)ctx; return vocab_actions[i].name; }
 static const char *model_at(const void *ctx, size_t i)
 {
     return ((const Schema *)ctx)->model_array[i]->name;
@@ -166,8 +159,8 @@ static const char *closest_string(const char *name, const char *const *cands, si
 
 static const char *closest_type(const char *name)
 {
-    size_t i = closest(name, type_at, NULL, NTYPES);
-    return i == (size_t)-1 ? NULL : type_table[i].name;
+    size_t i = closest(name, type_at, NULL, vocab_ntypes);
+    return i == (size_t)-1 ? NULL : vocab_types[i].name;
 }
 
 static const Model *closest_model(Checker *c, const char *name)
@@ -245,23 +238,44 @@ static bool int_fits(const Value *v, FieldKind k)
     return bits == 64 || v->magnitude <= (((uint64_t)1 << bits) - 1);
 }
 
+/* Does a number as written have a nonzero digit before its exponent? */
+static bool literal_nonzero(const char *t)
+{
+    for (; *t && *t != 'e' && *t != 'E'; t++)
+        if (*t >= '1' && *t <= '9')
+            return true;
+    return false;
+}
+
+static void out_of_range(Checker *c, const Field *f, const Value *v, const char *note)
+{
+    diag_error(c->d, v->loc, "E115", "default %s is out of range for %s field '%s.%s'",
+               v->text, field_kind_name(f->kind), f->model->name, f->name);
+    diag_note(c->d, v->loc, "%s", note);
+}
+
+/* Checks a default against the field's type and decodes it into f->def,
+ * so that the emitter only prints what was decided here. */
 static void check_default(Checker *c, Field *f, const Arg *a)
 {
     const Value *v = &a->value;
+    FieldDefault *d = &f->def;
     switch (f->kind) {
-    case FK_BOOL: {
-        bool b;
-        if (!value_bool(c, v, &b)) {
+    case FK_BOOL:
+        if (!value_bool(c, v, &d->b)) {
             wrong_kind(c, a, f, "true or false", "true");
             return;
         }
+        d->nonzero = d->b;
         break;
-    }
     case FK_STRING:
         if (v->kind != VAL_STRING) {
             wrong_kind(c, a, f, "a string", "\"text\"");
             return;
         }
+        d->s = v->text;
+        d->len = v->len;
+        d->nonzero = v->len > 0;
         break;
     case FK_FLOAT:
     case FK_DOUBLE:
@@ -269,14 +283,20 @@ static void check_default(Checker *c, Field *f, const Arg *a)
             wrong_kind(c, a, f, "a number", "1.5");
             return;
         }
-        {
-            double x = strtod(v->text, NULL);
-            if (!isfinite(x) || (f->kind == FK_FLOAT && fabs(x) > FLT_MAX)) {
-                diag_error(c->d, v->loc, "E115", "default %s is out of range for %s field '%s.%s'",
-                           v->text, field_kind_name(f->kind), f->model->name, f->name);
-                return;
-            }
+        /* What C makes of the literal: a value too large is infinite and
+         * one too small for the type becomes zero, and compilers warn of
+         * both; neither is what the schema says. */
+        d->d = f->kind == FK_FLOAT ? (double)strtof(v->text, NULL) : strtod(v->text, NULL);
+        if (!isfinite(d->d)) {
+            out_of_range(c, f, v, "use a value that fits the type, or double");
+            return;
         }
+        if (d->d == 0 && literal_nonzero(v->text)) {
+            out_of_range(c, f, v, f->kind == FK_FLOAT ? "it is too small for a float and would be 0; use double"
+                                                      : "it is too small for a double and would be 0");
+            return;
+        }
+        d->nonzero = d->d != 0 || signbit(d->d);
         break;
     default:   /* the integer types */
         if (v->kind != VAL_INT) {
@@ -284,11 +304,15 @@ static void check_default(Checker *c, Field *f, const Arg *a)
             return;
         }
         if (!int_fits(v, f->kind)) {
-            diag_error(c->d, v->loc, "E115", "default %s is out of range for %s field '%s.%s'",
-                       v->text, field_kind_name(f->kind), f->model->name, f->name);
-            diag_note(c->d, v->loc, "use a value that fits the type, or a wider type");
+            out_of_range(c, f, v, "use a value that fits the type, or a wider type");
             return;
         }
+        if (v->negative && v->magnitude)   /* int_fits: at most 2^63 */
+            d->i = -(int64_t)(v->magnitude - 1) - 1;
+        else if (v->magnitude <= INT64_MAX)
+            d->i = (int64_t)v->magnitude;
+        d->u = v->negative ? 0 : v->magnitude;   /* unsigned: int_fits allows only -0 */
+        d->nonzero = v->magnitude != 0;
         break;
     }
     f->default_value = v;
@@ -297,18 +321,13 @@ static void check_default(Checker *c, Field *f, const Arg *a)
 /* on_delete = CASCADE | PROTECT | RESTRICT | SET_NULL */
 static void check_on_delete(Checker *c, Field *f, const Arg *a)
 {
-    static const char *const actions[] = { "CASCADE", "PROTECT", "RESTRICT", "SET_NULL" };
-    static const OnDelete codes[] = { OD_CASCADE, OD_PROTECT, OD_RESTRICT, OD_SET_NULL };
     const Value *v = &a->value;
-    size_t i;
 
     if (v->kind == VAL_IDENT || v->kind == VAL_CALL) {
-        if (v->kind == VAL_IDENT)
-            for (i = 0; i < 4; i++)
-                if (strcmp(v->text, actions[i]) == 0) {
-                    f->on_delete = codes[i];
-                    return;
-                }
+        if (v->kind == VAL_IDENT && action_named(v->text)) {
+            f->on_delete = action_named(v->text)->od;
+            return;
+        }
         if (strcmp(v->text, "DO_NOTHING") == 0 || strcmp(v->text, "SET_DEFAULT") == 0
             || strcmp(v->text, "SET") == 0) {
             diag_error(c->d, v->loc, "E119", "on_delete = %s%s is not supported by relc",
@@ -318,7 +337,8 @@ static void check_on_delete(Checker *c, Field *f, const Arg *a)
                           ? "leave dangling pointers to the deleted object"
                           : "need a default object to point at");
         } else {
-            const char *guess = closest_string(v->text, actions, 4);
+            size_t i = closest(v->text, action_at, NULL, vocab_nactions);
+            const char *guess = i == (size_t)-1 ? NULL : vocab_actions[i].name;
             diag_error(c->d, v->loc, "E115", "unknown on_delete action '%s'", v->text);
             if (guess)
                 diag_note(c->d, v->loc, "did you mean '%s'?", guess);
@@ -354,9 +374,8 @@ static void check_field(Checker *c, Field *f)
     unsigned allowed;
 
     memset(seen, 0, sizeof seen);
-    for (i = 0; i < NTYPES; i++)
-        if (strcmp(f->type_name, type_table[i].name) == 0)
-            f->kind = type_table[i].kind;
+    if (type_named(f->type_name))
+        f->kind = type_named(f->type_name)->kind;
     if (f->kind == FK_UNRESOLVED) {
         const char *guess = closest_type(f->type_name);
         diag_error(c->d, f->type_loc, "E112", "unknown type '%s' for field '%s.%s'",

@@ -44,19 +44,30 @@ static const char *const python_keywords[] = {
  * functions.  A macro breaks even a struct member; the others break a
  * file-scope declaration of the same name. */
 static const char *const library_macros[] = {
-    "EOF", "INT16_MAX", "INT16_MIN", "INT32_MAX", "INT32_MIN", "INT64_MAX",
-    "INT64_MIN", "INT8_MAX", "INT8_MIN", "NULL", "SIZE_MAX", "UINT16_MAX",
-    "UINT32_MAX", "UINT64_MAX", "UINT8_MAX", "assert", "errno", "offsetof",
-    "stderr", "stdin", "stdout",
+    "EOF", "INT16_C", "INT16_MAX", "INT16_MIN", "INT32_C", "INT32_MAX",
+    "INT32_MIN", "INT64_C", "INT64_MAX", "INT64_MIN", "INT8_C", "INT8_MAX",
+    "INT8_MIN", "NULL", "SIZE_MAX", "UINT16_C", "UINT16_MAX", "UINT32_C",
+    "UINT32_MAX", "UINT64_C", "UINT64_MAX", "UINT8_C", "UINT8_MAX", "assert",
+    "errno", "offsetof", "stderr", "stdin", "stdout",
+};
+/* Types the generated code names: a struct member of the same name would
+ * change their meaning in the rest of the struct under C++. */
+static const char *const library_types[] = {
+    "int16_t", "int32_t", "int64_t", "int8_t", "intmax_t", "intptr_t",
+    "ptrdiff_t", "size_t", "uint16_t", "uint32_t", "uint64_t", "uint8_t",
+    "uintmax_t", "uintptr_t", "wchar_t",
 };
 static const char *const library_names[] = {
-    "abort", "atexit", "bsearch", "calloc", "div", "exit", "free", "int16_t",
-    "int32_t", "int64_t", "int8_t", "intmax_t", "intptr_t", "malloc",
-    "memchr", "memcmp", "memcpy", "memmove", "memset", "ptrdiff_t", "qsort",
-    "rand", "realloc", "size_t", "strcat", "strchr", "strcmp", "strcpy",
-    "strdup", "strerror", "strlen", "strncmp", "strncpy", "strndup", "strrchr",
-    "strstr", "strtol", "uint16_t", "uint32_t", "uint64_t", "uint8_t",
-    "uintmax_t", "uintptr_t", "wchar_t",
+    "abort", "atexit", "bsearch", "calloc", "div", "exit", "free", "malloc",
+    "memchr", "memcmp", "memcpy", "memmove", "memset", "qsort", "rand",
+    "realloc", "strcat", "strchr", "strcmp", "strcpy", "strdup", "strerror",
+    "strlen", "strncmp", "strncpy", "strndup", "strrchr", "strstr", "strtol",
+};
+/* Macros that GNU C compilers predefine outside strict ISO modes
+ * (-std=gnu99, the default): `unix` or `linux` as a name would be
+ * replaced by 1.  (gcc -dM -E on each target lists them.) */
+static const char *const predefined_macros[] = {
+    "i386", "linux", "mips", "sparc", "sun", "unix", "vax",
 };
 
 static int cmp_str(const void *a, const void *b)
@@ -191,10 +202,14 @@ static const char *unusable_why(const char *id, bool file_scope, const char **co
         return "it begins with an underscore, reserved at file scope in C";
     if (strstr(id, "__"))
         return "it contains '__', reserved in C++";
-    if (strncmp(id, "rel_", 4) == 0 || (file_scope && strncmp(id, "REL_", 4) == 0))
-        return "names beginning with 'rel_' belong to relc's runtime and generated internals";
+    if (strncmp(id, "rel_", 4) == 0 || strncmp(id, "REL_", 4) == 0)
+        return "names beginning with 'rel_' or 'REL_' belong to relc's runtime and generated internals";
     if (IN(id, library_macros))
         return "the C library the generated code includes defines it as a macro";
+    if (IN(id, predefined_macros))
+        return "GNU C compilers predefine it as a macro (outside -std=c99)";
+    if (IN(id, library_types))
+        return "the C library the generated code includes defines it as a type";
     if (file_scope && IN(id, library_names))
         return "the C library the generated code includes declares it";
     return NULL;
@@ -342,6 +357,82 @@ static void side(Builder *b, SideNames *s, const Origin *base, const char *owner
     }
 }
 
+/* Is `w` unusable as a parameter: a generated identifier, a field name,
+ * or a field name plus '_' (the fallback of a field's own parameter)? */
+static bool word_taken(Builder *b, const char *w)
+{
+    const Model *m;
+    const Field *f;
+    size_t n = strlen(w), i;
+    if (ptrmap_get(&b->seen, intern(b->in, w, n)) || ident_is_c_keyword(w))
+        return true;
+    for (i = 0; i < b->schema->nmodels; i++)
+        for (m = b->schema->model_array[i], f = m->fields; f; f = f->next)
+            if (strcmp(f->name, w) == 0
+                || (n > 1 && w[n - 1] == '_' && strlen(f->name) == n - 1 && strncmp(f->name, w, n - 1) == 0))
+                return true;
+    return false;
+}
+
+/* The first of word, word1_, word2_ ... that is not taken. */
+static const char *free_word(Builder *b, const char *word, const char *const *chosen, size_t nchosen)
+{
+    const char *w = word;
+    unsigned k = 0;
+    for (;;) {
+        size_t i;
+        bool clash = w == NULL || word_taken(b, w);
+        for (i = 0; !clash && i < nchosen; i++)
+            clash = strcmp(w, chosen[i]) == 0;
+        if (!clash || !w)
+            return w;
+        w = arena_printf(b->arena, "%s%u_", word, ++k);
+    }
+}
+
+enum { NLOCALS = 8 };
+
+/* Parameter names.  The shared words first, avoiding every generated
+ * identifier and field name (so they shadow nothing a body uses); then
+ * each relation's constructor parameter: its field name, or name_ when
+ * that is a generated identifier or one of the shared words. */
+static void choose_params(Builder *b, NameTables *t)
+{
+    static const char *const words[NLOCALS] = { "o", "x", "value", "db", "objects", "n", "id", "l" };
+    const char **slots[NLOCALS];
+    const char *chosen[NLOCALS];
+    size_t i;
+    const Field *f;
+    slots[0] = &t->local.self;
+    slots[1] = &t->local.other;
+    slots[2] = &t->local.value;
+    slots[3] = &t->local.db;
+    slots[4] = &t->local.objects;
+    slots[5] = &t->local.n;
+    slots[6] = &t->local.id;
+    slots[7] = &t->local.view;
+    for (i = 0; i < NLOCALS; i++)
+        if (!(chosen[i] = *slots[i] = free_word(b, words[i], chosen, i)))
+            b->oom = true;
+    for (i = 0; i < b->schema->nmodels && !b->oom; i++) {
+        const Model *m = b->schema->model_array[i];
+        if (m->duplicate)
+            continue;
+        for (f = m->fields; f; f = f->next) {
+            FieldNames *fn = &t->fields[i][f->index];
+            size_t k;
+            bool clash = ptrmap_get(&b->seen, f->name) != NULL;
+            if (!f->is_relation)
+                continue;
+            for (k = 0; k < NLOCALS && !b->oom; k++)
+                clash = clash || strcmp(f->name, chosen[k]) == 0;
+            fn->param = clash ? arena_printf(b->arena, "%s_", f->name) : f->name;
+            if (!fn->param)
+                b->oom = true;
+        }
+    }
+}
+
 static char *upper_copy(Arena *a, const char *s)
 {
     char *u = arena_strndup(a, s, strlen(s));
@@ -391,8 +482,9 @@ bool names_build(NameTables *t, const Schema *s, const char *prefix,
     o.role = "the verify function";
     t->schema.store_verify = make(&b, &o, S, "_store_verify", (char *)NULL);
     t->schema.base = arena_printf(arena, "%s%s", b.prefix, S);
+    t->schema.desc = t->schema.base ? arena_printf(arena, "rel_desc_%s", t->schema.base) : NULL;
     t->schema.guard = t->schema.base ? arena_printf(arena, "RELC_%s_H", upper_copy(arena, t->schema.base)) : NULL;
-    if (!t->schema.base || !t->schema.guard)
+    if (!t->schema.base || !t->schema.guard || !t->schema.desc)
         b.oom = true;
 
     /* Models and their own fields (the forward side). */
@@ -460,10 +552,9 @@ bool names_build(NameTables *t, const Schema *s, const char *prefix,
                 fn->rev_member = f->accessor;
             else
                 fn->rev_member = arena_printf(arena, "rel_rev_%lu", (unsigned long)fn->relation);
-            fn->param = f->name;
-            if (strcmp(f->name, "db") == 0 || ptrmap_get(&b.seen, f->name))
-                fn->param = arena_printf(arena, "%s_", f->name);
-            if (!fn->rev_member || !fn->param)
+            fn->pos_member = f->kind == FK_FOREIGN_KEY
+                                 ? arena_printf(arena, "rel_pos_%s", f->name) : NULL;
+            if (!fn->rev_member || (f->kind == FK_FOREIGN_KEY && !fn->pos_member))
                 b.oom = true;
             if (!f->target || !f->accessor)
                 continue;
@@ -477,6 +568,9 @@ bool names_build(NameTables *t, const Schema *s, const char *prefix,
                  f->kind == FK_MANY_TO_MANY || f->null);
         }
     }
+
+    if (!b.oom)
+        choose_params(&b, t);
 
     oom_free(b.scratch);
     ptrmap_free(&b.seen);

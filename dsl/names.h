@@ -14,7 +14,9 @@
  *   reverse of a ManyToManyField:  the forward set, under rv
  *
  * Struct members are the bare field and accessor names; relc's own members
- * and internal functions start with rel_, which user names may not.
+ * and internal symbols start with rel_, which user names may not.  The
+ * parameters of generated functions are words chosen here so that they
+ * can be no generated identifier, field name or other parameter.
  */
 #ifndef RELC_NAMES_H
 #define RELC_NAMES_H
@@ -29,7 +31,16 @@ typedef struct SchemaNames {
     const char *store, *store_new, *store_free, *store_errmsg, *store_verify;
     const char *guard;          /* include guard macro */
     const char *base;           /* P S: file names NAME.h, NAME.c */
+    const char *desc;           /* the schema descriptor: rel_desc_P S */
 } SchemaNames;
+
+/* Parameter and local names of generated functions: the object a call is
+ * made on, another object, a value, the store, an array of objects and its
+ * length, an id, a list view.  "o", "x", "value", "db", "objects", "n",
+ * "id", "l" unless the schema uses those words. */
+typedef struct LocalNames {
+    const char *self, *other, *value, *db, *objects, *n, *id, *view;
+} LocalNames;
 
 typedef struct ModelNames {
     const char *type, *list;
@@ -51,12 +62,16 @@ typedef struct FieldNames {
     const char *rev_member;     /* member on the target holding the reverse
                                    side: the accessor, the forward member of a
                                    symmetrical relation, or rel_rev_k */
+    const char *pos_member;     /* ForeignKey: rel_pos_f, its place in the
+                                   target's reverse list */
     const char *param;          /* parameter name in constructors: the field
-                                   name, or name_ where that is a type or db */
+                                   name, or name_ where that is a generated
+                                   identifier or a LocalNames word */
 } FieldNames;
 
 typedef struct NameTables {
     SchemaNames schema;
+    LocalNames local;
     ModelNames *models;         /* indexed by Model.index */
     FieldNames **fields;        /* [model index][field index] */
 } NameTables;

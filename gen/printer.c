@@ -97,3 +97,75 @@ void pr(Printer *p, const char *fmt, ...)
         oom_free(big);
     }
 }
+
+/* ---- named substitutions ----------------------------------------------- */
+
+void pv_init(PrVars *v)
+{
+    v->n = 0;
+}
+
+static int pv_find(const PrVars *v, const char *key, size_t n)
+{
+    int i;
+    for (i = 0; i < v->n; i++)
+        if (strncmp(v->key[i], key, n) == 0 && v->key[i][n] == '\0')
+            return i;
+    return -1;
+}
+
+static int pv_slot(PrVars *v, const char *key)
+{
+    int i = pv_find(v, key, strlen(key));
+    if (i < 0 && v->n < PR_MAX_VARS) {
+        i = v->n++;
+        v->key[i] = key;
+    }
+    return i;
+}
+
+void pv_set(PrVars *v, const char *key, const char *val)
+{
+    int i = pv_slot(v, key);
+    if (i >= 0)
+        v->val[i] = val;
+}
+
+void pv_num(PrVars *v, const char *key, unsigned long long n)
+{
+    int i = pv_slot(v, key);
+    if (i >= 0) {
+        snprintf(v->num[i], sizeof v->num[i], "%llu", n);
+        v->val[i] = v->num[i];
+    }
+}
+
+void pt(Printer *p, const PrVars *v, const char *tmpl)
+{
+    while (*tmpl) {
+        const char *d = strchr(tmpl, '$'), *end;
+        int i;
+        if (!d) {
+            pr_raw(p, tmpl, strlen(tmpl));
+            return;
+        }
+        pr_raw(p, tmpl, (size_t)(d - tmpl));
+        end = strchr(d + 1, '$');
+        if (!end) {
+            p->oom = true;
+            return;
+        }
+        if (end == d + 1) {
+            pr_raw(p, "$", 1);
+        } else {
+            i = pv_find(v, d + 1, (size_t)(end - d - 1));
+            if (i < 0 || !v->val[i]) {
+                fprintf(stderr, "pt: no $%.*s$\n", (int)(end - d - 1), d + 1);
+                p->oom = true;   /* an emitter bug: fail rather than print a hole */
+                return;
+            }
+            pr_raw(p, v->val[i], strlen(v->val[i]));
+        }
+        tmpl = end + 1;
+    }
+}

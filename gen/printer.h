@@ -25,4 +25,26 @@ void pr(Printer *p, const char *fmt, ...)
     ;
 void pr_raw(Printer *p, const char *s, size_t n);
 
+/* Named substitutions, as protobuf-c's printer does them: in a template,
+ * $name$ stands for the value set for name and $$ for a dollar sign, so a
+ * generated function reads as one template instead of a format string
+ * with a dozen positional %s.  Values are not copied: they must outlive
+ * the printing. */
+enum { PR_MAX_VARS = 64 };
+typedef struct PrVars {
+    const char *key[PR_MAX_VARS];
+    const char *val[PR_MAX_VARS];
+    char num[PR_MAX_VARS][24];     /* storage for pv_num's values */
+    int n;
+} PrVars;
+
+void pv_init(PrVars *v);
+/* Sets (or replaces) a variable. */
+void pv_set(PrVars *v, const char *key, const char *val);
+/* Sets a variable to a number, kept in v. */
+void pv_num(PrVars *v, const char *key, unsigned long long n);
+/* Prints a template; an unknown $name$ is a bug in the emitter and makes
+ * the output fail like running out of memory would. */
+void pt(Printer *p, const PrVars *v, const char *tmpl);
+
 #endif

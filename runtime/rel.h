@@ -213,7 +213,7 @@ typedef struct rel_relation {
     const char *name;        /* the field: "author" */
     const char *accessor;    /* the reverse accessor ("books"); NULL when
                                 hidden ('+') or symmetrical */
-    uint16_t model, target;  /* model indexes */
+    uint32_t model, target;  /* model indexes */
     uint8_t type;            /* REL_FOREIGN_KEY, REL_ONE_TO_ONE, REL_MANY_TO_MANY */
     uint8_t on_delete;       /* rel_on_delete */
     uint8_t null;            /* null = true */
@@ -232,13 +232,13 @@ typedef struct rel_model {
     uint32_t size;                  /* sizeof the struct */
     const rel_field *fields;        /* the scalar fields, in schema order */
     uint32_t nfields;
-    const uint16_t *relations;      /* relations it declares, in schema order */
+    const uint32_t *relations;      /* relations it declares, in schema order */
     uint32_t nrelations;
-    const uint16_t *required;       /* its ForeignKey and OneToOneField
+    const uint32_t *required;       /* its ForeignKey and OneToOneField
                                        relations that are not null = true,
                                        in order: the arguments of M_new */
     uint32_t nrequired;
-    const uint16_t *incoming;       /* relations whose target it is */
+    const uint32_t *incoming;       /* relations whose target it is */
     uint32_t nincoming;
 } rel_model;
 
@@ -299,34 +299,42 @@ void rel_store_free(rel_store *db);
  * max_length.  REL_ECORRUPT with the first broken one in errmsg. */
 rel_status rel_store_verify(const rel_store *db);
 
-/* A new object of model k.  req[] holds the model's required relations'
- * targets, in rel_model.required order (NULL, a target in another store,
- * or a one-to-one target that already has its object make it fail).  When
- * `via` is not NULL, the new object is also linked to `other` through that
- * relation: as its declaring side when new_is_model, else as its target
- * (a ForeignKey's reverse create with null = true, or a many-to-many
- * create).  All or nothing; NULL with errmsg set on failure.  `who` names
- * the call in messages ("Book_new"). */
-void *rel_new(rel_store *db, uint32_t k, void *const *req, const rel_relation *via,
-              void *other, bool new_is_model, const char *who);
+/* "No relation" where a relation index is expected. */
+#define REL_NONE UINT32_MAX
+
+/* The generic calls below name models, scalar fields and relations by
+ * their index in the descriptor (rel_schema.models, rel_model.fields,
+ * rel_schema.relations) and find the descriptor through the store. */
+
+/* A new object of model k.  The variadic arguments are the model's
+ * required relations' targets as `void *`, in rel_model.required order
+ * (NULL, a target in another store, or a one-to-one target that already
+ * has its object make it fail).  When `via` is not REL_NONE, the new
+ * object is also linked to `other` through that relation: as its declaring
+ * side when new_is_model, else as its target (a ForeignKey's reverse
+ * create with null = true, or a many-to-many create).  All or nothing;
+ * NULL with errmsg set on failure.  `who` names the call in messages
+ * ("Book_new"). */
+void *rel_new(rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is_model,
+              const char *who, ...);
 
 /* Deletes objects[0..n) of model k and whatever Django's collector says
  * goes with them; all or nothing. */
 rel_status rel_delete_many(uint32_t k, void *const *objects, size_t n, const char *who);
 
 /* Setters and set operations that are not hot, written once. */
-rel_status rel_set_string(void *o, uint32_t k, const rel_field *f, const char *value);
-rel_status rel_fk_remove(const rel_relation *r, void *t, void *m, const char *who);
-rel_status rel_fk_clear(const rel_relation *r, void *t);
-rel_status rel_m2m_clear(const rel_relation *r, void *o, bool o_is_model);
+rel_status rel_set_string(void *o, uint32_t k, uint32_t field, const char *value);
+rel_status rel_fk_remove(uint32_t r, void *t, void *m, const char *who);
+rel_status rel_fk_clear(uint32_t r, void *t);
+rel_status rel_m2m_clear(uint32_t r, void *o, bool o_is_model);
 
-/* The cold halves of the inline helpers below: they format the message
- * and return the status. */
+/* The cold halves of the inline helpers below: each formats the message
+ * into the store's errmsg and returns the status. */
 rel_status rel_fail_null_arg(rel_store *db, const char *who, const char *model);
-rel_status rel_fail_required(const rel_relation *r, void *m);
-rel_status rel_fail_other_store(const rel_relation *r, void *m, void *t, bool m_is_self, const char *who);
-rel_status rel_fail_taken(const rel_relation *r, void *t);
-rel_status rel_fail_nomem(const rel_relation *r, void *o);
+rel_status rel_fail_required(uint32_t r, void *m);
+rel_status rel_fail_other_store(uint32_t r, void *self, void *x, const char *who);
+rel_status rel_fail_taken(uint32_t r, void *t);
+rel_status rel_fail_nomem(uint32_t r, void *self);
 
 /* ==== inline helpers: the hot calls ====================================== */
 
@@ -370,8 +378,8 @@ static inline void rel_fk_unlink(void *m, size_t fwd, size_t pos, size_t rev)
 }
 
 /* M_set_r for a ForeignKey: m.r = t, its reverse lists kept in step. */
-static inline rel_status rel_fk_set(const rel_relation *r, void *m, void *t, size_t fwd,
-                                    size_t pos, size_t rev, bool null)
+static inline rel_status rel_fk_set(void *m, void *t, uint32_t r, size_t fwd, size_t pos,
+                                    size_t rev, bool null)
 {
     if (REL_AT(m, fwd, void *) == t && t)
         return REL_OK;
@@ -381,7 +389,7 @@ static inline rel_status rel_fk_set(const rel_relation *r, void *m, void *t, siz
     } else {
         rel_list *l = &REL_AT(t, rev, rel_list);
         if (REL_OBJ(t)->db != REL_OBJ(m)->db)
-            return rel_fail_other_store(r, m, t, true, NULL);
+            return rel_fail_other_store(r, m, t, NULL);
         if (l->count == l->cap && rel_list_grow(l, (size_t)l->count + 1))
             return rel_fail_nomem(r, m);
     }
@@ -393,8 +401,8 @@ static inline rel_status rel_fk_set(const rel_relation *r, void *m, void *t, siz
 
 /* M_set_r for a OneToOneField: m.r = t and t's reverse pointer = m; a t
  * that already has another object fails with REL_EUNIQUE. */
-static inline rel_status rel_o2o_set(const rel_relation *r, void *m, void *t, size_t fwd,
-                                     size_t rev, bool null)
+static inline rel_status rel_o2o_set(void *m, void *t, uint32_t r, size_t fwd, size_t rev,
+                                     bool null)
 {
     void *old = REL_AT(m, fwd, void *);
     if (old == t && t)
@@ -404,7 +412,7 @@ static inline rel_status rel_o2o_set(const rel_relation *r, void *m, void *t, si
             return rel_fail_required(r, m);
     } else {
         if (REL_OBJ(t)->db != REL_OBJ(m)->db)
-            return rel_fail_other_store(r, m, t, true, NULL);
+            return rel_fail_other_store(r, m, t, NULL);
         if (REL_AT(t, rev, void *))
             return rel_fail_taken(r, t);
     }
@@ -484,14 +492,14 @@ static inline void rel_m2m_unlink(void *m, size_t ms, size_t ts, uint32_t im)
 
 /* M_r_add / T_rv_add: links m (declaring side) and t; an existing link
  * changes nothing.  `self` is the object the call was made on. */
-static inline rel_status rel_m2m_add(const rel_relation *r, void *m, size_t ms, void *t, size_t ts,
+static inline rel_status rel_m2m_add(uint32_t r, void *m, size_t ms, void *t, size_t ts,
                                      bool self_is_m, const char *who)
 {
     void *self = self_is_m ? m : t, *x = self_is_m ? t : m;
     if (!x)
         return rel_fail_null_arg(REL_OBJ(self)->db, who, NULL);
     if (REL_OBJ(x)->db != REL_OBJ(self)->db)
-        return rel_fail_other_store(r, self, x, false, who);
+        return rel_fail_other_store(r, self, x, who);
     if (rel_m2m_find(m, ms, t, ts) != UINT32_MAX)
         return REL_OK;
     if (rel_vec_reserve(&REL_AT(m, ms, rel_vec), (size_t)REL_AT(m, ms, rel_vec).count + 1)

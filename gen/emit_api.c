@@ -1,0 +1,353 @@
+/* emit_api.c: the functions of the generated header (SPEC section 5).
+ *
+ * Each is a short static inline wrapper, one template per kind of call:
+ * getters read a member; the hot calls (relinking, many-to-many add,
+ * contains and remove, lookups) pass constant member offsets to the
+ * runtime's inline helpers, so that after inlining they are what one
+ * would write by hand; the rest call the runtime's generic code with the
+ * model, field or relation index of the descriptor.  A program pays only
+ * for the functions it calls.
+ *
+ * Template variables (set by the vars_* functions below):
+ *   $S$ store type, $db$ $o$ $x$ $value$ $objects$ $n$ $id$ $l$ parameter
+ *   and local names (names.c picks words no schema name can shadow),
+ *   $M$ the model's type, $k$ its index, $L$ its list type;
+ *   for a relation: $r$ its index, $T$ the other side's type, $mt$/$tt$
+ *   the declaring model's and the target's struct tag, $fwd$ $rev$ $pos$
+ *   their members.
+ */
+#include "emit_c.h"
+
+static void vars_common(const Emitter *e, PrVars *v)
+{
+    pv_init(v);
+    pv_set(v, "S", e->n->schema.store);
+    pv_set(v, "desc", e->n->schema.desc);
+    pv_set(v, "o", e->l->self);
+    pv_set(v, "x", e->l->other);
+    pv_set(v, "value", e->l->value);
+    pv_set(v, "db", e->l->db);
+    pv_set(v, "objects", e->l->objects);
+    pv_set(v, "n", e->l->n);
+    pv_set(v, "id", e->l->id);
+    pv_set(v, "l", e->l->view);
+}
+
+static void vars_model(const Emitter *e, PrVars *v, const Model *m)
+{
+    vars_common(e, v);
+    pv_set(v, "M", MN(e, m)->type);
+    pv_set(v, "L", MN(e, m)->list);
+    pv_num(v, "k", m->index);
+}
+
+/* The relation's own variables, on top of the model's. */
+static void vars_relation(const Emitter *e, PrVars *v, const Field *f)
+{
+    pv_num(v, "r", FN(e, f)->relation);
+    pv_set(v, "mt", MN(e, f->model)->type);
+    pv_set(v, "tt", MN(e, f->target)->type);
+    pv_set(v, "fwd", f->name);
+    pv_set(v, "rev", f->symmetrical ? f->name : FN(e, f)->rev_member);
+    pv_set(v, "pos", FN(e, f)->pos_member ? FN(e, f)->pos_member : "");
+    pv_set(v, "null", f->null ? "true" : "false");
+}
+
+/* ", Author *author, User *user": the required relations of m, except
+ * skip, as parameters. */
+static void required_params(const Emitter *e, const Model *m, const Field *skip)
+{
+    const Field *f;
+    for (f = m->fields; f; f = f->next)
+        if (is_required(f) && f != skip)
+            pr(e->p, ", %s *%s", MN(e, f->target)->type, FN(e, f)->param);
+}
+
+/* ", (void *)author, (void *)o": the same as rel_new's variadic
+ * arguments, with `fill` in place of skip. */
+static void required_args(const Emitter *e, const Model *m, const Field *skip, const char *fill)
+{
+    const Field *f;
+    for (f = m->fields; f; f = f->next)
+        if (is_required(f))
+            pr(e->p, ", (void *)%s", f == skip ? fill : FN(e, f)->param);
+}
+
+/* ==== the store ========================================================== */
+
+void emit_store_api(const Emitter *e)
+{
+    const SchemaNames *sn = &e->n->schema;
+    PrVars v;
+    vars_common(e, &v);
+    pv_set(&v, "new", sn->store_new);
+    pv_set(&v, "free", sn->store_free);
+    pv_set(&v, "errmsg", sn->store_errmsg);
+    pv_set(&v, "verify", sn->store_verify);
+    pt(e->p, &v,
+       "/* ==== the store ==== */\n\n"
+       "/* A new, empty store; NULL when out of memory. */\n"
+       "static inline $S$ *$new$(void) { return ($S$ *)rel_store_new(&$desc$); }\n"
+       "/* Frees every object, then the store. */\n"
+       "static inline void $free$($S$ *$db$) { rel_store_free((rel_store *)$db$); }\n"
+       "/* Why the last failing call on the store failed. */\n"
+       "static inline const char *$errmsg$(const $S$ *$db$) { return ((const rel_store *)$db$)->errmsg.text; }\n"
+       "/* Checks every invariant: REL_ECORRUPT, with the first broken one in errmsg. */\n"
+       "static inline rel_status $verify$(const $S$ *$db$) { return rel_store_verify((const rel_store *)$db$); }\n\n");
+}
+
+/* ==== a model's own functions ============================================ */
+
+static bool has_required(const Model *m)
+{
+    const Field *f;
+    for (f = m->fields; f; f = f->next)
+        if (is_required(f))
+            return true;
+    return false;
+}
+
+static void model_basics(const Emitter *e, const Model *m, PrVars *v)
+{
+    Printer *p = e->p;
+    const ModelNames *mn = MN(e, m);
+
+    pv_set(v, "new", mn->new_);
+    pv_set(v, "delete", mn->delete_);
+    pv_set(v, "delete_many", mn->delete_many);
+    pv_set(v, "id_fn", mn->id);
+    pv_set(v, "get", mn->get);
+    pv_set(v, "all", mn->all);
+    pv_set(v, "count", mn->count);
+
+    pr(p, "/* ==== %s ==== */\n\n", m->name);
+    if (has_required(m))
+        pt(p, v, "/* A new $M$ with every field at its default and its required relations\n"
+                 " * set; NULL (with the reason in errmsg) when one is NULL, in another\n"
+                 " * store or (one-to-one) taken, or when out of memory. */\n");
+    else
+        pt(p, v, "/* A new $M$ with every field at its default; NULL when out of memory. */\n");
+    pt(p, v, "static inline $M$ *$new$($S$ *$db$");
+    required_params(e, m, NULL);
+    pt(p, v, ")\n{ return ($M$ *)rel_new((rel_store *)$db$, $k$, REL_NONE, NULL, false, \"$new$\"");
+    required_args(e, m, NULL, NULL);
+    pt(p, v, "); }\n");
+    pt(p, v,
+       "/* Deletes it as Django's collector does (on_delete); all or nothing. */\n"
+       "static inline rel_status $delete$($M$ *$o$)\n"
+       "{ return rel_delete_many($k$, (void *const *)&$o$, 1, \"$delete$\"); }\n"
+       "/* Deletes n objects with one collector, like QuerySet.delete(). */\n"
+       "static inline rel_status $delete_many$($M$ *const *$objects$, size_t $n$)\n"
+       "{ return rel_delete_many($k$, (void *const *)$objects$, $n$, \"$delete_many$\"); }\n"
+       "/* 1, 2, 3 ... in creation order; never reused. */\n"
+       "static inline uint64_t $id_fn$(const $M$ *$o$) { return $o$->rel_obj.id; }\n"
+       "/* The object with that id; NULL if there is none (any more). */\n"
+       "static inline $M$ *$get$(const $S$ *$db$, uint64_t $id$)\n"
+       "{ return ($M$ *)rel_get((const rel_store *)$db$, $k$, $id$); }\n"
+       "static inline size_t $count$(const $S$ *$db$) { return ((const rel_store *)$db$)->models[$k$].all.count; }\n"
+       "static inline $L$ $all$(const $S$ *$db$)\n"
+       "{ $L$ $l$; $l$.items = (struct $M$ *const *)((const rel_store *)$db$)->models[$k$].all.items; $l$.count = $count$($db$); return $l$; }\n");
+}
+
+/* ==== scalar fields ====================================================== */
+
+static void scalar_api(const Emitter *e, const Field *f, PrVars *v)
+{
+    Printer *p = e->p;
+    pv_set(v, "f", f->name);
+    pv_set(v, "get", FN(e, f)->fwd.get);
+    pv_set(v, "set", FN(e, f)->fwd.set);
+    pv_set(v, "C", type_info(f->kind)->c_type);
+    /* "int32_t " but "const char *": the getter's return type as a prefix */
+    pv_set(v, "Cp", f->kind == FK_STRING ? "const char *" : type_info(f->kind)->c_type);
+    pv_set(v, "sp", f->kind == FK_STRING ? "" : " ");
+    pv_num(v, "i", scalar_index(f));
+
+    pr(p, "/* %s: %s", f->name, field_kind_name(f->kind));
+    if (f->kind == FK_STRING && f->max_length)
+        pr(p, "(max_length = %llu)", (unsigned long long)f->max_length);
+    pr(p, f->kind == FK_STRING ? "; never NULL; the setter copies the text */\n" : " */\n");
+    pt(p, v, "static inline $Cp$$sp$$get$(const $M$ *$o$) { return $o$->$f$; }\n");
+    if (f->kind == FK_STRING)
+        pt(p, v, "static inline rel_status $set$($M$ *$o$, const char *$value$)\n"
+                 "{ return rel_set_string($o$, $k$, $i$, $value$); }\n");
+    else
+        pt(p, v, "static inline rel_status $set$($M$ *$o$, $C$ $value$) { $o$->$f$ = $value$; return REL_OK; }\n");
+}
+
+/* ==== relations ========================================================== */
+
+/* The typed view of the set at member $set$ of $o$ ($Own$), of $T$s. */
+static void list_view(const Emitter *e, PrVars *v)
+{
+    pt(e->p, v,
+       "static inline $TL$ $get$(const $Own$ *$o$)\n"
+       "{ $TL$ $l$; $l$.items = (struct $T$ *const *)$o$->$set$.items; $l$.count = $o$->$set$.count; return $l$; }\n"
+       "static inline size_t $count$(const $Own$ *$o$) { return $o$->$set$.count; }\n");
+}
+
+/* The set API's names for one side. */
+static void vars_side(const Emitter *e, PrVars *v, const SideNames *sn, const Model *own,
+                      const Model *other)
+{
+    pv_set(v, "get", sn->get);
+    pv_set(v, "count", sn->count);
+    pv_set(v, "contains", sn->contains);
+    pv_set(v, "add", sn->add);
+    pv_set(v, "remove", sn->remove);
+    pv_set(v, "clear", sn->clear);
+    pv_set(v, "create", sn->create);
+    pv_set(v, "Own", MN(e, own)->type);
+    pv_set(v, "T", MN(e, other)->type);
+    pv_set(v, "TL", MN(e, other)->list);
+    pv_set(v, "Tname", other->name);
+}
+
+/* ForeignKey and OneToOneField: the forward getter and setter. */
+static void single_forward(const Emitter *e, const Field *f, PrVars *v)
+{
+    pv_set(v, "get", FN(e, f)->fwd.get);
+    pv_set(v, "set", FN(e, f)->fwd.set);
+    pv_set(v, "T", MN(e, f->target)->type);
+    pt(e->p, v, "static inline $T$ *$get$(const $M$ *$o$) { return $o$->$fwd$; }\n");
+    if (is_fk(f))
+        pt(e->p, v, "static inline rel_status $set$($M$ *$o$, $T$ *$x$)\n"
+                    "{ return rel_fk_set($o$, $x$, $r$, offsetof(struct $mt$, $fwd$), offsetof(struct $mt$, $pos$), offsetof(struct $tt$, $rev$), $null$); }\n");
+    else
+        pt(e->p, v, "static inline rel_status $set$($M$ *$o$, $T$ *$x$)\n"
+                    "{ return rel_o2o_set($o$, $x$, $r$, offsetof(struct $mt$, $fwd$), offsetof(struct $tt$, $rev$), $null$); }\n");
+}
+
+/* The reverse side of a ForeignKey, on the target: Django's t.rv. */
+static void fk_reverse(const Emitter *e, const Field *f, PrVars *v)
+{
+    Printer *p = e->p;
+    vars_side(e, v, &FN(e, f)->rev, f->target, f->model);
+    pv_set(v, "set", FN(e, f)->rev_member);
+    pv_set(v, "new", MN(e, f->model)->new_);
+    list_view(e, v);
+    pt(p, v,
+       "static inline bool $contains$(const $Own$ *$o$, const $T$ *$x$) { return $x$ && $x$->$fwd$ == $o$; }\n"
+       "/* Sets $x$'s $fwd$ to $o$. */\n"
+       "static inline rel_status $add$($Own$ *$o$, $T$ *$x$)\n"
+       "{\n"
+       "    if (!$x$)\n"
+       "        return rel_fail_null_arg($o$->rel_obj.db, \"$add$\", \"$Tname$\");\n"
+       "    return rel_fk_set($x$, $o$, $r$, offsetof(struct $mt$, $fwd$), offsetof(struct $mt$, $pos$), offsetof(struct $tt$, $rev$), $null$);\n"
+       "}\n");
+    pt(p, v, "static inline $T$ *$create$($Own$ *$o$");
+    required_params(e, f->model, f);
+    if (is_required(f)) {
+        pt(p, v, ")\n{ return ($T$ *)rel_new($o$->rel_obj.db, $mk$, REL_NONE, NULL, false, \"$create$\"");
+        required_args(e, f->model, f, e->l->self);
+    } else {
+        pt(p, v, ")\n{ return ($T$ *)rel_new($o$->rel_obj.db, $mk$, $r$, $o$, true, \"$create$\"");
+        required_args(e, f->model, NULL, NULL);
+    }
+    pr(p, "); }\n");
+    if (FN(e, f)->rev.remove)
+        pt(p, v,
+           "static inline rel_status $remove$($Own$ *$o$, $T$ *$x$) { return rel_fk_remove($r$, $o$, $x$, \"$remove$\"); }\n"
+           "static inline rel_status $clear$($Own$ *$o$) { return rel_fk_clear($r$, $o$); }\n");
+}
+
+/* One side of a many-to-many relation: the set API on $Own$, of $T$s.
+ * The runtime's helpers take the declaring object first; $m$ and $t$
+ * say which parameter that is on this side. */
+static void m2m_side(const Emitter *e, const Field *f, PrVars *v, bool forward)
+{
+    Printer *p = e->p;
+    const Model *own = forward ? f->model : f->target, *other = forward ? f->target : f->model;
+    vars_side(e, v, forward ? &FN(e, f)->fwd : &FN(e, f)->rev, own, other);
+    pv_set(v, "set", forward ? f->name : FN(e, f)->rev_member);
+    pv_set(v, "m", forward ? e->l->self : e->l->other);
+    pv_set(v, "t", forward ? e->l->other : e->l->self);
+    pv_set(v, "fwd_side", forward ? "true" : "false");
+    pv_set(v, "new_side", forward ? "false" : "true");
+    pv_num(v, "ok", other->index);
+    list_view(e, v);
+    pt(p, v,
+       "static inline bool $contains$(const $Own$ *$o$, const $T$ *$x$)\n"
+       "{ return $x$ && rel_m2m_find($m$, offsetof(struct $mt$, $fwd$), $t$, offsetof(struct $tt$, $rev$)) != UINT32_MAX; }\n"
+       "/* Adding an existing link changes nothing. */\n"
+       "static inline rel_status $add$($Own$ *$o$, $T$ *$x$)\n"
+       "{ return rel_m2m_add($r$, $m$, offsetof(struct $mt$, $fwd$), $t$, offsetof(struct $tt$, $rev$), $fwd_side$, \"$add$\"); }\n"
+       "static inline rel_status $remove$($Own$ *$o$, $T$ *$x$)\n"
+       "{ return rel_m2m_remove($m$, offsetof(struct $mt$, $fwd$), $t$, offsetof(struct $tt$, $rev$), $fwd_side$, \"$remove$\"); }\n"
+       "static inline rel_status $clear$($Own$ *$o$) { return rel_m2m_clear($r$, $o$, $fwd_side$); }\n");
+    pt(p, v, "static inline $T$ *$create$($Own$ *$o$");
+    required_params(e, other, NULL);
+    pt(p, v, ")\n{ return ($T$ *)rel_new($o$->rel_obj.db, $ok$, $r$, $o$, $new_side$, \"$create$\"");
+    required_args(e, other, NULL, NULL);
+    pr(p, "); }\n");
+}
+
+/* "author: ForeignKey(Author, on_delete = CASCADE, related_name = "books")" */
+static void relation_comment(const Emitter *e, const Field *f)
+{
+    Printer *p = e->p;
+    pr(p, "/* %s: %s(%s", f->name, field_kind_name(f->kind), f->target_is_self ? "self" : f->target->name);
+    if (is_single(f))
+        pr(p, ", on_delete = %s", on_delete_name(f->on_delete));
+    if (f->null && is_single(f))
+        pr(p, ", null = true");
+    if (f->symmetrical)
+        pr(p, ", symmetrical");
+    if (f->accessor && !f->symmetrical)
+        pr(p, "); reverse: %s.%s */\n", f->target->name, f->accessor);
+    else
+        pr(p, ")%s */\n", f->null && is_single(f) ? "; NULL when unset" : "");
+}
+
+static void field_api(const Emitter *e, const Model *m, const Field *f)
+{
+    PrVars v;
+    vars_model(e, &v, m);
+    pr(e->p, "\n");
+    c_doc_comment(e->p, f->doc);
+    if (!f->is_relation) {
+        scalar_api(e, f, &v);
+        return;
+    }
+    vars_relation(e, &v, f);
+    relation_comment(e, f);
+    if (is_single(f))
+        single_forward(e, f, &v);
+    else
+        m2m_side(e, f, &v, true);
+}
+
+/* The reverse accessor that relation g (pointing at m) gives m. */
+static void reverse_api(const Emitter *e, const Model *m, const Field *g)
+{
+    PrVars v;
+    if (!FN(e, g)->rev.get)
+        return;
+    vars_model(e, &v, m);
+    vars_relation(e, &v, g);
+    pv_num(&v, "mk", g->model->index);
+    pr(e->p, "\n/* %s: reverse of %s.%s */\n", g->accessor, g->model->name, g->name);
+    if (is_o2o(g)) {
+        pv_set(&v, "get", FN(e, g)->rev.get);
+        pv_set(&v, "T", MN(e, g->model)->type);
+        pt(e->p, &v, "static inline $T$ *$get$(const $M$ *$o$) { return $o$->$rev$; }\n");
+    } else if (is_fk(g)) {
+        fk_reverse(e, g, &v);
+    } else {
+        m2m_side(e, g, &v, false);
+    }
+}
+
+void emit_model_api(const Emitter *e, const Model *m)
+{
+    PrVars v;
+    const Field *f;
+    size_t i;
+    vars_model(e, &v, m);
+    model_basics(e, m, &v);
+    for (f = m->fields; f; f = f->next)
+        field_api(e, m, f);
+    for (i = 0; i < m->nincoming; i++)
+        reverse_api(e, m, m->incoming[i]);
+    pr(e->p, "\n");
+}

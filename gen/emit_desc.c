@@ -1,0 +1,249 @@
+/* emit_desc.c: NAME.c, the schema descriptor (rel_schema in rel.h).
+ *
+ * Constant data only, as protobuf-c's .pb-c.c files are: the defaults,
+ * then per model its scalar fields and the indexes of the relations it
+ * declares, requires and receives, then the models and the relations.
+ * The runtime's generic code (create, delete, verify, free, and whatever
+ * else walks a schema) reads nothing else.  Internal names are rel_ plus
+ * indexes, which no schema name can produce.
+ */
+#include "emit_c.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* C's guaranteed limit on a string literal's length (C99 5.2.4.1); a
+ * longer default is written as an array of characters instead. */
+enum { LITERAL_MAX = 4095 };
+
+/* A floating constant that reads back as exactly d: shortest "%.*g" that
+ * round-trips, with a decimal point so that it is not an integer. */
+static void float_literal(Printer *p, double d, bool single)
+{
+    char buf[64];
+    int prec;
+    for (prec = single ? 6 : 15; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, d);
+        if (single ? (float)strtod(buf, NULL) == (float)d : strtod(buf, NULL) == d)
+            break;
+    }
+    pr(p, "%s%s%s", buf, strpbrk(buf, ".e") ? "" : ".0", single ? "f" : "");
+}
+
+/* `static const T rel_def_K_I = value;` for a scalar with a nonzero
+ * default; its name is what the field's entry points at. */
+static void default_constant(const Emitter *e, const Field *f)
+{
+    Printer *p = e->p;
+    const FieldDefault *d = &f->def;
+    const char *t = type_info(f->kind)->c_type;
+    unsigned long k = (unsigned long)f->model->index, i = (unsigned long)scalar_index(f);
+
+    if (f->kind == FK_STRING) {
+        pr(p, "static const char rel_def_%lu_%lu[] = ", k, i);
+        if (d->len <= LITERAL_MAX) {
+            c_string_literal(p, d->s, d->len);
+        } else {
+            size_t j;
+            pr(p, "{");
+            /* Octal character constants: type char in C++, so that no
+             * value narrows whether char is signed or not. */
+            for (j = 0; j < d->len; j++)
+                pr(p, "%s'\\%03o',", j % 12 ? " " : "\n    ", (unsigned)(unsigned char)d->s[j]);
+            pr(p, "\n    '\\0'\n}");
+        }
+        pr(p, ";\n");
+        return;
+    }
+    pr(p, "static const %s rel_def_%lu_%lu = ", t, k, i);
+    switch (f->kind) {
+    case FK_BOOL:
+        pr(p, "%s", d->b ? "true" : "false");
+        break;
+    case FK_FLOAT:
+    case FK_DOUBLE:
+        float_literal(p, d->d, f->kind == FK_FLOAT);
+        break;
+    case FK_INT64:
+        if (d->i == INT64_MIN)
+            pr(p, "INT64_MIN");
+        else
+            pr(p, "INT64_C(%lld)", (long long)d->i);
+        break;
+    case FK_INT32:
+        if (d->i == INT32_MIN)
+            pr(p, "INT32_MIN");
+        else
+            pr(p, "%lld", (long long)d->i);
+        break;
+    case FK_UINT64:
+        pr(p, "UINT64_C(%llu)", (unsigned long long)d->u);
+        break;
+    case FK_UINT32:
+        pr(p, "%lluu", (unsigned long long)d->u);
+        break;
+    case FK_INT8:
+    case FK_INT16:
+        pr(p, "%lld", (long long)d->i);
+        break;
+    default:   /* uint8, uint16 */
+        pr(p, "%llu", (unsigned long long)d->u);
+        break;
+    }
+    pr(p, ";\n");
+}
+
+/* The relations of m with a property, as an index array; nothing when
+ * there are none. */
+static void index_array(const Emitter *e, const Model *m, const char *name, const char *what,
+                        bool (*want)(const Field *), bool incoming)
+{
+    Printer *p = e->p;
+    size_t i, n = 0;
+    const Field *f;
+    if (incoming) {
+        n = m->nincoming;
+    } else {
+        for (f = m->fields; f; f = f->next)
+            n += want(f);
+    }
+    if (n == 0)
+        return;
+    pr(p, "static const uint32_t rel_%s_%lu[] = {", name, (unsigned long)m->index);
+    if (incoming) {
+        for (i = 0; i < m->nincoming; i++)
+            pr(p, "%s%lu", i ? ", " : " ", (unsigned long)FN(e, m->incoming[i])->relation);
+    } else {
+        for (i = 0, f = m->fields; f; f = f->next)
+            if (want(f))
+                pr(p, "%s%lu", i++ ? ", " : " ", (unsigned long)FN(e, f)->relation);
+    }
+    pr(p, " };  /* %s */\n", what);
+}
+
+static bool is_relation(const Field *f) { return f->is_relation; }
+
+static size_t count_fields(const Model *m, bool (*want)(const Field *), bool scalars)
+{
+    const Field *f;
+    size_t n = 0;
+    for (f = m->fields; f; f = f->next)
+        n += scalars ? !f->is_relation : want(f);
+    return n;
+}
+
+/* Everything model m's entry points at. */
+static void model_tables(const Emitter *e, const Model *m)
+{
+    Printer *p = e->p;
+    const char *tag = MN(e, m)->type;
+    unsigned long k = (unsigned long)m->index;
+    const Field *f;
+
+    pr(p, "/* %s */\n", m->name);
+    for (f = m->fields; f; f = f->next)
+        if (!f->is_relation && f->def.nonzero)
+            default_constant(e, f);
+    if (count_fields(m, NULL, true)) {
+        pr(p, "static const rel_field rel_fields_%lu[] = {\n", k);
+        for (f = m->fields; f; f = f->next) {
+            if (f->is_relation)
+                continue;
+            pr(p, "    { \"%s\", offsetof(struct %s, %s), %s, ", f->name, tag, f->name,
+               type_info(f->kind)->rel_type);
+            if (f->def.nonzero)
+                pr(p, "%srel_def_%lu_%lu, ", f->kind == FK_STRING ? "" : "&", k,
+                   (unsigned long)scalar_index(f));
+            else
+                pr(p, "NULL, ");
+            pr(p, "UINT64_C(%llu) },\n", (unsigned long long)f->max_length);
+        }
+        pr(p, "};\n");
+    }
+    index_array(e, m, "relations", "the relations it declares", is_relation, false);
+    index_array(e, m, "required", "the arguments of its constructor", is_required, false);
+    index_array(e, m, "incoming", "the relations that point at it", NULL, true);
+    pr(p, "\n");
+}
+
+/* ", rel_NAME_K, N" or ", NULL, 0": one table of a model's entry. */
+static void table_ref(Printer *p, const char *name, unsigned long k, size_t n)
+{
+    if (n)
+        pr(p, " rel_%s_%lu, %lu,", name, k, (unsigned long)n);
+    else
+        pr(p, " NULL, 0,");
+}
+
+static void model_entry(const Emitter *e, const Model *m)
+{
+    Printer *p = e->p;
+    unsigned long k = (unsigned long)m->index;
+    pr(p, "    { \"%s\", sizeof(struct %s),\n     ", m->name, MN(e, m)->type);
+    table_ref(p, "fields", k, count_fields(m, NULL, true));
+    table_ref(p, "relations", k, count_fields(m, is_relation, false));
+    table_ref(p, "required", k, count_fields(m, is_required, false));
+    if (m->nincoming)
+        pr(p, " rel_incoming_%lu, %lu },\n", k, (unsigned long)m->nincoming);
+    else
+        pr(p, " NULL, 0 },\n");
+}
+
+static void relation_entry(const Emitter *e, const Field *f)
+{
+    Printer *p = e->p;
+    const char *mt = MN(e, f->model)->type, *tt = MN(e, f->target)->type;
+    const FieldNames *fn = FN(e, f);
+    const ActionInfo *a = action_info(f->on_delete);
+
+    pr(p, "    { \"%s\", ", f->name);
+    if (f->accessor && !f->symmetrical)
+        pr(p, "\"%s\", ", f->accessor);
+    else
+        pr(p, "NULL, ");
+    pr(p, "%lu, %lu, %s, %s, %d, %d,\n", (unsigned long)f->model->index, (unsigned long)f->target->index,
+       type_info(f->kind)->rel_type, a ? a->rel_name : "REL_NO_ACTION", f->null ? 1 : 0,
+       f->symmetrical ? 1 : 0);
+    pr(p, "      offsetof(struct %s, %s), ", mt, f->name);
+    if (fn->pos_member)
+        pr(p, "offsetof(struct %s, %s), ", mt, fn->pos_member);
+    else
+        pr(p, "0, ");
+    pr(p, "offsetof(struct %s, %s) },\n", tt, f->symmetrical ? f->name : fn->rev_member);
+}
+
+void emit_descriptor(const Emitter *e)
+{
+    Printer *p = e->p;
+    const Schema *s = e->s;
+    size_t i, nrel = 0;
+    const Field *f;
+
+    pr(p, "/* The schema, as the runtime's generic code reads it (rel_schema in\n"
+          " * rel.h): defaults, fields, relations and models.  Nothing else is\n"
+          " * generated here: every function is inline in %s.h. */\n\n", e->n->schema.base);
+    for (i = 0; i < s->nmodels; i++)
+        model_tables(e, s->model_array[i]);
+
+    pr(p, "static const rel_model rel_model_table[] = {\n");
+    for (i = 0; i < s->nmodels; i++)
+        model_entry(e, s->model_array[i]);
+    pr(p, "};\n\n");
+
+    for (i = 0; i < s->nmodels; i++)
+        for (f = s->model_array[i]->fields; f; f = f->next)
+            nrel += f->is_relation;
+    if (nrel) {
+        pr(p, "static const rel_relation rel_relation_table[] = {\n");
+        for (i = 0; i < s->nmodels; i++)
+            for (f = s->model_array[i]->fields; f; f = f->next)
+                if (f->is_relation)
+                    relation_entry(e, f);
+        pr(p, "};\n\n");
+    }
+    pr(p, "const rel_schema %s = {\n    \"", e->n->schema.desc);
+    pr(p, "%s\", rel_model_table, %lu, %s, %lu\n};\n", s->name, (unsigned long)s->nmodels,
+       nrel ? "rel_relation_table" : "NULL", (unsigned long)nrel);
+}
