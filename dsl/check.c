@@ -328,7 +328,11 @@ static void check_on_delete(Checker *c, Field *f, const Arg *a)
             f->on_delete = action_named(v->text)->od;
             return;
         }
-        if (strcmp(v->text, "DO_NOTHING") == 0 || strcmp(v->text, "SET_DEFAULT") == 0
+        if (v->kind == VAL_CALL && action_named(v->text)) {
+            diag_error(c->d, v->loc, "E115", "on_delete = %s(...) is a call; the action is a name",
+                       v->text);
+            diag_note(c->d, v->loc, "write on_delete = %s", v->text);
+        } else if (strcmp(v->text, "DO_NOTHING") == 0 || strcmp(v->text, "SET_DEFAULT") == 0
             || strcmp(v->text, "SET") == 0) {
             diag_error(c->d, v->loc, "E119", "on_delete = %s%s is not supported by relc",
                        v->text, v->kind == VAL_CALL ? "(...)" : "");

@@ -160,7 +160,6 @@ void pt(Printer *p, const PrVars *v, const char *tmpl)
         } else {
             i = pv_find(v, d + 1, (size_t)(end - d - 1));
             if (i < 0 || !v->val[i]) {
-                fprintf(stderr, "pt: no $%.*s$\n", (int)(end - d - 1), d + 1);
                 p->oom = true;   /* an emitter bug: fail rather than print a hole */
                 return;
             }
