@@ -12,6 +12,15 @@ failed=0
 ok() { passed=$((passed + 1)); }
 bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 
+# The schemas whose `relc --emit dot` diagrams have goldens, as
+# tests/golden/NAME.dot for NAME.rel.  emit_dot writes one into $b/dot and
+# prints the file's path.
+dot_schemas="examples/library/library.rel examples/company/company.rel tests/diag/ok_dot_keywords.rel"
+emit_dot() {
+    mkdir -p "$b/dot" && "$b/relc" --emit dot -o "$b/dot" "$1" &&
+        printf '%s\n' "$b/dot/$(basename "$1" .rel).dot"
+}
+
 if "$b/test_front"; then ok; else bad "front-end Check suite"; fi
 if "$b/test_api"; then ok; else bad "generated API Check suite"; fi
 if "$b/test_api_cxx"; then ok; else bad "generated API Check suite built as C++"; fi
@@ -49,13 +58,27 @@ if cc -std=c99 -Werror -Iruntime -I"$b/ex" -c "$b/ex/hidden.c" -o "$b/ex/hidden.
 if $CXX -x c++ -Wall -Wextra -pedantic -Werror -Iruntime -c runtime/rel.c -o "$b/rel.cxx.o"; then ok; else
     bad "runtime as C++"; fi
 
-# `relc --emit dot`: the diagrams of library and company match their
-# snapshots and are valid Graphviz (dot -Tsvg renders them).
-for ex in library company; do
-    if "$b/relc" --emit dot -o "$b/dot" "examples/$ex/$ex.rel" && cmp -s "$b/dot/$ex.dot" "tests/golden/$ex.dot"; then ok; else
-        bad "$ex.dot differs from tests/golden/$ex.dot"; diff -u "tests/golden/$ex.dot" "$b/dot/$ex.dot" | head -20; fi
-    if dot -Tsvg "$b/dot/$ex.dot" -o "$b/dot/$ex.svg" && grep -q '<svg' "$b/dot/$ex.svg"; then ok; else
-        bad "dot -Tsvg on $ex.dot"; fi
+# `relc --emit dot`: each diagram matches its snapshot, and Graphviz reads
+# it without a word (no syntax error, no unknown port) with every model of
+# the schema as a node and every relation as an edge.  (A model called Node
+# or EDGE written bare would be a keyword: a syntax error, or worse, a
+# default attribute statement that silently loses the model.)
+for rel in $dot_schemas; do
+    ex=$(basename "$rel" .rel)
+    if out=$(emit_dot "$rel") && cmp -s "$out" "tests/golden/$ex.dot"; then ok; else
+        bad "$ex.dot differs from tests/golden/$ex.dot (make golden after a deliberate change)"
+        diff -u "tests/golden/$ex.dot" "$b/dot/$ex.dot" | head -20; fi
+    if dot -Tsvg "$b/dot/$ex.dot" -o "$b/dot/$ex.svg" 2> "$b/dot/$ex.err" && [ ! -s "$b/dot/$ex.err" ] &&
+       grep -q '<svg' "$b/dot/$ex.svg"; then ok; else
+        bad "dot -Tsvg on $ex.dot"; cat "$b/dot/$ex.err"; fi
+    nodes=$(dot -Tplain "$b/dot/$ex.dot" | awk '$1 == "node" { print $2 }' | tr -d '"' | LC_ALL=C sort | tr '\n' ' ')
+    models=$(sed -n 's/^[[:space:]]*model[[:space:]]\{1,\}\([A-Za-z_][A-Za-z0-9_]*\).*/\1/p' "$rel" |
+             LC_ALL=C sort | tr '\n' ' ')
+    edges=$(dot -Tplain "$b/dot/$ex.dot" | grep -c '^edge ')
+    relations=$(grep -v '^[[:space:]]*//' "$rel" | grep -oE '(ForeignKey|OneToOneField|ManyToManyField)[[:space:]]*\(' |
+                wc -l | tr -d ' ')
+    if [ -n "$models" ] && [ "$nodes" = "$models" ] && [ "$edges" = "$relations" ]; then ok; else
+        bad "$ex.dot as Graphviz reads it: nodes '$nodes' for models '$models', $edges edges for $relations relations"; fi
 done
 # The generated header refuses a runtime of another ABI version, saying so.
 mkdir -p "$b/oldrt"
