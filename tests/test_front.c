@@ -188,6 +188,38 @@ START_TEST(test_seed_errors)
 }
 END_TEST
 
+/* Every model has an id it does not declare (Django's automatic primary
+ * key): a reverse accessor 'id' is Django's E302 against it, whatever the
+ * relation kind and whether related_name or the default names it, and no
+ * E122 for Target_id besides.  'pk' is no field: Django accepts it. */
+START_TEST(test_reverse_accessor_id)
+{
+    static const struct { const char *schema, *clash; } cases[] = {
+        { "model Target {} model Source { f: ForeignKey(Target, on_delete = CASCADE, related_name = \"id\"); }",
+          "reverse accessor 'id' for 'Source.f' clashes with field name 'Target.id' [E302]" },
+        { "model Target {} model Source { f: OneToOneField(Target, on_delete = CASCADE, related_name = \"id\"); }",
+          "reverse accessor 'id' for 'Source.f' clashes with field name 'Target.id' [E302]" },
+        { "model Target {} model Source { f: ManyToManyField(Target, related_name = \"id\"); }",
+          "reverse accessor 'id' for 'Source.f' clashes with field name 'Target.id' [E302]" },
+        { "model Node { up: ForeignKey(self, on_delete = CASCADE, null = true, related_name = \"id\"); }",
+          "reverse accessor 'id' for 'Node.up' clashes with field name 'Node.id' [E302]" },
+        { "model Target {} model Id { f: OneToOneField(Target, on_delete = CASCADE); }",
+          "reverse accessor 'id' for 'Id.f' clashes with field name 'Target.id' [E302]" },
+    };
+    size_t i;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *diag = NULL;
+        ck_assert_int_eq(compile(cases[i].schema, NULL, &diag), RELC_ERRORS);
+        ck_assert_msg(strstr(diag, cases[i].clash), "%s: expected \"%s\" in\n%s", cases[i].schema,
+                      cases[i].clash, diag);
+        ck_assert_msg(!strstr(diag, "[E122]"), "%s: E122 besides E302:\n%s", cases[i].schema, diag);
+        free(diag);
+    }
+    ck_assert_int_eq(compile("model Target {} model Source { f: ForeignKey(Target, on_delete = CASCADE, "
+                             "related_name = \"pk\"); }", NULL, NULL), RELC_OK);
+}
+END_TEST
+
 /* The bare words of a DOT text, outside quoted strings, HTML-like strings
  * and comments, that are DOT keywords (in any case); *n counts them and
  * the result lists them, space-separated, in buf. */
@@ -571,6 +603,7 @@ static Suite *front_suite(void)
     t = tcase_create("seeds");
     tcase_add_test(t, test_seed_company_needs_related_names);
     tcase_add_test(t, test_seed_errors);
+    tcase_add_test(t, test_reverse_accessor_id);
     tcase_add_test(t, test_dot_quotes_keywords);
     tcase_add_test(t, test_nul_and_invalid_utf8_never_crash);
     tcase_add_test(t, test_error_cap);
