@@ -105,9 +105,11 @@ check: all $(B)/test_front $(PROGS)
 	CXX="$(CXX)" sh tests/run_checks.sh $(B) "$(EXAMPLES)"
 
 # Rewrites every expected output after a deliberate change: diagnostics,
-# generated code, example output.  Review the diff like code.
+# generated code, example output, the DOT diagrams (with the commands that
+# run_checks.sh checks them with).  Review the diff like code.
 golden: all $(PROGS)
 	UPDATE=1 sh tests/run_diag.sh $(RELC)
+	sh tests/run_checks.sh $(B) --update-dot-goldens
 	for ex in $(EXAMPLES); do cp $(B)/ex/$$ex.h $(B)/ex/$$ex.c tests/golden/; \
 	    $(B)/ex/$$ex-prog > examples/$$ex/expected.txt; done
 

@@ -803,12 +803,19 @@ static bool build_incoming(Checker *c)
     return true;
 }
 
-/* E302 and E304, per target model (Django's _check_clashes). */
+/* E302 and E304, per target model (Django's _check_clashes).  Every model
+ * has an id field without declaring it (Django's automatic primary key,
+ * relc's M_id), so a reverse accessor 'id' clashes with that one when the
+ * model declares none.  Such a reverse side is then dropped (its accessor
+ * set to NULL) before the generated names are checked: its names would
+ * collide with M_id, which is what this E302 says already, and the schema
+ * has an error, so nothing is generated from it. */
 static void check_clashes(Checker *c, Model *t, const FieldIndex *fields)
 {
     PtrMap count;
     size_t i, j;
     int oom = 0;
+    bool drop_id = false;
 
     /* How many reverse sides use each accessor; only the names used more
      * than once need the pairwise search below. */
@@ -836,7 +843,16 @@ static void check_clashes(Checker *c, Model *t, const FieldIndex *fields)
                       "argument to the definition for '%s.%s'", t->name, clash->name,
                       f->model->name, f->name);
             diag_note(c->d, clash->loc, "'%s.%s' is declared here", t->name, clash->name);
+        } else if (strcmp(f->accessor, "id") == 0) {
+            diag_error(c->d, f->loc, "E302", "reverse accessor '%s' for '%s.%s' clashes with "
+                       "field name '%s.id'", f->accessor, f->model->name, f->name, t->name);
+            diag_note(c->d, f->loc, "add or change a related_name argument to the definition "
+                      "for '%s.%s'", f->model->name, f->name);
+            diag_note(c->d, t->loc, "'%s.id' is the id field that every model has without "
+                      "declaring it (Django's automatic primary key)", t->name);
         }
+        if (strcmp(f->accessor, "id") == 0)
+            drop_id = true;
         for (j = 0; (uintptr_t)ptrmap_get(&count, f->accessor) > 1 && j < t->nincoming; j++) {
             const Field *g = t->incoming[j];
             if (g == f || g->accessor != f->accessor)
@@ -852,6 +868,10 @@ static void check_clashes(Checker *c, Model *t, const FieldIndex *fields)
     ptrmap_free(&count);
     if (oom)
         c->oom = true;
+    /* After the loop, so that E304 still pairs every reverse side 'id'. */
+    for (i = 0; drop_id && i < t->nincoming; i++)
+        if (t->incoming[i]->accessor && strcmp(t->incoming[i]->accessor, "id") == 0)
+            t->incoming[i]->accessor = NULL;
 }
 
 /* ---- required relations that can never be satisfied -------------------- */

@@ -7,30 +7,131 @@
 #include "emit.h"
 #include "unit.h"
 
-/* Text inside a quoted DOT string: quotes and backslashes escaped, and
- * line breaks as spaces (a hidden related_name may hold any text). */
+#include <string.h>
+
+/* DOT's keywords, which its grammar takes case-insensitively (a model
+ * called Node or EDGE is no ID unless quoted). */
+static const char *const dot_keywords[] = { "node", "edge", "graph", "digraph", "subgraph", "strict" };
+
+static bool ascii_caseeq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
+        if (x != *b)
+            return false;
+    }
+    return *a == *b;
+}
+
+/* Whether s may stand bare as a DOT ID: letters, digits and '_', not
+ * starting with a digit, and no keyword. */
+static bool dot_bare_id(const char *s)
+{
+    size_t i;
+    if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
+        return false;
+    for (i = 1; s[i]; i++)
+        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')
+              || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+            return false;
+    for (i = 0; i < sizeof dot_keywords / sizeof dot_keywords[0]; i++)
+        if (ascii_caseeq(s, dot_keywords[i]))
+            return false;
+    return true;
+}
+
+/* Escaped text goes out in runs, not a character at a time: fewer calls,
+ * and a run that starts a line is never a single character (which the
+ * printer would leave unindented). */
+typedef struct Run {
+    Printer *p;
+    size_t n;
+    char buf[128];
+} Run;
+
+static void run_put(Run *r, const char *s)
+{
+    size_t k = strlen(s);
+    if (r->n + k > sizeof r->buf) {
+        pr_raw(r->p, r->buf, r->n);
+        r->n = 0;
+    }
+    memcpy(r->buf + r->n, s, k);
+    r->n += k;
+}
+
+/* s inside a DOT string (between quotes too when quote is set): quotes and
+ * backslashes escaped, line breaks as spaces (a hidden related_name may
+ * hold any text).  In a label Graphviz reads \\ back as one backslash; in
+ * an ID the text only has to be the same at every use, and it is. */
+static void dot_string(Printer *p, const char *s, bool quote)
+{
+    Run r;
+    char one[2] = { 0, 0 };
+    r.p = p;
+    r.n = 0;
+    if (quote)
+        run_put(&r, "\"");
+    for (; *s; s++) {
+        one[0] = *s;
+        run_put(&r, *s == '"' ? "\\\"" : *s == '\\' ? "\\\\"
+                    : *s == '\n' || *s == '\r' ? " " : one);
+    }
+    if (quote)
+        run_put(&r, "\"");
+    pr_raw(p, r.buf, r.n);
+}
+
 static void dot_text(Printer *p, const char *s)
 {
+    dot_string(p, s, false);
+}
+
+/* A DOT ID (node, port): bare when DOT's grammar allows it, so the
+ * diagrams stay readable, else quoted (keywords, anything else). */
+static void dot_id(Printer *p, const char *s)
+{
+    if (dot_bare_id(s))
+        pr(p, "%s", s);
+    else
+        dot_string(p, s, true);
+}
+
+/* s inside an HTML-like label, or inside one of its attribute values. */
+static void html_text(Printer *p, const char *s)
+{
+    Run r;
+    char one[2] = { 0, 0 };
+    r.p = p;
+    r.n = 0;
     for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            pr(p, "\\%c", *s);
-        else if (*s == '\n' || *s == '\r')
+        one[0] = *s;
+        run_put(&r, *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;"
+                    : *s == '"' ? "&quot;" : *s == '\n' || *s == '\r' ? " " : one);
+    }
+    pr_raw(p, r.buf, r.n);
+}
+
+/* Text inside a C comment: no '*' followed by '/' that would end it. */
+static void comment_text(Printer *p, const char *s)
+{
+    for (; *s; s++) {
+        pr_raw(p, s, 1);
+        if (*s == '*' && s[1] == '/')
             pr(p, " ");
-        else
-            pr_raw(p, s, 1);
     }
 }
 
-/* What a field's row says after its name. */
+/* What a field's row says after its name (HTML-like text). */
 static void field_type(Printer *p, const Field *f)
 {
     if (!f->is_relation) {
-        pr(p, "%s", field_kind_name(f->kind));
+        html_text(p, field_kind_name(f->kind));
         if (f->max_length)
             pr(p, "(max_length = %lu)", (unsigned long)f->max_length);
         return;
     }
-    pr(p, "%s", f->target_is_self ? "self" : f->target->name);
+    html_text(p, f->target_is_self ? "self" : f->target->name);
     if (f->null)
         pr(p, " (null)");
 }
@@ -38,11 +139,18 @@ static void field_type(Printer *p, const Field *f)
 static void model_node(Printer *p, const Model *m)
 {
     const Field *f;
-    pr(p, "%s [label=<<table border=\"0\" cellborder=\"1\" cellspacing=\"0\" cellpadding=\"4\">\n", m->name);
+    dot_id(p, m->name);
+    pr(p, " [label=<<table border=\"0\" cellborder=\"1\" cellspacing=\"0\" cellpadding=\"4\">\n");
     p->indent++;
-    pr(p, "<tr><td bgcolor=\"#dde6f0\"><b>%s</b></td></tr>\n", m->name);
+    pr(p, "<tr><td bgcolor=\"#dde6f0\"><b>");
+    html_text(p, m->name);
+    pr(p, "</b></td></tr>\n");
     for (f = m->fields; f; f = f->next) {
-        pr(p, "<tr><td align=\"left\" port=\"%s\">%s: ", f->name, f->name);
+        pr(p, "<tr><td align=\"left\" port=\"");
+        html_text(p, f->name);
+        pr(p, "\">");
+        html_text(p, f->name);
+        pr(p, ": ");
         field_type(p, f);
         pr(p, "</td></tr>\n");
     }
@@ -60,8 +168,12 @@ static void reverse_text(Printer *p, const Field *f)
         dot_text(p, f->related_name ? f->related_name : "+");
         pr(p, "')");
     }
-    else
-        pr(p, "reverse: %s.%s", f->target->name, f->accessor);
+    else {
+        pr(p, "reverse: ");
+        dot_text(p, f->target->name);
+        pr(p, ".");
+        dot_text(p, f->accessor);
+    }
 }
 
 static void relation_edge(Printer *p, const Field *f)
@@ -73,8 +185,14 @@ static void relation_edge(Printer *p, const Field *f)
                        : f->kind == FK_ONE_TO_ONE ? "arrowtail=tee, arrowhead=tee"
                        : "arrowtail=crow, arrowhead=crow";
 
-    pr(p, "%s:%s -> %s [dir=both, %s, label=\"%s\\n%s", f->model->name, f->name, f->target->name,
-       ends, f->name, kind);
+    dot_id(p, f->model->name);
+    pr(p, ":");
+    dot_id(p, f->name);
+    pr(p, " -> ");
+    dot_id(p, f->target->name);
+    pr(p, " [dir=both, %s, label=\"", ends);
+    dot_text(p, f->name);
+    pr(p, "\\n%s", kind);
     if (f->on_delete != OD_NONE)
         pr(p, ", %s", on_delete_name(f->on_delete));
     pr(p, "\\n");
@@ -85,12 +203,21 @@ static void relation_edge(Printer *p, const Field *f)
 bool emit_dot(const RelcUnit *u, Printer *p)
 {
     const Schema *s = u->schema;
+    const char *stem = relc_unit_output_stem(u);
     size_t i;
 
-    pr(p, "/* %s.dot: generated by relc %s; do not edit.\n", relc_unit_output_stem(u), RELC_VERSION);
-    pr(p, " * Render it with Graphviz: dot -Tsvg %s.dot -o %s.svg */\n", relc_unit_output_stem(u),
-       relc_unit_output_stem(u));
-    pr(p, "digraph \"%s\" {\n", s->name);
+    pr(p, "/* ");
+    comment_text(p, stem);
+    pr(p, ".dot: generated by relc %s; do not edit.\n", RELC_VERSION);
+    pr(p, " * Render it with Graphviz: dot -Tsvg ");
+    comment_text(p, stem);
+    pr(p, ".dot -o ");
+    comment_text(p, stem);
+    pr(p, ".svg */\n");
+    /* The graph's name is always quoted, as it always was. */
+    pr(p, "digraph ");
+    dot_string(p, s->name, true);
+    pr(p, " {\n");
     p->indent++;
     pr(p, "graph [rankdir=LR, fontname=\"Helvetica\", nodesep=0.5, ranksep=1.2];\n");
     pr(p, "node [shape=plaintext, fontname=\"Helvetica\", fontsize=11];\n");

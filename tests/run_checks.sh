@@ -3,6 +3,8 @@
 # diagnostics snapshots, the generated code against its goldens (and
 # compiled as C99 and as C++ with warnings as errors), and each example's
 # output.  Usage: run_checks.sh BUILD_DIR "EXAMPLES"
+#        run_checks.sh BUILD_DIR --update-dot-goldens   (what `make golden`
+#        runs: rewrites tests/golden/*.dot with the commands checked below)
 set -u
 b=$1
 examples=$2
@@ -12,15 +14,68 @@ failed=0
 ok() { passed=$((passed + 1)); }
 bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 
+# The schemas whose `relc --emit dot` diagrams have goldens, as
+# tests/golden/NAME.dot for NAME.rel.  emit_dot writes one into $b/dot and
+# prints the file's path.
+dot_schemas="examples/library/library.rel examples/company/company.rel tests/diag/ok_dot_keywords.rel"
+emit_dot() {
+    mkdir -p "$b/dot" && "$b/relc" --emit dot -o "$b/dot" "$1" &&
+        printf '%s\n' "$b/dot/$(basename "$1" .rel).dot"
+}
+if [ "$examples" = --update-dot-goldens ]; then
+    for rel in $dot_schemas; do
+        out=$(emit_dot "$rel") && cp "$out" tests/golden/ || exit 1
+    done
+    exit 0
+fi
+
+# Names of functions that the C header $1 declares (function-like macros
+# too) starting with one of the prefixes of the extended regex $2, that the
+# C file $3 never calls.  Both are read as the compiler reads them, so their
+# layout does not matter: the header preprocessed (the function-like macros
+# it defines, and its declarations with its macros expanded), the caller
+# with its comments removed and its string and character literals emptied
+# (a name in a comment or a message is no call).  Fails, saying why, if
+# either cannot be read or the header yields no name.
+uncalled() {
+    w=$b/uncalled
+    mkdir -p "$w"
+    cc -std=c99 -E -dD -Iruntime "$1" > "$w/decl.i" || { echo " (cannot preprocess $1)"; return 1; }
+    cc -fpreprocessed -dD -E -P -x c "$3" > "$w/calls.i" || { echo " (cannot strip the comments of $3)"; return 1; }
+    decl=$(sed -E '/^#[[:space:]]*define[[:space:]]+[A-Za-z_][A-Za-z0-9_]*([[:space:]]|$)/d' "$w/decl.i" |
+           tr '\n' ' ' | grep -oE '[A-Za-z_][A-Za-z0-9_]*[[:space:]]*\(' | tr -d '( \t' |
+           grep -E "^($2)" | LC_ALL=C sort -u)
+    [ -n "$decl" ] || { echo " (no function found in $1)"; return 1; }
+    sed -E "s/\"([^\"\\\\]|\\\\.)*\"|'([^'\\\\]|\\\\.)*'/\"\"/g" "$w/calls.i" | tr '\n' ' ' > "$w/calls.txt"
+    for fn in $decl; do
+        grep -qE "(^|[^A-Za-z0-9_])$fn[[:space:]]*\(" "$w/calls.txt" || printf ' %s' "$fn"
+    done
+}
+
 if "$b/test_front"; then ok; else bad "front-end Check suite"; fi
 if "$b/test_api"; then ok; else bad "generated API Check suite"; fi
 if "$b/test_api_cxx"; then ok; else bad "generated API Check suite built as C++"; fi
 if "$b/test_model"; then ok; else bad "randomized model-based test"; fi
-# Every function the generated api.h declares is called by test_api.c.
-missing=$(grep -oE '[A-Za-z_]+\(' "$b/api/api.h" | tr -d '(' |
-          grep -E '^(api_|[A-Z][A-Za-z0-9]*_[a-z])' | sort -u |
-          while read -r fn; do grep -q "\<$fn\>" tests/test_api.c || printf ' %s' "$fn"; done)
-if [ -z "$missing" ]; then ok; else bad "functions of api.h that tests/test_api.c never calls:$missing"; fi
+# Every function the generated api.h declares is called by test_api.c: the
+# schema's functions (api_...) and every model's (Model_..., the models of
+# tests/api/api.rel).
+api_models=$(sed -n 's/^[[:space:]]*model[[:space:]]\{1,\}\([A-Za-z_][A-Za-z0-9_]*\).*/\1_/p' tests/api/api.rel |
+             paste -sd '|' -)
+missing=$(uncalled "$b/api/api.h" "api_|$api_models" tests/test_api.c)
+if [ $? -eq 0 ] && [ -z "$missing" ]; then ok; else
+    bad "functions of api.h that tests/test_api.c never calls:$missing"; fi
+# The same check on a header and a caller made for it, which it must fault:
+# names with digits, a mention in a comment or a string is no call, a
+# declaration split across lines, a function-like macro.
+mkdir -p "$b/uncalled"
+printf '%s\n' '#define T9_each(x) (x)' '#define T9_MAX (9)' 'int t9_store_new(void);' 'int T9_get2(int);' \
+    'int T9_set_x1(int);' 'int' 'T9_count' '    (void);' 'int T9_in_string(void);' > "$b/uncalled/h.h"
+printf '%s\n' '/* T9_get2(1) */' '// T9_set_x1(2)' "int q = '\"';" \
+    'int f(void) { return t9_store_new() + T9_each(1) + T9_count() + 0 * (int)sizeof "T9_in_string() \" x"; }' \
+    > "$b/uncalled/c.c"
+missing=$(uncalled "$b/uncalled/h.h" "t9_|T9_" "$b/uncalled/c.c")
+if [ "$missing" = " T9_get2 T9_in_string T9_set_x1" ]; then ok; else
+    bad "the uncalled-function check reports '$missing', not ' T9_get2 T9_in_string T9_set_x1'"; fi
 if cc -std=c99 -Wall -Wextra -pedantic -Werror -Iruntime -c "$b/api/api.c" -o "$b/api/api.c99.o"; then ok; else
     bad "api.c as C99"; fi
 if sh tests/run_diag.sh "$b/relc"; then ok; else bad "diagnostics snapshots"; fi
@@ -42,20 +97,53 @@ for ex in $examples; do
     fi
 done
 # related_name = "+" (Book.editor in the library example) generates no
-# reverse function: code that calls one must not compile.
-printf '#include "library.h"\nsize_t f(Author *a) { return Author_book_set_count(a); }\n' > "$b/ex/hidden.c"
-if cc -std=c99 -Werror -Iruntime -I"$b/ex" -c "$b/ex/hidden.c" -o "$b/ex/hidden.o" 2>/dev/null; then
-    bad "a '+'-hidden reverse accessor compiled"; else ok; fi
+# reverse function: code that calls one must not compile, as C and as C++,
+# and for that reason (the function is not declared), while the same code
+# calling the visible reverse accessor of Book.author (books) compiles.
+for lang in c c++; do
+    case $lang in c) comp="cc -std=c99" ;; *) comp="$CXX" ;; esac
+    for fn in Author_books_count Author_book_set_count; do
+        printf '#include "library.h"\nsize_t f(Author *a);\nsize_t f(Author *a) { return %s(a); }\n' "$fn" \
+            > "$b/ex/hidden.c"
+        LC_ALL=C $comp -x "$lang" -Wall -Wextra -pedantic -Werror -Iruntime -I"$b/ex" -c "$b/ex/hidden.c" \
+            -o "$b/ex/hidden.o" > "$b/ex/hidden.err" 2>&1
+        st=$?
+        if [ "$fn" = Author_books_count ]; then
+            if [ $st -eq 0 ]; then ok; else
+                bad "as $lang, a call of the reverse accessor $fn does not compile:"; cat "$b/ex/hidden.err"; fi
+        elif [ $st -eq 0 ]; then
+            bad "as $lang, a call of the '+'-hidden reverse accessor $fn compiled"
+        elif grep -F "$fn" "$b/ex/hidden.err" |
+             grep -qiE 'implicit declaration|undeclared (function|identifier)|not declared'; then ok; else
+            bad "as $lang, a call of the '+'-hidden $fn fails to compile, but not because it is undeclared:"
+            cat "$b/ex/hidden.err"
+        fi
+    done
+done
 if $CXX -x c++ -Wall -Wextra -pedantic -Werror -Iruntime -c runtime/rel.c -o "$b/rel.cxx.o"; then ok; else
     bad "runtime as C++"; fi
 
-# `relc --emit dot`: the diagrams of library and company match their
-# snapshots and are valid Graphviz (dot -Tsvg renders them).
-for ex in library company; do
-    if "$b/relc" --emit dot -o "$b/dot" "examples/$ex/$ex.rel" && cmp -s "$b/dot/$ex.dot" "tests/golden/$ex.dot"; then ok; else
-        bad "$ex.dot differs from tests/golden/$ex.dot"; diff -u "tests/golden/$ex.dot" "$b/dot/$ex.dot" | head -20; fi
-    if dot -Tsvg "$b/dot/$ex.dot" -o "$b/dot/$ex.svg" && grep -q '<svg' "$b/dot/$ex.svg"; then ok; else
-        bad "dot -Tsvg on $ex.dot"; fi
+# `relc --emit dot`: each diagram matches its snapshot, and Graphviz reads
+# it without a word (no syntax error, no unknown port) with every model of
+# the schema as a node and every relation as an edge.  (A model called Node
+# or EDGE written bare would be a keyword: a syntax error, or worse, a
+# default attribute statement that silently loses the model.)
+for rel in $dot_schemas; do
+    ex=$(basename "$rel" .rel)
+    if out=$(emit_dot "$rel") && cmp -s "$out" "tests/golden/$ex.dot"; then ok; else
+        bad "$ex.dot differs from tests/golden/$ex.dot (make golden after a deliberate change)"
+        diff -u "tests/golden/$ex.dot" "$b/dot/$ex.dot" | head -20; fi
+    if dot -Tsvg "$b/dot/$ex.dot" -o "$b/dot/$ex.svg" 2> "$b/dot/$ex.err" && [ ! -s "$b/dot/$ex.err" ] &&
+       grep -q '<svg' "$b/dot/$ex.svg"; then ok; else
+        bad "dot -Tsvg on $ex.dot"; cat "$b/dot/$ex.err"; fi
+    nodes=$(dot -Tplain "$b/dot/$ex.dot" | awk '$1 == "node" { print $2 }' | tr -d '"' | LC_ALL=C sort | tr '\n' ' ')
+    models=$(sed -n 's/^[[:space:]]*model[[:space:]]\{1,\}\([A-Za-z_][A-Za-z0-9_]*\).*/\1/p' "$rel" |
+             LC_ALL=C sort | tr '\n' ' ')
+    edges=$(dot -Tplain "$b/dot/$ex.dot" | grep -c '^edge ')
+    relations=$(grep -v '^[[:space:]]*//' "$rel" | grep -oE '(ForeignKey|OneToOneField|ManyToManyField)[[:space:]]*\(' |
+                wc -l | tr -d ' ')
+    if [ -n "$models" ] && [ "$nodes" = "$models" ] && [ "$edges" = "$relations" ]; then ok; else
+        bad "$ex.dot as Graphviz reads it: nodes '$nodes' for models '$models', $edges edges for $relations relations"; fi
 done
 # The generated header refuses a runtime of another ABI version, saying so.
 mkdir -p "$b/oldrt"

@@ -4,6 +4,7 @@
  * scenarios, the command line's statuses and messages, determinism and
  * atomic outputs.  Per-check diagnostics are snapshot tests (tests/diag). */
 #include "relc.h"
+#include "emit.h"
 #include "oom.h"
 #include "unit.h"
 
@@ -184,6 +185,112 @@ START_TEST(test_seed_errors)
                       cases[i].code, diag);
         free(diag);
     }
+}
+END_TEST
+
+/* Every model has an id it does not declare (Django's automatic primary
+ * key): a reverse accessor 'id' is Django's E302 against it, whatever the
+ * relation kind and whether related_name or the default names it, and no
+ * E122 for Target_id besides.  'pk' is no field: Django accepts it. */
+START_TEST(test_reverse_accessor_id)
+{
+    static const struct { const char *schema, *clash; } cases[] = {
+        { "model Target {} model Source { f: ForeignKey(Target, on_delete = CASCADE, related_name = \"id\"); }",
+          "reverse accessor 'id' for 'Source.f' clashes with field name 'Target.id' [E302]" },
+        { "model Target {} model Source { f: OneToOneField(Target, on_delete = CASCADE, related_name = \"id\"); }",
+          "reverse accessor 'id' for 'Source.f' clashes with field name 'Target.id' [E302]" },
+        { "model Target {} model Source { f: ManyToManyField(Target, related_name = \"id\"); }",
+          "reverse accessor 'id' for 'Source.f' clashes with field name 'Target.id' [E302]" },
+        { "model Node { up: ForeignKey(self, on_delete = CASCADE, null = true, related_name = \"id\"); }",
+          "reverse accessor 'id' for 'Node.up' clashes with field name 'Node.id' [E302]" },
+        { "model Target {} model Id { f: OneToOneField(Target, on_delete = CASCADE); }",
+          "reverse accessor 'id' for 'Id.f' clashes with field name 'Target.id' [E302]" },
+    };
+    size_t i;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *diag = NULL;
+        ck_assert_int_eq(compile(cases[i].schema, NULL, &diag), RELC_ERRORS);
+        ck_assert_msg(strstr(diag, cases[i].clash), "%s: expected \"%s\" in\n%s", cases[i].schema,
+                      cases[i].clash, diag);
+        ck_assert_msg(!strstr(diag, "[E122]"), "%s: E122 besides E302:\n%s", cases[i].schema, diag);
+        free(diag);
+    }
+    ck_assert_int_eq(compile("model Target {} model Source { f: ForeignKey(Target, on_delete = CASCADE, "
+                             "related_name = \"pk\"); }", NULL, NULL), RELC_OK);
+}
+END_TEST
+
+/* The bare words of a DOT text, outside quoted strings, HTML-like strings
+ * and comments, that are DOT keywords (in any case); *n counts them and
+ * the result lists them, space-separated, in buf. */
+static const char *dot_bare_keywords(const char *s, char *buf, size_t cap, int *n)
+{
+    static const char *const kw[] = { "node", "edge", "graph", "digraph", "subgraph", "strict" };
+    size_t len = 0;
+    buf[0] = '\0';
+    *n = 0;
+    while (*s) {
+        if (s[0] == '/' && s[1] == '*') {
+            const char *e = strstr(s + 2, "*/");
+            s = e ? e + 2 : s + strlen(s);
+        } else if (*s == '"') {
+            for (s++; *s && *s != '"'; s++)
+                if (*s == '\\' && s[1])
+                    s++;
+            if (*s)
+                s++;
+        } else if (*s == '<') {
+            int depth = 0;
+            do {
+                depth += *s == '<' ? 1 : *s == '>' ? -1 : 0;
+                s++;
+            } while (*s && depth > 0);
+        } else if ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_') {
+            const char *w = s;
+            size_t k, j;
+            while ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_')
+                s++;
+            for (k = 0; k < sizeof kw / sizeof kw[0]; k++) {
+                if (strlen(kw[k]) != (size_t)(s - w))
+                    continue;
+                for (j = 0; j < (size_t)(s - w) && (w[j] | 0x20) == kw[k][j]; j++)
+                    ;
+                if (j == (size_t)(s - w)) {
+                    (*n)++;
+                    len += (size_t)snprintf(buf + len, len < cap ? cap - len : 0, "%.*s ", (int)(s - w), w);
+                }
+            }
+        } else {
+            s++;
+        }
+    }
+    return buf;
+}
+
+/* Models, fields and accessors named as DOT keywords, in any case: in the
+ * diagram they are quoted, so the only bare keywords left are relc's own
+ * (digraph, and the graph, node and edge attribute statements). */
+START_TEST(test_dot_quotes_keywords)
+{
+    const char *text =
+        "model Node { node: int32; EDGE: string; graph: ForeignKey(Graph, on_delete = CASCADE, related_name = \"node\"); }\n"
+        "model Graph { Strict: bool; edge: ManyToManyField(node, related_name = \"Subgraph\"); }\n"
+        "model node { DiGraph: OneToOneField(Node, on_delete = CASCADE, related_name = \"strict\"); }\n"
+        "model EDGE { subgraph: ForeignKey(self, on_delete = SET_NULL, null = true, related_name = \"x<&>\\\"\\\\+\"); }\n";
+    RelcUnit *u = NULL;
+    Printer p;
+    char words[256];
+    int n;
+    ck_assert_int_eq(compile(text, &u, NULL), RELC_OK);
+    pr_init(&p);
+    ck_assert(emit_dot(u, &p));
+    dot_bare_keywords(p.data, words, sizeof words, &n);
+    ck_assert_msg(n == 4 && strcmp(words, "digraph graph node edge ") == 0,
+                  "bare DOT keywords: %s in\n%s", words, p.data);
+    ck_assert_ptr_nonnull(strstr(p.data, "\"Node\":\"graph\" -> \"Graph\""));
+    ck_assert_ptr_nonnull(strstr(p.data, "reverse hidden (related_name 'x<&>\\\"\\\\+')"));
+    pr_free(&p);
+    relc_unit_free(u);
 }
 END_TEST
 
@@ -496,6 +603,8 @@ static Suite *front_suite(void)
     t = tcase_create("seeds");
     tcase_add_test(t, test_seed_company_needs_related_names);
     tcase_add_test(t, test_seed_errors);
+    tcase_add_test(t, test_reverse_accessor_id);
+    tcase_add_test(t, test_dot_quotes_keywords);
     tcase_add_test(t, test_nul_and_invalid_utf8_never_crash);
     tcase_add_test(t, test_error_cap);
     tcase_add_test(t, test_large_schema);
