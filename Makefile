@@ -71,14 +71,24 @@ clean:
 	rm -rf build build-san build-fuzz
 
 # ---- runtime ----------------------------------------------------------------
+# rel.c: statuses, allocation, collections, pools; rel_store.c: the store,
+# creating, setters; rel_delete.c: the collector; rel_verify.c: invariants.
 LIBREL  := $(B)/librel.a
-$(B)/obj/runtime/rel.o: runtime/rel.c runtime/rel.h runtime/rel_version.h
+RT_SRC  := runtime/rel.c runtime/rel_store.c runtime/rel_delete.c runtime/rel_verify.c
+RT_OBJ  := $(patsubst %.c,$(B)/obj/%.o,$(RT_SRC))
+RT_HDR  := runtime/rel.h runtime/rel_impl.h runtime/rel_version.h
+$(RT_OBJ): $(B)/obj/%.o: %.c $(RT_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Iruntime -c -o $@ $<
-$(LIBREL): $(B)/obj/runtime/rel.o
+$(LIBREL): $(RT_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 all: $(LIBREL)
+
+# The runtime on a schema descriptor written by hand (tests/test_runtime.c).
+$(B)/test_runtime: tests/test_runtime.c $(LIBREL)
+	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -o $@ $< $(LIBREL) $(CHECK_LIBS) $(LDFLAGS)
+check: $(B)/test_runtime
 
 # ---- tests -------------------------------------------------------------------
 $(B)/test_front: tests/test_front.c $(LIBRELC)
@@ -126,9 +136,9 @@ $(B)/api/api.c: tests/api/api.rel $(RELC)
 $(B)/api/api.h: $(B)/api/api.c ;
 $(B)/test_api: tests/test_api.c $(B)/api/api.c $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/api -o $@ $< $(B)/api/api.c $(LIBREL) $(CHECK_LIBS) $(LDFLAGS)
-$(B)/test_api_cxx: tests/test_api.c $(B)/api/api.c runtime/rel.c
+$(B)/test_api_cxx: tests/test_api.c $(B)/api/api.c $(RT_SRC) $(RT_HDR)
 	$(CXX) -x c++ $(OPT) -Wall -Wextra -pedantic -Werror $(SANFLAGS) -Iruntime -I$(B)/api -o $@ \
-	    tests/test_api.c $(B)/api/api.c runtime/rel.c $(CHECK_LIBS) $(LDFLAGS)
+	    tests/test_api.c $(B)/api/api.c $(RT_SRC) $(CHECK_LIBS) $(LDFLAGS)
 check: $(B)/test_api $(B)/test_api_cxx
 
 # The randomized model-based test, on tests/model/mb.rel.
@@ -143,8 +153,9 @@ check: $(B)/test_model
 # The Check suites and the examples under valgrind: no invalid access, no
 # leak.  (Check runs its tests in-process here, so valgrind sees them.)
 VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=9
-valgrind: $(B)/test_front $(B)/test_api $(B)/test_model $(PROGS)
+valgrind: $(B)/test_front $(B)/test_api $(B)/test_runtime $(B)/test_model $(PROGS)
 	CK_FORK=no $(VALGRIND) $(B)/test_front
+	CK_FORK=no $(VALGRIND) $(B)/test_runtime
 	CK_FORK=no $(VALGRIND) $(B)/test_api
 	$(VALGRIND) $(B)/test_model 7 2000
 	for p in $(PROGS); do $(VALGRIND) $$p > /dev/null || exit 1; done

@@ -55,7 +55,7 @@ void pr_raw(Printer *p, const char *s, size_t n)
     while (n > 0) {
         const char *nl = (const char *)memchr(s, '\n', n);
         size_t k = nl ? (size_t)(nl - s) + 1 : n;
-        if (p->at_line_start && k > 1) {
+        if (p->at_line_start && s[0] != '\n') {
             int i;
             for (i = 0; i < p->indent; i++)
                 put(p, "    ", 4);

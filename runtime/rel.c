@@ -77,7 +77,7 @@ rel_status rel_list_grow(rel_list *l, size_t need)
         return REL_OK;
     if (!(cap = grown_cap(l->cap, need)) || !(items = rel_realloc(l->items, cap * sizeof(void *))))
         return REL_ENOMEM;
-    l->items = items;
+    l->items = (void **)items;
     l->cap = (uint32_t)cap;
     return REL_OK;
 }
@@ -97,7 +97,7 @@ rel_status rel_vec_grow(rel_vec *v, size_t need)
         memcpy(block + cap * item, v->back, v->count * sizeof(uint32_t));
     }
     rel_free(v->items);
-    v->items = block;
+    v->items = (void **)(void *)block;
     v->back = (uint32_t *)(void *)(block + cap * item);
     v->cap = (uint32_t)cap;
     return REL_OK;

@@ -329,10 +329,15 @@ rel_status rel_fk_clear(uint32_t r, void *t);
 rel_status rel_m2m_clear(uint32_t r, void *o, bool o_is_model);
 
 /* The cold halves of the inline helpers below: each formats the message
- * into the store's errmsg and returns the status. */
+ * into the store's errmsg and returns the status.  rel_fail_other_store
+ * takes the relation's two objects in its order (m declares r, t is its
+ * target) and which of them the call was made on; the other one is the
+ * stranger.  `who` NULL words the message after the object ("Book 3:
+ * Author 4 belongs to another store"), else after the call
+ * ("Student_courses_add: Course 4 ..."). */
 rel_status rel_fail_null_arg(rel_store *db, const char *who, const char *model);
 rel_status rel_fail_required(uint32_t r, void *m);
-rel_status rel_fail_other_store(uint32_t r, void *self, void *x, const char *who);
+rel_status rel_fail_other_store(uint32_t r, void *m, void *t, bool m_is_self, const char *who);
 rel_status rel_fail_taken(uint32_t r, void *t);
 rel_status rel_fail_nomem(uint32_t r, void *self);
 
@@ -389,7 +394,7 @@ static inline rel_status rel_fk_set(void *m, void *t, uint32_t r, size_t fwd, si
     } else {
         rel_list *l = &REL_AT(t, rev, rel_list);
         if (REL_OBJ(t)->db != REL_OBJ(m)->db)
-            return rel_fail_other_store(r, m, t, NULL);
+            return rel_fail_other_store(r, m, t, true, NULL);
         if (l->count == l->cap && rel_list_grow(l, (size_t)l->count + 1))
             return rel_fail_nomem(r, m);
     }
@@ -412,7 +417,7 @@ static inline rel_status rel_o2o_set(void *m, void *t, uint32_t r, size_t fwd, s
             return rel_fail_required(r, m);
     } else {
         if (REL_OBJ(t)->db != REL_OBJ(m)->db)
-            return rel_fail_other_store(r, m, t, NULL);
+            return rel_fail_other_store(r, m, t, true, NULL);
         if (REL_AT(t, rev, void *))
             return rel_fail_taken(r, t);
     }
@@ -497,9 +502,11 @@ static inline rel_status rel_m2m_add(uint32_t r, void *m, size_t ms, void *t, si
 {
     void *self = self_is_m ? m : t, *x = self_is_m ? t : m;
     if (!x)
-        return rel_fail_null_arg(REL_OBJ(self)->db, who, NULL);
+        return rel_fail_null_arg(REL_OBJ(self)->db, who,
+                                 REL_OBJ(self)->db->schema->models[self_is_m ? REL_OBJ(self)->db->schema->relations[r].target
+                                                                             : REL_OBJ(self)->db->schema->relations[r].model].name);
     if (REL_OBJ(x)->db != REL_OBJ(self)->db)
-        return rel_fail_other_store(r, self, x, who);
+        return rel_fail_other_store(r, m, t, self_is_m, who);
     if (rel_m2m_find(m, ms, t, ts) != UINT32_MAX)
         return REL_OK;
     if (rel_vec_reserve(&REL_AT(m, ms, rel_vec), (size_t)REL_AT(m, ms, rel_vec).count + 1)

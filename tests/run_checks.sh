@@ -53,6 +53,7 @@ uncalled() {
 }
 
 if "$b/test_front"; then ok; else bad "front-end Check suite"; fi
+if "$b/test_runtime"; then ok; else bad "runtime Check suite (hand-written descriptor)"; fi
 if "$b/test_api"; then ok; else bad "generated API Check suite"; fi
 if "$b/test_api_cxx"; then ok; else bad "generated API Check suite built as C++"; fi
 if "$b/test_model"; then ok; else bad "randomized model-based test"; fi
@@ -120,8 +121,11 @@ for lang in c c++; do
         fi
     done
 done
-if $CXX -x c++ -Wall -Wextra -pedantic -Werror -Iruntime -c runtime/rel.c -o "$b/rel.cxx.o"; then ok; else
-    bad "runtime as C++"; fi
+for src in runtime/rel.c runtime/rel_store.c runtime/rel_delete.c runtime/rel_verify.c; do
+    obj="$b/$(basename "$src" .c).cxx.o"
+    if $CXX -x c++ -Wall -Wextra -pedantic -Werror -Iruntime -c "$src" -o "$obj"; then ok; else
+        bad "$src as C++"; fi
+done
 
 # `relc --emit dot`: each diagram matches its snapshot, and Graphviz reads
 # it without a word (no syntax error, no unknown port) with every model of

@@ -1,0 +1,325 @@
+/* rel_delete.c: Django's collector, over the schema descriptor.
+ *
+ * A delete runs in two halves.  The first decides: it marks the objects
+ * given (each object's header has a mark bit), collects what they cascade
+ * to until nothing new turns up (a PROTECT referrer refuses at once), and
+ * then checks RESTRICT against the final set, where a referrer that is
+ * itself collected does not count.  It writes nothing but marks and the
+ * store's collected lists, so a refusal or an allocation failure undoes
+ * itself by clearing the marks.  The second half applies the set, and
+ * nothing in it can fail: SET_NULL clears the referrers that stay, every
+ * link from a collected object to one that stays is unlinked on both
+ * sides, and the collected objects leave the store.  That split is what
+ * makes a delete all or nothing.
+ *
+ * Each step runs only for the models the collector touched (db->touched,
+ * in the order it first collected each), so a delete costs nothing for the
+ * rest of a large schema.  Steps that cannot change the outcome's order
+ * loop relation by relation and object by object within it, so the inner
+ * loops see one relation's offsets and nothing else; collecting and
+ * RESTRICT go object by object, which fixes the order of the collected
+ * lists (and so of what stays in each model's list of all) and which
+ * blocker a refusal names.
+ */
+#include "rel_impl.h"
+
+/* ---- the deciding half ---------------------------------------------------------- */
+
+static REL_COLD rel_status fail_nomem(rel_store *db, uint32_t k, void *o)
+{
+    return rel_fail(&db->errmsg, REL_ENOMEM, "out of memory deleting %s %llu", db->schema->models[k].name,
+                    REL_ID(o));
+}
+
+/* A referrer x blocks deleting o (model k) through relation r. */
+static REL_COLD rel_status fail_blocked(rel_store *db, const rel_relation *r, void *o, void *x)
+{
+    const rel_model *models = db->schema->models;
+    bool protect = r->on_delete == REL_PROTECT;
+    return rel_fail(&db->errmsg, protect ? REL_EPROTECTED : REL_ERESTRICTED,
+                    "cannot delete %s %llu: %s %llu refers to it through %s.%s, which is on_delete = %s",
+                    models[r->target].name, REL_ID(o), models[r->model].name, REL_ID(x), models[r->model].name,
+                    r->name, protect ? "PROTECT" : "RESTRICT");
+}
+
+/* Adds o (of model k) to the delete, once. */
+static inline rel_status mark(rel_store *db, uint32_t k, void *o)
+{
+    rel_model_state *ms;
+    if (REL_OBJ(o)->mark)
+        return REL_OK;
+    ms = &db->models[k];
+    if (rel_list_reserve(&ms->collected, (size_t)ms->collected.count + 1))
+        return fail_nomem(db, k, o);
+    if (ms->collected.count == 0)
+        db->touched[db->ntouched++] = k;
+    REL_OBJ(o)->mark = 1;
+    ms->collected.items[ms->collected.count++] = o;
+    return REL_OK;
+}
+
+/* Whether some relation into model m (a ForeignKey or one-to-one) has
+ * on_delete = a or b: whether a step has anything to do for m. */
+static bool any_incoming(const rel_schema *s, const rel_model *m, int a, int b)
+{
+    uint32_t i;
+    for (i = 0; i < m->nincoming; i++) {
+        int od = s->relations[m->incoming[i]].on_delete;
+        if (od == a || od == b)
+            return true;
+    }
+    return false;
+}
+
+/* Collects what model k's objects not yet looked at cascade to; a PROTECT
+ * referrer refuses.  *more says that some object was looked at. */
+static rel_status collect(rel_store *db, uint32_t k, bool *more)
+{
+    const rel_schema *s = db->schema;
+    const rel_model *m = &s->models[k];
+    rel_model_state *ms = &db->models[k];
+    rel_status st;
+    uint32_t i, j;
+
+    if (ms->done == ms->collected.count)
+        return REL_OK;
+    *more = true;
+    if (!any_incoming(s, m, REL_CASCADE, REL_PROTECT)) {
+        ms->done = ms->collected.count;
+        return REL_OK;
+    }
+    /* Marking may grow ms->collected (a model cascading to itself), so
+     * read it afresh each time round. */
+    while (ms->done < ms->collected.count) {
+        void *o = ms->collected.items[ms->done++];
+        for (i = 0; i < m->nincoming; i++) {
+            const rel_relation *r = &s->relations[m->incoming[i]];
+            if (r->on_delete == REL_CASCADE) {
+                if (r->type == REL_FOREIGN_KEY) {
+                    const rel_list *l = &REL_AT(o, r->rev, rel_list);
+                    for (j = 0; j < l->count; j++)
+                        if ((st = mark(db, r->model, l->items[j])) != REL_OK)
+                            return st;
+                } else {
+                    void *x = REL_AT(o, r->rev, void *);
+                    if (x && (st = mark(db, r->model, x)) != REL_OK)
+                        return st;
+                }
+            } else if (r->on_delete == REL_PROTECT) {
+                /* Refused even when the referrer goes too, as Django
+                 * refuses: PROTECT means the referrer must go first. */
+                void *x;
+                if (r->type == REL_FOREIGN_KEY) {
+                    const rel_list *l = &REL_AT(o, r->rev, rel_list);
+                    x = l->count ? l->items[0] : NULL;
+                } else {
+                    x = REL_AT(o, r->rev, void *);
+                }
+                if (x)
+                    return fail_blocked(db, r, o, x);
+            }
+        }
+    }
+    return REL_OK;
+}
+
+/* RESTRICT against the final set: a referrer that stays refuses. */
+static rel_status check_restrict(rel_store *db, uint32_t k)
+{
+    const rel_schema *s = db->schema;
+    const rel_model *m = &s->models[k];
+    const rel_list *c = &db->models[k].collected;
+    uint32_t n, i, j;
+
+    if (!any_incoming(s, m, REL_RESTRICT, REL_RESTRICT))
+        return REL_OK;
+    for (n = 0; n < c->count; n++) {
+        void *o = c->items[n];
+        for (i = 0; i < m->nincoming; i++) {
+            const rel_relation *r = &s->relations[m->incoming[i]];
+            if (r->on_delete != REL_RESTRICT)
+                continue;
+            if (r->type == REL_FOREIGN_KEY) {
+                const rel_list *l = &REL_AT(o, r->rev, rel_list);
+                for (j = 0; j < l->count; j++)
+                    if (!REL_OBJ(l->items[j])->mark)
+                        return fail_blocked(db, r, o, l->items[j]);
+            } else {
+                void *x = REL_AT(o, r->rev, void *);
+                if (x && !REL_OBJ(x)->mark)
+                    return fail_blocked(db, r, o, x);
+            }
+        }
+    }
+    return REL_OK;
+}
+
+/* ---- the applying half: nothing here can fail ------------------------------------- */
+
+/* SET_NULL: referrers of model k's collected objects that stay lose their
+ * pointer.  The collected object's reverse list goes with it, so only the
+ * referrer's side is written. */
+static void set_null(rel_store *db, uint32_t k)
+{
+    const rel_schema *s = db->schema;
+    const rel_model *m = &s->models[k];
+    const rel_list *c = &db->models[k].collected;
+    uint32_t n, i, j;
+
+    for (i = 0; i < m->nincoming; i++) {
+        const rel_relation *r = &s->relations[m->incoming[i]];
+        size_t fwd = r->fwd, rev = r->rev;
+        if (r->on_delete != REL_SET_NULL)
+            continue;
+        if (r->type == REL_FOREIGN_KEY) {
+            for (n = 0; n < c->count; n++) {
+                const rel_list *l = &REL_AT(c->items[n], rev, rel_list);
+                for (j = 0; j < l->count; j++)
+                    if (!REL_OBJ(l->items[j])->mark)
+                        REL_AT(l->items[j], fwd, void *) = NULL;
+            }
+        } else {
+            for (n = 0; n < c->count; n++) {
+                void *x = REL_AT(c->items[n], rev, void *);
+                if (x && !REL_OBJ(x)->mark)
+                    REL_AT(x, fwd, void *) = NULL;
+            }
+        }
+    }
+}
+
+/* Unlinks model k's collected objects from every object that stays: the
+ * targets of the relations k declares, and the declaring side of each
+ * many-to-many into k.  Links between two collected objects stay; both
+ * ends are freed.  Sets are walked from the end, so that the entry an
+ * unlink moves into the hole has been looked at already. */
+static void unlink_staying(rel_store *db, uint32_t k)
+{
+    const rel_schema *s = db->schema;
+    const rel_model *m = &s->models[k];
+    const rel_list *c = &db->models[k].collected;
+    uint32_t n, i, j;
+
+    for (i = 0; i < m->nrelations; i++) {
+        const rel_relation *r = &s->relations[m->relations[i]];
+        size_t fwd = r->fwd, rev = r->rev;
+        if (r->type == REL_FOREIGN_KEY) {
+            size_t pos = r->pos;
+            for (n = 0; n < c->count; n++) {
+                void *o = c->items[n], *t = REL_AT(o, fwd, void *);
+                if (t && !REL_OBJ(t)->mark)
+                    rel_fk_unlink(o, fwd, pos, rev);
+            }
+        } else if (r->type == REL_ONE_TO_ONE) {
+            for (n = 0; n < c->count; n++) {
+                void *o = c->items[n], *t = REL_AT(o, fwd, void *);
+                if (t && !REL_OBJ(t)->mark) {
+                    REL_AT(t, rev, void *) = NULL;
+                    REL_AT(o, fwd, void *) = NULL;
+                }
+            }
+        } else {
+            for (n = 0; n < c->count; n++) {
+                void *o = c->items[n];
+                const rel_vec *v = &REL_AT(o, fwd, rel_vec);
+                for (j = v->count; j-- > 0;)
+                    if (!REL_OBJ(v->items[j])->mark)
+                        rel_m2m_unlink(o, fwd, rev, j);
+            }
+        }
+    }
+    /* The reverse side of many-to-many relations into k.  A symmetrical
+     * one has no reverse set: its forward pass above did it. */
+    for (i = 0; i < m->nincoming; i++) {
+        const rel_relation *r = &s->relations[m->incoming[i]];
+        size_t fwd = r->fwd, rev = r->rev;
+        if (r->type != REL_MANY_TO_MANY || r->symmetrical)
+            continue;
+        for (n = 0; n < c->count; n++) {
+            const rel_vec *v = &REL_AT(c->items[n], rev, rel_vec);
+            for (j = v->count; j-- > 0;) {
+                void *x = v->items[j];
+                if (!REL_OBJ(x)->mark)
+                    rel_m2m_unlink(x, fwd, rev, v->back[j]);
+            }
+        }
+    }
+}
+
+/* Model k's collected objects leave the store: out of the list of all
+ * (the last object fills each hole), their memory freed, their id zeroed
+ * (what rel_get looks for), back to the pool. */
+static void remove_collected(rel_store *db, uint32_t k)
+{
+    rel_model_state *ms = &db->models[k];
+    const rel_list *c = &ms->collected;
+    rel_list *all = &ms->all;
+    uint32_t n;
+
+    rel_free_members(db, k, c->items, c->count);
+    for (n = 0; n < c->count; n++) {
+        rel_object *o = REL_OBJ(c->items[n]);
+        rel_object *last = REL_OBJ(all->items[--all->count]);
+        uint32_t pos = o->pos;
+        all->items[pos] = last;
+        last->pos = pos;
+        o->id = 0;
+        rel_pool_put(&ms->pool, o);
+    }
+}
+
+/* Ready for the next delete; a refused one also clears its marks (an
+ * applied one freed the objects that had them). */
+static void end(rel_store *db, uint32_t k, bool applied)
+{
+    rel_model_state *ms = &db->models[k];
+    uint32_t n;
+    if (!applied)
+        for (n = 0; n < ms->collected.count; n++)
+            REL_OBJ(ms->collected.items[n])->mark = 0;
+    ms->collected.count = 0;
+    ms->done = 0;
+}
+
+/* ---- the driver ------------------------------------------------------------------ */
+
+rel_status rel_delete_many(uint32_t k, void *const *objects, size_t n, const char *who)
+{
+    rel_store *db;
+    rel_status st = REL_OK;
+    bool more = true;
+    size_t i;
+    uint32_t t;
+
+    if (n == 0)
+        return REL_OK;
+    if (!objects || !objects[0])
+        return REL_EINVAL;
+    db = REL_OBJ(objects[0])->db;
+    for (i = 1; i < n; i++)
+        if (!objects[i] || REL_OBJ(objects[i])->db != db)
+            return rel_fail(&db->errmsg, REL_EINVAL, "%s: object %lu is NULL or in another store", rel_who(who),
+                            (unsigned long)i);
+
+    for (i = 0; i < n && st == REL_OK; i++)
+        st = mark(db, k, objects[i]);
+    while (st == REL_OK && more) {  /* until nothing new is collected */
+        more = false;
+        for (t = 0; st == REL_OK && t < db->ntouched; t++)
+            st = collect(db, db->touched[t], &more);
+    }
+    for (t = 0; st == REL_OK && t < db->ntouched; t++)
+        st = check_restrict(db, db->touched[t]);
+    if (st == REL_OK) {
+        for (t = 0; t < db->ntouched; t++)
+            set_null(db, db->touched[t]);
+        for (t = 0; t < db->ntouched; t++)
+            unlink_staying(db, db->touched[t]);
+        for (t = 0; t < db->ntouched; t++)
+            remove_collected(db, db->touched[t]);
+    }
+    for (t = 0; t < db->ntouched; t++)
+        end(db, db->touched[t], st == REL_OK);
+    db->ntouched = 0;
+    return st;
+}

@@ -1,0 +1,48 @@
+/* rel_impl.h: what the runtime's own files share and generated code never
+ * sees.  Not installed: nothing here is part of the contract in rel.h. */
+#ifndef REL_IMPL_H
+#define REL_IMPL_H
+
+#include "rel.h"
+
+/* Failure paths: out of the way of the code that succeeds. */
+#if defined(__GNUC__)
+#define REL_COLD __attribute__((cold))
+#else
+#define REL_COLD
+#endif
+
+/* What a string member points at when its field has no default: a string
+ * member is never NULL, so getters need no test. */
+extern const char rel_empty_string[1];
+
+/* A pointer member, for REL_CAT: through the typedef its const goes on
+ * the member (void *const), not on what it points at. */
+typedef void *rel_ptr;
+
+/* The schema's relation number i. */
+#define REL_RELATION(db, i) (&(db)->schema->relations[(i)])
+
+/* Whether string s (the member of field f) was allocated by a setter, and
+ * so is the object's to free: a default is the field's constant text. */
+static inline bool rel_string_owned(const rel_field *f, const char *s)
+{
+    return s != (const char *)f->def && s != rel_empty_string;
+}
+
+/* The name a message gives the call: `who` from the generated wrapper. */
+static inline const char *rel_who(const char *who) { return who ? who : "rel"; }
+
+/* The id as messages print it. */
+#define REL_ID(o) ((unsigned long long)REL_COBJ(o)->id)
+
+/* Frees what objects[0..n) of model k own: strings set by a setter, the
+ * set of each many-to-many relation the model declares, and the reverse
+ * side of each relation it is the target of (a ForeignKey's list, a
+ * non-symmetrical many-to-many's set).  It touches nothing outside these
+ * objects and leaves them in the store and the pool: store_free then
+ * frees the pool whole, and delete takes them out one by one.  One pass
+ * per member over all n objects keeps each loop tight. */
+void rel_free_members(const rel_store *db, uint32_t k, void *const *objects, uint32_t n);
+
+#endif

@@ -1,0 +1,195 @@
+/* rel_verify.c: every invariant of a store, checked from the descriptor.
+ *
+ * For each model: the ids and the list of all agree (each live id's object
+ * sits at its pos, and there are as many as the list holds), then each
+ * object: its store and mark, its strings, and each relation from both of
+ * its ends (what it points at points or lists it back, what lists it
+ * points at it).  Objects in relations are checked to be alive first:
+ * a deleted object's id is 0, and that field stays readable in the pool,
+ * so the check reads nothing else of a dead object.
+ *
+ * It reports the first broken invariant as "verify: Book 3: ...".  The
+ * store is const to the caller; only its errmsg is written.
+ */
+#include "rel_impl.h"
+
+/* A string member, for REL_CAT (see rel_ptr). */
+typedef const char *text;
+
+
+/* Sets errmsg to "verify: M ID: what" and returns REL_ECORRUPT. */
+static REL_COLD rel_status corrupt(const rel_store *db, uint32_t k, const void *o, const char *what)
+{
+    rel_store *w = (rel_store *)(uintptr_t)db;  /* for the message only */
+    return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: %s %llu: %s", db->schema->models[k].name, REL_ID(o), what);
+}
+
+/* Whether x is a live object of this store. */
+static bool alive(const rel_store *db, const void *x)
+{
+    return x && REL_COBJ(x)->id != 0 && REL_COBJ(x)->db == db;
+}
+
+/* The ids, the list of all and each object's header, for model k. */
+static rel_status verify_lists(const rel_store *db, uint32_t k)
+{
+    const rel_model_state *ms = &db->models[k];
+    uint32_t i, live = 0;
+
+    if (ms->all.count > ms->all.cap || ms->ids.count > ms->ids.cap || ms->collected.count || ms->done)
+        return rel_fail(&((rel_store *)(uintptr_t)db)->errmsg, REL_ECORRUPT,
+                        "verify: the store's lists of %s are inconsistent", db->schema->models[k].name);
+    for (i = 0; i < ms->ids.count; i++) {
+        const rel_object *o = REL_COBJ(ms->ids.items[i]);
+        if (o->id != i + 1)
+            continue;  /* deleted: the place has id 0 or a newer object's */
+        live++;
+        if (o->pos >= ms->all.count || ms->all.items[o->pos] != (const void *)o)
+            return corrupt(db, k, o, "id or list position is wrong");
+    }
+    if (live != ms->all.count) {
+        rel_store *w = (rel_store *)(uintptr_t)db;
+        return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: the store lists %lu %s but has %lu ids",
+                        (unsigned long)ms->all.count, db->schema->models[k].name, (unsigned long)live);
+    }
+    for (i = 0; i < ms->all.count; i++) {
+        const rel_object *o = REL_COBJ(ms->all.items[i]);
+        if (o->db != db || o->mark)
+            return corrupt(db, k, o, "wrong store, or left marked by a delete");
+    }
+    return REL_OK;
+}
+
+/* Object o's strings. */
+static rel_status verify_strings(const rel_store *db, uint32_t k, const void *o)
+{
+    const rel_model *m = &db->schema->models[k];
+    uint32_t j;
+    for (j = 0; j < m->nfields; j++) {
+        const rel_field *f = &m->fields[j];
+        const char *str;
+        if (f->type != REL_STRING)
+            continue;
+        str = REL_CAT(o, f->offset, text);
+        if (!str)
+            return corrupt(db, k, o, "a string is NULL");
+        if (f->max_length && rel_utf8_length(str) > f->max_length)
+            return corrupt(db, k, o, "a string is longer than its max_length");
+    }
+    return REL_OK;
+}
+
+/* Relation r from its declaring object o (of model k). */
+static rel_status verify_forward(const rel_store *db, uint32_t k, const rel_relation *r, const void *o)
+{
+    uint32_t j;
+    if (r->type == REL_MANY_TO_MANY) {
+        const rel_vec *v = &REL_CAT(o, r->fwd, rel_vec);
+        if (v->count > v->cap)
+            return corrupt(db, k, o, "a many-to-many set's count is past its capacity");
+        for (j = 0; j < v->count; j++) {
+            const void *t = v->items[j];
+            const rel_vec *tv;
+            uint32_t b = v->back[j];
+            if (!alive(db, t))
+                return corrupt(db, k, o, "a many-to-many set holds a deleted object or one of another store");
+            tv = &REL_CAT(t, r->rev, rel_vec);
+            if (b >= tv->count || tv->items[b] != o || tv->back[b] != j)
+                return corrupt(db, k, o, "a many-to-many link is not on both sides");
+        }
+        return REL_OK;
+    }
+    {
+        const void *t = REL_CAT(o, r->fwd, rel_ptr);
+        if (!t)
+            return r->null ? REL_OK : corrupt(db, k, o, "a required relation is NULL");
+        if (!alive(db, t))
+            return corrupt(db, k, o, "a relation points at a deleted object or one of another store");
+        if (r->type == REL_FOREIGN_KEY) {
+            const rel_list *l = &REL_CAT(t, r->rev, rel_list);
+            uint32_t pos = REL_CAT(o, r->pos, uint32_t);
+            if (pos >= l->count || l->items[pos] != o)
+                return corrupt(db, k, o, "a ForeignKey's target does not list it back");
+        } else if (REL_CAT(t, r->rev, rel_ptr) != o) {
+            return corrupt(db, k, o, "a OneToOneField's target does not point back");
+        }
+    }
+    return REL_OK;
+}
+
+/* Relation r from its target object o (of model k): the reverse side. */
+static rel_status verify_reverse(const rel_store *db, uint32_t k, const rel_relation *r, const void *o)
+{
+    uint32_t j;
+    if (r->type == REL_FOREIGN_KEY) {
+        const rel_list *l = &REL_CAT(o, r->rev, rel_list);
+        if (l->count > l->cap)
+            return corrupt(db, k, o, "a reverse set's count is past its capacity");
+        for (j = 0; j < l->count; j++) {
+            const void *x = l->items[j];
+            if (!alive(db, x))
+                return corrupt(db, k, o, "a reverse set holds a deleted object or one of another store");
+            if (REL_CAT(x, r->fwd, rel_ptr) != o || REL_CAT(x, r->pos, uint32_t) != j)
+                return corrupt(db, k, o, "a reverse set holds an object that points elsewhere");
+        }
+    } else if (r->type == REL_ONE_TO_ONE) {
+        const void *x = REL_CAT(o, r->rev, rel_ptr);
+        if (x && !alive(db, x))
+            return corrupt(db, k, o, "a one-to-one reverse points at a deleted object or one of another store");
+        if (x && REL_CAT(x, r->fwd, rel_ptr) != o)
+            return corrupt(db, k, o, "a one-to-one reverse points at an object that points elsewhere");
+    } else if (!r->symmetrical) {  /* a symmetrical set is its forward one */
+        const rel_vec *v = &REL_CAT(o, r->rev, rel_vec);
+        if (v->count > v->cap)
+            return corrupt(db, k, o, "a many-to-many set's count is past its capacity");
+        for (j = 0; j < v->count; j++) {
+            const void *x = v->items[j];
+            const rel_vec *xv;
+            uint32_t b = v->back[j];
+            if (!alive(db, x))
+                return corrupt(db, k, o, "a many-to-many set holds a deleted object or one of another store");
+            xv = &REL_CAT(x, r->fwd, rel_vec);
+            if (b >= xv->count || xv->items[b] != o || xv->back[b] != j)
+                return corrupt(db, k, o, "a many-to-many link is not on both sides");
+        }
+    }
+    return REL_OK;
+}
+
+static rel_status verify_model(const rel_store *db, uint32_t k)
+{
+    const rel_schema *s = db->schema;
+    const rel_model *m = &s->models[k];
+    const rel_list *all = &db->models[k].all;
+    rel_status st;
+    uint32_t i, j;
+
+    if ((st = verify_lists(db, k)) != REL_OK)
+        return st;
+    for (i = 0; i < all->count; i++) {
+        const void *o = all->items[i];
+        if ((st = verify_strings(db, k, o)) != REL_OK)
+            return st;
+        for (j = 0; j < m->nrelations; j++)
+            if ((st = verify_forward(db, k, &s->relations[m->relations[j]], o)) != REL_OK)
+                return st;
+        for (j = 0; j < m->nincoming; j++)
+            if ((st = verify_reverse(db, k, &s->relations[m->incoming[j]], o)) != REL_OK)
+                return st;
+    }
+    return REL_OK;
+}
+
+rel_status rel_store_verify(const rel_store *db)
+{
+    rel_status st = REL_OK;
+    uint32_t k;
+    if (!db)
+        return REL_EINVAL;
+    if (db->ntouched)
+        return rel_fail(&((rel_store *)(uintptr_t)db)->errmsg, REL_ECORRUPT,
+                        "verify: a delete left models marked as touched");
+    for (k = 0; st == REL_OK && k < db->schema->nmodels; k++)
+        st = verify_model(db, k);
+    return st;
+}
