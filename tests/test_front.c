@@ -159,6 +159,34 @@ START_TEST(test_seed_company_needs_related_names)
 }
 END_TEST
 
+/* Three relations sharing one reverse accessor: each is reported once,
+ * against the first other user of the name (not every pair: k relations
+ * would give k(k-1) errors, and as much time). */
+START_TEST(test_e304_each_clash_once)
+{
+    char *diag = NULL;
+    const char *text =
+        "model Employee { name: string; }\n"
+        "model Department {\n"
+        "    manager: ForeignKey(Employee, on_delete = CASCADE);\n"
+        "    workers: ManyToManyField(Employee);\n"
+        "    interns: ManyToManyField(Employee);\n"
+        "}\n";
+    ck_assert_int_eq(compile(text, NULL, &diag), RELC_ERRORS);
+    ck_assert_int_eq(count_of(diag, "[E304]"), 3);
+    ck_assert_ptr_nonnull(strstr(diag, "test.rel:3:5: error: reverse accessor 'department_set' for "
+                                       "'Department.manager' clashes with reverse accessor for "
+                                       "'Department.workers' [E304]"));
+    ck_assert_ptr_nonnull(strstr(diag, "test.rel:4:5: error: reverse accessor 'department_set' for "
+                                       "'Department.workers' clashes with reverse accessor for "
+                                       "'Department.manager' [E304]"));
+    ck_assert_ptr_nonnull(strstr(diag, "test.rel:5:5: error: reverse accessor 'department_set' for "
+                                       "'Department.interns' clashes with reverse accessor for "
+                                       "'Department.manager' [E304]"));
+    free(diag);
+}
+END_TEST
+
 START_TEST(test_seed_errors)
 {
     static const struct { const char *schema, *code; } cases[] = {
@@ -495,6 +523,7 @@ static Suite *front_suite(void)
     suite_add_tcase(s, t);
     t = tcase_create("seeds");
     tcase_add_test(t, test_seed_company_needs_related_names);
+    tcase_add_test(t, test_e304_each_clash_once);
     tcase_add_test(t, test_seed_errors);
     tcase_add_test(t, test_nul_and_invalid_utf8_never_crash);
     tcase_add_test(t, test_error_cap);
