@@ -25,7 +25,7 @@ run() {
     mkdir -p "$out"
     for f in hostile.h hostile.c hostile.d; do echo "earlier $f" > "$out/$f"; done
     touch -d '2001-01-01' "$out"/*
-    before=$(ls -l --time-style=+%s.%N "$out")
+    before=$(ls -lA --time-style=+%s.%N "$out")
     /usr/bin/time -f '%M' -o "$tmp/mem" "$relc" -o "$out" -M "$out/hostile.d" "$file" > "$tmp/stdout" 2> "$tmp/stderr"
     got=$?
     if [ "$got" != "$want" ]; then
@@ -34,8 +34,8 @@ run() {
     if ! grep -Eq "$regex" "$tmp/stderr"; then
         bad "$name: no diagnostic matching /$regex/:"; head -5 "$tmp/stderr"; return
     fi
-    if [ "$(ls -l --time-style=+%s.%N "$out")" != "$before" ]; then
-        bad "$name: the output directory changed"; ls -la "$out"; return
+    if [ "$(ls -lA --time-style=+%s.%N "$out")" != "$before" ]; then
+        bad "$name: the output directory changed"; ls -lA "$out"; return
     fi
     ok
 }
