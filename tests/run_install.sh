@@ -62,7 +62,8 @@ project() {
     before=$(stamp "$prog")
     gen_before=$(stamp "$gen_h")
     sh -c "$build" > "$tmp/$name.log" 2>&1
-    if [ "$(stamp "$prog")" = "$before" ] && [ "$(stamp "$gen_h")" = "$gen_before" ]; then ok; else
+    if [ "$(stamp "$prog")" = "$before" ] && [ "$(stamp "$gen_h")" = "$gen_before" ] &&
+       [ "$(relc_runs "$tmp/$name.log")" = 0 ]; then ok; else
         bad "$name: a rebuild with nothing changed rebuilt something"; fi
     # A touched schema runs relc exactly once and rebuilds nothing (the
     # outputs did not change); the build after that does nothing at all.
