@@ -9,6 +9,13 @@
 #                   dependency file goes to CMake (DEPFILE), so a changed
 #                   schema regenerates and nothing else does.
 #
+# The custom command's OUTPUT is a stamp file (NAME.stamp beside the
+# outputs), which relc writes on every successful run; NAME.h and NAME.c
+# are its BYPRODUCTS.  relc leaves an output whose content did not change
+# as it was (so a touched schema recompiles nothing), and an OUTPUT older
+# than the schema would make the Makefiles generators run relc again on
+# every build; Ninja checks the byproducts again after the run (restat).
+#
 # The installed tree is relocatable: paths are found from this file's place.
 cmake_minimum_required(VERSION 3.20)
 get_filename_component(_relc_prefix "${CMAKE_CURRENT_LIST_DIR}/../../.." ABSOLUTE)
@@ -52,14 +59,17 @@ function(relc_generate target)
         endif()
         set(stem "${RG_PREFIX}${name}")
         set(depfile "${out_dir}/${stem}.d")
+        set(stamp "${out_dir}/${stem}.stamp")
         add_custom_command(
-            OUTPUT "${out_dir}/${stem}.h" "${out_dir}/${stem}.c"
-            COMMAND relc::relc ${prefix_args} -o "${out_dir}" -M "${depfile}" "${abs}"
+            OUTPUT "${stamp}"
+            BYPRODUCTS "${out_dir}/${stem}.h" "${out_dir}/${stem}.c"
+            COMMAND relc::relc ${prefix_args} -o "${out_dir}" -M "${depfile}" --stamp "${stamp}" "${abs}"
             DEPENDS "${abs}" relc::relc
             DEPFILE "${depfile}"
             COMMENT "relc ${schema}"
             VERBATIM)
-        target_sources(${target} PRIVATE "${out_dir}/${stem}.c" "${out_dir}/${stem}.h")
+        # The stamp among the sources attaches the command to the target.
+        target_sources(${target} PRIVATE "${out_dir}/${stem}.c" "${out_dir}/${stem}.h" "${stamp}")
     endforeach()
     target_include_directories(${target} PRIVATE "${out_dir}")
     target_link_libraries(${target} PRIVATE relc::runtime)

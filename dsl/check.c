@@ -803,35 +803,41 @@ static bool build_incoming(Checker *c)
     return true;
 }
 
-/* E302 and E304, per target model (Django's _check_clashes).  Every model
- * has an id field without declaring it (Django's automatic primary key,
- * relc's M_id), so a reverse accessor 'id' clashes with that one when the
- * model declares none.  Such a reverse side is then dropped (its accessor
- * set to NULL) before the generated names are checked: its names would
- * collide with M_id, which is what this E302 says already, and the schema
- * has an error, so nothing is generated from it. */
+/* E302 and E304, per target model (Django's _check_clashes).
+ *
+ * Every model has an id field without declaring it (Django's automatic
+ * primary key, relc's M_id), so a reverse accessor 'id' clashes with that
+ * one when the model declares none.  Such a reverse side is then dropped
+ * (its accessor set to NULL) before the generated names are checked: its
+ * names would collide with M_id, which is what this E302 says already, and
+ * the schema has an error, so nothing is generated from it.
+ *
+ * Reverse sides are grouped by accessor in one pass (first and second user
+ * of each name), so the check is linear in the relations: each reverse side
+ * that shares its accessor is reported once, against the first other one
+ * (Django reports every pair, which for k relations sharing one name is
+ * k(k-1) errors and as much time; for two it is the same two errors). */
 static void check_clashes(Checker *c, Model *t, const FieldIndex *fields)
 {
-    PtrMap count;
-    size_t i, j;
+    PtrMap first, second;       /* accessor -> its first and second user */
+    size_t i;
     int oom = 0;
     bool drop_id = false;
 
-    /* How many reverse sides use each accessor; only the names used more
-     * than once need the pairwise search below. */
-    ptrmap_init(&count);
-    for (i = 0; i < t->nincoming; i++) {
-        void **slot;
-        if (!t->incoming[i]->accessor)
+    ptrmap_init(&first);
+    ptrmap_init(&second);
+    for (i = 0; i < t->nincoming && !oom; i++) {
+        Field *f = t->incoming[i];
+        Field *prev;
+        if (!f->accessor)
             continue;
-        slot = ptrmap_slot(&count, t->incoming[i]->accessor, &oom);
-        if (!slot)
-            break;
-        *slot = (void *)((uintptr_t)*slot + 1);
+        prev = (Field *)ptrmap_put(&first, f->accessor, f, &oom);
+        if (prev && !oom)
+            ptrmap_put(&second, f->accessor, f, &oom);
     }
     for (i = 0; i < t->nincoming && !oom; i++) {
         Field *f = t->incoming[i];
-        const Field *clash;
+        const Field *clash, *g;
         if (!f->accessor)
             continue;
         clash = find_field(fields, f->accessor);
@@ -853,19 +859,20 @@ static void check_clashes(Checker *c, Model *t, const FieldIndex *fields)
         }
         if (strcmp(f->accessor, "id") == 0)
             drop_id = true;
-        for (j = 0; (uintptr_t)ptrmap_get(&count, f->accessor) > 1 && j < t->nincoming; j++) {
-            const Field *g = t->incoming[j];
-            if (g == f || g->accessor != f->accessor)
-                continue;
-            diag_error(c->d, f->loc, "E304", "reverse accessor '%s' for '%s.%s' clashes with "
-                       "reverse accessor for '%s.%s'", f->accessor, f->model->name, f->name,
-                       g->model->name, g->name);
-            diag_note(c->d, f->loc, "add or change a related_name argument to the definition "
-                      "for '%s.%s' or '%s.%s'", f->model->name, f->name, g->model->name, g->name);
-            diag_note(c->d, g->loc, "'%s.%s' is declared here", g->model->name, g->name);
-        }
+        g = (const Field *)ptrmap_get(&first, f->accessor);
+        if (g == f)
+            g = (const Field *)ptrmap_get(&second, f->accessor);   /* NULL: no clash */
+        if (!g)
+            continue;
+        diag_error(c->d, f->loc, "E304", "reverse accessor '%s' for '%s.%s' clashes with "
+                   "reverse accessor for '%s.%s'", f->accessor, f->model->name, f->name,
+                   g->model->name, g->name);
+        diag_note(c->d, f->loc, "add or change a related_name argument to the definition "
+                  "for '%s.%s' or '%s.%s'", f->model->name, f->name, g->model->name, g->name);
+        diag_note(c->d, g->loc, "'%s.%s' is declared here", g->model->name, g->name);
     }
-    ptrmap_free(&count);
+    ptrmap_free(&first);
+    ptrmap_free(&second);
     if (oom)
         c->oom = true;
     /* After the loop, so that E304 still pairs every reverse side 'id'. */

@@ -25,7 +25,7 @@ run() {
     mkdir -p "$out"
     for f in hostile.h hostile.c hostile.d; do echo "earlier $f" > "$out/$f"; done
     touch -d '2001-01-01' "$out"/*
-    before=$(ls -l --time-style=+%s.%N "$out")
+    before=$(ls -lA --time-style=+%s.%N "$out")
     /usr/bin/time -f '%M' -o "$tmp/mem" "$relc" -o "$out" -M "$out/hostile.d" "$file" > "$tmp/stdout" 2> "$tmp/stderr"
     got=$?
     if [ "$got" != "$want" ]; then
@@ -34,8 +34,8 @@ run() {
     if ! grep -Eq "$regex" "$tmp/stderr"; then
         bad "$name: no diagnostic matching /$regex/:"; head -5 "$tmp/stderr"; return
     fi
-    if [ "$(ls -l --time-style=+%s.%N "$out")" != "$before" ]; then
-        bad "$name: the output directory changed"; ls -la "$out"; return
+    if [ "$(ls -lA --time-style=+%s.%N "$out")" != "$before" ]; then
+        bad "$name: the output directory changed"; ls -lA "$out"; return
     fi
     ok
 }
@@ -111,6 +111,14 @@ models() { awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "model M%d { x:
 models 100000
 run "100,000 models" 1 'E110'
 linear "models" models 5000
+
+# Models whose ForeignKeys to one model share a related_name: each clash
+# (E304) is reported once, found by grouping accessors, not by comparing
+# every pair (40,000 of them took 27 s, 113 times 4,000).
+shared_related_name() { awk -v n="$1" 'BEGIN { print "model T { x: int32; }"; for (i = 0; i < n; i++) printf "model M%d { t: ForeignKey(T, on_delete = CASCADE, related_name = \"items\"); }\n", i }' > "$h"; }
+shared_related_name 40000
+run "40,000 models sharing one related_name" 1 'E304'
+linear "models sharing one related_name" shared_related_name 4000
 
 # Deep nesting: parentheses and comment openers.
 parens() { awk -v n="$1" 'BEGIN { printf "model A { x: int32"; for (i = 0; i < n; i++) printf "("; print "; }" }' > "$h"; }

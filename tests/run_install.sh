@@ -4,8 +4,10 @@
 # man page against --help, a CMake project built with Ninja and with Unix
 # Makefiles, a plain make project including relc.mk, and a program built
 # with pkg-config.  Each project builds and runs; a rebuild with nothing
-# changed rebuilds nothing; touching the schema changes nothing downstream;
-# editing it regenerates and relinks.
+# changed rebuilds nothing; touching the schema runs relc once and changes
+# nothing downstream, and the next build does nothing; a deleted output is
+# made again; editing the schema regenerates and relinks.  make reads the
+# dependency file of a schema in a directory named with ' $#:'.
 set -u
 passed=0
 failed=0
@@ -42,13 +44,17 @@ if printf '%s\n' "$man_text" | grep -q "^.TH RELC 1 .*\"relc $version\""; then o
     bad "relc.1 is not for relc $version"; fi
 
 stamp() { stat -c %y "$1" 2>/dev/null; }
+# The runs of relc a build log shows: make echoes the command, which ends
+# with the schema; CMake prints the custom command's comment, "relc shelf.rel".
+relc_runs() { grep -c 'relc.* shelf\.rel$' "$1"; }
 
-# project NAME BUILD_COMMAND PROGRAM GENERATED_H [RESTAT]: runs the four
-# steps in $tmp/NAME, a copy of tests/integration.  RESTAT=no for CMake's
-# Makefiles generator, which touches a custom command's second output
-# (shelf.h) whenever the command runs, so a touched schema recompiles.
+# project NAME BUILD_COMMAND PROGRAM GENERATED_H RUNS [REGENERATES]: the
+# steps below in $tmp/NAME, a copy of tests/integration.  RUNS is how many
+# times a touched schema must run relc (once per relc_generate).
+# REGENERATES=no for CMake's Makefiles generator, which has no rule for a
+# custom command's byproducts and so does not notice a deleted output.
 project() {
-    name=$1 build=$2 prog=$3 gen_h=$4 restat=${5:-yes}
+    name=$1 build=$2 prog=$3 gen_h=$4 runs=$5 regenerates=${6:-yes}
     dir=$tmp/$name
     cd "$dir" || return
     if sh -c "$build" > "$tmp/$name.log" 2>&1 && "$prog" > "$tmp/$name.out" && cmp -s "$tmp/$name.out" "$expected"; then ok; else
@@ -56,13 +62,26 @@ project() {
     before=$(stamp "$prog")
     gen_before=$(stamp "$gen_h")
     sh -c "$build" > "$tmp/$name.log" 2>&1
-    if [ "$(stamp "$prog")" = "$before" ] && [ "$(stamp "$gen_h")" = "$gen_before" ]; then ok; else
+    if [ "$(stamp "$prog")" = "$before" ] && [ "$(stamp "$gen_h")" = "$gen_before" ] &&
+       [ "$(relc_runs "$tmp/$name.log")" = 0 ]; then ok; else
         bad "$name: a rebuild with nothing changed rebuilt something"; fi
+    # A touched schema runs relc exactly once and rebuilds nothing (the
+    # outputs did not change); the build after that does nothing at all.
     touch shelf.rel
     sh -c "$build" > "$tmp/$name.log" 2>&1
-    if grep -q 'relc' "$tmp/$name.log"; then ok; else bad "$name: touching the schema did not run relc"; fi
-    if [ "$restat" = no ] || [ "$(stamp "$prog")" = "$before" ]; then ok; else
-        bad "$name: touching the schema (same content) relinked the program"; fi
+    if [ "$(relc_runs "$tmp/$name.log")" = "$runs" ]; then ok; else
+        bad "$name: touching the schema ran relc $(relc_runs "$tmp/$name.log") times, not $runs"; fi
+    if [ "$(stamp "$prog")" = "$before" ] && [ "$(stamp "$gen_h")" = "$gen_before" ]; then ok; else
+        bad "$name: touching the schema (same content) rebuilt the program"; fi
+    sh -c "$build" > "$tmp/$name.log" 2>&1
+    if [ "$(relc_runs "$tmp/$name.log")" = 0 ] && [ "$(stamp "$prog")" = "$before" ]; then ok; else
+        bad "$name: the build after touching the schema ran relc again"; tail -5 "$tmp/$name.log"; fi
+    if [ "$regenerates" = yes ]; then
+        rm "$gen_h"
+        if sh -c "$build" > "$tmp/$name.log" 2>&1 && [ -f "$gen_h" ] && "$prog" | cmp -s - "$expected"; then ok; else
+            bad "$name: a deleted output was not made again"; tail -5 "$tmp/$name.log"; fi
+        before=$(stamp "$prog")
+    fi
     printf 'model Tag { name: string; }\n' >> shelf.rel
     if sh -c "$build" > "$tmp/$name.log" 2>&1 && grep -q 'Tag_new' "$gen_h" &&
        [ "$(stamp "$prog")" != "$before" ] && "$prog" | cmp -s - "$expected"; then ok; else
@@ -76,10 +95,10 @@ if command -v cmake > /dev/null 2>&1 && command -v ninja > /dev/null 2>&1; then
         name=cmake-$(echo "$gen" | tr 'A-Z ' 'a-z-')
         copy "$name"
         cp tests/integration/CMakeLists.txt tests/integration/main_prefixed.c "$tmp/$name/"
-        restat=yes
-        [ "$gen" = Ninja ] || restat=no
+        regenerates=yes
+        [ "$gen" = Ninja ] || regenerates=no
         project "$name" "cmake -S . -B out -G '$gen' -DCMAKE_PREFIX_PATH='$prefix' && cmake --build out" \
-            out/shelf out/generated/shelf.h $restat
+            out/shelf out/generated/shelf.h 2 $regenerates
         if "$tmp/$name/out/shelf_prefixed" | cmp -s - "$expected"; then ok; else
             bad "$name: the program built with relc_generate(... PREFIX app_)"; fi
     done
@@ -89,7 +108,27 @@ fi
 
 copy make
 sed "1i RELC_PREFIX = $prefix" tests/integration/Makefile.user > "$tmp/make/Makefile"
-project make "make" ./shelf shelf.h
+project make "make" ./shelf shelf.h 1
+
+# Dependency files escape what make would misread: make reads one written
+# for a directory named 'a b$c#d:e' (a space, '$', '#', ':') and wants
+# relc run again exactly when that schema is newer than the stamp.
+odd='a b$c#d:e'
+mkdir -p "$tmp/depfile/$odd"
+cp tests/integration/shelf.rel "$tmp/depfile/$odd/"
+cd "$tmp/depfile" || exit 1
+"$relc" -o "$odd" -M "$odd/shelf.d" --deptarget "$odd/shelf.stamp" "$odd/shelf.rel"
+touch "$odd/shelf.stamp"
+cp "$odd/shelf.d" dep.mk
+printf 'include dep.mk\n%%.stamp:\n\t@echo run relc\n' > Makefile
+make -q "$odd/shelf.stamp" > /dev/null 2>&1
+up_to_date=$?
+touch -d '2001-01-01' "$odd/shelf.stamp"
+make -q "$odd/shelf.stamp" > /dev/null 2>&1
+stale=$?
+if [ "$up_to_date" = 0 ] && [ "$stale" = 1 ]; then ok; else
+    bad "make misreads a dependency file for '$odd': $(cat dep.mk)"; make -q "$odd/shelf.stamp"; fi
+cd "$top" || exit 1
 
 # pkg-config: the compiler's path and the runtime's flags; one command
 # builds, so only the first step applies.

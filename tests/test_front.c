@@ -2,19 +2,77 @@
  *
  * Reverse accessor naming (SPEC section 2) as a table, the seeds'
  * scenarios, the command line's statuses and messages, determinism and
- * atomic outputs.  Per-check diagnostics are snapshot tests (tests/diag). */
+ * atomic outputs: outputs that would overwrite the schema or each other,
+ * all or nothing when a rename fails, signals, a schema that changes while
+ * it is read, names too long for a directory entry, dependency files and
+ * stamps.  Per-check diagnostics are snapshot tests (tests/diag). */
 #include "relc.h"
 #include "emit.h"
 #include "oom.h"
 #include "unit.h"
 
 #include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+/* ---- fault injection ------------------------------------------------------ */
+
+/* This program defines rename, mkstemp and read itself, so the driver
+ * (linked in from librelc.a) calls these.  Each passes through to the
+ * system unless a test armed it: a rename that fails, something done right
+ * after a temporary file is created or after the schema's first read. */
+static int rename_fail_at;           /* the nth rename from arming fails; 0: none */
+static int rename_calls;
+static int mkstemp_act_at;           /* after the nth mkstemp, mkstemp_action() */
+static int mkstemp_calls;
+static void (*mkstemp_action)(void);
+static void (*read_action)(void);    /* once, after a read that returned data */
+
+int rename(const char *from, const char *to)
+{
+    if (rename_fail_at && ++rename_calls == rename_fail_at) {
+        errno = EIO;
+        return -1;
+    }
+    return renameat(AT_FDCWD, from, AT_FDCWD, to);
+}
+
+int mkstemp(char *template)
+{
+    int fd = mkostemp(template, 0);
+    if (mkstemp_act_at && ++mkstemp_calls == mkstemp_act_at && mkstemp_action)
+        mkstemp_action();
+    return fd;
+}
+
+ssize_t read(int fd, void *buf, size_t n)
+{
+    ssize_t got = (ssize_t)syscall(SYS_read, fd, buf, n);
+    if (got > 0 && read_action) {
+        void (*act)(void) = read_action;
+        read_action = NULL;
+        act();
+    }
+    return got;
+}
+
+static void disarm(void)
+{
+    rename_fail_at = rename_calls = 0;
+    mkstemp_act_at = mkstemp_calls = 0;
+    mkstemp_action = NULL;
+    read_action = NULL;
+}
 
 /* Compiles text; returns the status, and the diagnostics in *diag. */
 static int compile(const char *text, RelcUnit **unit, char **diag)
@@ -157,6 +215,34 @@ START_TEST(test_seed_company_needs_related_names)
     ck_assert_ptr_nonnull(strstr(diag, "test.rel:4:5: note: 'Department.workers' is declared here"));
     free(diag);
     ck_assert_int_eq(compile(named, NULL, NULL), RELC_OK);
+}
+END_TEST
+
+/* Three relations sharing one reverse accessor: each is reported once,
+ * against the first other user of the name (not every pair: k relations
+ * would give k(k-1) errors, and as much time). */
+START_TEST(test_e304_each_clash_once)
+{
+    char *diag = NULL;
+    const char *text =
+        "model Employee { name: string; }\n"
+        "model Department {\n"
+        "    manager: ForeignKey(Employee, on_delete = CASCADE);\n"
+        "    workers: ManyToManyField(Employee);\n"
+        "    interns: ManyToManyField(Employee);\n"
+        "}\n";
+    ck_assert_int_eq(compile(text, NULL, &diag), RELC_ERRORS);
+    ck_assert_int_eq(count_of(diag, "[E304]"), 3);
+    ck_assert_ptr_nonnull(strstr(diag, "test.rel:3:5: error: reverse accessor 'department_set' for "
+                                       "'Department.manager' clashes with reverse accessor for "
+                                       "'Department.workers' [E304]"));
+    ck_assert_ptr_nonnull(strstr(diag, "test.rel:4:5: error: reverse accessor 'department_set' for "
+                                       "'Department.workers' clashes with reverse accessor for "
+                                       "'Department.manager' [E304]"));
+    ck_assert_ptr_nonnull(strstr(diag, "test.rel:5:5: error: reverse accessor 'department_set' for "
+                                       "'Department.interns' clashes with reverse accessor for "
+                                       "'Department.manager' [E304]"));
+    free(diag);
 }
 END_TEST
 
@@ -594,6 +680,361 @@ START_TEST(test_large_schema)
 }
 END_TEST
 
+/* ---- outputs that would lose a file (issue 11) -------------------------- */
+
+/* The entries of a directory (with hidden ones), sorted, space-separated:
+ * a leftover temporary or backup shows. */
+static char *listing(const char *dir)
+{
+    struct dirent **names;
+    int n = scandir(dir, &names, NULL, alphasort), i;
+    size_t len = 0;
+    char *out = (char *)calloc(1, 4096);
+    for (i = 0; i < n; i++) {
+        if (strcmp(names[i]->d_name, ".") != 0 && strcmp(names[i]->d_name, "..") != 0)
+            len += (size_t)snprintf(out + len, 4096 - len, "%s%s", len ? " " : "", names[i]->d_name);
+        free(names[i]);
+    }
+    if (n >= 0)
+        free(names);
+    else
+        strcpy(out, "(none)");
+    return out;
+}
+
+static void assert_listing(const char *dir, const char *expected)
+{
+    char *got = listing(dir);
+    ck_assert_msg(strcmp(got, expected) == 0, "%s holds '%s', expected '%s'", dir, got, expected);
+    free(got);
+}
+
+static void assert_file(const char *file, const char *expected)
+{
+    char *got = read_file(file);
+    ck_assert_msg(got != NULL, "%s is missing", file);
+    ck_assert_msg(strcmp(got, expected) == 0, "%s holds '%.60s', expected '%.60s'", file, got, expected);
+    free(got);
+}
+
+static const char lib_schema[] =
+    "model Author { name: string; }\n"
+    "model Book { author: ForeignKey(Author, on_delete = CASCADE, related_name = \"books\"); }\n";
+
+/* Item 1: an output that is the schema, or another output, is refused
+ * (status 2, both named) before anything is written, however it is
+ * spelled: the same directory entry, or the same file through a link. */
+START_TEST(test_cli_outputs_never_overwrite_the_schema_or_each_other)
+{
+    char *err = NULL;
+    char target[512];
+    write_file(path("lib.rel"), lib_schema);
+
+    /* relc -o . -M lib.rel lib.rel used to replace the schema by its
+     * dependency file. */
+    ck_assert_int_eq(run(NULL, &err, "-o", tmpdir, "-M", path("lib.rel"), path("lib.rel"), NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "the dependency file"));
+    ck_assert_ptr_nonnull(strstr(err, "and the schema"));
+    ck_assert_ptr_nonnull(strstr(err, "are the same file"));
+    free(err);
+    assert_file(path("lib.rel"), lib_schema);
+    assert_listing(tmpdir, "lib.rel");
+
+    /* -M naming the header, spelled through a directory that does not
+     * exist yet: nothing is written, not even the directory. */
+    snprintf(target, sizeof target, "%s/out/sub/../lib.h", tmpdir);
+    ck_assert_int_eq(run(NULL, &err, "-o", path("out"), "-M", target, path("lib.rel"), NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "the dependency file"));
+    ck_assert_ptr_nonnull(strstr(err, "and the header"));
+    free(err);
+    assert_listing(tmpdir, "lib.rel");
+
+    /* --emit dot with a schema named lib.dot (no schema line). */
+    write_file(path("lib.dot"), lib_schema);
+    ck_assert_int_eq(run(NULL, &err, "--emit", "dot", "-o", tmpdir, path("lib.dot"), NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "the diagram"));
+    free(err);
+    assert_file(path("lib.dot"), lib_schema);
+
+    /* An output that is a symbolic or hard link to the schema. */
+    ck_assert_int_eq(mkdir(path("sym"), 0777), 0);
+    ck_assert_int_eq(symlink("../lib.rel", path("sym/lib.h")), 0);
+    ck_assert_int_eq(run(NULL, &err, "-o", path("sym"), path("lib.rel"), NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "the header"));
+    free(err);
+    assert_listing(path("sym"), "lib.h");
+    ck_assert_int_eq(mkdir(path("hard"), 0777), 0);
+    ck_assert_int_eq(link(path("lib.rel"), path("hard/lib.c")), 0);
+    ck_assert_int_eq(run(NULL, &err, "-o", path("hard"), path("lib.rel"), NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "the source"));
+    free(err);
+    assert_listing(path("hard"), "lib.c");
+    assert_file(path("lib.rel"), lib_schema);
+}
+END_TEST
+
+/* Earlier outputs for the all-or-nothing tests: out/lib.h and out/lib.d
+ * exist with old content, out/lib.c does not. */
+static void earlier_outputs(void)
+{
+    mkdir(path("out"), 0777);
+    write_file(path("out/lib.h"), "old h\n");
+    write_file(path("out/lib.d"), "old d\n");
+    unlink(path("out/lib.c"));
+}
+
+static void assert_earlier_outputs(void)
+{
+    assert_listing(path("out"), "lib.d lib.h");
+    assert_file(path("out/lib.h"), "old h\n");
+    assert_file(path("out/lib.d"), "old d\n");
+}
+
+/* Item 2: the known ways a rename fails are refused before anything is
+ * written; a rename that still fails puts back every file already
+ * replaced (and removes one that did not exist), leaving nothing else. */
+START_TEST(test_cli_outputs_all_or_nothing)
+{
+    char *err = NULL;
+    int n;
+    write_file(path("lib.rel"), lib_schema);
+
+    /* The source is a directory: the header is not written either. */
+    earlier_outputs();
+    ck_assert_int_eq(mkdir(path("out/lib.c"), 0777), 0);
+    ck_assert_int_eq(run(NULL, &err, "-o", path("out"), "-M", path("out/lib.d"), path("lib.rel"), NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "it is a directory"));
+    free(err);
+    assert_listing(path("out"), "lib.c lib.d lib.h");
+    assert_file(path("out/lib.h"), "old h\n");
+    ck_assert_int_eq(rmdir(path("out/lib.c")), 0);
+
+    /* -M naming a directory or nothing is a usage error. */
+    ck_assert_int_eq(run(NULL, &err, "-o", path("out"), "-M", "", path("lib.rel"), NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "does not name a file"));
+    ck_assert_ptr_nonnull(strstr(err, "Try 'relc --help'"));
+    free(err);
+    ck_assert_int_eq(run(NULL, &err, "-o", path("out"), "-M", path("out"), path("lib.rel"), NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "does not name a file"));
+    free(err);
+    ck_assert_int_eq(run(NULL, &err, "-o", path("out"), "-M", path("out/new/"), path("lib.rel"), NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "does not name a file"));
+    free(err);
+    assert_earlier_outputs();
+
+    /* The first, second or third rename fails: every earlier file comes
+     * back, the new source goes, no temporary or backup is left. */
+    for (n = 1; n <= 3; n++) {
+        earlier_outputs();
+        rename_fail_at = n;
+        ck_assert_int_eq(run(NULL, &err, "-o", path("out"), "-M", path("out/lib.d"), path("lib.rel"), NULL), 2);
+        disarm();
+        ck_assert_msg(strstr(err, "Input/output error") != NULL, "rename %d: %s", n, err);
+        ck_assert_ptr_nonnull(strstr(err, "nothing was written"));
+        free(err);
+        assert_earlier_outputs();
+    }
+    ck_assert_int_eq(run(NULL, NULL, "-o", path("out"), "-M", path("out/lib.d"), path("lib.rel"), NULL), 0);
+    assert_listing(path("out"), "lib.c lib.d lib.h");
+}
+END_TEST
+
+/* Item 3: a signal while temporaries exist removes them; relc dies of
+ * that signal and the earlier outputs are as they were. */
+static int signal_to_raise;
+static void raise_chosen(void) { raise(signal_to_raise); }
+
+START_TEST(test_cli_signal_removes_temporaries)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+    size_t i;
+    write_file(path("lib.rel"), lib_schema);
+    for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        int status;
+        pid_t pid;
+        earlier_outputs();
+        pid = fork();
+        ck_assert_int_ge(pid, 0);
+        if (pid == 0) {
+            /* The second temporary: one is written, one just created. */
+            signal(sigs[i], SIG_DFL);
+            signal_to_raise = sigs[i];
+            mkstemp_action = raise_chosen;
+            mkstemp_act_at = 2;
+            _exit(run(NULL, NULL, "-o", path("out"), "-M", path("out/lib.d"), path("lib.rel"), NULL));
+        }
+        ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+        ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == sigs[i],
+                      "signal %d: status %#x", sigs[i], status);
+        assert_earlier_outputs();
+    }
+}
+END_TEST
+
+/* Item 4: a schema that changes while relc reads it, or before relc
+ * commits its outputs, is refused: status 2, nothing written. */
+static void append_to_schema(void)
+{
+    int fd = open(path("lib.rel"), O_WRONLY | O_APPEND);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, "// more\n", 8), 8);
+    close(fd);
+}
+
+static void replace_schema(void)
+{
+    write_file(path("new.rel"), lib_schema);     /* the same bytes, another file */
+    ck_assert_int_eq(renameat(AT_FDCWD, path("new.rel"), AT_FDCWD, path("lib.rel")), 0);
+}
+
+START_TEST(test_cli_schema_changed_while_read)
+{
+    static void (*const changes[])(void) = { append_to_schema, replace_schema };
+    size_t i;
+    for (i = 0; i < 2; i++) {
+        char *err = NULL;
+        write_file(path("lib.rel"), lib_schema);
+        earlier_outputs();
+        read_action = changes[i];
+        ck_assert_int_eq(run(NULL, &err, "-o", path("out"), "-M", path("out/lib.d"), path("lib.rel"), NULL), 2);
+        disarm();
+        ck_assert_msg(strstr(err, "changed while it was read; run relc again") != NULL, "%s", err);
+        free(err);
+        assert_earlier_outputs();
+
+        /* Changed after the read, before the outputs are in place: the
+         * stamp would be newer than the edit and hide it from make. */
+        write_file(path("lib.rel"), lib_schema);
+        mkstemp_action = changes[i];
+        mkstemp_act_at = 1;
+        ck_assert_int_eq(run(NULL, &err, "-o", path("out"), "-M", path("out/lib.d"), path("lib.rel"), NULL), 2);
+        disarm();
+        ck_assert_msg(strstr(err, "changed while relc ran; run relc again") != NULL, "%s", err);
+        free(err);
+        assert_earlier_outputs();
+    }
+}
+END_TEST
+
+/* A schema named by its schema line with n characters. */
+static void long_schema(const char *file, size_t n)
+{
+    char *text = (char *)malloc(n + 200);
+    memcpy(text, "schema ", 7);
+    memset(text + 7, 'a', n);
+    strcpy(text + 7 + n, ";\nmodel Author { name: string; }\n");
+    write_file(file, text);
+    free(text);
+}
+
+/* Item 5: every name up to 255 characters is written (the temporary has a
+ * short name of its own); a longer one is refused before anything is
+ * written, saying how to shorten it. */
+START_TEST(test_cli_names_too_long)
+{
+    char *err = NULL, name[300], expected[700];
+    long_schema(path("long.rel"), 253);          /* NAME.h: 255 characters */
+    ck_assert_int_eq(run(NULL, &err, "-o", path("out"), "-M", path("out/long.d"), path("long.rel"), NULL), 0);
+    free(err);
+    memset(name, 'a', 253);
+    name[253] = '\0';
+    snprintf(expected, sizeof expected, "%s.c %s.h long.d", name, name);
+    assert_listing(path("out"), expected);
+
+    long_schema(path("long.rel"), 254);
+    ck_assert_int_eq(run(NULL, &err, "-o", path("out2"), path("long.rel"), NULL), 2);
+    ck_assert_msg(strstr(err, "is too long (256 characters; the limit is 255)") != NULL, "%s", err);
+    ck_assert_ptr_nonnull(strstr(err, "`schema NAME;`"));
+    free(err);
+    ck_assert_int_ne(access(path("out2"), F_OK), 0);
+
+    long_schema(path("long.rel"), 252);
+    ck_assert_int_eq(run(NULL, &err, "--prefix", "pre_", "-o", path("out3"), path("long.rel"), NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "shorter --prefix"));
+    free(err);
+    ck_assert_int_eq(run(NULL, &err, "--emit", "dot", "-o", path("out3"), path("long.rel"), NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "is too long (256 characters"));
+    free(err);
+    ck_assert_int_ne(access(path("out3"), F_OK), 0);
+}
+END_TEST
+
+/* Item 6: dependency files escape what make would misread (checked with
+ * make itself by tests/run_install.sh), and refuse what it cannot read. */
+START_TEST(test_cli_depfile_escapes)
+{
+    char *err = NULL, *dep, expected[1024];
+    const char *odd = "a b$c#d:e";
+    char dir[200], schema[300], depfile[300];
+    snprintf(dir, sizeof dir, "%s/%s", tmpdir, odd);
+    snprintf(schema, sizeof schema, "%s/lib.rel", dir);
+    snprintf(depfile, sizeof depfile, "%s/lib.d", dir);
+    ck_assert_int_eq(mkdir(dir, 0777), 0);
+    write_file(schema, lib_schema);
+    ck_assert_int_eq(run(NULL, &err, "-o", dir, "-M", depfile, schema, NULL), 0);
+    free(err);
+    dep = read_file(depfile);
+    snprintf(expected, sizeof expected,
+             "%s/a\\ b$$c\\#d\\:e/lib.h %s/a\\ b$$c\\#d\\:e/lib.c: %s/a\\ b$$c\\#d\\:e/lib.rel\n",
+             tmpdir, tmpdir, tmpdir);
+    ck_assert_str_eq(dep, expected);
+    free(dep);
+
+    /* Backslashes: doubled before an escaped character and at the end of
+     * a name (gcc -MD's rule), kept anywhere else. */
+    ck_assert_int_eq(run(NULL, NULL, "-o", dir, "-M", depfile, "--deptarget", "x\\ y\\z\\", schema, NULL), 0);
+    dep = read_file(depfile);
+    snprintf(expected, sizeof expected, "x\\\\\\ y\\z\\\\: %s/a\\ b$$c\\#d\\:e/lib.rel\n", tmpdir);
+    ck_assert_str_eq(dep, expected);
+    free(dep);
+
+    /* A line break cannot be written in a make rule at all. */
+    ck_assert_int_eq(run(NULL, &err, "-o", dir, "-M", depfile, "--deptarget", "x\ny", schema, NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "line break"));
+    free(err);
+}
+END_TEST
+
+static long long mtime_ns(const char *file)
+{
+    struct stat st;
+    ck_assert_int_eq(stat(file, &st), 0);
+    return (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+}
+
+/* Item 6: --stamp is written on every successful run, after the outputs,
+ * while unchanged outputs are left alone; it is the dependency file's
+ * target; a failed run does not touch it. */
+START_TEST(test_cli_stamp)
+{
+    long long h1, s1;
+    char *dep, expected[512];
+    write_file(path("lib.rel"), lib_schema);
+    ck_assert_int_eq(run(NULL, NULL, "-o", path("out"), "-M", path("out/lib.d"), "--stamp",
+                         path("out/lib.stamp"), path("lib.rel"), NULL), 0);
+    assert_listing(path("out"), "lib.c lib.d lib.h lib.stamp");
+    assert_file(path("out/lib.stamp"), "");
+    dep = read_file(path("out/lib.d"));
+    snprintf(expected, sizeof expected, "%s: %s\n", path("out/lib.stamp"), path("lib.rel"));
+    ck_assert_str_eq(dep, expected);
+    free(dep);
+    ck_assert_int_le(mtime_ns(path("out/lib.stamp")), mtime_ns(path("out/lib.h")));
+    h1 = mtime_ns(path("out/lib.h"));
+    s1 = mtime_ns(path("out/lib.stamp"));
+    usleep(20000);
+    ck_assert_int_eq(run(NULL, NULL, "-o", path("out"), "-M", path("out/lib.d"), "--stamp",
+                         path("out/lib.stamp"), path("lib.rel"), NULL), 0);
+    ck_assert_int_eq(mtime_ns(path("out/lib.h")), h1);
+    ck_assert_int_gt(mtime_ns(path("out/lib.stamp")), s1);
+    ck_assert_int_gt(mtime_ns(path("out/lib.stamp")), mtime_ns(path("lib.rel")));
+    s1 = mtime_ns(path("out/lib.stamp"));
+    write_file(path("lib.rel"), "model A { x: nosuch; }\n");
+    ck_assert_int_eq(run(NULL, NULL, "-o", path("out"), "--stamp", path("out/lib.stamp"), path("lib.rel"), NULL), 1);
+    ck_assert_int_eq(mtime_ns(path("out/lib.stamp")), s1);
+    ck_assert_int_eq(run(NULL, NULL, "--stamp", path("out"), path("lib.rel"), NULL), 2);
+}
+END_TEST
+
 static Suite *front_suite(void)
 {
     Suite *s = suite_create("front end");
@@ -602,6 +1043,7 @@ static Suite *front_suite(void)
     suite_add_tcase(s, t);
     t = tcase_create("seeds");
     tcase_add_test(t, test_seed_company_needs_related_names);
+    tcase_add_test(t, test_e304_each_clash_once);
     tcase_add_test(t, test_seed_errors);
     tcase_add_test(t, test_reverse_accessor_id);
     tcase_add_test(t, test_dot_quotes_keywords);
@@ -616,6 +1058,13 @@ static Suite *front_suite(void)
     tcase_add_test(t, test_cli_statuses);
     tcase_add_test(t, test_cli_outputs_atomic_and_deterministic);
     tcase_add_test(t, test_cli_out_of_memory);
+    tcase_add_test(t, test_cli_outputs_never_overwrite_the_schema_or_each_other);
+    tcase_add_test(t, test_cli_outputs_all_or_nothing);
+    tcase_add_test(t, test_cli_signal_removes_temporaries);
+    tcase_add_test(t, test_cli_schema_changed_while_read);
+    tcase_add_test(t, test_cli_names_too_long);
+    tcase_add_test(t, test_cli_depfile_escapes);
+    tcase_add_test(t, test_cli_stamp);
     tcase_set_timeout(t, 60);
     suite_add_tcase(s, t);
     return s;
