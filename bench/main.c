@@ -13,11 +13,20 @@
  * timing is printed): that is what `make check` runs, at a small N. */
 #include "workload.h"
 
+#if defined(__has_include)
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#define HAVE_CALLGRIND 1
+#endif
+#endif
+#include <linux/perf_event.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,6 +54,42 @@ uint64_t now_ns(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* A user-space instruction counter for this process, opened on first use
+ * (so in each child).  Instructions are what an operation costs whatever
+ * else the machine is doing; time is what it costs here and now. */
+uint64_t now_inst(void)
+{
+    static int fd = -2;
+    uint64_t n;
+    if (fd == -2) {
+        struct perf_event_attr a;
+        memset(&a, 0, sizeof a);
+        a.type = PERF_TYPE_HARDWARE;
+        a.size = sizeof a;
+        a.config = PERF_COUNT_HW_INSTRUCTIONS;
+        a.exclude_kernel = 1;
+        a.exclude_hv = 1;
+        fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
+    }
+    if (fd < 0 || read(fd, &n, sizeof n) != (ssize_t)sizeof n)
+        return 0;
+    return n;
+}
+
+/* Under callgrind (bench/inst.sh), each timed phase ends with a dump of
+ * the instructions since the last one, named after the phase. */
+void phase_mark(int op)
+{
+#ifdef HAVE_CALLGRIND
+    if (op < 0)
+        CALLGRIND_ZERO_STATS;
+    else
+        CALLGRIND_DUMP_STATS_AT(op_names[op]);
+#else
+    (void)op;
+#endif
 }
 
 /* The counting heap: bytes in use as glibc sees them (the usable size and
@@ -223,7 +268,7 @@ int main(int argc, char **argv)
         memset(&r, 0, sizeof r);
         impl_run[only](&w, &r);  /* in this process, for a profiler */
         for (op = 0; op < N_OPS; op++)
-            printf("%-34s %8.1f ns/op\n", op_names[op], r.ns_per_op[op]);
+            printf("%-34s %8.1f ns/op %8.1f inst/op\n", op_names[op], r.ns_per_op[op], r.inst_per_op[op]);
         printf("%-34s %8.1f\n", "bytes per book", r.bytes_per_book);
         free_workload(&w);
         return 0;
@@ -260,10 +305,11 @@ int main(int argc, char **argv)
 
     printf("relc bench: %zu books, %zu authors, %zu students, %zu courses; median of %d runs\n\n",
            w.n_books, w.n_authors, w.n_students, w.n_courses, runs);
-    printf("| operation | generated ns/op | hand ns/op | SQLite ns/op | generated/hand | SQLite/generated |\n");
-    printf("|---|---:|---:|---:|---:|---:|\n");
+    printf("| operation | generated ns/op | hand ns/op | SQLite ns/op | generated/hand | SQLite/generated "
+           "| generated inst/op | hand inst/op |\n");
+    printf("|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (op = 0; op <= N_OPS + 1; op++) {
-        double med[N_IMPLS], v[64];
+        double med[N_IMPLS], inst[N_IMPLS], v[64];
         const char *name;
         for (impl = 0; impl < N_IMPLS; impl++) {
             for (run = 0; run < runs && run < 64; run++) {
@@ -271,10 +317,17 @@ int main(int argc, char **argv)
                 v[run] = op < N_OPS ? r->ns_per_op[op] : op == N_OPS ? r->bytes_per_book : r->peak_rss_mib;
             }
             med[impl] = median(v, runs < 64 ? runs : 64);
+            for (run = 0; op < N_OPS && run < runs && run < 64; run++)
+                v[run] = res[run][impl].inst_per_op[op];
+            inst[impl] = op < N_OPS ? median(v, runs < 64 ? runs : 64) : 0;
         }
         name = op < N_OPS ? op_names[op] : op == N_OPS ? "bytes per book" : "peak RSS (MiB)";
-        printf("| %s | %.1f | %.1f | %.1f | %.2f | %.1f |\n", name, med[IMPL_GENERATED], med[IMPL_HAND],
+        printf("| %s | %.1f | %.1f | %.1f | %.2f | %.1f |", name, med[IMPL_GENERATED], med[IMPL_HAND],
                med[IMPL_SQLITE], med[IMPL_GENERATED] / med[IMPL_HAND], med[IMPL_SQLITE] / med[IMPL_GENERATED]);
+        if (op < N_OPS && inst[IMPL_GENERATED] > 0)
+            printf(" %.0f | %.0f |\n", inst[IMPL_GENERATED], inst[IMPL_HAND]);
+        else
+            printf(" - | - |\n");
     }
     printf("\nchecksums agree in every run of every implementation.\n");
     free(res);

@@ -36,6 +36,7 @@ enum {
 
 typedef struct Result {
     double ns_per_op[N_OPS];
+    double inst_per_op[N_OPS];   /* user-space instructions; 0: no counter */
     uint64_t checksum[N_OPS];
     double bytes_per_book;    /* heap in use for authors and books, over n_books */
     double peak_rss_mib;      /* filled in by the harness */
@@ -45,18 +46,30 @@ typedef struct Result {
  * malloc_usable_size plus the chunk header), for implementations to
  * allocate through. */
 uint64_t now_ns(void);
+/* Instructions this process has retired in user space so far (Linux
+ * perf_event_open); 0 where the counter cannot be had. */
+uint64_t now_inst(void);
+/* Marks a phase boundary for callgrind: op < 0 before a phase, else the
+ * phase that just ended (bench/inst.sh reads the dumps). */
+void phase_mark(int op);
 void *count_malloc(size_t n);
 void *count_realloc(void *p, size_t n);
 void count_free(void *p);
 size_t count_in_use(void);
 
-/* Runs the statements after nops and stores the time per operation in
- * r->ns_per_op[op].  (Variadic, so that commas in the body are fine.) */
+/* Runs the statements after nops and stores the time and the instructions
+ * per operation in r->ns_per_op[op] and r->inst_per_op[op].  (Variadic,
+ * so that commas in the body are fine.) */
 #define TIMED(r, op, nops, ...)                                               \
     do {                                                                      \
-        uint64_t t0_ = now_ns();                                              \
+        uint64_t i0_, t0_;                                                    \
+        phase_mark(-1);                                                       \
+        i0_ = now_inst();                                                     \
+        t0_ = now_ns();                                                       \
         __VA_ARGS__;                                                          \
         (r)->ns_per_op[op] = (double)(now_ns() - t0_) / (double)(nops);       \
+        phase_mark(op);                                                       \
+        (r)->inst_per_op[op] = (double)(now_inst() - i0_) / (double)(nops);   \
     } while (0)
 
 void run_generated(const Workload *w, Result *r);

@@ -352,7 +352,7 @@ static inline void *rel_get(const rel_store *db, uint32_t k, uint64_t id)
         return NULL;
     /* A deleted object's place in the pool has id 0 or a newer object's. */
     o = ids->items[id - 1];
-    return REL_COBJ(o)->id == id ? o : NULL;
+    return o && REL_COBJ(o)->id == id ? o : NULL;   /* NULL: an id a fixture skipped */
 }
 
 /* ForeignKey: links m to t at the end of t's reverse list (room reserved). */

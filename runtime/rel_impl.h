@@ -10,6 +10,27 @@
 #define REL_COLD __attribute__((cold))
 #else
 #define REL_COLD
+/* ---- whole-store code (fixtures) ------------------------------------------
+ * The few operations that code working on a whole store needs beyond the
+ * descriptor and the inline helpers of rel.h.  They hide how the store
+ * keeps its objects and ids. */
+
+/* The object's id, and model k's object with an id (NULL: none). */
+static inline uint64_t rel_obj_id(const void *o) { return REL_COBJ(o)->id; }
+static inline void *rel_obj_find(const rel_store *db, uint32_t k, uint64_t id) { return rel_get(db, k, id); }
+/* The highest id model k has issued (M_new continues after it). */
+uint64_t rel_model_last_id(const rel_store *db, uint32_t k);
+/* A new object of model k with the given id, which must be free (no live
+ * object has it): every scalar at its default, every relation empty
+ * (required ones NULL, so the store does not verify until the caller links
+ * them).  NULL when out of memory, with nothing changed.  Ids above the
+ * highest issued so far move it up. */
+void *rel_obj_create(rel_store *db, uint32_t k, uint64_t id);
+/* Undoes rel_obj_create of an object that is again unlinked (every
+ * relation empty) and owns no string: the store is as before it.  Discard
+ * in the reverse order of creation. */
+void rel_obj_discard(rel_store *db, uint32_t k, void *o);
+
 #endif
 
 /* What a string member points at when its field has no default: a string
@@ -44,5 +65,26 @@ static inline const char *rel_who(const char *who) { return who ? who : "rel"; }
  * frees the pool whole, and delete takes them out one by one.  One pass
  * per member over all n objects keeps each loop tight. */
 void rel_free_members(const rel_store *db, uint32_t k, void *const *objects, uint32_t n);
+
+/* ---- whole-store code (fixtures) ------------------------------------------
+ * The few operations that code working on a whole store needs beyond the
+ * descriptor and the inline helpers of rel.h.  They hide how the store
+ * keeps its objects and ids. */
+
+/* The object's id, and model k's object with an id (NULL: none). */
+static inline uint64_t rel_obj_id(const void *o) { return REL_COBJ(o)->id; }
+static inline void *rel_obj_find(const rel_store *db, uint32_t k, uint64_t id) { return rel_get(db, k, id); }
+/* The highest id model k has issued (M_new continues after it). */
+uint64_t rel_model_last_id(const rel_store *db, uint32_t k);
+/* A new object of model k with the given id, which must be free (no live
+ * object has it): every scalar at its default, every relation empty
+ * (required ones NULL, so the store does not verify until the caller links
+ * them).  NULL when out of memory, with nothing changed.  Ids above the
+ * highest issued so far move it up. */
+void *rel_obj_create(rel_store *db, uint32_t k, uint64_t id);
+/* Undoes rel_obj_create of an object that is again unlinked (every
+ * relation empty) and owns no string: the store is as before it.  Discard
+ * in the reverse order of creation. */
+void rel_obj_discard(rel_store *db, uint32_t k, void *o);
 
 #endif

@@ -299,6 +299,56 @@ void *rel_new(rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is_
     return o;
 }
 
+/* ---- whole-store code ---------------------------------------------------- */
+
+uint64_t rel_model_last_id(const rel_store *db, uint32_t k)
+{
+    return db->models[k].ids.count;
+}
+
+void *rel_obj_create(rel_store *db, uint32_t k, uint64_t id)
+{
+    const rel_model *m = &db->schema->models[k];
+    rel_model_state *ms = &db->models[k];
+    void *o;
+    uint32_t i;
+
+    if (id == 0 || id > REL_VEC_MAX || rel_list_reserve(&ms->all, (size_t)ms->all.count + 1)
+        || rel_list_reserve(&ms->ids, (size_t)id) || !(o = rel_pool_get(&ms->pool)))
+        return NULL;
+    memset(o, 0, m->size);
+    REL_OBJ(o)->db = db;
+    for (i = 0; i < m->nfields; i++) {
+        const rel_field *f = &m->fields[i];
+        if (f->type == REL_STRING)
+            REL_AT(o, f->offset, const char *) = f->def ? (const char *)f->def : rel_empty_string;
+        else if (f->def)
+            memcpy((char *)o + f->offset, f->def, scalar_size(f->type));
+    }
+    REL_OBJ(o)->id = (uint32_t)id;
+    while (ms->ids.count < id)   /* ids a fixture skipped: nobody's */
+        ms->ids.items[ms->ids.count++] = NULL;
+    ms->ids.items[id - 1] = o;
+    REL_OBJ(o)->pos = ms->all.count;
+    ms->all.items[ms->all.count++] = o;
+    return o;
+}
+
+void rel_obj_discard(rel_store *db, uint32_t k, void *o)
+{
+    rel_model_state *ms = &db->models[k];
+    uint32_t id = REL_OBJ(o)->id, pos = REL_OBJ(o)->pos;
+    void *last = ms->all.items[--ms->all.count];
+    ms->all.items[pos] = last;
+    REL_OBJ(last)->pos = pos;
+    if (ms->ids.items[id - 1] == o)
+        ms->ids.items[id - 1] = NULL;
+    while (ms->ids.count && !ms->ids.items[ms->ids.count - 1])
+        ms->ids.count--;
+    REL_OBJ(o)->id = 0;
+    rel_pool_put(&ms->pool, o);
+}
+
 /* ---- setters and set operations --------------------------------------------- */
 
 rel_status rel_set_string(void *o, uint32_t k, uint32_t field, const char *value)
