@@ -70,7 +70,7 @@ void run_generated(const Workload *w, Result *r)
     /* (c) forward */
     sum = 0;
     TIMED(r, OP_FORWARD, w->n_books, {
-        rel_foreach(Book, b, Book_all(db))
+        rel_forall(Book, b, Book_all(db))
             sum += (uint64_t)Author_born(Book_author(b));
     });
     r->checksum[OP_FORWARD] = sum;

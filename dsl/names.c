@@ -511,8 +511,12 @@ bool names_build(NameTables *t, const Schema *s, const char *prefix,
         mn->id = make(&b, &o, m->name, "_id", (char *)NULL);
         o.role = "the lookup function";
         mn->get = make(&b, &o, m->name, "_get", (char *)NULL);
-        o.role = "the all-objects list";
+        o.role = "the all-objects cursor";
         mn->all = make(&b, &o, m->name, "_all", (char *)NULL);
+        o.role = "the cursor step";
+        mn->next = make(&b, &o, m->name, "_next", (char *)NULL);
+        o.role = "the store function";
+        mn->store = make(&b, &o, m->name, "_store", (char *)NULL);
         o.role = "the object count";
         mn->count = make(&b, &o, m->name, "_count", (char *)NULL);
 

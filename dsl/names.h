@@ -5,7 +5,7 @@
  * schema S, prefix P, model M, field f and reverse accessor rv:
  *
  *   P S_store, P S_store_new/_free/_errmsg/_verify
- *   P M, P MList, P M_new/_delete/_delete_many/_id/_get/_all/_count
+ *   P M, P MList, P M_new/_delete/_delete_many/_id/_get/_all/_next/_count/_store
  *   scalar, ForeignKey, OneToOneField:  P M_f, P M_set_f
  *   ManyToManyField:  P M_r and P M_r_count/_contains/_add/_remove/_clear/_create
  *   reverse of a ForeignKey on T:  P T_rv, _count, _contains, _add, _create,
@@ -44,7 +44,7 @@ typedef struct LocalNames {
 
 typedef struct ModelNames {
     const char *type, *list;
-    const char *new_, *delete_, *delete_many, *id, *get, *all, *count;
+    const char *new_, *delete_, *delete_many, *id, *get, *all, *next, *count, *store;
 } ModelNames;
 
 /* The functions of one side of a relation, or of a scalar (get, set). */

@@ -90,8 +90,10 @@ void emit_store_api(const Emitter *e)
        "static inline $S$ *$new$(void) { return ($S$ *)rel_store_new(&$desc$); }\n"
        "/* Frees every object, then the store. */\n"
        "static inline void $free$($S$ *$db$) { rel_store_free((rel_store *)$db$); }\n"
-       "/* Why the last failing call on the store failed. */\n"
-       "static inline const char *$errmsg$(const $S$ *$db$) { return ((const rel_store *)$db$)->errmsg.text; }\n"
+       "/* Why the last failing call on the store failed (a call that named no\n"
+       " * store, with a NULL store or object alone: rel_errmsg_nostore()). */\n"
+       "static inline const char *$errmsg$(const $S$ *$db$)\n"
+       "{ return $db$ ? ((const rel_store *)$db$)->errmsg.text : rel_errmsg_nostore(); }\n"
        "/* Checks every invariant: REL_ECORRUPT, with the first broken one in errmsg. */\n"
        "static inline rel_status $verify$(const $S$ *$db$) { return rel_store_verify((const rel_store *)$db$); }\n\n");
 }
@@ -118,7 +120,9 @@ static void model_basics(const Emitter *e, const Model *m, PrVars *v)
     pv_set(v, "id_fn", mn->id);
     pv_set(v, "get", mn->get);
     pv_set(v, "all", mn->all);
+    pv_set(v, "next", mn->next);
     pv_set(v, "count", mn->count);
+    pv_set(v, "store_fn", mn->store);
 
     pr(p, "/* ==== %s ==== */\n\n", m->name);
     if (has_required(m))
@@ -140,13 +144,16 @@ static void model_basics(const Emitter *e, const Model *m, PrVars *v)
        "static inline rel_status $delete_many$($M$ *const *$objects$, size_t $n$)\n"
        "{ return rel_delete_many($k$, (void *const *)$objects$, $n$, \"$delete_many$\"); }\n"
        "/* 1, 2, 3 ... in creation order; never reused. */\n"
-       "static inline uint64_t $id_fn$(const $M$ *$o$) { return $o$->rel_obj.id; }\n"
+       "static inline uint64_t $id_fn$(const $M$ *$o$) { return rel_id_of($o$); }\n"
+       "/* The store it belongs to. */\n"
+       "static inline $S$ *$store_fn$(const $M$ *$o$) { return ($S$ *)rel_store_of($o$); }\n"
        "/* The object with that id; NULL if there is none (any more). */\n"
        "static inline $M$ *$get$(const $S$ *$db$, uint64_t $id$)\n"
        "{ return ($M$ *)rel_get((const rel_store *)$db$, $k$, $id$); }\n"
-       "static inline size_t $count$(const $S$ *$db$) { return ((const rel_store *)$db$)->models[$k$].all.count; }\n"
-       "static inline $L$ $all$(const $S$ *$db$)\n"
-       "{ $L$ $l$; $l$.items = (struct $M$ *const *)((const rel_store *)$db$)->models[$k$].all.items; $l$.count = $count$($db$); return $l$; }\n");
+       "static inline size_t $count$(const $S$ *$db$) { return ((const rel_store *)$db$)->models[$k$].count; }\n"
+       "/* Every $M$: rel_forall($M$, x, $all$(db)), or $next$ until NULL. */\n"
+       "static inline rel_cursor $all$(const $S$ *$db$) { return rel_all((const rel_store *)$db$, $k$); }\n"
+       "static inline $M$ *$next$(rel_cursor *$l$) { return ($M$ *)rel_cursor_next($l$); }\n");
 }
 
 /* ==== scalar fields ====================================================== */
@@ -172,7 +179,8 @@ static void scalar_api(const Emitter *e, const Field *f, PrVars *v)
         pt(p, v, "static inline rel_status $set$($M$ *$o$, const char *$value$)\n"
                  "{ return rel_set_string($o$, $k$, $i$, $value$); }\n");
     else
-        pt(p, v, "static inline rel_status $set$($M$ *$o$, $C$ $value$) { $o$->$f$ = $value$; return REL_OK; }\n");
+        pt(p, v, "static inline rel_status $set$($M$ *$o$, $C$ $value$)\n"
+                 "{ return rel_alive($o$) ? ($o$->$f$ = $value$, REL_OK) : rel_fail_arg($o$, $k$, NULL, \"$set$\"); }\n");
 }
 
 /* ==== relations ========================================================== */
@@ -227,21 +235,22 @@ static void fk_reverse(const Emitter *e, const Field *f, PrVars *v)
     pv_set(v, "new", MN(e, f->model)->new_);
     list_view(e, v);
     pt(p, v,
-       "static inline bool $contains$(const $Own$ *$o$, const $T$ *$x$) { return $x$ && $x$->$fwd$ == $o$; }\n"
+       "static inline bool $contains$(const $Own$ *$o$, const $T$ *$x$)\n"
+       "{ return rel_alive($o$) && rel_alive($x$) && $x$->$fwd$ == $o$; }\n"
        "/* Sets $x$'s $fwd$ to $o$. */\n"
        "static inline rel_status $add$($Own$ *$o$, $T$ *$x$)\n"
        "{\n"
-       "    if (!$x$)\n"
-       "        return rel_fail_null_arg($o$->rel_obj.db, \"$add$\", \"$Tname$\");\n"
+       "    if (!rel_alive($o$) || !rel_alive($x$))\n"
+       "        return rel_fail_link($r$, $x$, $o$, false, \"$add$\");\n"
        "    return rel_fk_set($x$, $o$, $r$, offsetof(struct $mt$, $fwd$), offsetof(struct $mt$, $pos$), offsetof(struct $tt$, $rev$), $null$);\n"
        "}\n");
     pt(p, v, "static inline $T$ *$create$($Own$ *$o$");
     required_params(e, f->model, f);
     if (is_required(f)) {
-        pt(p, v, ")\n{ return ($T$ *)rel_new($o$->rel_obj.db, $mk$, REL_NONE, NULL, false, \"$create$\"");
+        pt(p, v, ")\n{ return ($T$ *)rel_new_from($o$, $k$, $mk$, REL_NONE, NULL, false, \"$create$\"");
         required_args(e, f->model, f, e->l->self);
     } else {
-        pt(p, v, ")\n{ return ($T$ *)rel_new($o$->rel_obj.db, $mk$, $r$, $o$, true, \"$create$\"");
+        pt(p, v, ")\n{ return ($T$ *)rel_new_from($o$, $k$, $mk$, $r$, $o$, true, \"$create$\"");
         required_args(e, f->model, NULL, NULL);
     }
     pr(p, "); }\n");
@@ -268,16 +277,16 @@ static void m2m_side(const Emitter *e, const Field *f, PrVars *v, bool forward)
     list_view(e, v);
     pt(p, v,
        "static inline bool $contains$(const $Own$ *$o$, const $T$ *$x$)\n"
-       "{ return $x$ && rel_m2m_find($m$, offsetof(struct $mt$, $fwd$), $t$, offsetof(struct $tt$, $rev$)) != UINT32_MAX; }\n"
+       "{ return rel_m2m_contains($m$, offsetof(struct $mt$, $fwd$), $t$, offsetof(struct $tt$, $rev$)); }\n"
        "/* Adding an existing link changes nothing. */\n"
        "static inline rel_status $add$($Own$ *$o$, $T$ *$x$)\n"
        "{ return rel_m2m_add($r$, $m$, offsetof(struct $mt$, $fwd$), $t$, offsetof(struct $tt$, $rev$), $fwd_side$, \"$add$\"); }\n"
        "static inline rel_status $remove$($Own$ *$o$, $T$ *$x$)\n"
-       "{ return rel_m2m_remove($m$, offsetof(struct $mt$, $fwd$), $t$, offsetof(struct $tt$, $rev$), $fwd_side$, \"$remove$\"); }\n"
+       "{ return rel_m2m_remove($r$, $m$, offsetof(struct $mt$, $fwd$), $t$, offsetof(struct $tt$, $rev$), $fwd_side$, \"$remove$\"); }\n"
        "static inline rel_status $clear$($Own$ *$o$) { return rel_m2m_clear($r$, $o$, $fwd_side$); }\n");
     pt(p, v, "static inline $T$ *$create$($Own$ *$o$");
     required_params(e, other, NULL);
-    pt(p, v, ")\n{ return ($T$ *)rel_new($o$->rel_obj.db, $ok$, $r$, $o$, $new_side$, \"$create$\"");
+    pt(p, v, ")\n{ return ($T$ *)rel_new_from($o$, $k$, $ok$, $r$, $o$, $new_side$, \"$create$\"");
     required_args(e, other, NULL, NULL);
     pr(p, "); }\n");
 }

@@ -35,9 +35,33 @@ void emit_typedefs(const Emitter *e)
     pr(p, "\n");
 }
 
+/* One scalar member. */
+static void members_one(const Emitter *e, const Field *f)
+{
+    const char *t = type_info(f->kind)->c_type;
+    pr(e->p, "%s%s%s;%s\n", t, t[strlen(t) - 1] == '*' ? "" : " ", f->name,
+       f->kind == FK_STRING ? "  /* never NULL */" : "");
+}
+
+/* The 4-byte member that shares the first 8 bytes with the tag, so that
+ * the members after it start aligned: the first 4-byte scalar, else the
+ * first ForeignKey's position.  NULL: none (4 bytes of padding then, or
+ * none at all when nothing needs 8-byte alignment). */
+static const Field *partner(const Model *m)
+{
+    const Field *f;
+    for (f = m->fields; f; f = f->next)
+        if (!f->is_relation && type_info(f->kind)->align == 4)
+            return f;
+    for (f = m->fields; f; f = f->next)
+        if (is_fk(f))
+            return f;
+    return NULL;
+}
+
 /* The members of m's struct whose alignment class is `align`, in
- * declaration order. */
-static void members(const Emitter *e, const Model *m, unsigned align)
+ * declaration order, except `skip` (the tag's partner). */
+static void members(const Emitter *e, const Model *m, unsigned align, const Field *skip)
 {
     Printer *p = e->p;
     const Field *f;
@@ -45,17 +69,15 @@ static void members(const Emitter *e, const Model *m, unsigned align)
 
     for (f = m->fields; f; f = f->next) {
         if (!f->is_relation) {
-            if (type_info(f->kind)->align != align)
+            if (type_info(f->kind)->align != align || f == skip)
                 continue;
-            const char *t = type_info(f->kind)->c_type;
-            pr(p, "%s%s%s;%s\n", t, t[strlen(t) - 1] == '*' ? "" : " ", f->name,
-               f->kind == FK_STRING ? "  /* never NULL */" : "");
+            members_one(e, f);
         } else if (align == 8 && is_single(f)) {
             pr(p, "struct %s *%s;\n", MN(e, f->target)->type, f->name);
         } else if (align == 8) {
             pr(p, "rel_vec %s;  /* %s *", f->name, MN(e, f->target)->type);
             pr(p, f->symmetrical ? ", symmetrical */\n" : " */\n");
-        } else if (align == 4 && is_fk(f)) {
+        } else if (align == 4 && is_fk(f) && f != skip) {
             pr(p, "uint32_t %s;  /* its place in %s.%s */\n", FN(e, f)->pos_member, f->target->name,
                FN(e, f)->rev_member);
         }
@@ -73,17 +95,25 @@ static void members(const Emitter *e, const Model *m, unsigned align)
     }
 }
 
+/* The tag first (the runtime finds it at offset 0), then its partner,
+ * then the rest by alignment, largest first: no padding between members. */
 void emit_struct(const Emitter *e, const Model *m)
 {
     Printer *p = e->p;
+    const Field *two = partner(m);
     unsigned align;
 
     c_doc_comment(p, m->doc);
     pr(p, "struct %s {\n", MN(e, m)->type);
     p->indent++;
-    pr(p, "rel_object rel_obj;  /* relc's: the store, the id, the place in the store */\n");
+    pr(p, "uint32_t rel_tag;  /* relc's: the id, and whether it is deleted */\n");
+    if (two && !two->is_relation)
+        members_one(e, two);
+    else if (two)
+        pr(p, "uint32_t %s;  /* its place in %s.%s */\n", FN(e, two)->pos_member, two->target->name,
+           FN(e, two)->rev_member);
     for (align = 8; align >= 1; align /= 2)
-        members(e, m, align);
+        members(e, m, align, two);
     p->indent--;
     pr(p, "};\n\n");
 }

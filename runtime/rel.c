@@ -65,8 +65,10 @@ static size_t grown_cap(uint32_t cap, size_t need)
     if (need > REL_VEC_MAX)
         return 0;
     while (c < need)
-        c *= 2;  /* at most 2^31: need is below it, and caps are powers of two */
-    return c;
+        c *= 2;
+    /* Never more than REL_VEC_MAX, so that no count can pass it through
+     * the reserve's fast path (need <= cap) either. */
+    return c > REL_VEC_MAX ? REL_VEC_MAX : c;
 }
 
 rel_status rel_list_grow(rel_list *l, size_t need)
@@ -75,7 +77,8 @@ rel_status rel_list_grow(rel_list *l, size_t need)
     void *items;
     if (need <= l->cap)
         return REL_OK;
-    if (!(cap = grown_cap(l->cap, need)) || !(items = rel_realloc(l->items, cap * sizeof(void *))))
+    if (!(cap = grown_cap(l->cap, need)) || cap > SIZE_MAX / sizeof(void *)
+        || !(items = rel_realloc(l->items, cap * sizeof(void *))))
         return REL_ENOMEM;
     l->items = (void **)items;
     l->cap = (uint32_t)cap;
@@ -90,7 +93,8 @@ rel_status rel_vec_grow(rel_vec *v, size_t need)
 
     if (need <= v->cap)
         return REL_OK;
-    if (!(cap = grown_cap(v->cap, need)) || !(block = (char *)rel_malloc(cap * (item + sizeof(uint32_t)))))
+    if (!(cap = grown_cap(v->cap, need)) || cap > SIZE_MAX / (item + sizeof(uint32_t))
+        || !(block = (char *)rel_malloc(cap * (item + sizeof(uint32_t)))))
         return REL_ENOMEM;
     if (v->count) {
         memcpy(block, v->items, v->count * item);
@@ -129,80 +133,121 @@ void rel_vec_free(rel_vec *v)
 #define UNPOISON(p, n) ((void)(p), (void)(n))
 #endif
 
-/* A chunk starts with this header; objects follow it from the first
- * 64-byte boundary (a cache line: objects of 32 or 64 bytes then never
- * straddle two). */
-typedef struct pool_chunk {
-    struct pool_chunk *next;
-    size_t bytes;
-} pool_chunk;
+/* Regions per block: the first block of a pool is one region, and each
+ * next one doubles, up to 64 regions (4 MiB), so that a small store stays
+ * small and a large one makes few allocations. */
+enum { FIRST_BLOCK = 1, LAST_BLOCK = 64 };
 
-enum { POOL_FIRST_CHUNK = 1024, POOL_LAST_CHUNK = 256 * 1024 };
-
-void rel_pool_init(rel_pool *p, size_t object_size, size_t keep_offset)
+void rel_pool_init(rel_pool *p, rel_store *db, size_t object_size)
 {
-    size_t word = sizeof(void *);
+    size_t size = (object_size + 7) / 8 * 8;
     memset(p, 0, sizeof *p);
-    p->keep_offset = keep_offset;
-    p->size = (object_size + word - 1) / word * word;
-    if (p->size < word)
-        p->size = word;
-    p->chunk_bytes = POOL_FIRST_CHUNK;
+    p->db = db;
+    p->size = (uint32_t)(size < 16 ? 16 : size);   /* room for the tag and the link */
+    p->grow = FIRST_BLOCK;
+}
+
+/* The bytes of a region that holds slots of this pool: REL_REGION, or for
+ * a slot too big to share one, enough for that slot alone. */
+static size_t region_bytes(const rel_pool *p)
+{
+    size_t need = REL_REGION_HEADER + (size_t)p->size;
+    return need <= REL_REGION ? REL_REGION : (need + REL_REGION - 1) / REL_REGION * REL_REGION;
+}
+
+/* A new block of regions from rel_malloc, aligned to REL_REGION: one
+ * region's worth more than needed is asked for, and the first aligned
+ * address used.  Its regions go to the spare list. */
+static bool new_block(rel_pool *p)
+{
+    size_t rb = region_bytes(p), n = rb == REL_REGION ? p->grow : 1, i;
+    char *raw, *at;
+
+    if (n > (SIZE_MAX - REL_REGION) / rb || !(raw = (char *)rel_malloc(n * rb + REL_REGION)))
+        return false;
+    at = raw + ((REL_REGION - (uintptr_t)raw % REL_REGION) % REL_REGION);
+    for (i = n; i-- > 0;) {   /* pushed last first, so they come off in order */
+        rel_region *r = (rel_region *)(void *)(at + i * rb);
+        r->db = p->db;
+        r->end = (char *)r + REL_REGION_HEADER;
+        r->block = i == 0 ? raw : NULL;
+        r->next = p->spare;
+        p->spare = r;
+    }
+    if (p->grow < LAST_BLOCK && rb == REL_REGION)
+        p->grow *= 2;
+    return true;
 }
 
 void *rel_pool_get_slow(rel_pool *p)
 {
-    void *o = p->free_list;
+    void *o = p->free_head;
+    rel_region *r;
     if (o) {
         UNPOISON(o, p->size);
-        p->free_list = *(void **)o;
+        if (!(p->free_head = REL_LINK(o)))
+            p->free_tail = NULL;
         return o;
     }
-    if (!p->next || (size_t)(p->end - p->next) < p->size) {
-        size_t bytes = p->chunk_bytes;
-        pool_chunk *c;
-        if (bytes < 64 + sizeof(pool_chunk) + p->size)
-            bytes = 64 + sizeof(pool_chunk) + p->size;
-        if (!(c = (pool_chunk *)rel_malloc(bytes)))
+    if ((size_t)(p->end - p->next) < p->size) {
+        if (!p->spare && !new_block(p))
             return NULL;
-        c->next = (pool_chunk *)p->chunks;
-        c->bytes = bytes;
-        p->chunks = c;
-        /* the padding up to the next 64-byte boundary */
-        p->next = (char *)(c + 1) + (size_t)(-(uintptr_t)(c + 1) & 63);
-        p->end = (char *)c + bytes;
-        if (p->chunk_bytes < POOL_LAST_CHUNK)
-            p->chunk_bytes *= 2;
+        /* The next spare region becomes the one slots come from; the one
+         * left behind records how far it was used, for cursors. */
+        r = p->spare;
+        p->spare = r->next;
+        r->next = NULL;
+        if (p->last) {
+            p->last->end = p->next;
+            p->last->next = r;
+        } else {
+            p->first = r;
+        }
+        p->last = r;
+        p->next = (char *)r + REL_REGION_HEADER;
+        p->end = (char *)r + region_bytes(p);
     }
     o = p->next;
     p->next += p->size;
     return o;
 }
 
-void rel_pool_put(rel_pool *p, void *o)
+void rel_pool_poison(rel_pool *p, void *o)
 {
-    size_t word = sizeof(void *), keep_end = p->keep_offset + sizeof(uint32_t);
-    *(void **)o = p->free_list;
-    p->free_list = o;
-    /* Poison all but the link and the kept field. */
-    if (p->keep_offset >= word && keep_end <= p->size) {
-        POISON((char *)o + word, p->keep_offset - word);
-        POISON((char *)o + keep_end, p->size - keep_end);
-    } else {
-        POISON((char *)o + word, p->size - word);
+    /* Poison all but the tag (bytes 0..3) and the link (bytes 8..15). */
+    POISON((char *)o + 4, 4);
+    POISON((char *)o + 16, p->size - 16);
+    (void)p;
+}
+
+/* Moves the regions of list r that begin a block onto *blocks (through
+ * their next links, which are read first). */
+static void collect_blocks(const rel_pool *p, rel_region *r, rel_region **blocks)
+{
+    rel_region *next;
+    for (; r; r = next) {
+        next = r->next;
+        UNPOISON(r, region_bytes(p));
+        if (r->block) {
+            r->next = *blocks;
+            *blocks = r;
+        }
     }
 }
 
+/* A block is freed through its first region, which holds what rel_malloc
+ * returned.  The spare regions share the newest block with the last one,
+ * so every link is read before any block goes. */
 void rel_pool_free(rel_pool *p)
 {
-    pool_chunk *c = (pool_chunk *)p->chunks;
-    while (c) {
-        pool_chunk *next = c->next;
-        UNPOISON(c, c->bytes);
-        rel_free(c);
-        c = next;
+    rel_region *blocks = NULL, *next;
+    collect_blocks(p, p->first, &blocks);
+    collect_blocks(p, p->spare, &blocks);
+    for (; blocks; blocks = next) {
+        next = blocks->next;
+        rel_free(blocks->block);
     }
-    rel_pool_init(p, p->size, p->keep_offset);
+    rel_pool_init(p, p->db, p->size);
 }
 
 /* ---- strings ------------------------------------------------------------ */
@@ -214,6 +259,44 @@ size_t rel_utf8_length(const char *s)
         if (((unsigned char)*s & 0xC0) != 0x80)
             n++;
     return n;
+}
+
+/* Well-formed UTF-8 as Unicode defines it (RFC 3629): no stray
+ * continuation byte, no truncated sequence, no overlong form, no
+ * surrogate, nothing past U+10FFFF.  *chars gets the code points. */
+bool rel_utf8_valid(const char *text, size_t *chars)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t n = 0;
+    while (*s) {
+        unsigned c = *s, len, cp, i;
+        if (c < 0x80) {
+            s++;
+            n++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF)
+            len = 2, cp = c & 0x1F;
+        else if (c >= 0xE0 && c <= 0xEF)
+            len = 3, cp = c & 0x0F;
+        else if (c >= 0xF0 && c <= 0xF4)
+            len = 4, cp = c & 0x07;
+        else
+            return false;   /* a continuation byte, C0, C1 or F5..FF */
+        for (i = 1; i < len; i++) {
+            if ((s[i] & 0xC0) != 0x80)
+                return false;   /* includes the terminating NUL */
+            cp = cp << 6 | (s[i] & 0x3F);
+        }
+        if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF
+            || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        s += len;
+        n++;
+    }
+    if (chars)
+        *chars = n;
+    return true;
 }
 
 char *rel_strdup(const char *s)

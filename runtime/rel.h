@@ -117,56 +117,12 @@ static inline rel_status rel_vec_reserve(rel_vec *v, size_t need)
     return need <= v->cap ? REL_OK : rel_vec_grow(v, need);
 }
 
-/* A pool of equal-sized objects: the store takes each model's objects from
- * one, so that creating and deleting them costs a pointer push or pop
- * instead of a malloc and a free, and objects of a model sit together in
- * memory.  Chunks come from rel_malloc, grow geometrically and are returned
- * only by rel_pool_free; freed objects wait on a list for reuse.  Under
- * AddressSanitizer a freed object is poisoned until reused, except its
- * first word (the free list's link) and the 32-bit field at keep_offset,
- * which stays readable: it holds the object's id, which delete zeroes, so
- * that looking up a deleted id finds the place taken by 0 or by a newer
- * object's id. */
-typedef struct rel_pool {
-    void *free_list;     /* freed objects, linked through their first word */
-    char *next, *end;    /* the unused rest of the newest chunk */
-    void *chunks;        /* every chunk, linked through its first word */
-    size_t size;         /* of one object, a multiple of the pointer size */
-    size_t chunk_bytes;  /* of the next chunk */
-    size_t keep_offset;  /* of the field that stays readable when freed */
-} rel_pool;
-
-void  rel_pool_init(rel_pool *p, size_t object_size, size_t keep_offset);
-/* The slow path of rel_pool_get: a freed object under AddressSanitizer
- * (to unpoison it), or a new chunk. */
-void *rel_pool_get_slow(rel_pool *p);
-void  rel_pool_put(rel_pool *p, void *object);
-/* Frees every chunk: every object taken from the pool is gone. */
-void  rel_pool_free(rel_pool *p);
-
-/* An object of garbage content; NULL when out of memory.  Inline, because
- * every create asks: the common cases are a pop from the free list or a
- * bump in the current chunk. */
-static inline void *rel_pool_get(rel_pool *p)
-{
-#if !defined(__SANITIZE_ADDRESS__)
-    void *o = p->free_list;
-    if (o) {
-        p->free_list = *(void **)o;
-        return o;
-    }
-    if (p->next && (size_t)(p->end - p->next) >= p->size) {
-        o = p->next;
-        p->next += p->size;
-        return o;
-    }
-#endif
-    return rel_pool_get_slow(p);
-}
-
 /* Characters (UTF-8 code points) in a NUL-terminated string: what
  * max_length limits, as Django counts it. */
 size_t rel_utf8_length(const char *s);
+/* Whether s is well-formed UTF-8 (no overlong forms, surrogates or code
+ * points past U+10FFFF); *chars (if not NULL) gets its code points. */
+bool   rel_utf8_valid(const char *s, size_t *chars);
 /* A copy made with rel_malloc; NULL when out of memory. */
 char  *rel_strdup(const char *s);
 
@@ -255,28 +211,159 @@ typedef struct rel_schema {
 
 typedef struct rel_store rel_store;
 
-/* The first member of every generated object: relc's bookkeeping. */
-typedef struct rel_object {
-    rel_store *db;              /* the store it belongs to */
-    uint32_t id;                /* 1, 2, 3 ... per model; 0 once deleted */
-    uint32_t pos : 31;          /* in the store's list of every object of its model */
-    uint32_t mark : 1;          /* set while a delete collects it */
-} rel_object;
+/* Every generated object starts with a 32-bit tag (the member rel_tag):
+ * its id in the low bits, and two flags.  An object's memory stays the
+ * store's after a delete (until its slot is reused), so a deleted object
+ * is known by its tag, and its id can still be named. */
+#define REL_ID_MAX (((uint32_t)1 << 30) - 1)   /* ids per model */
+#define REL_MARK ((uint32_t)1 << 30)           /* collected by a delete */
+#define REL_DEAD ((uint32_t)1 << 31)           /* deleted */
+#define REL_TAG(o) (*(uint32_t *)(void *)(o))
+#define REL_CTAG(o) (*(const uint32_t *)(const void *)(o))
 
-#define REL_OBJ(o) ((rel_object *)(void *)(o))
-#define REL_COBJ(o) ((const rel_object *)(const void *)(o))
+/* The id (1, 2, 3 ... per model, never reused), dead or alive. */
+static inline uint32_t rel_id_of(const void *o) { return REL_CTAG(o) & REL_ID_MAX; }
+/* Not NULL and not deleted. */
+static inline bool rel_alive(const void *o) { return o && !(REL_CTAG(o) & REL_DEAD); }
+
 /* The member at byte offset `off` of object o, as type T. */
 #define REL_AT(o, off, T) (*(T *)(void *)((char *)(o) + (off)))
 #define REL_CAT(o, off, T) (*(const T *)(const void *)((const char *)(o) + (off)))
 
+/* Objects live in regions: REL_REGION bytes at an address that is a
+ * multiple of REL_REGION, starting with this header, so that an object
+ * finds its store with one mask and one load instead of carrying a
+ * pointer.  A region holds objects of one model from REL_REGION_HEADER on;
+ * an object too big to share one gets a region of its own, as long as it
+ * needs. */
+#define REL_REGION ((uintptr_t)1 << 16)
+#define REL_REGION_HEADER 64
+typedef struct rel_region {
+    rel_store *db;              /* the store its objects belong to */
+    struct rel_region *next;    /* the pool's regions, in order */
+    char *end;                  /* end of the slots handed out */
+    void *block;                /* what rel_malloc returned, in the first
+                                   region of a block; NULL in the others */
+} rel_region;
+
+static inline rel_region *rel_region_of(const void *o)
+{
+    return (rel_region *)((uintptr_t)o & ~(REL_REGION - 1));
+}
+/* The store an object belongs to (deleted or not). */
+static inline rel_store *rel_store_of(const void *o) { return rel_region_of(o)->db; }
+
+/* The objects of one model: slots carved from regions in blocks that grow
+ * geometrically, and freed slots reused first in, first out (a deleted
+ * object stays recognisable as long as possible).  A freed slot keeps its
+ * tag (REL_DEAD set) and links the free list through the pointer at byte
+ * 8, so slots are at least 16 bytes.  Regions are returned only by
+ * rel_pool_free.  Under AddressSanitizer a freed slot is poisoned but for
+ * its tag and link. */
+#define REL_LINK(o) (*(void **)(void *)((char *)(o) + 8))
+typedef struct rel_pool {
+    void *free_head, *free_tail;
+    char *next, *end;           /* the unused rest of the newest region */
+    rel_region *first, *last;   /* the regions slots were taken from */
+    rel_region *spare;          /* the rest of the newest block's regions */
+    rel_store *db;
+    uint32_t size;              /* of a slot */
+    uint32_t grow;              /* regions in the next block */
+} rel_pool;
+
+void  rel_pool_init(rel_pool *p, rel_store *db, size_t object_size);
+void *rel_pool_get_slow(rel_pool *p);
+void  rel_pool_poison(rel_pool *p, void *o);
+void  rel_pool_free(rel_pool *p);
+
+/* A slot of garbage content; NULL when out of memory.  Inline, because
+ * every create asks: the common cases are a pop from the free list or a
+ * bump in the current region. */
+static inline void *rel_pool_get(rel_pool *p)
+{
+#if !defined(__SANITIZE_ADDRESS__)
+    void *o = p->free_head;
+    if (o) {
+        if (!(p->free_head = REL_LINK(o)))
+            p->free_tail = NULL;
+        return o;
+    }
+    if ((size_t)(p->end - p->next) >= p->size) {
+        o = p->next;
+        p->next += p->size;
+        return o;
+    }
+#endif
+    return rel_pool_get_slow(p);
+}
+
+/* Back to the pool; its tag must already say REL_DEAD. */
+static inline void rel_pool_put(rel_pool *p, void *o)
+{
+    REL_LINK(o) = NULL;
+    if (p->free_tail)
+        REL_LINK(p->free_tail) = o;
+    else
+        p->free_head = o;
+    p->free_tail = o;
+#if defined(__SANITIZE_ADDRESS__)
+    rel_pool_poison(p, o);
+#endif
+}
+
+/* Walks a model's live objects, region by region, allocation-free and
+ * unable to fail.  Deleting objects while walking is safe (a deleted
+ * object is skipped); objects created while walking may or may not be
+ * seen. */
+typedef struct rel_cursor {
+    const rel_pool *pool;
+    const rel_region *region;
+    const char *at, *end;
+} rel_cursor;
+
+static inline rel_cursor rel_cursor_of(const rel_pool *p)
+{
+    rel_cursor c;
+    c.pool = p;
+    c.region = p->first;
+    c.at = c.region ? (const char *)c.region + REL_REGION_HEADER : NULL;
+    c.end = !c.region ? NULL : c.region == p->last ? p->next : c.region->end;
+    return c;
+}
+
+static inline void *rel_cursor_next(rel_cursor *c)
+{
+    for (;;) {
+        while (c->at < c->end) {
+            const char *o = c->at;
+            c->at += c->pool->size;
+            if (!(REL_CTAG(o) & REL_DEAD))
+                return (void *)o;
+        }
+        if (!c->region || !(c->region = c->region->next))
+            return NULL;
+        c->at = (const char *)c->region + REL_REGION_HEADER;
+        c->end = c->region == c->pool->last ? c->pool->next : c->region->end;
+    }
+}
+
+/* Iterates a cursor:  rel_forall(Book, b, Book_all(db)) { ... } */
+#define rel_forall(T, var, cursor)                                            \
+    for (rel_cursor rel_c_##var = (cursor), *rel_once_##var = &rel_c_##var;   \
+         rel_once_##var; rel_once_##var = NULL)                               \
+        for (T *var; (var = (T *)rel_cursor_next(&rel_c_##var)) != NULL;)
+
 /* What the store keeps for one model. */
 typedef struct rel_model_state {
-    rel_list all;               /* every live object, each at its pos */
-    rel_list ids;               /* by id - 1, if its id still says so */
     rel_pool pool;              /* where its objects live */
+    uint32_t count;             /* live objects */
+    uint32_t last_id;           /* the highest id issued */
+    rel_list ids;               /* objects by id - 1, built on the first
+                                   lookup by id (ids.items NULL before) */
     rel_list collected;         /* a delete's objects of this model */
     uint32_t done;              /* how many collected ones had their
                                    referrers collected */
+    uint32_t flags;             /* rel_store.c's precomputed facts */
 } rel_model_state;
 
 /* A store: the generated S_store type is this (the generated header
@@ -294,10 +381,15 @@ struct rel_store {
 rel_store *rel_store_new(const rel_schema *schema);
 /* Frees every object and the store; NULL is fine. */
 void rel_store_free(rel_store *db);
-/* Every invariant: both sides of every relation agree, lists, ids and
- * positions are consistent, required relations are set, strings respect
+/* Every invariant: both sides of every relation agree, every object a
+ * relation holds is alive and in this store, counts and ids are
+ * consistent, required relations are set, strings are valid UTF-8 within
  * max_length.  REL_ECORRUPT with the first broken one in errmsg. */
 rel_status rel_store_verify(const rel_store *db);
+/* Model k's objects, for rel_forall. */
+static inline rel_cursor rel_all(const rel_store *db, uint32_t k) { return rel_cursor_of(&db->models[k].pool); }
+/* The id index, built on first use; false (errmsg set) when out of memory. */
+bool rel_index_ids(rel_store *db, uint32_t k);
 
 /* "No relation" where a relation index is expected. */
 #define REL_NONE UINT32_MAX
@@ -317,6 +409,11 @@ rel_status rel_store_verify(const rel_store *db);
  * ("Book_new"). */
 void *rel_new(rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is_model,
               const char *who, ...);
+/* The same, for a create through a relation of `self` (of model sk):
+ * the store is self's, and a NULL or deleted self fails as any argument
+ * does. */
+void *rel_new_from(const void *self, uint32_t sk, uint32_t k, uint32_t via, void *other, bool new_is_model,
+                   const char *who, ...);
 
 /* Deletes objects[0..n) of model k and whatever Django's collector says
  * goes with them; all or nothing. */
@@ -336,23 +433,34 @@ rel_status rel_m2m_clear(uint32_t r, void *o, bool o_is_model);
  * Author 4 belongs to another store"), else after the call
  * ("Student_courses_add: Course 4 ..."). */
 rel_status rel_fail_null_arg(rel_store *db, const char *who, const char *model);
+/* A NULL or deleted object where a live one of model k was needed: "NULL
+ * Author" or "Book 17 was deleted", in the errmsg of its store, or of
+ * `other`'s when it is NULL (which may be NULL too: then of no store, and
+ * rel_errmsg_nostore() has it).  REL_EINVAL. */
+rel_status rel_fail_arg(const void *o, uint32_t k, const void *other, const char *who);
+const char *rel_errmsg_nostore(void);
 rel_status rel_fail_required(uint32_t r, void *m);
 rel_status rel_fail_other_store(uint32_t r, void *m, void *t, bool m_is_self, const char *who);
 rel_status rel_fail_taken(uint32_t r, void *t);
+/* A NULL or deleted object among m and t (relation r's two sides; which
+ * one the call was made on), for rel_fail_arg. */
+rel_status rel_fail_link(uint32_t r, const void *m, const void *t, bool m_is_self, const char *who);
 rel_status rel_fail_nomem(uint32_t r, void *self);
 
 /* ==== inline helpers: the hot calls ====================================== */
 
-/* Model k's object with this id, or NULL. */
+/* Model k's object with this id, or NULL (also when the index cannot be
+ * built for want of memory; errmsg says so). */
 static inline void *rel_get(const rel_store *db, uint32_t k, uint64_t id)
 {
-    const rel_list *ids = &db->models[k].ids;
+    const rel_model_state *ms = &db->models[k];
     void *o;
-    if (id == 0 || id > ids->count)
+    if (id == 0 || id > ms->last_id)
         return NULL;
-    /* A deleted object's place in the pool has id 0 or a newer object's. */
-    o = ids->items[id - 1];
-    return o && REL_COBJ(o)->id == id ? o : NULL;   /* NULL: an id a fixture skipped */
+    if (!ms->ids.items && !rel_index_ids((rel_store *)db, k))
+        return NULL;
+    o = ms->ids.items[id - 1];
+    return o && REL_CTAG(o) == (uint32_t)id ? o : NULL;   /* not deleted, not a reuse */
 }
 
 /* ForeignKey: links m to t at the end of t's reverse list (room reserved). */
@@ -382,10 +490,13 @@ static inline void rel_fk_unlink(void *m, size_t fwd, size_t pos, size_t rev)
     REL_AT(m, fwd, void *) = NULL;
 }
 
-/* M_set_r for a ForeignKey: m.r = t, its reverse lists kept in step. */
+/* M_set_r for a ForeignKey: m.r = t, its reverse lists kept in step.  m
+ * (of model mk) must be alive, and t alive or NULL. */
 static inline rel_status rel_fk_set(void *m, void *t, uint32_t r, size_t fwd, size_t pos,
                                     size_t rev, bool null)
 {
+    if (!rel_alive(m) || (t && !rel_alive(t)))
+        return rel_fail_link(r, m, t, true, NULL);
     if (REL_AT(m, fwd, void *) == t && t)
         return REL_OK;
     if (!t) {
@@ -393,7 +504,7 @@ static inline rel_status rel_fk_set(void *m, void *t, uint32_t r, size_t fwd, si
             return rel_fail_required(r, m);
     } else {
         rel_list *l = &REL_AT(t, rev, rel_list);
-        if (REL_OBJ(t)->db != REL_OBJ(m)->db)
+        if (rel_store_of(t) != rel_store_of(m))
             return rel_fail_other_store(r, m, t, true, NULL);
         if (l->count == l->cap && rel_list_grow(l, (size_t)l->count + 1))
             return rel_fail_nomem(r, m);
@@ -409,14 +520,17 @@ static inline rel_status rel_fk_set(void *m, void *t, uint32_t r, size_t fwd, si
 static inline rel_status rel_o2o_set(void *m, void *t, uint32_t r, size_t fwd, size_t rev,
                                      bool null)
 {
-    void *old = REL_AT(m, fwd, void *);
+    void *old;
+    if (!rel_alive(m) || (t && !rel_alive(t)))
+        return rel_fail_link(r, m, t, true, NULL);
+    old = REL_AT(m, fwd, void *);
     if (old == t && t)
         return REL_OK;
     if (!t) {
         if (!null)
             return rel_fail_required(r, m);
     } else {
-        if (REL_OBJ(t)->db != REL_OBJ(m)->db)
+        if (rel_store_of(t) != rel_store_of(m))
             return rel_fail_other_store(r, m, t, true, NULL);
         if (REL_AT(t, rev, void *))
             return rel_fail_taken(r, t);
@@ -500,12 +614,10 @@ static inline void rel_m2m_unlink(void *m, size_t ms, size_t ts, uint32_t im)
 static inline rel_status rel_m2m_add(uint32_t r, void *m, size_t ms, void *t, size_t ts,
                                      bool self_is_m, const char *who)
 {
-    void *self = self_is_m ? m : t, *x = self_is_m ? t : m;
-    if (!x)
-        return rel_fail_null_arg(REL_OBJ(self)->db, who,
-                                 REL_OBJ(self)->db->schema->models[self_is_m ? REL_OBJ(self)->db->schema->relations[r].target
-                                                                             : REL_OBJ(self)->db->schema->relations[r].model].name);
-    if (REL_OBJ(x)->db != REL_OBJ(self)->db)
+    void *self = self_is_m ? m : t;
+    if (!rel_alive(m) || !rel_alive(t))
+        return rel_fail_link(r, m, t, self_is_m, who);
+    if (rel_store_of(m) != rel_store_of(t))
         return rel_fail_other_store(r, m, t, self_is_m, who);
     if (rel_m2m_find(m, ms, t, ts) != UINT32_MAX)
         return REL_OK;
@@ -517,16 +629,22 @@ static inline rel_status rel_m2m_add(uint32_t r, void *m, size_t ms, void *t, si
 }
 
 /* M_r_remove / T_rv_remove: unlinks m and t if linked. */
-static inline rel_status rel_m2m_remove(void *m, size_t ms, void *t, size_t ts, bool self_is_m,
+static inline rel_status rel_m2m_remove(uint32_t r, void *m, size_t ms, void *t, size_t ts, bool self_is_m,
                                         const char *who)
 {
     uint32_t i;
-    if (!(self_is_m ? t : m))
-        return rel_fail_null_arg(REL_OBJ(self_is_m ? m : t)->db, who, NULL);
+    if (!rel_alive(m) || !rel_alive(t))
+        return rel_fail_link(r, m, t, self_is_m, who);
     i = rel_m2m_find(m, ms, t, ts);
     if (i != UINT32_MAX)
         rel_m2m_unlink(m, ms, ts, i);
     return REL_OK;
+}
+
+/* contains: false for a NULL or deleted object, which no set holds. */
+static inline bool rel_m2m_contains(const void *m, size_t ms, const void *t, size_t ts)
+{
+    return rel_alive(m) && rel_alive(t) && rel_m2m_find(m, ms, t, ts) != UINT32_MAX;
 }
 
 #ifdef __cplusplus

@@ -46,14 +46,14 @@ static REL_COLD rel_status fail_blocked(rel_store *db, const rel_relation *r, vo
 static inline rel_status mark(rel_store *db, uint32_t k, void *o)
 {
     rel_model_state *ms;
-    if (REL_OBJ(o)->mark)
+    if (REL_TAG(o) & REL_MARK)
         return REL_OK;
     ms = &db->models[k];
     if (rel_list_reserve(&ms->collected, (size_t)ms->collected.count + 1))
         return fail_nomem(db, k, o);
     if (ms->collected.count == 0)
         db->touched[db->ntouched++] = k;
-    REL_OBJ(o)->mark = 1;
+    REL_TAG(o) |= REL_MARK;
     ms->collected.items[ms->collected.count++] = o;
     return REL_OK;
 }
@@ -142,11 +142,11 @@ static rel_status check_restrict(rel_store *db, uint32_t k)
             if (r->type == REL_FOREIGN_KEY) {
                 const rel_list *l = &REL_AT(o, r->rev, rel_list);
                 for (j = 0; j < l->count; j++)
-                    if (!REL_OBJ(l->items[j])->mark)
+                    if (!(REL_TAG(l->items[j]) & REL_MARK))
                         return fail_blocked(db, r, o, l->items[j]);
             } else {
                 void *x = REL_AT(o, r->rev, void *);
-                if (x && !REL_OBJ(x)->mark)
+                if (x && !(REL_TAG(x) & REL_MARK))
                     return fail_blocked(db, r, o, x);
             }
         }
@@ -175,13 +175,13 @@ static void set_null(rel_store *db, uint32_t k)
             for (n = 0; n < c->count; n++) {
                 const rel_list *l = &REL_AT(c->items[n], rev, rel_list);
                 for (j = 0; j < l->count; j++)
-                    if (!REL_OBJ(l->items[j])->mark)
+                    if (!(REL_TAG(l->items[j]) & REL_MARK))
                         REL_AT(l->items[j], fwd, void *) = NULL;
             }
         } else {
             for (n = 0; n < c->count; n++) {
                 void *x = REL_AT(c->items[n], rev, void *);
-                if (x && !REL_OBJ(x)->mark)
+                if (x && !(REL_TAG(x) & REL_MARK))
                     REL_AT(x, fwd, void *) = NULL;
             }
         }
@@ -207,13 +207,13 @@ static void unlink_staying(rel_store *db, uint32_t k)
             size_t pos = r->pos;
             for (n = 0; n < c->count; n++) {
                 void *o = c->items[n], *t = REL_AT(o, fwd, void *);
-                if (t && !REL_OBJ(t)->mark)
+                if (t && !(REL_TAG(t) & REL_MARK))
                     rel_fk_unlink(o, fwd, pos, rev);
             }
         } else if (r->type == REL_ONE_TO_ONE) {
             for (n = 0; n < c->count; n++) {
                 void *o = c->items[n], *t = REL_AT(o, fwd, void *);
-                if (t && !REL_OBJ(t)->mark) {
+                if (t && !(REL_TAG(t) & REL_MARK)) {
                     REL_AT(t, rev, void *) = NULL;
                     REL_AT(o, fwd, void *) = NULL;
                 }
@@ -223,7 +223,7 @@ static void unlink_staying(rel_store *db, uint32_t k)
                 void *o = c->items[n];
                 const rel_vec *v = &REL_AT(o, fwd, rel_vec);
                 for (j = v->count; j-- > 0;)
-                    if (!REL_OBJ(v->items[j])->mark)
+                    if (!(REL_TAG(v->items[j]) & REL_MARK))
                         rel_m2m_unlink(o, fwd, rev, j);
             }
         }
@@ -239,46 +239,110 @@ static void unlink_staying(rel_store *db, uint32_t k)
             const rel_vec *v = &REL_AT(c->items[n], rev, rel_vec);
             for (j = v->count; j-- > 0;) {
                 void *x = v->items[j];
-                if (!REL_OBJ(x)->mark)
+                if (!(REL_TAG(x) & REL_MARK))
                     rel_m2m_unlink(x, fwd, rev, v->back[j]);
             }
         }
     }
 }
 
-/* Model k's collected objects leave the store: out of the list of all
- * (the last object fills each hole), their memory freed, their id zeroed
- * (what rel_get looks for), back to the pool. */
+/* Model k's collected objects leave the store: their memory freed, their
+ * tag marked deleted (what rel_get and a cursor look for), back to the
+ * pool. */
 static void remove_collected(rel_store *db, uint32_t k)
 {
-    rel_model_state *ms = &db->models[k];
-    const rel_list *c = &ms->collected;
-    rel_list *all = &ms->all;
+    const rel_list *c = &db->models[k].collected;
     uint32_t n;
-
-    rel_free_members(db, k, c->items, c->count);
     for (n = 0; n < c->count; n++) {
-        rel_object *o = REL_OBJ(c->items[n]);
-        rel_object *last = REL_OBJ(all->items[--all->count]);
-        uint32_t pos = o->pos;
-        all->items[pos] = last;
-        last->pos = pos;
-        o->id = 0;
-        rel_pool_put(&ms->pool, o);
+        rel_free_members(db, k, c->items[n]);
+        rel_retire(db, k, c->items[n]);
     }
 }
 
 /* Ready for the next delete; a refused one also clears its marks (an
- * applied one freed the objects that had them). */
+ * applied one retired the objects that had them). */
 static void end(rel_store *db, uint32_t k, bool applied)
 {
     rel_model_state *ms = &db->models[k];
     uint32_t n;
     if (!applied)
         for (n = 0; n < ms->collected.count; n++)
-            REL_OBJ(ms->collected.items[n])->mark = 0;
+            REL_TAG(ms->collected.items[n]) &= ~REL_MARK;
     ms->collected.count = 0;
     ms->done = 0;
+}
+
+/* ---- one object, freed as it goes -------------------------------------------------- */
+
+/* Deletes o (of model k, marked) and what it cascades to, depth first,
+ * when the schema says nothing on the way can refuse (REL_FAST_DELETE).
+ * Objects being deleted carry the mark until they are retired, and then
+ * the dead flag: links to either are left alone (their lists go with
+ * them), links to the rest are undone.  The recursion follows CASCADE
+ * between models, which the flag guarantees has no cycle. */
+static void delete_now(rel_store *db, uint32_t k, void *o)
+{
+    const rel_schema *s = db->schema;
+    const rel_model *m = &s->models[k];
+    uint32_t i, j;
+
+    for (i = 0; i < m->nincoming; i++) {
+        const rel_relation *r = &s->relations[m->incoming[i]];
+        size_t fwd = r->fwd, rev = r->rev;
+        if (r->type == REL_FOREIGN_KEY) {
+            const rel_list *l = &REL_AT(o, rev, rel_list);
+            if (r->on_delete == REL_CASCADE) {
+                for (j = 0; j < l->count; j++) {
+                    void *x = l->items[j];
+                    if (!(REL_TAG(x) & (REL_MARK | REL_DEAD))) {
+                        REL_TAG(x) |= REL_MARK;
+                        delete_now(db, r->model, x);
+                    }
+                }
+            } else {   /* SET_NULL: the fast path has no PROTECT or RESTRICT */
+                for (j = 0; j < l->count; j++)
+                    if (!(REL_TAG(l->items[j]) & (REL_MARK | REL_DEAD)))
+                        REL_AT(l->items[j], fwd, void *) = NULL;
+            }
+        } else if (r->type == REL_ONE_TO_ONE) {
+            void *x = REL_AT(o, rev, void *);
+            if (x && !(REL_TAG(x) & (REL_MARK | REL_DEAD))) {
+                if (r->on_delete == REL_CASCADE) {
+                    REL_TAG(x) |= REL_MARK;
+                    delete_now(db, r->model, x);
+                } else {
+                    REL_AT(x, fwd, void *) = NULL;
+                }
+            }
+        } else if (!r->symmetrical) {   /* many-to-many into k: leave each partner's set */
+            const rel_vec *v = &REL_AT(o, rev, rel_vec);
+            for (j = v->count; j-- > 0;)
+                if (!(REL_TAG(v->items[j]) & (REL_MARK | REL_DEAD)))
+                    rel_m2m_drop(&REL_AT(v->items[j], fwd, rel_vec), v->back[j], rev);
+        }
+    }
+    for (i = 0; i < m->nrelations; i++) {
+        const rel_relation *r = &s->relations[m->relations[i]];
+        size_t fwd = r->fwd, rev = r->rev;
+        if (r->type == REL_MANY_TO_MANY) {
+            const rel_vec *v = &REL_AT(o, fwd, rel_vec);
+            for (j = v->count; j-- > 0;) {
+                void *t = v->items[j];
+                if (t != o && !(REL_TAG(t) & (REL_MARK | REL_DEAD)))
+                    rel_m2m_drop(&REL_AT(t, rev, rel_vec), v->back[j], fwd);
+            }
+        } else {
+            void *t = REL_AT(o, fwd, void *);
+            if (!t || (REL_TAG(t) & (REL_MARK | REL_DEAD)))
+                continue;
+            if (r->type == REL_FOREIGN_KEY)
+                rel_fk_unlink(o, fwd, r->pos, rev);
+            else
+                REL_AT(t, rev, void *) = NULL;
+        }
+    }
+    rel_free_members(db, k, o);
+    rel_retire(db, k, o);
 }
 
 /* ---- the driver ------------------------------------------------------------------ */
@@ -286,6 +350,7 @@ static void end(rel_store *db, uint32_t k, bool applied)
 rel_status rel_delete_many(uint32_t k, void *const *objects, size_t n, const char *who)
 {
     rel_store *db;
+    const void *any;
     rel_status st = REL_OK;
     bool more = true;
     size_t i;
@@ -293,13 +358,24 @@ rel_status rel_delete_many(uint32_t k, void *const *objects, size_t n, const cha
 
     if (n == 0)
         return REL_OK;
-    if (!objects || !objects[0])
-        return REL_EINVAL;
-    db = REL_OBJ(objects[0])->db;
-    for (i = 1; i < n; i++)
-        if (!objects[i] || REL_OBJ(objects[i])->db != db)
-            return rel_fail(&db->errmsg, REL_EINVAL, "%s: object %lu is NULL or in another store", rel_who(who),
-                            (unsigned long)i);
+    if (!objects)
+        return rel_fail_null_arg(NULL, who, NULL);
+    for (i = 0; i < n && !objects[i]; i++)
+        ;
+    any = i < n ? objects[i] : NULL;   /* the first object there is names the store */
+    db = any ? rel_store_of(any) : NULL;
+    for (i = 0; i < n; i++) {
+        if (!rel_alive(objects[i]))
+            return rel_fail_arg(objects[i], k, any, who);
+        if (rel_store_of(objects[i]) != db)
+            return rel_fail(&db->errmsg, REL_EINVAL, "%s: %s %llu (object %lu) belongs to another store",
+                            rel_who(who), db->schema->models[k].name, REL_ID(objects[i]), (unsigned long)i);
+    }
+    if (n == 1 && (db->models[k].flags & REL_FAST_DELETE)) {
+        REL_TAG(objects[0]) |= REL_MARK;
+        delete_now(db, k, objects[0]);
+        return REL_OK;
+    }
 
     for (i = 0; i < n && st == REL_OK; i++)
         st = mark(db, k, objects[i]);

@@ -10,27 +10,6 @@
 #define REL_COLD __attribute__((cold))
 #else
 #define REL_COLD
-/* ---- whole-store code (fixtures) ------------------------------------------
- * The few operations that code working on a whole store needs beyond the
- * descriptor and the inline helpers of rel.h.  They hide how the store
- * keeps its objects and ids. */
-
-/* The object's id, and model k's object with an id (NULL: none). */
-static inline uint64_t rel_obj_id(const void *o) { return REL_COBJ(o)->id; }
-static inline void *rel_obj_find(const rel_store *db, uint32_t k, uint64_t id) { return rel_get(db, k, id); }
-/* The highest id model k has issued (M_new continues after it). */
-uint64_t rel_model_last_id(const rel_store *db, uint32_t k);
-/* A new object of model k with the given id, which must be free (no live
- * object has it): every scalar at its default, every relation empty
- * (required ones NULL, so the store does not verify until the caller links
- * them).  NULL when out of memory, with nothing changed.  Ids above the
- * highest issued so far move it up. */
-void *rel_obj_create(rel_store *db, uint32_t k, uint64_t id);
-/* Undoes rel_obj_create of an object that is again unlinked (every
- * relation empty) and owns no string: the store is as before it.  Discard
- * in the reverse order of creation. */
-void rel_obj_discard(rel_store *db, uint32_t k, void *o);
-
 #endif
 
 /* What a string member points at when its field has no default: a string
@@ -55,16 +34,34 @@ static inline bool rel_string_owned(const rel_field *f, const char *s)
 static inline const char *rel_who(const char *who) { return who ? who : "rel"; }
 
 /* The id as messages print it. */
-#define REL_ID(o) ((unsigned long long)REL_COBJ(o)->id)
+#define REL_ID(o) ((unsigned long long)rel_id_of(o))
 
-/* Frees what objects[0..n) of model k own: strings set by a setter, the
- * set of each many-to-many relation the model declares, and the reverse
- * side of each relation it is the target of (a ForeignKey's list, a
- * non-symmetrical many-to-many's set).  It touches nothing outside these
- * objects and leaves them in the store and the pool: store_free then
- * frees the pool whole, and delete takes them out one by one.  One pass
- * per member over all n objects keeps each loop tight. */
-void rel_free_members(const rel_store *db, uint32_t k, void *const *objects, uint32_t n);
+/* rel_model_state.flags: facts about a model that rel_store_new works out
+ * from the schema once. */
+enum {
+    /* Deleting one object of this model can free as it goes: nothing the
+     * delete can reach through CASCADE has a PROTECT or RESTRICT referrer,
+     * and no model reaches itself through CASCADE (so the recursion is as
+     * deep as the schema, not the data).  Nothing can then refuse or fail
+     * once the argument is checked. */
+    REL_FAST_DELETE = 1
+};
+
+/* Frees what object o of model k owns: strings set by a setter, the set
+ * of each many-to-many relation the model declares, and the reverse side
+ * of each relation it is the target of (a ForeignKey's list, a
+ * non-symmetrical many-to-many's set).  It touches nothing outside o. */
+void rel_free_members(const rel_store *db, uint32_t k, void *o);
+
+/* Takes o (of model k, its members already freed) out of the store: its
+ * tag says deleted, the count drops, the slot goes back to the pool. */
+static inline void rel_retire(rel_store *db, uint32_t k, void *o)
+{
+    rel_model_state *ms = &db->models[k];
+    REL_TAG(o) = (REL_TAG(o) & REL_ID_MAX) | REL_DEAD;
+    ms->count--;
+    rel_pool_put(&ms->pool, o);
+}
 
 /* ---- whole-store code (fixtures) ------------------------------------------
  * The few operations that code working on a whole store needs beyond the
@@ -72,7 +69,7 @@ void rel_free_members(const rel_store *db, uint32_t k, void *const *objects, uin
  * keeps its objects and ids. */
 
 /* The object's id, and model k's object with an id (NULL: none). */
-static inline uint64_t rel_obj_id(const void *o) { return REL_COBJ(o)->id; }
+static inline uint64_t rel_obj_id(const void *o) { return rel_id_of(o); }
 static inline void *rel_obj_find(const rel_store *db, uint32_t k, uint64_t id) { return rel_get(db, k, id); }
 /* The highest id model k has issued (M_new continues after it). */
 uint64_t rel_model_last_id(const rel_store *db, uint32_t k);

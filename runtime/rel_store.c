@@ -5,7 +5,7 @@
  *
  * Every function here walks the schema descriptor instead of knowing the
  * models: an object is bytes, its members are found at the offsets that
- * rel_field and rel_relation give, and REL_OBJ(o) is its header.  Every
+ * rel_field and rel_relation give, and its tag (rel.h) is its id.  Every
  * mutator does all that can fail (checks, then every allocation) before
  * it changes anything, so a failure leaves the store as it was.
  */
@@ -16,6 +16,11 @@
 
 const char rel_empty_string[1] = "";
 
+/* Where a failure with no store to name goes (a NULL receiver or store,
+ * and no other object): a program that only ever passes live objects and
+ * stores never sees it. */
+static rel_errmsg nostore;
+
 /* ---- the store ------------------------------------------------------------ */
 
 /* Aligns the model states that follow the store in its block. */
@@ -24,14 +29,42 @@ typedef struct state_align {
     rel_model_state state;
 } state_align;
 
+/* Whether deleting an object of model k can free as it goes (see
+ * REL_FAST_DELETE): a walk of what k reaches through CASCADE, with
+ * `on_path` catching a model that reaches itself.  Depth is bounded by the
+ * number of models; visited[] keeps it linear in the schema. */
+enum { UNSEEN, ON_PATH, FAST, SLOW };
+static bool fast_delete(const rel_schema *s, uint32_t k, unsigned char *state)
+{
+    const rel_model *m = &s->models[k];
+    uint32_t i;
+    if (state[k] == FAST || state[k] == SLOW)
+        return state[k] == FAST;
+    if (state[k] == ON_PATH)
+        return false;
+    state[k] = ON_PATH;
+    for (i = 0; i < m->nincoming; i++) {
+        const rel_relation *r = &s->relations[m->incoming[i]];
+        if (r->on_delete == REL_PROTECT || r->on_delete == REL_RESTRICT
+            || (r->on_delete == REL_CASCADE && !fast_delete(s, r->model, state))) {
+            state[k] = SLOW;
+            return false;
+        }
+    }
+    state[k] = FAST;
+    return true;
+}
+
 /* One allocation: the store, then its rel_model_state[nmodels], then
- * touched[nmodels].  A store is made once and freed once, and one block
- * is one failure point instead of three. */
+ * touched[nmodels] (which first serves fast_delete as its scratch).  A
+ * store is made once and freed once, and one block is one failure point
+ * instead of three. */
 rel_store *rel_store_new(const rel_schema *schema)
 {
     size_t align = offsetof(state_align, state);
     size_t at = (sizeof(rel_store) + align - 1) / align * align;
     size_t per_model = sizeof(rel_model_state) + sizeof(uint32_t), bytes;
+    unsigned char *state;
     char *block;
     rel_store *db;
     uint32_t k;
@@ -46,45 +79,44 @@ rel_store *rel_store_new(const rel_schema *schema)
     db->schema = schema;
     db->models = (rel_model_state *)(void *)(block + at);
     db->touched = (uint32_t *)(void *)(block + at + (size_t)schema->nmodels * sizeof(rel_model_state));
-    for (k = 0; k < schema->nmodels; k++)
-        rel_pool_init(&db->models[k].pool, schema->models[k].size, offsetof(rel_object, id));
+    state = (unsigned char *)db->touched;   /* UNSEEN is 0 */
+    for (k = 0; k < schema->nmodels; k++) {
+        rel_pool_init(&db->models[k].pool, db, schema->models[k].size);
+        if (fast_delete(schema, k, state))
+            db->models[k].flags |= REL_FAST_DELETE;
+    }
+    memset(db->touched, 0, schema->nmodels * sizeof(uint32_t));
     return db;
 }
 
-void rel_free_members(const rel_store *db, uint32_t k, void *const *objects, uint32_t n)
+void rel_free_members(const rel_store *db, uint32_t k, void *o)
 {
     const rel_schema *s = db->schema;
     const rel_model *m = &s->models[k];
-    uint32_t i, j;
+    uint32_t j;
 
     for (j = 0; j < m->nfields; j++) {
         const rel_field *f = &m->fields[j];
+        const char *str;
         if (f->type != REL_STRING)
             continue;
-        for (i = 0; i < n; i++) {
-            const char *str = REL_AT(objects[i], f->offset, const char *);
-            if (rel_string_owned(f, str))
-                rel_free((void *)(uintptr_t)str);
-        }
+        str = REL_AT(o, f->offset, const char *);
+        if (rel_string_owned(f, str))
+            rel_free((void *)(uintptr_t)str);
     }
     for (j = 0; j < m->nrelations; j++) {
         const rel_relation *r = &s->relations[m->relations[j]];
-        if (r->type != REL_MANY_TO_MANY)
-            continue;
-        for (i = 0; i < n; i++)
-            rel_vec_free(&REL_AT(objects[i], r->fwd, rel_vec));
+        if (r->type == REL_MANY_TO_MANY)
+            rel_vec_free(&REL_AT(o, r->fwd, rel_vec));
     }
     /* The reverse sides.  A symmetrical relation's one set is its forward
      * member, freed above; a one-to-one's reverse is a plain pointer. */
     for (j = 0; j < m->nincoming; j++) {
         const rel_relation *r = &s->relations[m->incoming[j]];
-        if (r->type == REL_FOREIGN_KEY) {
-            for (i = 0; i < n; i++)
-                rel_list_free(&REL_AT(objects[i], r->rev, rel_list));
-        } else if (r->type == REL_MANY_TO_MANY && !r->symmetrical) {
-            for (i = 0; i < n; i++)
-                rel_vec_free(&REL_AT(objects[i], r->rev, rel_vec));
-        }
+        if (r->type == REL_FOREIGN_KEY)
+            rel_list_free(&REL_AT(o, r->rev, rel_list));
+        else if (r->type == REL_MANY_TO_MANY && !r->symmetrical)
+            rel_vec_free(&REL_AT(o, r->rev, rel_vec));
     }
 }
 
@@ -97,13 +129,38 @@ void rel_store_free(rel_store *db)
         return;
     for (k = 0; k < db->schema->nmodels; k++) {
         rel_model_state *ms = &db->models[k];
-        rel_free_members(db, k, ms->all.items, ms->all.count);
-        rel_list_free(&ms->all);
+        rel_cursor c = rel_cursor_of(&ms->pool);
+        void *o;
+        while ((o = rel_cursor_next(&c)))
+            rel_free_members(db, k, o);
         rel_list_free(&ms->ids);
         rel_list_free(&ms->collected);
         rel_pool_free(&ms->pool);
     }
     rel_free(db);
+}
+
+/* The id index: every live object at its id - 1, NULL for ids that were
+ * deleted or never used.  Built on the first lookup by id, kept up by
+ * every create after it; a delete leaves its entry, which the tag check
+ * of rel_get then refuses. */
+bool rel_index_ids(rel_store *db, uint32_t k)
+{
+    rel_model_state *ms = &db->models[k];
+    rel_cursor c;
+    void *o;
+    if (ms->ids.items)
+        return true;
+    if (rel_list_grow(&ms->ids, ms->last_id ? ms->last_id : 1)) {
+        rel_fail(&db->errmsg, REL_ENOMEM, "out of memory looking up a %s by id", db->schema->models[k].name);
+        return false;
+    }
+    memset(ms->ids.items, 0, (size_t)ms->last_id * sizeof(void *));
+    ms->ids.count = ms->last_id;
+    c = rel_cursor_of(&ms->pool);
+    while ((o = rel_cursor_next(&c)))
+        ms->ids.items[rel_id_of(o) - 1] = o;
+    return true;
 }
 
 /* ---- creating objects ------------------------------------------------------- */
@@ -136,7 +193,9 @@ static REL_COLD void *fail_target(rel_store *db, const rel_relation *r, void *t,
     if (!t)
         rel_fail(&db->errmsg, REL_ENULL, "%s: %s.%s is required (it is not null = true)", rel_who(who),
                  models[r->model].name, r->name);
-    else if (REL_OBJ(t)->db != db)
+    else if (!rel_alive(t))
+        rel_fail(&db->errmsg, REL_EINVAL, "%s: %s %llu was deleted", rel_who(who), models[r->target].name, REL_ID(t));
+    else if (rel_store_of(t) != db)
         rel_fail(&db->errmsg, REL_EINVAL, "%s: %s %llu belongs to another store", rel_who(who),
                  models[r->target].name, REL_ID(t));
     else
@@ -148,7 +207,7 @@ static REL_COLD void *fail_target(rel_store *db, const rel_relation *r, void *t,
 /* Whether t, in db, may become the target of relation r for a new object. */
 static inline bool target_ok(const rel_store *db, const rel_relation *r, const void *t)
 {
-    return t && REL_COBJ(t)->db == db && !(r->type == REL_ONE_TO_ONE && REL_CAT(t, r->rev, rel_ptr));
+    return rel_alive(t) && rel_store_of(t) == db && !(r->type == REL_ONE_TO_ONE && REL_CAT(t, r->rev, rel_ptr));
 }
 
 /* The check of rel_new's `via` and `other`: `other` is the new object's
@@ -160,8 +219,10 @@ static REL_COLD void *fail_via(rel_store *db, const rel_relation *via, void *oth
     const rel_model *models = db->schema->models;
     const char *name = models[new_is_model ? via->target : via->model].name;
     if (!other)
-        rel_fail(&db->errmsg, REL_EINVAL, "%s: the %s is NULL", rel_who(who), name);
-    else if (REL_OBJ(other)->db != db)
+        rel_fail(&db->errmsg, REL_EINVAL, "%s: NULL %s", rel_who(who), name);
+    else if (!rel_alive(other))
+        rel_fail(&db->errmsg, REL_EINVAL, "%s: %s %llu was deleted", rel_who(who), name, REL_ID(other));
+    else if (rel_store_of(other) != db)
         rel_fail(&db->errmsg, REL_EINVAL, "%s: %s %llu belongs to another store", rel_who(who), name,
                  REL_ID(other));
     else if (via->type != REL_MANY_TO_MANY && !new_is_model)
@@ -177,8 +238,22 @@ static REL_COLD void *fail_via(rel_store *db, const rel_relation *via, void *oth
 static inline bool via_ok(rel_store *db, const rel_relation *via, void *other, bool new_is_model)
 {
     if (via->type == REL_MANY_TO_MANY)
-        return other && REL_OBJ(other)->db == db;
+        return rel_alive(other) && rel_store_of(other) == db;
     return new_is_model && target_ok(db, via, other);
+}
+
+/* Every scalar at its default: a string member points at its default
+ * text (or ""), so it is never NULL and costs no allocation. */
+static void init_fields(const rel_model *m, void *o)
+{
+    uint32_t i;
+    for (i = 0; i < m->nfields; i++) {
+        const rel_field *f = &m->fields[i];
+        if (f->type == REL_STRING)
+            REL_AT(o, f->offset, const char *) = f->def ? (const char *)f->def : rel_empty_string;
+        else if (f->def)
+            memcpy((char *)o + f->offset, f->def, scalar_size(f->type));
+    }
 }
 
 /* rel_new with the required targets in an array and the relation `via`
@@ -201,8 +276,12 @@ static void *new_object(rel_store *db, uint32_t k, void *const *req, const rel_r
 
     /* Room for every link the new object makes.  Growing a list changes
      * no count, so a failure part way leaves nothing to undo. */
-    if (rel_list_reserve(&ms->all, (size_t)ms->all.count + 1)
-        || rel_list_reserve(&ms->ids, (size_t)ms->ids.count + 1))
+    if (ms->last_id >= REL_ID_MAX) {
+        rel_fail(&db->errmsg, REL_ENOMEM, "%s: no ids left for %s (%lu issued)", rel_who(who), m->name,
+                 (unsigned long)ms->last_id);
+        return NULL;
+    }
+    if (ms->ids.items && rel_list_reserve(&ms->ids, (size_t)ms->ids.count + 1))
         goto nomem;
     for (i = 0; i < m->nrequired; i++) {
         const rel_relation *r = REL_RELATION(db, m->required[i]);
@@ -227,23 +306,17 @@ static void *new_object(rel_store *db, uint32_t k, void *const *req, const rel_r
     memset(o, 0, m->size);
     if (via && via->type == REL_MANY_TO_MANY
         && rel_vec_reserve(&REL_AT(o, new_is_model ? via->fwd : via->rev, rel_vec), 1)) {
-        rel_pool_put(&ms->pool, o);  /* never seen: its id is 0 */
+        REL_TAG(o) = REL_DEAD;   /* never seen: a slot a cursor skips */
+        rel_pool_put(&ms->pool, o);
         goto nomem;
     }
 
     /* Nothing below can fail. */
-    REL_OBJ(o)->db = db;
-    for (i = 0; i < m->nfields; i++) {
-        const rel_field *f = &m->fields[i];
-        if (f->type == REL_STRING)
-            REL_AT(o, f->offset, const char *) = f->def ? (const char *)f->def : rel_empty_string;
-        else if (f->def)
-            memcpy((char *)o + f->offset, f->def, scalar_size(f->type));
-    }
-    REL_OBJ(o)->id = ms->ids.count + 1;
-    ms->ids.items[ms->ids.count++] = o;
-    REL_OBJ(o)->pos = ms->all.count;
-    ms->all.items[ms->all.count++] = o;
+    init_fields(m, o);
+    REL_TAG(o) = ++ms->last_id;
+    ms->count++;
+    if (ms->ids.items)
+        ms->ids.items[ms->ids.count++] = o;
     for (i = 0; i < m->nrequired; i++) {
         const rel_relation *r = REL_RELATION(db, m->required[i]);
         if (r->type == REL_FOREIGN_KEY) {
@@ -275,27 +348,51 @@ nomem:
 /* The required targets come as variadic `void *` arguments: gathered into
  * an array on the stack (or, for a model with very many required
  * relations, one allocation that is itself a failure point). */
-void *rel_new(rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is_model, const char *who, ...)
+static void *new_va(rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is_model, const char *who,
+                    va_list ap)
 {
     enum { SMALL = 16 };
     void *small[SMALL], **req = small, *o;
-    uint32_t i, n;
-    va_list ap;
+    uint32_t i, n = db->schema->models[k].nrequired;
 
-    if (!db)
-        return NULL;
-    n = db->schema->models[k].nrequired;
     if (n > SMALL && !(req = (void **)rel_malloc(n * sizeof *req))) {
         rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new %s", db->schema->models[k].name);
         return NULL;
     }
-    va_start(ap, who);
     for (i = 0; i < n; i++)
         req[i] = va_arg(ap, void *);
-    va_end(ap);
     o = new_object(db, k, req, via == REL_NONE ? NULL : REL_RELATION(db, via), other, new_is_model, who);
     if (req != small)
         rel_free(req);
+    return o;
+}
+
+void *rel_new(rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is_model, const char *who, ...)
+{
+    va_list ap;
+    void *o;
+    if (!db) {
+        rel_fail(&nostore, REL_EINVAL, "%s: NULL store", rel_who(who));
+        return NULL;
+    }
+    va_start(ap, who);
+    o = new_va(db, k, via, other, new_is_model, who, ap);
+    va_end(ap);
+    return o;
+}
+
+void *rel_new_from(const void *self, uint32_t sk, uint32_t k, uint32_t via, void *other, bool new_is_model,
+                   const char *who, ...)
+{
+    va_list ap;
+    void *o;
+    if (!rel_alive(self)) {
+        rel_fail_arg(self, sk, NULL, who);
+        return NULL;
+    }
+    va_start(ap, who);
+    o = new_va(rel_store_of(self), k, via, other, new_is_model, who, ap);
+    va_end(ap);
     return o;
 }
 
@@ -303,7 +400,7 @@ void *rel_new(rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is_
 
 uint64_t rel_model_last_id(const rel_store *db, uint32_t k)
 {
-    return db->models[k].ids.count;
+    return db->models[k].last_id;
 }
 
 void *rel_obj_create(rel_store *db, uint32_t k, uint64_t id)
@@ -311,57 +408,58 @@ void *rel_obj_create(rel_store *db, uint32_t k, uint64_t id)
     const rel_model *m = &db->schema->models[k];
     rel_model_state *ms = &db->models[k];
     void *o;
-    uint32_t i;
 
-    if (id == 0 || id > REL_VEC_MAX || rel_list_reserve(&ms->all, (size_t)ms->all.count + 1)
-        || rel_list_reserve(&ms->ids, (size_t)id) || !(o = rel_pool_get(&ms->pool)))
+    if (id == 0 || id > REL_ID_MAX || !rel_index_ids(db, k) || rel_list_reserve(&ms->ids, (size_t)id)
+        || !(o = rel_pool_get(&ms->pool)))
         return NULL;
     memset(o, 0, m->size);
-    REL_OBJ(o)->db = db;
-    for (i = 0; i < m->nfields; i++) {
-        const rel_field *f = &m->fields[i];
-        if (f->type == REL_STRING)
-            REL_AT(o, f->offset, const char *) = f->def ? (const char *)f->def : rel_empty_string;
-        else if (f->def)
-            memcpy((char *)o + f->offset, f->def, scalar_size(f->type));
-    }
-    REL_OBJ(o)->id = (uint32_t)id;
+    init_fields(m, o);
+    REL_TAG(o) = (uint32_t)id;
+    ms->count++;
     while (ms->ids.count < id)   /* ids a fixture skipped: nobody's */
         ms->ids.items[ms->ids.count++] = NULL;
     ms->ids.items[id - 1] = o;
-    REL_OBJ(o)->pos = ms->all.count;
-    ms->all.items[ms->all.count++] = o;
+    if (id > ms->last_id)
+        ms->last_id = (uint32_t)id;
     return o;
 }
 
 void rel_obj_discard(rel_store *db, uint32_t k, void *o)
 {
     rel_model_state *ms = &db->models[k];
-    uint32_t id = REL_OBJ(o)->id, pos = REL_OBJ(o)->pos;
-    void *last = ms->all.items[--ms->all.count];
-    ms->all.items[pos] = last;
-    REL_OBJ(last)->pos = pos;
+    uint32_t id = rel_id_of(o);
     if (ms->ids.items[id - 1] == o)
         ms->ids.items[id - 1] = NULL;
+    /* Back to the highest id before the creates being undone: trailing
+     * NULLs can only come from them (a delete leaves its entry). */
     while (ms->ids.count && !ms->ids.items[ms->ids.count - 1])
         ms->ids.count--;
-    REL_OBJ(o)->id = 0;
-    rel_pool_put(&ms->pool, o);
+    ms->last_id = ms->ids.count;
+    rel_retire(db, k, o);
 }
 
 /* ---- setters and set operations --------------------------------------------- */
 
 rel_status rel_set_string(void *o, uint32_t k, uint32_t field, const char *value)
 {
-    rel_store *db = REL_OBJ(o)->db;
-    const rel_model *m = &db->schema->models[k];
-    const rel_field *f = &m->fields[field];
+    rel_store *db;
+    const rel_model *m;
+    const rel_field *f;
     const char *old;
     char *copy;
+    size_t chars;
 
+    if (!rel_alive(o))
+        return rel_fail_arg(o, k, NULL, NULL);
+    db = rel_store_of(o);
+    m = &db->schema->models[k];
+    f = &m->fields[field];
     if (!value)
-        return rel_fail(&db->errmsg, REL_EINVAL, "%s_set_%s: the value is NULL", m->name, f->name);
-    if (f->max_length && rel_utf8_length(value) > f->max_length)
+        return rel_fail(&db->errmsg, REL_EINVAL, "%s %llu: %s: the value is NULL", m->name, REL_ID(o), f->name);
+    if (!rel_utf8_valid(value, &chars))
+        return rel_fail(&db->errmsg, REL_EINVAL, "%s %llu: %s: the value is not valid UTF-8", m->name, REL_ID(o),
+                        f->name);
+    if (f->max_length && chars > f->max_length)
         return rel_fail(&db->errmsg, REL_ETOOLONG, "%s %llu: %s is longer than its max_length, %llu", m->name,
                         REL_ID(o), f->name, (unsigned long long)f->max_length);
     if (!(copy = rel_strdup(value)))
@@ -377,10 +475,15 @@ rel_status rel_set_string(void *o, uint32_t k, uint32_t field, const char *value
  * only for null = true; the check keeps a required relation set anyway. */
 rel_status rel_fk_remove(uint32_t ri, void *t, void *m, const char *who)
 {
-    rel_store *db = REL_OBJ(t)->db;
-    const rel_schema *s = db->schema;
-    const rel_relation *r = REL_RELATION(db, ri);
-    if (!m || REL_AT(m, r->fwd, void *) != t)
+    rel_store *db;
+    const rel_schema *s;
+    const rel_relation *r;
+    if (!rel_alive(t) || !rel_alive(m))
+        return rel_fail_link(ri, m, t, false, who);
+    db = rel_store_of(t);
+    s = db->schema;
+    r = REL_RELATION(db, ri);
+    if (REL_AT(m, r->fwd, void *) != t)
         return rel_fail(&db->errmsg, REL_EINVAL, "%s: the %s is not in this %s's %s", rel_who(who),
                         s->models[r->model].name, s->models[r->target].name, r->accessor ? r->accessor : r->name);
     if (!r->null)
@@ -396,8 +499,12 @@ rel_status rel_fk_remove(uint32_t ri, void *t, void *m, const char *who)
 
 rel_status rel_fk_clear(uint32_t ri, void *t)
 {
-    const rel_relation *r = REL_RELATION(REL_OBJ(t)->db, ri);
-    rel_list *l = &REL_AT(t, r->rev, rel_list);
+    const rel_relation *r;
+    rel_list *l;
+    if (!rel_alive(t))
+        return rel_fail_arg(t, UINT32_MAX, NULL, NULL);
+    r = REL_RELATION(rel_store_of(t), ri);
+    l = &REL_AT(t, r->rev, rel_list);
     if (!r->null && l->count)
         return rel_fail_required(ri, l->items[l->count - 1]);
     /* From the end: each unlink then moves nothing. */
@@ -408,7 +515,10 @@ rel_status rel_fk_clear(uint32_t ri, void *t)
 
 rel_status rel_m2m_clear(uint32_t ri, void *o, bool o_is_model)
 {
-    const rel_relation *r = REL_RELATION(REL_OBJ(o)->db, ri);
+    const rel_relation *r;
+    if (!rel_alive(o))
+        return rel_fail_arg(o, UINT32_MAX, NULL, NULL);
+    r = REL_RELATION(rel_store_of(o), ri);
     if (o_is_model) {
         rel_vec *v = &REL_AT(o, r->fwd, rel_vec);
         while (v->count)
@@ -425,18 +535,47 @@ rel_status rel_m2m_clear(uint32_t ri, void *o, bool o_is_model)
 
 /* ---- the cold paths of the inline helpers -------------------------------------- */
 
+const char *rel_errmsg_nostore(void) { return nostore.text; }
+
 REL_COLD rel_status rel_fail_null_arg(rel_store *db, const char *who, const char *model)
 {
-    if (!db)
-        return REL_EINVAL;
+    rel_errmsg *msg = db ? &db->errmsg : &nostore;
     if (model)
-        return rel_fail(&db->errmsg, REL_EINVAL, "%s: the %s is NULL", rel_who(who), model);
-    return rel_fail(&db->errmsg, REL_EINVAL, "%s: an argument is NULL", rel_who(who));
+        return rel_fail(msg, REL_EINVAL, "%s: NULL %s", rel_who(who), model);
+    return rel_fail(msg, REL_EINVAL, "%s: an argument is NULL", rel_who(who));
+}
+
+/* "NULL Author" or "Book 17 was deleted"; k is o's model (UINT32_MAX:
+ * unknown, only for a deleted o, whose model the message then leaves
+ * out). */
+REL_COLD rel_status rel_fail_arg(const void *o, uint32_t k, const void *other, const char *who)
+{
+    rel_store *db = o ? rel_store_of(o) : other ? rel_store_of(other) : NULL;
+    rel_errmsg *msg = db ? &db->errmsg : &nostore;
+    const char *name = db && k != UINT32_MAX ? db->schema->models[k].name : NULL;
+    const char *sep = who ? ": " : "";
+    if (!o)
+        return rel_fail(msg, REL_EINVAL, "%s%sNULL %s", who ? who : "", sep, name ? name : "object");
+    return rel_fail(msg, REL_EINVAL, "%s%s%s %llu was deleted", who ? who : "", sep, name ? name : "object",
+                    REL_ID(o));
+}
+
+REL_COLD rel_status rel_fail_link(uint32_t ri, const void *m, const void *t, bool m_is_self, const char *who)
+{
+    /* The object in fault, and which model it is of: the receiver first. */
+    const void *self = m_is_self ? m : t, *x = m_is_self ? t : m;
+    const void *any = self ? self : x;
+    const rel_relation *r = any ? REL_RELATION(rel_store_of(any), ri) : NULL;
+    uint32_t kself = r ? (m_is_self ? r->model : r->target) : UINT32_MAX;
+    uint32_t kx = r ? (m_is_self ? r->target : r->model) : UINT32_MAX;
+    if (!rel_alive(self))
+        return rel_fail_arg(self, kself, x, who);
+    return rel_fail_arg(x, kx, self, who);
 }
 
 REL_COLD rel_status rel_fail_required(uint32_t ri, void *m)
 {
-    rel_store *db = REL_OBJ(m)->db;
+    rel_store *db = rel_store_of(m);
     const rel_relation *r = REL_RELATION(db, ri);
     return rel_fail(&db->errmsg, REL_ENULL, "%s %llu: %s cannot be NULL (it is not null = true)",
                     db->schema->models[r->model].name, REL_ID(m), r->name);
@@ -445,7 +584,7 @@ REL_COLD rel_status rel_fail_required(uint32_t ri, void *m)
 REL_COLD rel_status rel_fail_other_store(uint32_t ri, void *m, void *t, bool m_is_self, const char *who)
 {
     void *self = m_is_self ? m : t, *x = m_is_self ? t : m;
-    rel_store *db = REL_OBJ(self)->db;
+    rel_store *db = rel_store_of(self);
     const rel_relation *r = REL_RELATION(db, ri);
     const rel_model *models = db->schema->models;
     const char *xname = models[m_is_self ? r->target : r->model].name;
@@ -457,7 +596,7 @@ REL_COLD rel_status rel_fail_other_store(uint32_t ri, void *m, void *t, bool m_i
 
 REL_COLD rel_status rel_fail_taken(uint32_t ri, void *t)
 {
-    rel_store *db = REL_OBJ(t)->db;
+    rel_store *db = rel_store_of(t);
     const rel_relation *r = REL_RELATION(db, ri);
     const rel_model *models = db->schema->models;
     return rel_fail(&db->errmsg, REL_EUNIQUE, "%s %llu already has a %s (%s.%s is one-to-one)",
@@ -466,7 +605,7 @@ REL_COLD rel_status rel_fail_taken(uint32_t ri, void *t)
 
 REL_COLD rel_status rel_fail_nomem(uint32_t ri, void *o)
 {
-    rel_store *db = REL_OBJ(o)->db;
+    rel_store *db = rel_store_of(o);
     const rel_relation *r = REL_RELATION(db, ri);
     const char *model = db->schema->models[r->model].name;
     if (r->type == REL_MANY_TO_MANY)

@@ -1,12 +1,13 @@
 /* rel_verify.c: every invariant of a store, checked from the descriptor.
  *
- * For each model: the ids and the list of all agree (each live id's object
- * sits at its pos, and there are as many as the list holds), then each
- * object: its store and mark, its strings, and each relation from both of
- * its ends (what it points at points or lists it back, what lists it
- * points at it).  Objects in relations are checked to be alive first:
- * a deleted object's id is 0, and that field stays readable in the pool,
- * so the check reads nothing else of a dead object.
+ * For each model: its pool, count and ids agree (every live object has
+ * an issued id, is in the id index once that is built, and there are as
+ * many as the count says), then each object: its store and mark, its
+ * strings, and each relation from both of its ends (what it points at
+ * points or lists it back, what lists it points at it).  Objects in
+ * relations are checked to be alive first: a deleted object's tag says so
+ * and stays readable in the pool, so the check reads nothing else of a
+ * dead object.
  *
  * It reports the first broken invariant as "verify: Book 3: ...".  The
  * store is const to the caller; only its errmsg is written.
@@ -27,35 +28,37 @@ static REL_COLD rel_status corrupt(const rel_store *db, uint32_t k, const void *
 /* Whether x is a live object of this store. */
 static bool alive(const rel_store *db, const void *x)
 {
-    return x && REL_COBJ(x)->id != 0 && REL_COBJ(x)->db == db;
+    return rel_alive(x) && rel_store_of(x) == db;
 }
 
-/* The ids, the list of all and each object's header, for model k. */
-static rel_status verify_lists(const rel_store *db, uint32_t k)
+/* Model k's pool, count and ids: every live slot has an id that was
+ * issued, no mark, and (once the index is built) its place in the index;
+ * there are as many as the count says. */
+static rel_status verify_objects(const rel_store *db, uint32_t k)
 {
     const rel_model_state *ms = &db->models[k];
-    uint32_t i, live = 0;
+    rel_cursor c = rel_cursor_of(&ms->pool);
+    const void *o;
+    uint32_t live = 0;
 
-    if (ms->all.count > ms->all.cap || ms->ids.count > ms->ids.cap || ms->collected.count || ms->done)
+    if (ms->ids.count > ms->ids.cap || ms->collected.count || ms->done
+        || (ms->ids.items && ms->ids.count != ms->last_id))
         return rel_fail(&((rel_store *)(uintptr_t)db)->errmsg, REL_ECORRUPT,
                         "verify: the store's lists of %s are inconsistent", db->schema->models[k].name);
-    for (i = 0; i < ms->ids.count; i++) {
-        const rel_object *o = REL_COBJ(ms->ids.items[i]);
-        if (o->id != i + 1)
-            continue;  /* deleted: the place has id 0 or a newer object's */
+    while ((o = rel_cursor_next(&c))) {
+        uint32_t tag = REL_CTAG(o);
         live++;
-        if (o->pos >= ms->all.count || ms->all.items[o->pos] != (const void *)o)
-            return corrupt(db, k, o, "id or list position is wrong");
-    }
-    if (live != ms->all.count) {
-        rel_store *w = (rel_store *)(uintptr_t)db;
-        return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: the store lists %lu %s but has %lu ids",
-                        (unsigned long)ms->all.count, db->schema->models[k].name, (unsigned long)live);
-    }
-    for (i = 0; i < ms->all.count; i++) {
-        const rel_object *o = REL_COBJ(ms->all.items[i]);
-        if (o->db != db || o->mark)
+        if (rel_store_of(o) != db || (tag & REL_MARK))
             return corrupt(db, k, o, "wrong store, or left marked by a delete");
+        if (tag == 0 || tag > ms->last_id)
+            return corrupt(db, k, o, "its id was never issued");
+        if (ms->ids.items && ms->ids.items[tag - 1] != o)
+            return corrupt(db, k, o, "the id index does not find it");
+    }
+    if (live != ms->count) {
+        rel_store *w = (rel_store *)(uintptr_t)db;
+        return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: the store counts %lu %s but holds %lu",
+                        (unsigned long)ms->count, db->schema->models[k].name, (unsigned long)live);
     }
     return REL_OK;
 }
@@ -65,6 +68,7 @@ static rel_status verify_strings(const rel_store *db, uint32_t k, const void *o)
 {
     const rel_model *m = &db->schema->models[k];
     uint32_t j;
+    size_t chars;
     for (j = 0; j < m->nfields; j++) {
         const rel_field *f = &m->fields[j];
         const char *str;
@@ -73,7 +77,9 @@ static rel_status verify_strings(const rel_store *db, uint32_t k, const void *o)
         str = REL_CAT(o, f->offset, text);
         if (!str)
             return corrupt(db, k, o, "a string is NULL");
-        if (f->max_length && rel_utf8_length(str) > f->max_length)
+        if (!rel_utf8_valid(str, &chars))
+            return corrupt(db, k, o, "a string is not valid UTF-8");
+        if (f->max_length && chars > f->max_length)
             return corrupt(db, k, o, "a string is longer than its max_length");
     }
     return REL_OK;
@@ -160,14 +166,14 @@ static rel_status verify_model(const rel_store *db, uint32_t k)
 {
     const rel_schema *s = db->schema;
     const rel_model *m = &s->models[k];
-    const rel_list *all = &db->models[k].all;
+    rel_cursor c = rel_cursor_of(&db->models[k].pool);
+    const void *o;
     rel_status st;
-    uint32_t i, j;
+    uint32_t j;
 
-    if ((st = verify_lists(db, k)) != REL_OK)
+    if ((st = verify_objects(db, k)) != REL_OK)
         return st;
-    for (i = 0; i < all->count; i++) {
-        const void *o = all->items[i];
+    while ((o = rel_cursor_next(&c))) {
         if ((st = verify_strings(db, k, o)) != REL_OK)
             return st;
         for (j = 0; j < m->nrelations; j++)

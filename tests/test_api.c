@@ -16,31 +16,34 @@ static api_store *db;
 static char *fingerprint(void)
 {
     char *buf = NULL;
-    size_t len = 0, i;
+    size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    for (i = 0; i < Author_count(db); i++) {
-        Author *a = Author_all(db).items[i];
+    rel_forall(Author, a, Author_all(db)) {
         fprintf(f, "A%llu %s books=%zu edited=%zu;", (unsigned long long)Author_id(a), Author_name(a),
                 Author_books_count(a), Author_edited_count(a));
     }
-    for (i = 0; i < Book_count(db); i++) {
-        Book *b = Book_all(db).items[i];
+    rel_forall(Book, b, Book_all(db)) {
         fprintf(f, "B%llu a=%llu e=%llu;", (unsigned long long)Book_id(b),
                 (unsigned long long)Author_id(Book_author(b)),
                 Book_editor(b) ? (unsigned long long)Author_id(Book_editor(b)) : 0ull);
     }
     fprintf(f, "C%zu P%zu U%zu Pr%zu Ba%zu Se%zu;", Contract_count(db), Publisher_count(db), User_count(db),
             Profile_count(db), Badge_count(db), Seat_count(db));
-    for (i = 0; i < Person_count(db); i++) {
-        Person *p = Person_all(db).items[i];
+    rel_forall(Person, p, Person_all(db)) {
         fprintf(f, "Pe%llu f=%zu c=%zu r=%zu;", (unsigned long long)Person_id(p), Person_friends_count(p),
                 Person_clubs_count(p), Person_reports_count(p));
     }
-    for (i = 0; i < Club_count(db); i++)
-        fprintf(f, "Cl%zu;", Club_members_count(Club_all(db).items[i]));
+    rel_forall(Club, c, Club_all(db))
+        fprintf(f, "Cl%zu;", Club_members_count(c));
     fclose(f);
     return buf;
 }
+
+/* The first object of a model that a walk of the store finds. */
+static Person *first_person(void) { rel_cursor c = Person_all(db); return Person_next(&c); }
+static User *first_user(void) { rel_cursor c = User_all(db); return User_next(&c); }
+static Profile *first_profile(void) { rel_cursor c = Profile_all(db); return Profile_next(&c); }
+static Contract *first_contract(void) { rel_cursor c = Contract_all(db); return Contract_next(&c); }
 
 static void setup(void) { db = api_store_new(); ck_assert_ptr_nonnull(db); }
 static void teardown(void)
@@ -144,7 +147,7 @@ START_TEST(test_set_null_and_cascade_cycles)
     Person_friends_add(low, Person_new(db));
     ck_assert_int_eq(Person_delete(mid), REL_OK);           /* the whole cycle */
     ck_assert_int_eq(Person_count(db), 1);
-    ck_assert_int_eq(Person_friends_count(Person_all(db).items[0]), 0);
+    ck_assert_int_eq(Person_friends_count(first_person()), 0);
 }
 END_TEST
 
@@ -378,13 +381,13 @@ START_TEST(test_every_function)
     /* ids, get, all, count */
     ck_assert_ptr_eq(Author_get(db, Author_id(a)), a);
     ck_assert_ptr_null(Author_get(db, 0));
-    ck_assert_uint_eq(Author_all(db).count, 2);
+    ck_assert_uint_eq(Author_count(db), 2);
     ck_assert_ptr_eq(User_get(db, User_id(u)), u);
-    ck_assert_ptr_eq(User_all(db).items[0], u);
+    ck_assert_ptr_eq(first_user(), u);
     ck_assert_ptr_eq(Profile_get(db, Profile_id(pr)), pr);
-    ck_assert_ptr_eq(Profile_all(db).items[0], pr);
+    ck_assert_ptr_eq(first_profile(), pr);
     ck_assert_ptr_eq(Publisher_get(db, Publisher_id(pub)), pub);
-    ck_assert_uint_eq(Publisher_all(db).count, 1);
+    ck_assert_uint_eq(Publisher_count(db), 1);
     ck_assert_ptr_eq(Club_get(db, Club_id(club)), club);
     ck_assert_ptr_eq(Person_get(db, Person_id(p)), p);
 
@@ -427,7 +430,7 @@ START_TEST(test_every_function)
     ck_assert_ptr_null(Contract_book(k2));
     ck_assert_int_eq(Publisher_contracts_add(pub, k2), REL_OK);
     ck_assert_int_eq(Contract_set_publisher(k2, pub), REL_OK);
-    ck_assert_uint_eq(Contract_all(db).count, 2);
+    ck_assert_uint_eq(Contract_count(db), 2);
     ck_assert_ptr_eq(Contract_get(db, Contract_id(k)), k);
     contracts[0] = k;
     contracts[1] = k2;
@@ -487,6 +490,51 @@ END_TEST
 /* RESTRICT gives way when the referrer goes in the same delete call: the
  * author's delete reaches the contract through Contract.author (CASCADE)
  * and the book through Book.author, so Contract.book restricts nothing. */
+/* Every model's objects can be walked (M_all, M_next, rel_forall), each
+ * knows its store (M_store), and a walk skips what was deleted, also while
+ * it runs: Django's `for x in qs: x.delete()` works. */
+START_TEST(test_walk_every_model)
+{
+    Author *a = Author_new(db);
+    Publisher *pub = Publisher_new(db);
+    User *u = User_new(db);
+    Club *club = Club_new(db);
+    size_t seen = 0, i;
+
+    Book_new(db, a);
+    Contract_new(db, pub);
+    Profile_new(db, u);
+    Person_new(db);
+    Badge_new(db);
+    Seat_new(db, club);
+    /* Each model: a walk sees M_count objects, each in this store. */
+    { rel_cursor c = Author_all(db); Author *x; size_t n = 0; while ((x = Author_next(&c)) != NULL) { ck_assert_ptr_eq(Author_store(x), db); n++; } ck_assert_uint_eq(n, Author_count(db)); }
+    { rel_cursor c = Book_all(db); Book *x; size_t n = 0; while ((x = Book_next(&c)) != NULL) { ck_assert_ptr_eq(Book_store(x), db); n++; } ck_assert_uint_eq(n, Book_count(db)); }
+    { rel_cursor c = Publisher_all(db); Publisher *x; size_t n = 0; while ((x = Publisher_next(&c)) != NULL) { ck_assert_ptr_eq(Publisher_store(x), db); n++; } ck_assert_uint_eq(n, Publisher_count(db)); }
+    { rel_cursor c = Contract_all(db); Contract *x; size_t n = 0; while ((x = Contract_next(&c)) != NULL) { ck_assert_ptr_eq(Contract_store(x), db); n++; } ck_assert_uint_eq(n, Contract_count(db)); }
+    { rel_cursor c = User_all(db); User *x; size_t n = 0; while ((x = User_next(&c)) != NULL) { ck_assert_ptr_eq(User_store(x), db); n++; } ck_assert_uint_eq(n, User_count(db)); }
+    { rel_cursor c = Profile_all(db); Profile *x; size_t n = 0; while ((x = Profile_next(&c)) != NULL) { ck_assert_ptr_eq(Profile_store(x), db); n++; } ck_assert_uint_eq(n, Profile_count(db)); }
+    { rel_cursor c = Person_all(db); Person *x; size_t n = 0; while ((x = Person_next(&c)) != NULL) { ck_assert_ptr_eq(Person_store(x), db); n++; } ck_assert_uint_eq(n, Person_count(db)); }
+    { rel_cursor c = Club_all(db); Club *x; size_t n = 0; while ((x = Club_next(&c)) != NULL) { ck_assert_ptr_eq(Club_store(x), db); n++; } ck_assert_uint_eq(n, Club_count(db)); }
+    { rel_cursor c = Badge_all(db); Badge *x; size_t n = 0; while ((x = Badge_next(&c)) != NULL) { ck_assert_ptr_eq(Badge_store(x), db); n++; } ck_assert_uint_eq(n, Badge_count(db)); }
+    { rel_cursor c = Seat_all(db); Seat *x; size_t n = 0; while ((x = Seat_next(&c)) != NULL) { ck_assert_ptr_eq(Seat_store(x), db); n++; } ck_assert_uint_eq(n, Seat_count(db)); }
+
+    /* Deleting while walking: every object is seen once, and none after
+     * its delete. */
+    for (i = 0; i < 50; i++)
+        Book_new(db, a);
+    rel_forall(Book, b, Book_all(db)) {
+        ck_assert_int_eq(Book_delete(b), REL_OK);
+        seen++;
+    }
+    ck_assert_uint_eq(seen, 51);
+    ck_assert_uint_eq(Book_count(db), 0);
+    rel_forall(Book, b, Book_all(db))
+        ck_abort_msg("a deleted book was walked: %llu", (unsigned long long)Book_id(b));
+    ck_assert_int_eq(api_store_verify(db), REL_OK);
+}
+END_TEST
+
 START_TEST(test_restrict_same_call)
 {
     Author *a = Author_new(db), *other = Author_new(db);
@@ -510,7 +558,7 @@ START_TEST(test_restrict_same_call)
     ck_assert_uint_eq(Contract_count(db), 0);
     ck_assert_uint_eq(Book_count(db), 0);
     ck_assert_ptr_nonnull(Author_contracts_create(other, pub));
-    ck_assert_int_eq(Author_contracts_remove(other, Contract_all(db).items[0]), REL_OK);
+    ck_assert_int_eq(Author_contracts_remove(other, first_contract()), REL_OK);
     ck_assert_int_eq(Author_contracts_clear(other), REL_OK);
 }
 END_TEST
@@ -534,7 +582,7 @@ START_TEST(test_one_to_one_rules)
     free(before);
     ck_assert_int_eq(User_delete(u), REL_OK);            /* SET_NULL */
     ck_assert_ptr_null(Badge_holder(b));
-    ck_assert_uint_eq(Badge_all(db).count, 2);
+    ck_assert_uint_eq(Badge_count(db), 2);
     ck_assert_ptr_eq(Badge_get(db, Badge_id(b2)), b2);
     ck_assert_int_eq(Badge_delete(b), REL_OK);
     ck_assert_int_eq(Badge_delete_many(&b2, 1), REL_OK);
@@ -548,7 +596,7 @@ START_TEST(test_one_to_one_rules)
     free(before);
     ck_assert_int_eq(Seat_set_club(seat, club), REL_OK);
     ck_assert_ptr_eq(Seat_get(db, Seat_id(seat)), seat);
-    ck_assert_uint_eq(Seat_all(db).count, 1);
+    ck_assert_uint_eq(Seat_count(db), 1);
     many[0] = seat;
     ck_assert_int_eq(Seat_delete_many(many, 1), REL_OK);
     seat = Seat_new(db, club);
@@ -609,6 +657,7 @@ int main(void)
     tcase_add_test(t, test_out_of_memory_every_call);
     tcase_add_test(t, test_every_function);
     tcase_add_test(t, test_restrict_same_call);
+    tcase_add_test(t, test_walk_every_model);
     tcase_add_test(t, test_invalid_arguments_change_nothing);
     tcase_add_test(t, test_one_to_one_rules);
     suite_add_tcase(s, t);

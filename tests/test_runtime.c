@@ -53,13 +53,13 @@ typedef struct Badge Badge;
 typedef struct Seat Seat;
 
 struct Author {
-    rel_object rel_obj;
+    uint32_t rel_tag;
     const char *name;
     const char *bio;
     rel_list books, edited, contracts;
 };
 struct Book {
-    rel_object rel_obj;
+    uint32_t rel_tag;
     Author *author;
     Author *editor;
     const char *title;
@@ -70,29 +70,29 @@ struct Book {
     bool in_print;
 };
 struct Publisher {
-    rel_object rel_obj;
+    uint32_t rel_tag;
     const char *name;
     rel_list contracts;
 };
 struct Contract {
-    rel_object rel_obj;
+    uint32_t rel_tag;
     Publisher *publisher;
     Book *book;
     Author *author;
     uint32_t pos_publisher, pos_book, pos_author;
 };
 struct User {
-    rel_object rel_obj;
+    uint32_t rel_tag;
     const char *name;
     Profile *profile;
     Badge *badge;
 };
 struct Profile {
-    rel_object rel_obj;
+    uint32_t rel_tag;
     User *user;
 };
 struct Person {
-    rel_object rel_obj;
+    uint32_t rel_tag;
     rel_vec friends;
     Person *boss;
     rel_list reports;
@@ -101,17 +101,17 @@ struct Person {
     uint32_t pos_boss;
 };
 struct Club {
-    rel_object rel_obj;
+    uint32_t rel_tag;
     const char *name;
     rel_vec members;
     Seat *seat;
 };
 struct Badge {
-    rel_object rel_obj;
+    uint32_t rel_tag;
     User *holder;
 };
 struct Seat {
-    rel_object rel_obj;
+    uint32_t rel_tag;
     Club *club;
 };
 
@@ -214,7 +214,7 @@ static Book *Book_new(Author *author)
 }
 static Book *Author_edited_create(Author *o, Author *author)
 {
-    return (Book *)rel_new(REL_OBJ(o)->db, M_BOOK, R(R_BOOK_EDITOR), o, true, "Author_edited_create", (void *)author);
+    return (Book *)rel_new(rel_store_of(o), M_BOOK, R(R_BOOK_EDITOR), o, true, "Author_edited_create", (void *)author);
 }
 static Publisher *Publisher_new(void)
 {
@@ -226,7 +226,7 @@ static Contract *Contract_new(Publisher *p)
 }
 static Contract *Book_contracts_create(Book *o, Publisher *p)
 {
-    return (Contract *)rel_new(REL_OBJ(o)->db, M_CONTRACT, R(R_CONTRACT_BOOK), o, true, "Book_contracts_create", (void *)p);
+    return (Contract *)rel_new(rel_store_of(o), M_CONTRACT, R(R_CONTRACT_BOOK), o, true, "Book_contracts_create", (void *)p);
 }
 static User *User_new(void) { return (User *)rel_new(db, M_USER, REL_NONE, NULL, false, "User_new"); }
 static Profile *Profile_new(User *u)
@@ -238,7 +238,7 @@ static Club *Club_new(void) { return (Club *)rel_new(db, M_CLUB, REL_NONE, NULL,
 static Badge *Badge_new(void) { return (Badge *)rel_new(db, M_BADGE, REL_NONE, NULL, false, "Badge_new"); }
 static Badge *User_badge_create(User *u)
 {
-    return (Badge *)rel_new(REL_OBJ(u)->db, M_BADGE, R(R_BADGE_HOLDER), u, true, "User_badge_create");
+    return (Badge *)rel_new(rel_store_of(u), M_BADGE, R(R_BADGE_HOLDER), u, true, "User_badge_create");
 }
 static Seat *Seat_new(Club *c)
 {
@@ -246,19 +246,19 @@ static Seat *Seat_new(Club *c)
 }
 static Club *Person_clubs_create(Person *p)
 {
-    return (Club *)rel_new(REL_OBJ(p)->db, M_CLUB, R(R_PERSON_CLUBS), p, false, "Person_clubs_create");
+    return (Club *)rel_new(rel_store_of(p), M_CLUB, R(R_PERSON_CLUBS), p, false, "Person_clubs_create");
 }
 static Person *Club_members_create(Club *c)
 {
-    return (Person *)rel_new(REL_OBJ(c)->db, M_PERSON, R(R_PERSON_CLUBS), c, true, "Club_members_create");
+    return (Person *)rel_new(rel_store_of(c), M_PERSON, R(R_PERSON_CLUBS), c, true, "Club_members_create");
 }
 static Person *Person_friends_create(Person *p)
 {
-    return (Person *)rel_new(REL_OBJ(p)->db, M_PERSON, R(R_PERSON_FRIENDS), p, true, "Person_friends_create");
+    return (Person *)rel_new(rel_store_of(p), M_PERSON, R(R_PERSON_FRIENDS), p, true, "Person_friends_create");
 }
 static Person *Person_followers_create(Person *p)
 {
-    return (Person *)rel_new(REL_OBJ(p)->db, M_PERSON, R(R_PERSON_FOLLOWS), p, true,
+    return (Person *)rel_new(rel_store_of(p), M_PERSON, R(R_PERSON_FOLLOWS), p, true,
                              "Person_followers_create");
 }
 
@@ -298,7 +298,7 @@ static rel_status Seat_set_club(Seat *o, Club *t)
     }                                                                                             \
     static inline rel_status M##_##r##_remove(M *o, T *x)                                                \
     {                                                                                             \
-        return rel_m2m_remove(o, offsetof(M, r), x, offsetof(T, rv), true, #M "_" #r "_remove");    \
+        return rel_m2m_remove(R(rel), o, offsetof(M, r), x, offsetof(T, rv), true, #M "_" #r "_remove");    \
     }                                                                                             \
     static inline bool M##_##r##_contains(const M *o, const T *x)                                        \
     {                                                                                             \
@@ -312,7 +312,7 @@ static rel_status Seat_set_club(Seat *o, Club *t)
     }                                                                                             \
     static inline rel_status T##_##rv##_remove(T *o, M *x)                                               \
     {                                                                                             \
-        return rel_m2m_remove(x, offsetof(M, r), o, offsetof(T, rv), false, #T "_" #rv "_remove");  \
+        return rel_m2m_remove(R(rel), x, offsetof(M, r), o, offsetof(T, rv), false, #T "_" #rv "_remove");  \
     }                                                                                             \
     static inline bool T##_##rv##_contains(const T *o, const M *x)                                       \
     {                                                                                             \
@@ -325,8 +325,17 @@ M2M_REV(R_PERSON_CLUBS, Club, members, Person, clubs)
 M2M(R_PERSON_FOLLOWS, Person, follows, Person, followers)
 M2M_REV(R_PERSON_FOLLOWS, Person, followers, Person, follows)
 
-static uint64_t id_of(const void *o) { return o ? REL_COBJ(o)->id : 0; }
-static size_t count(uint32_t k) { return db->models[k].all.count; }
+static uint64_t id_of(const void *o) { return o ? rel_id_of(o) : 0; }
+static size_t count(uint32_t k) { return db->models[k].count; }
+/* The n-th object of model k that a walk of the store finds. */
+static void *nth(uint32_t k, size_t n)
+{
+    rel_cursor c = rel_all(db, k);
+    void *o;
+    while ((o = rel_cursor_next(&c)) && n--)
+        ;
+    return o;
+}
 static const char *errmsg(void) { return db->errmsg.text; }
 
 /* ==== the fingerprint: everything observable, from the descriptor ========== */
@@ -356,14 +365,15 @@ static char *fingerprint_of(const rel_store *s)
 {
     char *buf = NULL;
     size_t len = 0;
-    uint32_t k, i, j;
+    uint32_t k, j;
     FILE *f = open_memstream(&buf, &len);
     for (k = 0; k < NMODELS; k++) {
         const rel_model *m = &models[k];
         const rel_model_state *ms = &s->models[k];
-        fprintf(f, "%s ids=%u:", m->name, (unsigned)ms->ids.count);
-        for (i = 0; i < ms->all.count; i++) {
-            const void *o = ms->all.items[i];
+        rel_cursor c = rel_all(s, k);
+        const void *o;
+        fprintf(f, "%s last id=%u:", m->name, (unsigned)ms->last_id);
+        while ((o = rel_cursor_next(&c))) {
             fprintf(f, " {%llu", (unsigned long long)id_of(o));
             for (j = 0; j < m->nfields; j++)
                 print_field(f, &m->fields[j], o);
@@ -427,7 +437,7 @@ START_TEST(test_store_and_defaults)
     ck_assert_ptr_nonnull(b);
     ck_assert_uint_eq(id_of(a), 1);
     ck_assert_uint_eq(id_of(b), 1);
-    ck_assert_ptr_eq(REL_OBJ(a)->db, db);
+    ck_assert_ptr_eq(rel_store_of(a), db);
     /* defaults: scalars copied, a string default is the constant itself,
      * a string without one is "" and never NULL */
     ck_assert_int_eq(b->pages, 100);
@@ -497,7 +507,7 @@ START_TEST(test_errors_change_nothing)
     ck_assert_int_eq(Author_set_name(a, "toolong"), REL_ETOOLONG);
     MSG("Author 1: name is longer than its max_length, 5");
     ck_assert_int_eq(Author_set_name(a, NULL), REL_EINVAL);
-    MSG("Author_set_name: the value is NULL");
+    MSG("Author 1: name: the value is NULL");
     UNCHANGED(before);
     ck_assert_int_eq(rel_fk_remove(R(R_BOOK_EDITOR), e, b, "Author_edited_remove"), REL_EINVAL);
     MSG("Author_edited_remove: the Book is not in this Author's edited");
@@ -507,13 +517,13 @@ START_TEST(test_errors_change_nothing)
     ck_assert_int_eq(rel_fk_clear(R(R_BOOK_AUTHOR), a), REL_ENULL);
     UNCHANGED(before);
     ck_assert_int_eq(Person_clubs_add(p, NULL), REL_EINVAL);
-    MSG("Person_clubs_add: the Club is NULL");
+    MSG("Person_clubs_add: NULL Club");
     ck_assert_int_eq(Club_members_add(seat->club, NULL), REL_EINVAL);
-    MSG("Club_members_add: the Person is NULL");
+    MSG("Club_members_add: NULL Person");
     ck_assert_int_eq(Person_clubs_remove(p, NULL), REL_EINVAL);
-    MSG("Person_clubs_remove: an argument is NULL");
+    MSG("Person_clubs_remove: NULL Club");
     ck_assert_ptr_null(rel_new(db, M_CLUB, R(R_PERSON_CLUBS), NULL, false, "Person_clubs_create"));
-    MSG("Person_clubs_create: the Person is NULL");
+    MSG("Person_clubs_create: NULL Person");
     ck_assert_ptr_null(Author_edited_create(e, NULL));
     MSG("Author_edited_create: Book.author is required (it is not null = true)");
     UNCHANGED(before);
@@ -810,7 +820,7 @@ START_TEST(test_cascade_cycles_and_links)
     Person_clubs_add(low, c);
     ck_assert_int_eq(DEL(M_PERSON, mid), REL_OK);    /* the whole cycle */
     ck_assert_uint_eq(count(M_PERSON), 1);
-    ck_assert_ptr_eq(db->models[M_PERSON].all.items[0], out);
+    ck_assert_ptr_eq(nth(M_PERSON, 0), out);
     ck_assert_uint_eq(out->friends.count, 0);
     ck_assert_uint_eq(out->follows.count, 0);
     ck_assert_uint_eq(out->followers.count, 0);
@@ -837,7 +847,7 @@ START_TEST(test_delete_many)
     list[0] = a;
     list[1] = stranger;
     ck_assert_int_eq(rel_delete_many(M_AUTHOR, (void *const *)list, 2, "Author_delete_many"), REL_EINVAL);
-    MSG("Author_delete_many: object 1 is NULL or in another store");
+    MSG("Author_delete_many: Author 1 (object 1) belongs to another store");
     list[1] = NULL;
     ck_assert_int_eq(rel_delete_many(M_AUTHOR, (void *const *)list, 2, "Author_delete_many"), REL_EINVAL);
     ck_assert_int_eq(rel_delete_many(M_AUTHOR, NULL, 1, "Author_delete_many"), REL_EINVAL);
@@ -946,15 +956,15 @@ START_TEST(test_verify_finds_corruption)
     MSG("verify: Author 1: a string is NULL");
     a->name = ss;
 
-    REL_OBJ(e)->mark = 1;
+    REL_TAG(e) |= REL_MARK;
     ck_assert_int_eq(rel_store_verify(db), REL_ECORRUPT);
     MSG("verify: Author 2: wrong store, or left marked by a delete");
-    REL_OBJ(e)->mark = 0;
+    REL_TAG(e) &= ~REL_MARK;
 
-    REL_OBJ(e)->pos = 0;
+    db->models[M_AUTHOR].count++;
     ck_assert_int_eq(rel_store_verify(db), REL_ECORRUPT);
-    MSG("verify: Author 2: id or list position is wrong");
-    REL_OBJ(e)->pos = 1;
+    MSG("verify: the store counts 3 Author but holds 2");
+    db->models[M_AUTHOR].count--;
 
     sp = b->author;
     b->author = NULL;
@@ -1171,8 +1181,8 @@ static uint32_t rnd(uint32_t n)
 }
 static void *pick(uint32_t k)
 {
-    const rel_list *all = &db->models[k].all;
-    return all->count ? all->items[rnd(all->count)] : NULL;
+    size_t n = db->models[k].count;
+    return n ? nth(k, rnd(n)) : NULL;
 }
 
 /* The oracle for a delete: Django's collector written the naive way, from
@@ -1297,7 +1307,7 @@ static void random_step(void)
     case 4: if (rnd(3) == 0 || !(o = pick(M_PUBLISHER))) Publisher_new(); else Contract_new((Publisher *)o); break;
     case 5: if ((o = pick(M_CONTRACT)) != NULL) st = Contract_set_book((Contract *)o, (Book *)pick(M_BOOK)); break;
     case 6: if ((o = pick(M_CONTRACT)) != NULL) st = Contract_set_author((Contract *)o, (Author *)pick(M_AUTHOR)); break;
-    case 7: if (rnd(2)) User_new(); else if (!Profile_new((User *)pick(M_USER))) st = db->models[M_USER].all.count ? REL_EUNIQUE : REL_ENULL; break;
+    case 7: if (rnd(2)) User_new(); else if (!Profile_new((User *)pick(M_USER))) st = db->models[M_USER].count ? REL_EUNIQUE : REL_ENULL; break;
     case 8: if ((o = pick(M_BADGE)) != NULL) st = Badge_set_holder((Badge *)o, (User *)pick(M_USER)); else Badge_new(); break;
     case 9: Person_new(); break;
     case 10: if ((o = pick(M_PERSON)) != NULL) st = Person_set_boss((Person *)o, (Person *)pick(M_PERSON)); break;

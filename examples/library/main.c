@@ -16,7 +16,6 @@ int main(void)
     library_store *db = library_store_new();
     Author *alex, *sam;
     Book *b;
-    size_t i, n;
 
     if (!db)
         return 1;
@@ -59,10 +58,8 @@ int main(void)
     printf("delete Alex Smith: %s\n", rel_strerror(Author_delete(alex)));
     printf("authors %zu, books %zu, editor of \"%s\": %s\n", Author_count(db), Book_count(db),
            Book_title(b), Book_editor(b) ? "set" : "none");
-    n = Book_count(db);
-    for (i = 0; i < n; i++)
-        printf("left: \"%s\" by %s\n", Book_title(Book_all(db).items[i]),
-               Author_name(Book_author(Book_all(db).items[i])));
+    rel_forall(Book, left, Book_all(db))
+        printf("left: \"%s\" by %s\n", Book_title(left), Author_name(Book_author(left)));
     printf("verify: %s\n", rel_strerror(library_store_verify(db)));
     library_store_free(db);
     return 0;

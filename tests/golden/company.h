@@ -26,18 +26,18 @@ typedef struct EmployeeList { struct Employee *const *items; size_t count; } Emp
 typedef struct DepartmentList { struct Department *const *items; size_t count; } DepartmentList;
 
 struct Employee {
-    rel_object rel_obj;  /* relc's: the store, the id, the place in the store */
+    uint32_t rel_tag;  /* relc's: the id, and whether it is deleted */
     const char *name;  /* never NULL */
     rel_list managed_departments;  /* Department *: reverse of Department.manager */
     rel_vec departments;  /* Department *: reverse of Department.workers */
 };
 
 struct Department {
-    rel_object rel_obj;  /* relc's: the store, the id, the place in the store */
+    uint32_t rel_tag;  /* relc's: the id, and whether it is deleted */
+    uint32_t rel_pos_manager;  /* its place in Employee.managed_departments */
     const char *name;  /* never NULL */
     struct Employee *manager;
     rel_vec workers;  /* Employee * */
-    uint32_t rel_pos_manager;  /* its place in Employee.managed_departments */
 };
 
 /* ==== the store ==== */
@@ -46,8 +46,10 @@ struct Department {
 static inline company_store *company_store_new(void) { return (company_store *)rel_store_new(&rel_desc_company); }
 /* Frees every object, then the store. */
 static inline void company_store_free(company_store *db) { rel_store_free((rel_store *)db); }
-/* Why the last failing call on the store failed. */
-static inline const char *company_store_errmsg(const company_store *db) { return ((const rel_store *)db)->errmsg.text; }
+/* Why the last failing call on the store failed (a call that named no
+ * store, with a NULL store or object alone: rel_errmsg_nostore()). */
+static inline const char *company_store_errmsg(const company_store *db)
+{ return db ? ((const rel_store *)db)->errmsg.text : rel_errmsg_nostore(); }
 /* Checks every invariant: REL_ECORRUPT, with the first broken one in errmsg. */
 static inline rel_status company_store_verify(const company_store *db) { return rel_store_verify((const rel_store *)db); }
 
@@ -63,13 +65,16 @@ static inline rel_status Employee_delete(Employee *o)
 static inline rel_status Employee_delete_many(Employee *const *objects, size_t n)
 { return rel_delete_many(0, (void *const *)objects, n, "Employee_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
-static inline uint64_t Employee_id(const Employee *o) { return o->rel_obj.id; }
+static inline uint64_t Employee_id(const Employee *o) { return rel_id_of(o); }
+/* The store it belongs to. */
+static inline company_store *Employee_store(const Employee *o) { return (company_store *)rel_store_of(o); }
 /* The object with that id; NULL if there is none (any more). */
 static inline Employee *Employee_get(const company_store *db, uint64_t id)
 { return (Employee *)rel_get((const rel_store *)db, 0, id); }
-static inline size_t Employee_count(const company_store *db) { return ((const rel_store *)db)->models[0].all.count; }
-static inline EmployeeList Employee_all(const company_store *db)
-{ EmployeeList l; l.items = (struct Employee *const *)((const rel_store *)db)->models[0].all.items; l.count = Employee_count(db); return l; }
+static inline size_t Employee_count(const company_store *db) { return ((const rel_store *)db)->models[0].count; }
+/* Every Employee: rel_forall(Employee, x, Employee_all(db)), or Employee_next until NULL. */
+static inline rel_cursor Employee_all(const company_store *db) { return rel_all((const rel_store *)db, 0); }
+static inline Employee *Employee_next(rel_cursor *l) { return (Employee *)rel_cursor_next(l); }
 
 /* name: string; never NULL; the setter copies the text */
 static inline const char *Employee_name(const Employee *o) { return o->name; }
@@ -80,31 +85,32 @@ static inline rel_status Employee_set_name(Employee *o, const char *value)
 static inline DepartmentList Employee_managed_departments(const Employee *o)
 { DepartmentList l; l.items = (struct Department *const *)o->managed_departments.items; l.count = o->managed_departments.count; return l; }
 static inline size_t Employee_managed_departments_count(const Employee *o) { return o->managed_departments.count; }
-static inline bool Employee_managed_departments_contains(const Employee *o, const Department *x) { return x && x->manager == o; }
+static inline bool Employee_managed_departments_contains(const Employee *o, const Department *x)
+{ return rel_alive(o) && rel_alive(x) && x->manager == o; }
 /* Sets x's manager to o. */
 static inline rel_status Employee_managed_departments_add(Employee *o, Department *x)
 {
-    if (!x)
-        return rel_fail_null_arg(o->rel_obj.db, "Employee_managed_departments_add", "Department");
+    if (!rel_alive(o) || !rel_alive(x))
+        return rel_fail_link(0, x, o, false, "Employee_managed_departments_add");
     return rel_fk_set(x, o, 0, offsetof(struct Department, manager), offsetof(struct Department, rel_pos_manager), offsetof(struct Employee, managed_departments), false);
 }
 static inline Department *Employee_managed_departments_create(Employee *o)
-{ return (Department *)rel_new(o->rel_obj.db, 1, REL_NONE, NULL, false, "Employee_managed_departments_create", (void *)o); }
+{ return (Department *)rel_new_from(o, 0, 1, REL_NONE, NULL, false, "Employee_managed_departments_create", (void *)o); }
 
 /* departments: reverse of Department.workers */
 static inline DepartmentList Employee_departments(const Employee *o)
 { DepartmentList l; l.items = (struct Department *const *)o->departments.items; l.count = o->departments.count; return l; }
 static inline size_t Employee_departments_count(const Employee *o) { return o->departments.count; }
 static inline bool Employee_departments_contains(const Employee *o, const Department *x)
-{ return x && rel_m2m_find(x, offsetof(struct Department, workers), o, offsetof(struct Employee, departments)) != UINT32_MAX; }
+{ return rel_m2m_contains(x, offsetof(struct Department, workers), o, offsetof(struct Employee, departments)); }
 /* Adding an existing link changes nothing. */
 static inline rel_status Employee_departments_add(Employee *o, Department *x)
 { return rel_m2m_add(1, x, offsetof(struct Department, workers), o, offsetof(struct Employee, departments), false, "Employee_departments_add"); }
 static inline rel_status Employee_departments_remove(Employee *o, Department *x)
-{ return rel_m2m_remove(x, offsetof(struct Department, workers), o, offsetof(struct Employee, departments), false, "Employee_departments_remove"); }
+{ return rel_m2m_remove(1, x, offsetof(struct Department, workers), o, offsetof(struct Employee, departments), false, "Employee_departments_remove"); }
 static inline rel_status Employee_departments_clear(Employee *o) { return rel_m2m_clear(1, o, false); }
 static inline Department *Employee_departments_create(Employee *o, Employee *manager)
-{ return (Department *)rel_new(o->rel_obj.db, 1, 1, o, true, "Employee_departments_create", (void *)manager); }
+{ return (Department *)rel_new_from(o, 0, 1, 1, o, true, "Employee_departments_create", (void *)manager); }
 
 /* ==== Department ==== */
 
@@ -120,13 +126,16 @@ static inline rel_status Department_delete(Department *o)
 static inline rel_status Department_delete_many(Department *const *objects, size_t n)
 { return rel_delete_many(1, (void *const *)objects, n, "Department_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
-static inline uint64_t Department_id(const Department *o) { return o->rel_obj.id; }
+static inline uint64_t Department_id(const Department *o) { return rel_id_of(o); }
+/* The store it belongs to. */
+static inline company_store *Department_store(const Department *o) { return (company_store *)rel_store_of(o); }
 /* The object with that id; NULL if there is none (any more). */
 static inline Department *Department_get(const company_store *db, uint64_t id)
 { return (Department *)rel_get((const rel_store *)db, 1, id); }
-static inline size_t Department_count(const company_store *db) { return ((const rel_store *)db)->models[1].all.count; }
-static inline DepartmentList Department_all(const company_store *db)
-{ DepartmentList l; l.items = (struct Department *const *)((const rel_store *)db)->models[1].all.items; l.count = Department_count(db); return l; }
+static inline size_t Department_count(const company_store *db) { return ((const rel_store *)db)->models[1].count; }
+/* Every Department: rel_forall(Department, x, Department_all(db)), or Department_next until NULL. */
+static inline rel_cursor Department_all(const company_store *db) { return rel_all((const rel_store *)db, 1); }
+static inline Department *Department_next(rel_cursor *l) { return (Department *)rel_cursor_next(l); }
 
 /* name: string; never NULL; the setter copies the text */
 static inline const char *Department_name(const Department *o) { return o->name; }
@@ -143,15 +152,15 @@ static inline EmployeeList Department_workers(const Department *o)
 { EmployeeList l; l.items = (struct Employee *const *)o->workers.items; l.count = o->workers.count; return l; }
 static inline size_t Department_workers_count(const Department *o) { return o->workers.count; }
 static inline bool Department_workers_contains(const Department *o, const Employee *x)
-{ return x && rel_m2m_find(o, offsetof(struct Department, workers), x, offsetof(struct Employee, departments)) != UINT32_MAX; }
+{ return rel_m2m_contains(o, offsetof(struct Department, workers), x, offsetof(struct Employee, departments)); }
 /* Adding an existing link changes nothing. */
 static inline rel_status Department_workers_add(Department *o, Employee *x)
 { return rel_m2m_add(1, o, offsetof(struct Department, workers), x, offsetof(struct Employee, departments), true, "Department_workers_add"); }
 static inline rel_status Department_workers_remove(Department *o, Employee *x)
-{ return rel_m2m_remove(o, offsetof(struct Department, workers), x, offsetof(struct Employee, departments), true, "Department_workers_remove"); }
+{ return rel_m2m_remove(1, o, offsetof(struct Department, workers), x, offsetof(struct Employee, departments), true, "Department_workers_remove"); }
 static inline rel_status Department_workers_clear(Department *o) { return rel_m2m_clear(1, o, true); }
 static inline Employee *Department_workers_create(Department *o)
-{ return (Employee *)rel_new(o->rel_obj.db, 0, 1, o, false, "Department_workers_create"); }
+{ return (Employee *)rel_new_from(o, 1, 0, 1, o, false, "Department_workers_create"); }
 
 #ifdef __cplusplus
 }

@@ -29,22 +29,22 @@ typedef struct BookList { struct Book *const *items; size_t count; } BookList;
  * Someone who writes books.
  */
 struct Author {
-    rel_object rel_obj;  /* relc's: the store, the id, the place in the store */
+    uint32_t rel_tag;  /* relc's: the id, and whether it is deleted */
+    int32_t born;
     const char *name;  /* never NULL */
     rel_list books;  /* Book *: reverse of Book.author */
     rel_list rel_rev_1;  /* Book *: reverse of Book.editor */
-    int32_t born;
 };
 
 /*
  * A book; deleting its author deletes it (CASCADE).
  */
 struct Book {
-    rel_object rel_obj;  /* relc's: the store, the id, the place in the store */
+    uint32_t rel_tag;  /* relc's: the id, and whether it is deleted */
+    int32_t pages;
     const char *title;  /* never NULL */
     struct Author *author;
     struct Author *editor;
-    int32_t pages;
     uint32_t rel_pos_author;  /* its place in Author.books */
     uint32_t rel_pos_editor;  /* its place in Author.rel_rev_1 */
 };
@@ -55,8 +55,10 @@ struct Book {
 static inline library_store *library_store_new(void) { return (library_store *)rel_store_new(&rel_desc_library); }
 /* Frees every object, then the store. */
 static inline void library_store_free(library_store *db) { rel_store_free((rel_store *)db); }
-/* Why the last failing call on the store failed. */
-static inline const char *library_store_errmsg(const library_store *db) { return ((const rel_store *)db)->errmsg.text; }
+/* Why the last failing call on the store failed (a call that named no
+ * store, with a NULL store or object alone: rel_errmsg_nostore()). */
+static inline const char *library_store_errmsg(const library_store *db)
+{ return db ? ((const rel_store *)db)->errmsg.text : rel_errmsg_nostore(); }
 /* Checks every invariant: REL_ECORRUPT, with the first broken one in errmsg. */
 static inline rel_status library_store_verify(const library_store *db) { return rel_store_verify((const rel_store *)db); }
 
@@ -72,13 +74,16 @@ static inline rel_status Author_delete(Author *o)
 static inline rel_status Author_delete_many(Author *const *objects, size_t n)
 { return rel_delete_many(0, (void *const *)objects, n, "Author_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
-static inline uint64_t Author_id(const Author *o) { return o->rel_obj.id; }
+static inline uint64_t Author_id(const Author *o) { return rel_id_of(o); }
+/* The store it belongs to. */
+static inline library_store *Author_store(const Author *o) { return (library_store *)rel_store_of(o); }
 /* The object with that id; NULL if there is none (any more). */
 static inline Author *Author_get(const library_store *db, uint64_t id)
 { return (Author *)rel_get((const rel_store *)db, 0, id); }
-static inline size_t Author_count(const library_store *db) { return ((const rel_store *)db)->models[0].all.count; }
-static inline AuthorList Author_all(const library_store *db)
-{ AuthorList l; l.items = (struct Author *const *)((const rel_store *)db)->models[0].all.items; l.count = Author_count(db); return l; }
+static inline size_t Author_count(const library_store *db) { return ((const rel_store *)db)->models[0].count; }
+/* Every Author: rel_forall(Author, x, Author_all(db)), or Author_next until NULL. */
+static inline rel_cursor Author_all(const library_store *db) { return rel_all((const rel_store *)db, 0); }
+static inline Author *Author_next(rel_cursor *l) { return (Author *)rel_cursor_next(l); }
 
 /* name: string(max_length = 200); never NULL; the setter copies the text */
 static inline const char *Author_name(const Author *o) { return o->name; }
@@ -87,22 +92,24 @@ static inline rel_status Author_set_name(Author *o, const char *value)
 
 /* born: int32 */
 static inline int32_t Author_born(const Author *o) { return o->born; }
-static inline rel_status Author_set_born(Author *o, int32_t value) { o->born = value; return REL_OK; }
+static inline rel_status Author_set_born(Author *o, int32_t value)
+{ return rel_alive(o) ? (o->born = value, REL_OK) : rel_fail_arg(o, 0, NULL, "Author_set_born"); }
 
 /* books: reverse of Book.author */
 static inline BookList Author_books(const Author *o)
 { BookList l; l.items = (struct Book *const *)o->books.items; l.count = o->books.count; return l; }
 static inline size_t Author_books_count(const Author *o) { return o->books.count; }
-static inline bool Author_books_contains(const Author *o, const Book *x) { return x && x->author == o; }
+static inline bool Author_books_contains(const Author *o, const Book *x)
+{ return rel_alive(o) && rel_alive(x) && x->author == o; }
 /* Sets x's author to o. */
 static inline rel_status Author_books_add(Author *o, Book *x)
 {
-    if (!x)
-        return rel_fail_null_arg(o->rel_obj.db, "Author_books_add", "Book");
+    if (!rel_alive(o) || !rel_alive(x))
+        return rel_fail_link(0, x, o, false, "Author_books_add");
     return rel_fk_set(x, o, 0, offsetof(struct Book, author), offsetof(struct Book, rel_pos_author), offsetof(struct Author, books), false);
 }
 static inline Book *Author_books_create(Author *o)
-{ return (Book *)rel_new(o->rel_obj.db, 1, REL_NONE, NULL, false, "Author_books_create", (void *)o); }
+{ return (Book *)rel_new_from(o, 0, 1, REL_NONE, NULL, false, "Author_books_create", (void *)o); }
 
 /* ==== Book ==== */
 
@@ -118,13 +125,16 @@ static inline rel_status Book_delete(Book *o)
 static inline rel_status Book_delete_many(Book *const *objects, size_t n)
 { return rel_delete_many(1, (void *const *)objects, n, "Book_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
-static inline uint64_t Book_id(const Book *o) { return o->rel_obj.id; }
+static inline uint64_t Book_id(const Book *o) { return rel_id_of(o); }
+/* The store it belongs to. */
+static inline library_store *Book_store(const Book *o) { return (library_store *)rel_store_of(o); }
 /* The object with that id; NULL if there is none (any more). */
 static inline Book *Book_get(const library_store *db, uint64_t id)
 { return (Book *)rel_get((const rel_store *)db, 1, id); }
-static inline size_t Book_count(const library_store *db) { return ((const rel_store *)db)->models[1].all.count; }
-static inline BookList Book_all(const library_store *db)
-{ BookList l; l.items = (struct Book *const *)((const rel_store *)db)->models[1].all.items; l.count = Book_count(db); return l; }
+static inline size_t Book_count(const library_store *db) { return ((const rel_store *)db)->models[1].count; }
+/* Every Book: rel_forall(Book, x, Book_all(db)), or Book_next until NULL. */
+static inline rel_cursor Book_all(const library_store *db) { return rel_all((const rel_store *)db, 1); }
+static inline Book *Book_next(rel_cursor *l) { return (Book *)rel_cursor_next(l); }
 
 /* title: string(max_length = 200); never NULL; the setter copies the text */
 static inline const char *Book_title(const Book *o) { return o->title; }
@@ -133,7 +143,8 @@ static inline rel_status Book_set_title(Book *o, const char *value)
 
 /* pages: int32 */
 static inline int32_t Book_pages(const Book *o) { return o->pages; }
-static inline rel_status Book_set_pages(Book *o, int32_t value) { o->pages = value; return REL_OK; }
+static inline rel_status Book_set_pages(Book *o, int32_t value)
+{ return rel_alive(o) ? (o->pages = value, REL_OK) : rel_fail_arg(o, 1, NULL, "Book_set_pages"); }
 
 /* author: ForeignKey(Author, on_delete = CASCADE); reverse: Author.books */
 static inline Author *Book_author(const Book *o) { return o->author; }

@@ -26,13 +26,13 @@ typedef struct UserList { struct User *const *items; size_t count; } UserList;
 typedef struct ProfileList { struct Profile *const *items; size_t count; } ProfileList;
 
 struct User {
-    rel_object rel_obj;  /* relc's: the store, the id, the place in the store */
+    uint32_t rel_tag;  /* relc's: the id, and whether it is deleted */
     const char *name;  /* never NULL */
     struct Profile *profile;  /* reverse of Profile.user */
 };
 
 struct Profile {
-    rel_object rel_obj;  /* relc's: the store, the id, the place in the store */
+    uint32_t rel_tag;  /* relc's: the id, and whether it is deleted */
     struct User *user;
     const char *bio;  /* never NULL */
 };
@@ -43,8 +43,10 @@ struct Profile {
 static inline profiles_store *profiles_store_new(void) { return (profiles_store *)rel_store_new(&rel_desc_profiles); }
 /* Frees every object, then the store. */
 static inline void profiles_store_free(profiles_store *db) { rel_store_free((rel_store *)db); }
-/* Why the last failing call on the store failed. */
-static inline const char *profiles_store_errmsg(const profiles_store *db) { return ((const rel_store *)db)->errmsg.text; }
+/* Why the last failing call on the store failed (a call that named no
+ * store, with a NULL store or object alone: rel_errmsg_nostore()). */
+static inline const char *profiles_store_errmsg(const profiles_store *db)
+{ return db ? ((const rel_store *)db)->errmsg.text : rel_errmsg_nostore(); }
 /* Checks every invariant: REL_ECORRUPT, with the first broken one in errmsg. */
 static inline rel_status profiles_store_verify(const profiles_store *db) { return rel_store_verify((const rel_store *)db); }
 
@@ -60,13 +62,16 @@ static inline rel_status User_delete(User *o)
 static inline rel_status User_delete_many(User *const *objects, size_t n)
 { return rel_delete_many(0, (void *const *)objects, n, "User_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
-static inline uint64_t User_id(const User *o) { return o->rel_obj.id; }
+static inline uint64_t User_id(const User *o) { return rel_id_of(o); }
+/* The store it belongs to. */
+static inline profiles_store *User_store(const User *o) { return (profiles_store *)rel_store_of(o); }
 /* The object with that id; NULL if there is none (any more). */
 static inline User *User_get(const profiles_store *db, uint64_t id)
 { return (User *)rel_get((const rel_store *)db, 0, id); }
-static inline size_t User_count(const profiles_store *db) { return ((const rel_store *)db)->models[0].all.count; }
-static inline UserList User_all(const profiles_store *db)
-{ UserList l; l.items = (struct User *const *)((const rel_store *)db)->models[0].all.items; l.count = User_count(db); return l; }
+static inline size_t User_count(const profiles_store *db) { return ((const rel_store *)db)->models[0].count; }
+/* Every User: rel_forall(User, x, User_all(db)), or User_next until NULL. */
+static inline rel_cursor User_all(const profiles_store *db) { return rel_all((const rel_store *)db, 0); }
+static inline User *User_next(rel_cursor *l) { return (User *)rel_cursor_next(l); }
 
 /* name: string; never NULL; the setter copies the text */
 static inline const char *User_name(const User *o) { return o->name; }
@@ -90,13 +95,16 @@ static inline rel_status Profile_delete(Profile *o)
 static inline rel_status Profile_delete_many(Profile *const *objects, size_t n)
 { return rel_delete_many(1, (void *const *)objects, n, "Profile_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
-static inline uint64_t Profile_id(const Profile *o) { return o->rel_obj.id; }
+static inline uint64_t Profile_id(const Profile *o) { return rel_id_of(o); }
+/* The store it belongs to. */
+static inline profiles_store *Profile_store(const Profile *o) { return (profiles_store *)rel_store_of(o); }
 /* The object with that id; NULL if there is none (any more). */
 static inline Profile *Profile_get(const profiles_store *db, uint64_t id)
 { return (Profile *)rel_get((const rel_store *)db, 1, id); }
-static inline size_t Profile_count(const profiles_store *db) { return ((const rel_store *)db)->models[1].all.count; }
-static inline ProfileList Profile_all(const profiles_store *db)
-{ ProfileList l; l.items = (struct Profile *const *)((const rel_store *)db)->models[1].all.items; l.count = Profile_count(db); return l; }
+static inline size_t Profile_count(const profiles_store *db) { return ((const rel_store *)db)->models[1].count; }
+/* Every Profile: rel_forall(Profile, x, Profile_all(db)), or Profile_next until NULL. */
+static inline rel_cursor Profile_all(const profiles_store *db) { return rel_all((const rel_store *)db, 1); }
+static inline Profile *Profile_next(rel_cursor *l) { return (Profile *)rel_cursor_next(l); }
 
 /* user: OneToOneField(User, on_delete = CASCADE); reverse: User.profile */
 static inline User *Profile_user(const Profile *o) { return o->user; }

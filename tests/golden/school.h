@@ -30,29 +30,29 @@ typedef struct TeacherList { struct Teacher *const *items; size_t count; } Teach
 typedef struct AssignmentList { struct Assignment *const *items; size_t count; } AssignmentList;
 
 struct Student {
-    rel_object rel_obj;  /* relc's: the store, the id, the place in the store */
+    uint32_t rel_tag;  /* relc's: the id, and whether it is deleted */
     const char *name;  /* never NULL */
     rel_vec courses;  /* Course * */
 };
 
 struct Course {
-    rel_object rel_obj;  /* relc's: the store, the id, the place in the store */
+    uint32_t rel_tag;  /* relc's: the id, and whether it is deleted */
     const char *title;  /* never NULL */
     rel_vec students;  /* Student *: reverse of Student.courses */
     rel_list assignments;  /* Assignment *: reverse of Assignment.course */
 };
 
 struct Teacher {
-    rel_object rel_obj;  /* relc's: the store, the id, the place in the store */
+    uint32_t rel_tag;  /* relc's: the id, and whether it is deleted */
     const char *name;  /* never NULL */
     rel_list assignments;  /* Assignment *: reverse of Assignment.teacher */
 };
 
 struct Assignment {
-    rel_object rel_obj;  /* relc's: the store, the id, the place in the store */
+    uint32_t rel_tag;  /* relc's: the id, and whether it is deleted */
+    uint32_t rel_pos_course;  /* its place in Course.assignments */
     struct Course *course;
     struct Teacher *teacher;
-    uint32_t rel_pos_course;  /* its place in Course.assignments */
     uint32_t rel_pos_teacher;  /* its place in Teacher.assignments */
 };
 
@@ -62,8 +62,10 @@ struct Assignment {
 static inline school_store *school_store_new(void) { return (school_store *)rel_store_new(&rel_desc_school); }
 /* Frees every object, then the store. */
 static inline void school_store_free(school_store *db) { rel_store_free((rel_store *)db); }
-/* Why the last failing call on the store failed. */
-static inline const char *school_store_errmsg(const school_store *db) { return ((const rel_store *)db)->errmsg.text; }
+/* Why the last failing call on the store failed (a call that named no
+ * store, with a NULL store or object alone: rel_errmsg_nostore()). */
+static inline const char *school_store_errmsg(const school_store *db)
+{ return db ? ((const rel_store *)db)->errmsg.text : rel_errmsg_nostore(); }
 /* Checks every invariant: REL_ECORRUPT, with the first broken one in errmsg. */
 static inline rel_status school_store_verify(const school_store *db) { return rel_store_verify((const rel_store *)db); }
 
@@ -79,13 +81,16 @@ static inline rel_status Student_delete(Student *o)
 static inline rel_status Student_delete_many(Student *const *objects, size_t n)
 { return rel_delete_many(0, (void *const *)objects, n, "Student_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
-static inline uint64_t Student_id(const Student *o) { return o->rel_obj.id; }
+static inline uint64_t Student_id(const Student *o) { return rel_id_of(o); }
+/* The store it belongs to. */
+static inline school_store *Student_store(const Student *o) { return (school_store *)rel_store_of(o); }
 /* The object with that id; NULL if there is none (any more). */
 static inline Student *Student_get(const school_store *db, uint64_t id)
 { return (Student *)rel_get((const rel_store *)db, 0, id); }
-static inline size_t Student_count(const school_store *db) { return ((const rel_store *)db)->models[0].all.count; }
-static inline StudentList Student_all(const school_store *db)
-{ StudentList l; l.items = (struct Student *const *)((const rel_store *)db)->models[0].all.items; l.count = Student_count(db); return l; }
+static inline size_t Student_count(const school_store *db) { return ((const rel_store *)db)->models[0].count; }
+/* Every Student: rel_forall(Student, x, Student_all(db)), or Student_next until NULL. */
+static inline rel_cursor Student_all(const school_store *db) { return rel_all((const rel_store *)db, 0); }
+static inline Student *Student_next(rel_cursor *l) { return (Student *)rel_cursor_next(l); }
 
 /* name: string; never NULL; the setter copies the text */
 static inline const char *Student_name(const Student *o) { return o->name; }
@@ -97,15 +102,15 @@ static inline CourseList Student_courses(const Student *o)
 { CourseList l; l.items = (struct Course *const *)o->courses.items; l.count = o->courses.count; return l; }
 static inline size_t Student_courses_count(const Student *o) { return o->courses.count; }
 static inline bool Student_courses_contains(const Student *o, const Course *x)
-{ return x && rel_m2m_find(o, offsetof(struct Student, courses), x, offsetof(struct Course, students)) != UINT32_MAX; }
+{ return rel_m2m_contains(o, offsetof(struct Student, courses), x, offsetof(struct Course, students)); }
 /* Adding an existing link changes nothing. */
 static inline rel_status Student_courses_add(Student *o, Course *x)
 { return rel_m2m_add(0, o, offsetof(struct Student, courses), x, offsetof(struct Course, students), true, "Student_courses_add"); }
 static inline rel_status Student_courses_remove(Student *o, Course *x)
-{ return rel_m2m_remove(o, offsetof(struct Student, courses), x, offsetof(struct Course, students), true, "Student_courses_remove"); }
+{ return rel_m2m_remove(0, o, offsetof(struct Student, courses), x, offsetof(struct Course, students), true, "Student_courses_remove"); }
 static inline rel_status Student_courses_clear(Student *o) { return rel_m2m_clear(0, o, true); }
 static inline Course *Student_courses_create(Student *o)
-{ return (Course *)rel_new(o->rel_obj.db, 1, 0, o, false, "Student_courses_create"); }
+{ return (Course *)rel_new_from(o, 0, 1, 0, o, false, "Student_courses_create"); }
 
 /* ==== Course ==== */
 
@@ -119,13 +124,16 @@ static inline rel_status Course_delete(Course *o)
 static inline rel_status Course_delete_many(Course *const *objects, size_t n)
 { return rel_delete_many(1, (void *const *)objects, n, "Course_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
-static inline uint64_t Course_id(const Course *o) { return o->rel_obj.id; }
+static inline uint64_t Course_id(const Course *o) { return rel_id_of(o); }
+/* The store it belongs to. */
+static inline school_store *Course_store(const Course *o) { return (school_store *)rel_store_of(o); }
 /* The object with that id; NULL if there is none (any more). */
 static inline Course *Course_get(const school_store *db, uint64_t id)
 { return (Course *)rel_get((const rel_store *)db, 1, id); }
-static inline size_t Course_count(const school_store *db) { return ((const rel_store *)db)->models[1].all.count; }
-static inline CourseList Course_all(const school_store *db)
-{ CourseList l; l.items = (struct Course *const *)((const rel_store *)db)->models[1].all.items; l.count = Course_count(db); return l; }
+static inline size_t Course_count(const school_store *db) { return ((const rel_store *)db)->models[1].count; }
+/* Every Course: rel_forall(Course, x, Course_all(db)), or Course_next until NULL. */
+static inline rel_cursor Course_all(const school_store *db) { return rel_all((const rel_store *)db, 1); }
+static inline Course *Course_next(rel_cursor *l) { return (Course *)rel_cursor_next(l); }
 
 /* title: string; never NULL; the setter copies the text */
 static inline const char *Course_title(const Course *o) { return o->title; }
@@ -137,30 +145,31 @@ static inline StudentList Course_students(const Course *o)
 { StudentList l; l.items = (struct Student *const *)o->students.items; l.count = o->students.count; return l; }
 static inline size_t Course_students_count(const Course *o) { return o->students.count; }
 static inline bool Course_students_contains(const Course *o, const Student *x)
-{ return x && rel_m2m_find(x, offsetof(struct Student, courses), o, offsetof(struct Course, students)) != UINT32_MAX; }
+{ return rel_m2m_contains(x, offsetof(struct Student, courses), o, offsetof(struct Course, students)); }
 /* Adding an existing link changes nothing. */
 static inline rel_status Course_students_add(Course *o, Student *x)
 { return rel_m2m_add(0, x, offsetof(struct Student, courses), o, offsetof(struct Course, students), false, "Course_students_add"); }
 static inline rel_status Course_students_remove(Course *o, Student *x)
-{ return rel_m2m_remove(x, offsetof(struct Student, courses), o, offsetof(struct Course, students), false, "Course_students_remove"); }
+{ return rel_m2m_remove(0, x, offsetof(struct Student, courses), o, offsetof(struct Course, students), false, "Course_students_remove"); }
 static inline rel_status Course_students_clear(Course *o) { return rel_m2m_clear(0, o, false); }
 static inline Student *Course_students_create(Course *o)
-{ return (Student *)rel_new(o->rel_obj.db, 0, 0, o, true, "Course_students_create"); }
+{ return (Student *)rel_new_from(o, 1, 0, 0, o, true, "Course_students_create"); }
 
 /* assignments: reverse of Assignment.course */
 static inline AssignmentList Course_assignments(const Course *o)
 { AssignmentList l; l.items = (struct Assignment *const *)o->assignments.items; l.count = o->assignments.count; return l; }
 static inline size_t Course_assignments_count(const Course *o) { return o->assignments.count; }
-static inline bool Course_assignments_contains(const Course *o, const Assignment *x) { return x && x->course == o; }
+static inline bool Course_assignments_contains(const Course *o, const Assignment *x)
+{ return rel_alive(o) && rel_alive(x) && x->course == o; }
 /* Sets x's course to o. */
 static inline rel_status Course_assignments_add(Course *o, Assignment *x)
 {
-    if (!x)
-        return rel_fail_null_arg(o->rel_obj.db, "Course_assignments_add", "Assignment");
+    if (!rel_alive(o) || !rel_alive(x))
+        return rel_fail_link(1, x, o, false, "Course_assignments_add");
     return rel_fk_set(x, o, 1, offsetof(struct Assignment, course), offsetof(struct Assignment, rel_pos_course), offsetof(struct Course, assignments), false);
 }
 static inline Assignment *Course_assignments_create(Course *o, Teacher *teacher)
-{ return (Assignment *)rel_new(o->rel_obj.db, 3, REL_NONE, NULL, false, "Course_assignments_create", (void *)o, (void *)teacher); }
+{ return (Assignment *)rel_new_from(o, 1, 3, REL_NONE, NULL, false, "Course_assignments_create", (void *)o, (void *)teacher); }
 
 /* ==== Teacher ==== */
 
@@ -174,13 +183,16 @@ static inline rel_status Teacher_delete(Teacher *o)
 static inline rel_status Teacher_delete_many(Teacher *const *objects, size_t n)
 { return rel_delete_many(2, (void *const *)objects, n, "Teacher_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
-static inline uint64_t Teacher_id(const Teacher *o) { return o->rel_obj.id; }
+static inline uint64_t Teacher_id(const Teacher *o) { return rel_id_of(o); }
+/* The store it belongs to. */
+static inline school_store *Teacher_store(const Teacher *o) { return (school_store *)rel_store_of(o); }
 /* The object with that id; NULL if there is none (any more). */
 static inline Teacher *Teacher_get(const school_store *db, uint64_t id)
 { return (Teacher *)rel_get((const rel_store *)db, 2, id); }
-static inline size_t Teacher_count(const school_store *db) { return ((const rel_store *)db)->models[2].all.count; }
-static inline TeacherList Teacher_all(const school_store *db)
-{ TeacherList l; l.items = (struct Teacher *const *)((const rel_store *)db)->models[2].all.items; l.count = Teacher_count(db); return l; }
+static inline size_t Teacher_count(const school_store *db) { return ((const rel_store *)db)->models[2].count; }
+/* Every Teacher: rel_forall(Teacher, x, Teacher_all(db)), or Teacher_next until NULL. */
+static inline rel_cursor Teacher_all(const school_store *db) { return rel_all((const rel_store *)db, 2); }
+static inline Teacher *Teacher_next(rel_cursor *l) { return (Teacher *)rel_cursor_next(l); }
 
 /* name: string; never NULL; the setter copies the text */
 static inline const char *Teacher_name(const Teacher *o) { return o->name; }
@@ -191,16 +203,17 @@ static inline rel_status Teacher_set_name(Teacher *o, const char *value)
 static inline AssignmentList Teacher_assignments(const Teacher *o)
 { AssignmentList l; l.items = (struct Assignment *const *)o->assignments.items; l.count = o->assignments.count; return l; }
 static inline size_t Teacher_assignments_count(const Teacher *o) { return o->assignments.count; }
-static inline bool Teacher_assignments_contains(const Teacher *o, const Assignment *x) { return x && x->teacher == o; }
+static inline bool Teacher_assignments_contains(const Teacher *o, const Assignment *x)
+{ return rel_alive(o) && rel_alive(x) && x->teacher == o; }
 /* Sets x's teacher to o. */
 static inline rel_status Teacher_assignments_add(Teacher *o, Assignment *x)
 {
-    if (!x)
-        return rel_fail_null_arg(o->rel_obj.db, "Teacher_assignments_add", "Assignment");
+    if (!rel_alive(o) || !rel_alive(x))
+        return rel_fail_link(2, x, o, false, "Teacher_assignments_add");
     return rel_fk_set(x, o, 2, offsetof(struct Assignment, teacher), offsetof(struct Assignment, rel_pos_teacher), offsetof(struct Teacher, assignments), false);
 }
 static inline Assignment *Teacher_assignments_create(Teacher *o, Course *course)
-{ return (Assignment *)rel_new(o->rel_obj.db, 3, REL_NONE, NULL, false, "Teacher_assignments_create", (void *)course, (void *)o); }
+{ return (Assignment *)rel_new_from(o, 2, 3, REL_NONE, NULL, false, "Teacher_assignments_create", (void *)course, (void *)o); }
 
 /* ==== Assignment ==== */
 
@@ -216,13 +229,16 @@ static inline rel_status Assignment_delete(Assignment *o)
 static inline rel_status Assignment_delete_many(Assignment *const *objects, size_t n)
 { return rel_delete_many(3, (void *const *)objects, n, "Assignment_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
-static inline uint64_t Assignment_id(const Assignment *o) { return o->rel_obj.id; }
+static inline uint64_t Assignment_id(const Assignment *o) { return rel_id_of(o); }
+/* The store it belongs to. */
+static inline school_store *Assignment_store(const Assignment *o) { return (school_store *)rel_store_of(o); }
 /* The object with that id; NULL if there is none (any more). */
 static inline Assignment *Assignment_get(const school_store *db, uint64_t id)
 { return (Assignment *)rel_get((const rel_store *)db, 3, id); }
-static inline size_t Assignment_count(const school_store *db) { return ((const rel_store *)db)->models[3].all.count; }
-static inline AssignmentList Assignment_all(const school_store *db)
-{ AssignmentList l; l.items = (struct Assignment *const *)((const rel_store *)db)->models[3].all.items; l.count = Assignment_count(db); return l; }
+static inline size_t Assignment_count(const school_store *db) { return ((const rel_store *)db)->models[3].count; }
+/* Every Assignment: rel_forall(Assignment, x, Assignment_all(db)), or Assignment_next until NULL. */
+static inline rel_cursor Assignment_all(const school_store *db) { return rel_all((const rel_store *)db, 3); }
+static inline Assignment *Assignment_next(rel_cursor *l) { return (Assignment *)rel_cursor_next(l); }
 
 /* course: ForeignKey(Course, on_delete = CASCADE); reverse: Course.assignments */
 static inline Course *Assignment_course(const Assignment *o) { return o->course; }

@@ -26,19 +26,19 @@ typedef struct CategoryList { struct Category *const *items; size_t count; } Cat
 typedef struct ProductList { struct Product *const *items; size_t count; } ProductList;
 
 struct Category {
-    rel_object rel_obj;  /* relc's: the store, the id, the place in the store */
+    uint32_t rel_tag;  /* relc's: the id, and whether it is deleted */
     const char *name;  /* never NULL */
     rel_list products;  /* Product *: reverse of Product.category */
     rel_list rel_rev_1;  /* Product *: reverse of Product.featured_in */
 };
 
 struct Product {
-    rel_object rel_obj;  /* relc's: the store, the id, the place in the store */
+    uint32_t rel_tag;  /* relc's: the id, and whether it is deleted */
+    uint32_t rel_pos_category;  /* its place in Category.products */
     const char *name;  /* never NULL */
     int64_t price_cents;
     struct Category *category;
     struct Category *featured_in;
-    uint32_t rel_pos_category;  /* its place in Category.products */
     uint32_t rel_pos_featured_in;  /* its place in Category.rel_rev_1 */
 };
 
@@ -48,8 +48,10 @@ struct Product {
 static inline shop_store *shop_store_new(void) { return (shop_store *)rel_store_new(&rel_desc_shop); }
 /* Frees every object, then the store. */
 static inline void shop_store_free(shop_store *db) { rel_store_free((rel_store *)db); }
-/* Why the last failing call on the store failed. */
-static inline const char *shop_store_errmsg(const shop_store *db) { return ((const rel_store *)db)->errmsg.text; }
+/* Why the last failing call on the store failed (a call that named no
+ * store, with a NULL store or object alone: rel_errmsg_nostore()). */
+static inline const char *shop_store_errmsg(const shop_store *db)
+{ return db ? ((const rel_store *)db)->errmsg.text : rel_errmsg_nostore(); }
 /* Checks every invariant: REL_ECORRUPT, with the first broken one in errmsg. */
 static inline rel_status shop_store_verify(const shop_store *db) { return rel_store_verify((const rel_store *)db); }
 
@@ -65,13 +67,16 @@ static inline rel_status Category_delete(Category *o)
 static inline rel_status Category_delete_many(Category *const *objects, size_t n)
 { return rel_delete_many(0, (void *const *)objects, n, "Category_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
-static inline uint64_t Category_id(const Category *o) { return o->rel_obj.id; }
+static inline uint64_t Category_id(const Category *o) { return rel_id_of(o); }
+/* The store it belongs to. */
+static inline shop_store *Category_store(const Category *o) { return (shop_store *)rel_store_of(o); }
 /* The object with that id; NULL if there is none (any more). */
 static inline Category *Category_get(const shop_store *db, uint64_t id)
 { return (Category *)rel_get((const rel_store *)db, 0, id); }
-static inline size_t Category_count(const shop_store *db) { return ((const rel_store *)db)->models[0].all.count; }
-static inline CategoryList Category_all(const shop_store *db)
-{ CategoryList l; l.items = (struct Category *const *)((const rel_store *)db)->models[0].all.items; l.count = Category_count(db); return l; }
+static inline size_t Category_count(const shop_store *db) { return ((const rel_store *)db)->models[0].count; }
+/* Every Category: rel_forall(Category, x, Category_all(db)), or Category_next until NULL. */
+static inline rel_cursor Category_all(const shop_store *db) { return rel_all((const rel_store *)db, 0); }
+static inline Category *Category_next(rel_cursor *l) { return (Category *)rel_cursor_next(l); }
 
 /* name: string(max_length = 100); never NULL; the setter copies the text */
 static inline const char *Category_name(const Category *o) { return o->name; }
@@ -82,16 +87,17 @@ static inline rel_status Category_set_name(Category *o, const char *value)
 static inline ProductList Category_products(const Category *o)
 { ProductList l; l.items = (struct Product *const *)o->products.items; l.count = o->products.count; return l; }
 static inline size_t Category_products_count(const Category *o) { return o->products.count; }
-static inline bool Category_products_contains(const Category *o, const Product *x) { return x && x->category == o; }
+static inline bool Category_products_contains(const Category *o, const Product *x)
+{ return rel_alive(o) && rel_alive(x) && x->category == o; }
 /* Sets x's category to o. */
 static inline rel_status Category_products_add(Category *o, Product *x)
 {
-    if (!x)
-        return rel_fail_null_arg(o->rel_obj.db, "Category_products_add", "Product");
+    if (!rel_alive(o) || !rel_alive(x))
+        return rel_fail_link(0, x, o, false, "Category_products_add");
     return rel_fk_set(x, o, 0, offsetof(struct Product, category), offsetof(struct Product, rel_pos_category), offsetof(struct Category, products), false);
 }
 static inline Product *Category_products_create(Category *o)
-{ return (Product *)rel_new(o->rel_obj.db, 1, REL_NONE, NULL, false, "Category_products_create", (void *)o); }
+{ return (Product *)rel_new_from(o, 0, 1, REL_NONE, NULL, false, "Category_products_create", (void *)o); }
 
 /* ==== Product ==== */
 
@@ -107,13 +113,16 @@ static inline rel_status Product_delete(Product *o)
 static inline rel_status Product_delete_many(Product *const *objects, size_t n)
 { return rel_delete_many(1, (void *const *)objects, n, "Product_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
-static inline uint64_t Product_id(const Product *o) { return o->rel_obj.id; }
+static inline uint64_t Product_id(const Product *o) { return rel_id_of(o); }
+/* The store it belongs to. */
+static inline shop_store *Product_store(const Product *o) { return (shop_store *)rel_store_of(o); }
 /* The object with that id; NULL if there is none (any more). */
 static inline Product *Product_get(const shop_store *db, uint64_t id)
 { return (Product *)rel_get((const rel_store *)db, 1, id); }
-static inline size_t Product_count(const shop_store *db) { return ((const rel_store *)db)->models[1].all.count; }
-static inline ProductList Product_all(const shop_store *db)
-{ ProductList l; l.items = (struct Product *const *)((const rel_store *)db)->models[1].all.items; l.count = Product_count(db); return l; }
+static inline size_t Product_count(const shop_store *db) { return ((const rel_store *)db)->models[1].count; }
+/* Every Product: rel_forall(Product, x, Product_all(db)), or Product_next until NULL. */
+static inline rel_cursor Product_all(const shop_store *db) { return rel_all((const rel_store *)db, 1); }
+static inline Product *Product_next(rel_cursor *l) { return (Product *)rel_cursor_next(l); }
 
 /* name: string(max_length = 100); never NULL; the setter copies the text */
 static inline const char *Product_name(const Product *o) { return o->name; }
@@ -122,7 +131,8 @@ static inline rel_status Product_set_name(Product *o, const char *value)
 
 /* price_cents: int64 */
 static inline int64_t Product_price_cents(const Product *o) { return o->price_cents; }
-static inline rel_status Product_set_price_cents(Product *o, int64_t value) { o->price_cents = value; return REL_OK; }
+static inline rel_status Product_set_price_cents(Product *o, int64_t value)
+{ return rel_alive(o) ? (o->price_cents = value, REL_OK) : rel_fail_arg(o, 1, NULL, "Product_set_price_cents"); }
 
 /* category: ForeignKey(Category, on_delete = CASCADE); reverse: Category.products */
 static inline Category *Product_category(const Product *o) { return o->category; }

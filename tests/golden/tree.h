@@ -24,12 +24,12 @@ typedef struct Employee Employee;
 typedef struct EmployeeList { struct Employee *const *items; size_t count; } EmployeeList;
 
 struct Employee {
-    rel_object rel_obj;  /* relc's: the store, the id, the place in the store */
+    uint32_t rel_tag;  /* relc's: the id, and whether it is deleted */
+    uint32_t rel_pos_manager;  /* its place in Employee.reports */
     const char *name;  /* never NULL */
     struct Employee *manager;
     rel_vec friends;  /* Employee *, symmetrical */
     rel_list reports;  /* Employee *: reverse of Employee.manager */
-    uint32_t rel_pos_manager;  /* its place in Employee.reports */
 };
 
 /* ==== the store ==== */
@@ -38,8 +38,10 @@ struct Employee {
 static inline tree_store *tree_store_new(void) { return (tree_store *)rel_store_new(&rel_desc_tree); }
 /* Frees every object, then the store. */
 static inline void tree_store_free(tree_store *db) { rel_store_free((rel_store *)db); }
-/* Why the last failing call on the store failed. */
-static inline const char *tree_store_errmsg(const tree_store *db) { return ((const rel_store *)db)->errmsg.text; }
+/* Why the last failing call on the store failed (a call that named no
+ * store, with a NULL store or object alone: rel_errmsg_nostore()). */
+static inline const char *tree_store_errmsg(const tree_store *db)
+{ return db ? ((const rel_store *)db)->errmsg.text : rel_errmsg_nostore(); }
 /* Checks every invariant: REL_ECORRUPT, with the first broken one in errmsg. */
 static inline rel_status tree_store_verify(const tree_store *db) { return rel_store_verify((const rel_store *)db); }
 
@@ -55,13 +57,16 @@ static inline rel_status Employee_delete(Employee *o)
 static inline rel_status Employee_delete_many(Employee *const *objects, size_t n)
 { return rel_delete_many(0, (void *const *)objects, n, "Employee_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
-static inline uint64_t Employee_id(const Employee *o) { return o->rel_obj.id; }
+static inline uint64_t Employee_id(const Employee *o) { return rel_id_of(o); }
+/* The store it belongs to. */
+static inline tree_store *Employee_store(const Employee *o) { return (tree_store *)rel_store_of(o); }
 /* The object with that id; NULL if there is none (any more). */
 static inline Employee *Employee_get(const tree_store *db, uint64_t id)
 { return (Employee *)rel_get((const rel_store *)db, 0, id); }
-static inline size_t Employee_count(const tree_store *db) { return ((const rel_store *)db)->models[0].all.count; }
-static inline EmployeeList Employee_all(const tree_store *db)
-{ EmployeeList l; l.items = (struct Employee *const *)((const rel_store *)db)->models[0].all.items; l.count = Employee_count(db); return l; }
+static inline size_t Employee_count(const tree_store *db) { return ((const rel_store *)db)->models[0].count; }
+/* Every Employee: rel_forall(Employee, x, Employee_all(db)), or Employee_next until NULL. */
+static inline rel_cursor Employee_all(const tree_store *db) { return rel_all((const rel_store *)db, 0); }
+static inline Employee *Employee_next(rel_cursor *l) { return (Employee *)rel_cursor_next(l); }
 
 /* name: string; never NULL; the setter copies the text */
 static inline const char *Employee_name(const Employee *o) { return o->name; }
@@ -78,30 +83,31 @@ static inline EmployeeList Employee_friends(const Employee *o)
 { EmployeeList l; l.items = (struct Employee *const *)o->friends.items; l.count = o->friends.count; return l; }
 static inline size_t Employee_friends_count(const Employee *o) { return o->friends.count; }
 static inline bool Employee_friends_contains(const Employee *o, const Employee *x)
-{ return x && rel_m2m_find(o, offsetof(struct Employee, friends), x, offsetof(struct Employee, friends)) != UINT32_MAX; }
+{ return rel_m2m_contains(o, offsetof(struct Employee, friends), x, offsetof(struct Employee, friends)); }
 /* Adding an existing link changes nothing. */
 static inline rel_status Employee_friends_add(Employee *o, Employee *x)
 { return rel_m2m_add(1, o, offsetof(struct Employee, friends), x, offsetof(struct Employee, friends), true, "Employee_friends_add"); }
 static inline rel_status Employee_friends_remove(Employee *o, Employee *x)
-{ return rel_m2m_remove(o, offsetof(struct Employee, friends), x, offsetof(struct Employee, friends), true, "Employee_friends_remove"); }
+{ return rel_m2m_remove(1, o, offsetof(struct Employee, friends), x, offsetof(struct Employee, friends), true, "Employee_friends_remove"); }
 static inline rel_status Employee_friends_clear(Employee *o) { return rel_m2m_clear(1, o, true); }
 static inline Employee *Employee_friends_create(Employee *o)
-{ return (Employee *)rel_new(o->rel_obj.db, 0, 1, o, false, "Employee_friends_create"); }
+{ return (Employee *)rel_new_from(o, 0, 0, 1, o, false, "Employee_friends_create"); }
 
 /* reports: reverse of Employee.manager */
 static inline EmployeeList Employee_reports(const Employee *o)
 { EmployeeList l; l.items = (struct Employee *const *)o->reports.items; l.count = o->reports.count; return l; }
 static inline size_t Employee_reports_count(const Employee *o) { return o->reports.count; }
-static inline bool Employee_reports_contains(const Employee *o, const Employee *x) { return x && x->manager == o; }
+static inline bool Employee_reports_contains(const Employee *o, const Employee *x)
+{ return rel_alive(o) && rel_alive(x) && x->manager == o; }
 /* Sets x's manager to o. */
 static inline rel_status Employee_reports_add(Employee *o, Employee *x)
 {
-    if (!x)
-        return rel_fail_null_arg(o->rel_obj.db, "Employee_reports_add", "Employee");
+    if (!rel_alive(o) || !rel_alive(x))
+        return rel_fail_link(0, x, o, false, "Employee_reports_add");
     return rel_fk_set(x, o, 0, offsetof(struct Employee, manager), offsetof(struct Employee, rel_pos_manager), offsetof(struct Employee, reports), true);
 }
 static inline Employee *Employee_reports_create(Employee *o)
-{ return (Employee *)rel_new(o->rel_obj.db, 0, 0, o, true, "Employee_reports_create"); }
+{ return (Employee *)rel_new_from(o, 0, 0, 0, o, true, "Employee_reports_create"); }
 static inline rel_status Employee_reports_remove(Employee *o, Employee *x) { return rel_fk_remove(0, o, x, "Employee_reports_remove"); }
 static inline rel_status Employee_reports_clear(Employee *o) { return rel_fk_clear(0, o); }
 
