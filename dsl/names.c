@@ -40,15 +40,40 @@ static const char *const python_keywords[] = {
 };
 
 /* Names that the headers generated code includes (stdbool.h, stddef.h,
- * stdint.h, stdlib.h, string.h, via rel.h) define as macros, types or
- * functions.  A macro breaks even a struct member; the others break a
- * file-scope declaration of the same name. */
+ * stdint.h and stdio.h, through rel.h) define as macros, types or
+ * functions, in C99, GNU C and C++ (glibc's headers, listed with gcc -dM -E
+ * and from their declarations), and the common string.h and stdlib.h
+ * names a program includes beside them.  A macro breaks even a struct
+ * member; the others break a file-scope declaration of the same name. */
 static const char *const library_macros[] = {
-    "EOF", "INT16_C", "INT16_MAX", "INT16_MIN", "INT32_C", "INT32_MAX",
-    "INT32_MIN", "INT64_C", "INT64_MAX", "INT64_MIN", "INT8_C", "INT8_MAX",
-    "INT8_MIN", "NULL", "SIZE_MAX", "UINT16_C", "UINT16_MAX", "UINT32_C",
-    "UINT32_MAX", "UINT64_C", "UINT64_MAX", "UINT8_C", "UINT8_MAX", "assert",
-    "errno", "offsetof", "stderr", "stdin", "stdout",
+    "BUFSIZ", "EOF", "FILENAME_MAX", "FOPEN_MAX", "INT16_C", "INT16_MAX",
+    "INT16_MIN", "INT16_WIDTH", "INT32_C", "INT32_MAX", "INT32_MIN",
+    "INT32_WIDTH", "INT64_C", "INT64_MAX", "INT64_MIN", "INT64_WIDTH",
+    "INT8_C", "INT8_MAX", "INT8_MIN", "INT8_WIDTH", "INTMAX_C", "INTMAX_MAX",
+    "INTMAX_MIN", "INTMAX_WIDTH", "INTPTR_MAX", "INTPTR_MIN", "INTPTR_WIDTH",
+    "INT_FAST16_MAX", "INT_FAST16_MIN", "INT_FAST16_WIDTH", "INT_FAST32_MAX",
+    "INT_FAST32_MIN", "INT_FAST32_WIDTH", "INT_FAST64_MAX", "INT_FAST64_MIN",
+    "INT_FAST64_WIDTH", "INT_FAST8_MAX", "INT_FAST8_MIN", "INT_FAST8_WIDTH",
+    "INT_LEAST16_MAX", "INT_LEAST16_MIN", "INT_LEAST16_WIDTH",
+    "INT_LEAST32_MAX", "INT_LEAST32_MIN", "INT_LEAST32_WIDTH",
+    "INT_LEAST64_MAX", "INT_LEAST64_MIN", "INT_LEAST64_WIDTH",
+    "INT_LEAST8_MAX", "INT_LEAST8_MIN", "INT_LEAST8_WIDTH", "L_ctermid",
+    "L_cuserid", "L_tmpnam", "NULL", "PTRDIFF_MAX", "PTRDIFF_MIN",
+    "PTRDIFF_WIDTH", "P_tmpdir", "RENAME_EXCHANGE", "RENAME_NOREPLACE",
+    "RENAME_WHITEOUT", "SEEK_CUR", "SEEK_DATA", "SEEK_END", "SEEK_HOLE",
+    "SEEK_SET", "SIG_ATOMIC_MAX", "SIG_ATOMIC_MIN", "SIG_ATOMIC_WIDTH",
+    "SIZE_MAX", "SIZE_WIDTH", "TMP_MAX", "UINT16_C", "UINT16_MAX",
+    "UINT16_WIDTH", "UINT32_C", "UINT32_MAX", "UINT32_WIDTH", "UINT64_C",
+    "UINT64_MAX", "UINT64_WIDTH", "UINT8_C", "UINT8_MAX", "UINT8_WIDTH",
+    "UINTMAX_C", "UINTMAX_MAX", "UINTMAX_WIDTH", "UINTPTR_MAX",
+    "UINTPTR_WIDTH", "UINT_FAST16_MAX", "UINT_FAST16_WIDTH",
+    "UINT_FAST32_MAX", "UINT_FAST32_WIDTH", "UINT_FAST64_MAX",
+    "UINT_FAST64_WIDTH", "UINT_FAST8_MAX", "UINT_FAST8_WIDTH",
+    "UINT_LEAST16_MAX", "UINT_LEAST16_WIDTH", "UINT_LEAST32_MAX",
+    "UINT_LEAST32_WIDTH", "UINT_LEAST64_MAX", "UINT_LEAST64_WIDTH",
+    "UINT_LEAST8_MAX", "UINT_LEAST8_WIDTH", "WCHAR_MAX", "WCHAR_MIN",
+    "WCHAR_WIDTH", "WINT_MAX", "WINT_MIN", "WINT_WIDTH", "assert", "errno",
+    "offsetof", "stderr", "stdin", "stdout",
 };
 /* Types the generated code names: a struct member of the same name would
  * change their meaning in the rest of the struct under C++. */
@@ -58,16 +83,52 @@ static const char *const library_types[] = {
     "uintmax_t", "uintptr_t", "wchar_t",
 };
 static const char *const library_names[] = {
-    "abort", "atexit", "bsearch", "calloc", "div", "exit", "free", "malloc",
-    "memchr", "memcmp", "memcpy", "memmove", "memset", "qsort", "rand",
-    "realloc", "strcat", "strchr", "strcmp", "strcpy", "strdup", "strerror",
-    "strlen", "strncmp", "strncpy", "strndup", "strrchr", "strstr", "strtol",
+    "FILE", "abort", "asprintf", "atexit", "bsearch", "calloc", "clearerr",
+    "clearerr_unlocked", "cookie_close_function_t", "cookie_io_functions_t",
+    "cookie_read_function_t", "cookie_seek_function_t",
+    "cookie_write_function_t", "ctermid", "cuserid", "div", "dprintf", "exit",
+    "fclose", "fcloseall", "fdopen", "feof", "feof_unlocked", "ferror",
+    "ferror_unlocked", "fflush", "fflush_unlocked", "fgetc", "fgetc_unlocked",
+    "fgetpos", "fgetpos64", "fgets", "fgets_unlocked", "fileno",
+    "fileno_unlocked", "flockfile", "fmemopen", "fopen", "fopen64",
+    "fopencookie", "fpos64_t", "fpos_t", "fprintf", "fputc", "fputc_unlocked",
+    "fputs", "fputs_unlocked", "fread", "fread_unlocked", "free", "freopen",
+    "freopen64", "fscanf", "fseek", "fseeko", "fseeko64", "fsetpos",
+    "fsetpos64", "ftell", "ftello", "ftello64", "ftrylockfile", "funlockfile",
+    "fwrite", "fwrite_unlocked", "getc", "getc_unlocked", "getchar",
+    "getchar_unlocked", "getdelim", "getline", "gets", "getw", "int_fast16_t",
+    "int_fast32_t", "int_fast64_t", "int_fast8_t", "int_least16_t",
+    "int_least32_t", "int_least64_t", "int_least8_t", "malloc", "max_align_t",
+    "memchr", "memcmp", "memcpy", "memmove", "memset", "nullptr_t", "obstack",
+    "obstack_printf", "obstack_vprintf", "off64_t", "off_t", "open_memstream",
+    "pclose", "perror", "popen", "printf", "putc", "putc_unlocked", "putchar",
+    "putchar_unlocked", "puts", "putw", "qsort", "rand", "realloc", "remove",
+    "rename", "renameat", "renameat2", "rewind", "scanf", "setbuf",
+    "setbuffer", "setlinebuf", "setvbuf", "snprintf", "sprintf", "sscanf",
+    "ssize_t", "std", "stderr", "stdin", "stdout", "strcat", "strchr",
+    "strcmp", "strcpy", "strdup", "strerror", "strlen", "strncmp", "strncpy",
+    "strndup", "strrchr", "strstr", "strtol", "tempnam", "tmpfile",
+    "tmpfile64", "tmpnam", "tmpnam_r", "uint_fast16_t", "uint_fast32_t",
+    "uint_fast64_t", "uint_fast8_t", "uint_least16_t", "uint_least32_t",
+    "uint_least64_t", "uint_least8_t", "ungetc", "va_list", "vasprintf",
+    "vdprintf", "vfprintf", "vfscanf", "vprintf", "vscanf", "vsnprintf",
+    "vsprintf", "vsscanf",
 };
 /* Macros that GNU C compilers predefine outside strict ISO modes
  * (-std=gnu99, the default): `unix` or `linux` as a name would be
  * replaced by 1.  (gcc -dM -E on each target lists them.) */
 static const char *const predefined_macros[] = {
     "i386", "linux", "mips", "sparc", "sun", "unix", "vax",
+};
+
+/* Headers a program may include beside the generated one: a schema whose
+ * NAME.h is one of them hides it wherever the output directory is on the
+ * include path (C's and POSIX's common ones, and relc's runtime). */
+static const char *const header_names[] = {
+    "assert", "complex", "ctype", "errno", "fenv", "float", "inttypes", "iso646", "limits",
+    "locale", "math", "rel", "rel_version", "setjmp", "signal", "stdalign", "stdarg",
+    "stdatomic", "stdbool", "stddef", "stdint", "stdio", "stdlib", "stdnoreturn", "string",
+    "strings", "tgmath", "threads", "time", "uchar", "unistd", "wchar", "wctype",
 };
 
 static int cmp_str(const void *a, const void *b)
@@ -486,6 +547,12 @@ bool names_build(NameTables *t, const Schema *s, const char *prefix,
     t->schema.guard = t->schema.base ? arena_printf(arena, "RELC_%s_H", upper_copy(arena, t->schema.base)) : NULL;
     if (!t->schema.base || !t->schema.guard || !t->schema.desc)
         b.oom = true;
+    else if (IN(t->schema.base, header_names)) {
+        Loc loc = s->name_given ? s->name_loc : loc_start();
+        diag_error(diags, loc, "E121", "schema name '%s' would write %s.h, which hides the header <%s.h>",
+                   t->schema.base, t->schema.base, t->schema.base);
+        diag_note(diags, loc, "rename the schema (schema NAME;)%s", b.prefix[0] ? "" : ", or give relc a --prefix");
+    }
 
     /* Models and their own fields (the forward side). */
     for (i = 0; i < s->nmodels && !b.oom; i++) {

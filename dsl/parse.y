@@ -126,11 +126,13 @@ arg
     | name '=' value           { $$ = ast_arg(B, $1.text, @1, &$3, @$); }
     ;
 
+/* A name as a value: a target or an action.  The keywords are names here
+ * too, so that a model called `model` can be a bare target. */
 value
     : STRING
     | INT
     | FLOAT
-    | IDENT
+    | name
         {
             memset(&$$, 0, sizeof $$);
             $$.kind = VAL_IDENT; $$.loc = @1; $$.text = $1.text; $$.len = $1.len;
