@@ -1,7 +1,8 @@
 #!/bin/sh
 # Instructions per operation of each implementation, counted by callgrind
 # (deterministic, so it needs no quiet machine and no hardware counters):
-# the bench dumps callgrind's counts at the end of every timed phase, and
+# the bench (with BENCH_PHASES set) dumps callgrind's counts at the end of
+# every timed phase, and
 # this divides each phase's instructions by its number of operations.
 #
 #   bench/inst.sh BENCH [BOOKS]
@@ -17,7 +18,7 @@ ops() {
         printf "%d %d %d %d %d %d %d\n", a + b + s + c, b, b, b, s * 10, b, s * 5 }'
 }
 for impl in generated hand; do
-    valgrind --tool=callgrind --dump-instr=no --dump-line=no --compress-strings=no \
+    BENCH_PHASES=1 valgrind --tool=callgrind --dump-instr=no --dump-line=no --compress-strings=no \
         --callgrind-out-file="$dir/$impl.%p" "$bench" --only "$impl" --books "$books" > "$dir/$impl.out" 2>/dev/null
     # One file per dump, in order; the summary line is the phase's count.
     for f in $(ls "$dir/$impl".* | grep -v '\.out$' | sort -t. -k3 -n); do

@@ -83,6 +83,11 @@ uint64_t now_inst(void)
 void phase_mark(int op)
 {
 #ifdef HAVE_CALLGRIND
+    static int on = -1;
+    if (on < 0)
+        on = getenv("BENCH_PHASES") != NULL;
+    if (!on)
+        return;
     if (op < 0)
         CALLGRIND_ZERO_STATS;
     else

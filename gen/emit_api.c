@@ -63,6 +63,18 @@ static void required_params(const Emitter *e, const Model *m, const Field *skip)
             pr(e->p, ", %s *%s", MN(e, f->target)->type, FN(e, f)->param);
 }
 
+/* "rel_new1": the runtime's create for m's number of required relations
+ * (rel_new0..2 take them as parameters, rel_new as variadic ones). */
+static const char *new_fn(const Model *m)
+{
+    static const char *const fixed[] = { "rel_new0", "rel_new1", "rel_new2" };
+    const Field *f;
+    size_t n = 0;
+    for (f = m->fields; f; f = f->next)
+        n += is_required(f);
+    return n < 3 ? fixed[n] : "rel_new";
+}
+
 /* ", (void *)author, (void *)o": the same as rel_new's variadic
  * arguments, with `fill` in place of skip. */
 static void required_args(const Emitter *e, const Model *m, const Field *skip, const char *fill)
@@ -133,7 +145,8 @@ static void model_basics(const Emitter *e, const Model *m, PrVars *v)
         pt(p, v, "/* A new $M$ with every field at its default; NULL when out of memory. */\n");
     pt(p, v, "static inline $M$ *$new$($S$ *$db$");
     required_params(e, m, NULL);
-    pt(p, v, ")\n{ return ($M$ *)rel_new((rel_store *)$db$, $k$, REL_NONE, NULL, false, \"$new$\"");
+    pv_set(v, "new_fn", new_fn(m));
+    pt(p, v, ")\n{ return ($M$ *)$new_fn$((rel_store *)$db$, $k$, REL_NONE, NULL, false, \"$new$\"");
     required_args(e, m, NULL, NULL);
     pt(p, v, "); }\n");
     pt(p, v,

@@ -319,12 +319,14 @@ typedef struct rel_cursor {
     const rel_pool *pool;
     const rel_region *region;
     const char *at, *end;
+    size_t size;                /* of a slot */
 } rel_cursor;
 
 static inline rel_cursor rel_cursor_of(const rel_pool *p)
 {
     rel_cursor c;
     c.pool = p;
+    c.size = p->size;
     c.region = p->first;
     c.at = c.region ? (const char *)c.region + REL_REGION_HEADER : NULL;
     c.end = !c.region ? NULL : c.region == p->last ? p->next : c.region->end;
@@ -336,7 +338,7 @@ static inline void *rel_cursor_next(rel_cursor *c)
     for (;;) {
         while (c->at < c->end) {
             const char *o = c->at;
-            c->at += c->pool->size;
+            c->at += c->size;
             if (!(REL_CTAG(o) & REL_DEAD))
                 return (void *)o;
         }
@@ -409,6 +411,14 @@ bool rel_index_ids(rel_store *db, uint32_t k);
  * ("Book_new"). */
 void *rel_new(rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is_model,
               const char *who, ...);
+/* rel_new for models with no, one or two required relations: the same
+ * without a variadic call, which costs a create more than the rest of it
+ * for small models. */
+void *rel_new0(rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is_model, const char *who);
+void *rel_new1(rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is_model, const char *who,
+               void *a0);
+void *rel_new2(rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is_model, const char *who,
+               void *a0, void *a1);
 /* The same, for a create through a relation of `self` (of model sk):
  * the store is self's, and a NULL or deleted self fails as any argument
  * does. */

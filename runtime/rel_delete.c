@@ -341,7 +341,8 @@ static void delete_now(rel_store *db, uint32_t k, void *o)
                 REL_AT(t, rev, void *) = NULL;
         }
     }
-    rel_free_members(db, k, o);
+    if (db->models[k].flags & REL_HAS_OWNED)
+        rel_free_members(db, k, o);
     rel_retire(db, k, o);
 }
 

@@ -44,7 +44,13 @@ enum {
      * and no model reaches itself through CASCADE (so the recursion is as
      * deep as the schema, not the data).  Nothing can then refuse or fail
      * once the argument is checked. */
-    REL_FAST_DELETE = 1
+    REL_FAST_DELETE = 1,
+    /* A new object needs more than zeroes: a string (which points at its
+     * default) or a scalar with a default that is not zero. */
+    REL_HAS_INIT = 2,
+    /* An object owns memory to free: a string, a many-to-many set, or a
+     * reverse list or set. */
+    REL_HAS_OWNED = 4
 };
 
 /* Frees what object o of model k owns: strings set by a setter, the set

@@ -55,6 +55,26 @@ static bool fast_delete(const rel_schema *s, uint32_t k, unsigned char *state)
     return true;
 }
 
+/* REL_HAS_INIT and REL_HAS_OWNED for model k. */
+static uint32_t model_flags(const rel_schema *s, uint32_t k)
+{
+    const rel_model *m = &s->models[k];
+    uint32_t flags = 0, i;
+    for (i = 0; i < m->nfields; i++) {
+        if (m->fields[i].type == REL_STRING)
+            flags |= REL_HAS_INIT | REL_HAS_OWNED;
+        else if (m->fields[i].def)
+            flags |= REL_HAS_INIT;
+    }
+    for (i = 0; i < m->nrelations; i++)
+        if (s->relations[m->relations[i]].type == REL_MANY_TO_MANY)
+            flags |= REL_HAS_OWNED;
+    for (i = 0; i < m->nincoming; i++)
+        if (s->relations[m->incoming[i]].type != REL_ONE_TO_ONE)
+            flags |= REL_HAS_OWNED;
+    return flags;
+}
+
 /* One allocation: the store, then its rel_model_state[nmodels], then
  * touched[nmodels] (which first serves fast_delete as its scratch).  A
  * store is made once and freed once, and one block is one failure point
@@ -82,6 +102,7 @@ rel_store *rel_store_new(const rel_schema *schema)
     state = (unsigned char *)db->touched;   /* UNSEEN is 0 */
     for (k = 0; k < schema->nmodels; k++) {
         rel_pool_init(&db->models[k].pool, db, schema->models[k].size);
+        db->models[k].flags = model_flags(schema, k);
         if (fast_delete(schema, k, state))
             db->models[k].flags |= REL_FAST_DELETE;
     }
@@ -312,7 +333,8 @@ static void *new_object(rel_store *db, uint32_t k, void *const *req, const rel_r
     }
 
     /* Nothing below can fail. */
-    init_fields(m, o);
+    if (ms->flags & REL_HAS_INIT)
+        init_fields(m, o);
     REL_TAG(o) = ++ms->last_id;
     ms->count++;
     if (ms->ids.items)
@@ -361,7 +383,7 @@ static void *new_va(rel_store *db, uint32_t k, uint32_t via, void *other, bool n
     }
     for (i = 0; i < n; i++)
         req[i] = va_arg(ap, void *);
-    o = new_object(db, k, req, via == REL_NONE ? NULL : REL_RELATION(db, via), other, new_is_model, who);
+    o = new_object(db, k, n ? req : NULL, via == REL_NONE ? NULL : REL_RELATION(db, via), other, new_is_model, who);
     if (req != small)
         rel_free(req);
     return o;
@@ -379,6 +401,32 @@ void *rel_new(rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is_
     o = new_va(db, k, via, other, new_is_model, who, ap);
     va_end(ap);
     return o;
+}
+
+void *rel_new0(rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is_model, const char *who)
+{
+    if (!db)
+        return rel_new(db, k, via, other, new_is_model, who);
+    return new_object(db, k, NULL, via == REL_NONE ? NULL : REL_RELATION(db, via), other, new_is_model, who);
+}
+
+void *rel_new1(rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is_model, const char *who,
+               void *a0)
+{
+    if (!db)
+        return rel_new(db, k, via, other, new_is_model, who, a0);
+    return new_object(db, k, &a0, via == REL_NONE ? NULL : REL_RELATION(db, via), other, new_is_model, who);
+}
+
+void *rel_new2(rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is_model, const char *who,
+               void *a0, void *a1)
+{
+    void *req[2];
+    if (!db)
+        return rel_new(db, k, via, other, new_is_model, who, a0, a1);
+    req[0] = a0;
+    req[1] = a1;
+    return new_object(db, k, req, via == REL_NONE ? NULL : REL_RELATION(db, via), other, new_is_model, who);
 }
 
 void *rel_new_from(const void *self, uint32_t sk, uint32_t k, uint32_t via, void *other, bool new_is_model,
