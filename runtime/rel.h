@@ -429,6 +429,38 @@ void *rel_new_from(const void *self, uint32_t sk, uint32_t k, uint32_t via, void
  * goes with them; all or nothing. */
 rel_status rel_delete_many(uint32_t k, void *const *objects, size_t n, const char *who);
 
+/* rel_delete_many that also says what it removed, as Django's delete()
+ * returns (n, {model: n}): *total and per_model[nmodels] (either may be
+ * NULL), counted only when the delete succeeds. */
+rel_status rel_delete_ex(uint32_t k, void *const *objects, size_t n, size_t *total, size_t *per_model,
+                         const char *who);
+
+/* One object in a delete plan: its model, the relation through which it
+ * is reached (REL_NONE for an object the delete removes), and the object. */
+typedef struct rel_ref {
+    uint32_t model, relation;
+    void *object;
+} rel_ref;
+
+/* What deleting some objects would do, without doing it (Django's
+ * Collector, with ProtectedError.protected_objects and
+ * RestrictedError.restricted_objects): status is what the delete would
+ * return (REL_OK, REL_EPROTECTED, REL_ERESTRICTED); deleted lists what
+ * would go (per model counts in per_model), set_null the referrers whose
+ * relation would become NULL, blockers every referrer that refuses.
+ * rel_delete_plan_free releases the lists. */
+typedef struct rel_delete_plan {
+    rel_status status;
+    size_t total;
+    size_t *per_model;              /* [nmodels] */
+    rel_ref *deleted, *set_null, *blockers;
+    size_t ndeleted, nset_null, nblockers;
+} rel_delete_plan;
+
+rel_status rel_delete_plan_make(uint32_t k, void *const *objects, size_t n, rel_delete_plan *plan,
+                                const char *who);
+void rel_delete_plan_free(rel_delete_plan *plan);
+
 /* Setters and set operations that are not hot, written once. */
 rel_status rel_set_string(void *o, uint32_t k, uint32_t field, const char *value);
 rel_status rel_fk_remove(uint32_t r, void *t, void *m, const char *who);
