@@ -75,6 +75,37 @@ static const char *new_fn(const Model *m)
     return n < 3 ? fixed[n] : "rel_new";
 }
 
+/* Whether a new object of m needs more than zeroes (rel_init_fields). */
+static bool needs_init(const Model *m)
+{
+    const Field *f;
+    for (f = m->fields; f; f = f->next)
+        if (f->kind == FK_STRING || (!f->is_relation && f->def.nonzero))
+            return true;
+    return false;
+}
+
+/* Whether M_new can take rel_new_fast: no required relation, or exactly
+ * one and a ForeignKey. */
+static bool fast_create(const Model *m)
+{
+    const Field *f;
+    size_t n = 0;
+    for (f = m->fields; f; f = f->next)
+        if (is_required(f) && (n++ || !is_fk(f)))
+            return false;
+    return true;
+}
+
+/* The first required relation of m, or NULL. */
+static const Field *first_required(const Model *m)
+{
+    const Field *f;
+    for (f = m->fields; f && !is_required(f); f = f->next)
+        ;
+    return f;
+}
+
 /* ", (void *)author, (void *)o": the same as rel_new's variadic
  * arguments, with `fill` in place of skip. */
 static void required_args(const Emitter *e, const Model *m, const Field *skip, const char *fill)
@@ -149,9 +180,25 @@ static void model_basics(const Emitter *e, const Model *m, PrVars *v)
     pt(p, v, "static inline $M$ *$new$($S$ *$db$");
     required_params(e, m, NULL);
     pv_set(v, "new_fn", new_fn(m));
-    pt(p, v, ")\n{ return ($M$ *)$new_fn$((rel_store *)$db$, $k$, REL_NONE, NULL, false, \"$new$\"");
-    required_args(e, m, NULL, NULL);
-    pt(p, v, "); }\n");
+    pv_set(v, "init", needs_init(m) ? "true" : "false");
+    if (fast_create(m)) {
+        /* No required relation, or one ForeignKey: the inline fast path. */
+        const Field *f = first_required(m);
+        if (f) {
+            PrVars w = *v;
+            vars_relation(e, &w, f);
+            pv_set(&w, "param", FN(e, f)->param);
+            pt(p, &w, ")\n{ return ($M$ *)rel_new_fast((rel_store *)$db$, $k$, sizeof(struct $M$), $init$, $r$, $param$, "
+                      "offsetof(struct $mt$, $fwd$), offsetof(struct $mt$, $pos$), offsetof(struct $tt$, $rev$), \"$new$\"); }\n");
+        } else {
+            pt(p, v, ")\n{ return ($M$ *)rel_new_fast((rel_store *)$db$, $k$, sizeof(struct $M$), $init$, REL_NONE, NULL, 0, 0, 0, "
+                     "\"$new$\"); }\n");
+        }
+    } else {
+        pt(p, v, ")\n{ return ($M$ *)$new_fn$((rel_store *)$db$, $k$, REL_NONE, NULL, false, \"$new$\"");
+        required_args(e, m, NULL, NULL);
+        pt(p, v, "); }\n");
+    }
     pt(p, v,
        "/* Deletes it as Django's collector does (on_delete); all or nothing. */\n"
        "static inline rel_status $delete$($M$ *$o$)\n"

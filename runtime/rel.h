@@ -651,6 +651,56 @@ static inline void rel_m2m_unlink(void *m, size_t ms, size_t ts, uint32_t im)
         rel_m2m_drop(&REL_AT(t, ts, rel_vec), it, ms);
 }
 
+/* Field defaults of a new object of model k (the strings, and scalars
+ * whose default is not zero). */
+void rel_init_fields(const rel_store *db, uint32_t k, void *o);
+
+/* The fast path of creating an object of model k (size bytes, `init`
+ * when it has defaults to set) with no required relation, or with one
+ * required ForeignKey r to t (fwd, pos, rev its offsets; t NULL for none):
+ * the common case of rel_new0/rel_new1, inline with constant sizes and
+ * offsets.  Whatever is not common (a list or the id space to grow, a bad
+ * argument, no free slot at hand) goes to the generic path, which reports
+ * errors as usual. */
+static inline void *rel_new_fast(rel_store *db, uint32_t k, size_t size, bool init, uint32_t r, void *t,
+                                 size_t fwd, size_t pos, size_t rev, const char *who)
+{
+    rel_model_state *ms;
+    rel_list *l = NULL;
+    void *o;
+    if (!db || (r != REL_NONE && (!rel_alive(t) || rel_store_of(t) != db)))
+        goto slow;
+    ms = &db->models[k];
+    if (r != REL_NONE) {
+        l = &REL_AT(t, rev, rel_list);
+        if (l->count == l->cap)
+            goto slow;
+    }
+    if (ms->last_id >= REL_ID_MAX || (ms->ids.items && ms->ids.count == ms->ids.cap)
+        || !(o = rel_pool_get(&ms->pool)))
+        goto slow;
+    {   /* a constant size: compilers turn this into a few stores */
+        size_t i;
+        for (i = 0; i < size; i++)
+            ((unsigned char *)o)[i] = 0;
+    }
+    if (init)
+        rel_init_fields(db, k, o);
+    REL_TAG(o) = ++ms->last_id;
+    ms->count++;
+    if (ms->ids.items)
+        ms->ids.items[ms->ids.count++] = o;
+    if (l) {
+        REL_AT(o, pos, uint32_t) = l->count;
+        l->items[l->count++] = o;
+        REL_AT(o, fwd, void *) = t;
+    }
+    return o;
+slow:
+    return r == REL_NONE ? rel_new0(db, k, REL_NONE, NULL, false, who)
+                         : rel_new1(db, k, REL_NONE, NULL, false, who, t);
+}
+
 /* M_r_add / T_rv_add: links m (declaring side) and t; an existing link
  * changes nothing.  `self` is the object the call was made on. */
 static inline rel_status rel_m2m_add(uint32_t r, void *m, size_t ms, void *t, size_t ts,

@@ -78,7 +78,7 @@ static inline rel_status school_store_verify(const school_store *db) { return re
 
 /* A new Student with every field at its default; NULL when out of memory. */
 static inline Student *Student_new(school_store *db)
-{ return (Student *)rel_new0((rel_store *)db, 0, REL_NONE, NULL, false, "Student_new"); }
+{ return (Student *)rel_new_fast((rel_store *)db, 0, sizeof(struct Student), true, REL_NONE, NULL, 0, 0, 0, "Student_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Student_delete(Student *o)
 { return rel_delete_many(0, (void *const *)&o, 1, "Student_delete"); }
@@ -128,7 +128,7 @@ static inline Course *Student_courses_create(Student *o)
 
 /* A new Course with every field at its default; NULL when out of memory. */
 static inline Course *Course_new(school_store *db)
-{ return (Course *)rel_new0((rel_store *)db, 1, REL_NONE, NULL, false, "Course_new"); }
+{ return (Course *)rel_new_fast((rel_store *)db, 1, sizeof(struct Course), true, REL_NONE, NULL, 0, 0, 0, "Course_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Course_delete(Course *o)
 { return rel_delete_many(1, (void *const *)&o, 1, "Course_delete"); }
@@ -194,7 +194,7 @@ static inline Assignment *Course_assignments_create(Course *o, Teacher *teacher)
 
 /* A new Teacher with every field at its default; NULL when out of memory. */
 static inline Teacher *Teacher_new(school_store *db)
-{ return (Teacher *)rel_new0((rel_store *)db, 2, REL_NONE, NULL, false, "Teacher_new"); }
+{ return (Teacher *)rel_new_fast((rel_store *)db, 2, sizeof(struct Teacher), true, REL_NONE, NULL, 0, 0, 0, "Teacher_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Teacher_delete(Teacher *o)
 { return rel_delete_many(2, (void *const *)&o, 1, "Teacher_delete"); }
