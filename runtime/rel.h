@@ -259,7 +259,7 @@ static inline rel_store *rel_store_of(const void *o) { return rel_region_of(o)->
  * tag (REL_DEAD set) and links the free list through the pointer at byte
  * 8, so slots are at least 16 bytes.  Regions are returned only by
  * rel_pool_free.  Under AddressSanitizer a freed slot is poisoned but for
- * its tag and link. */
+ * its tag, so that reading a deleted object's members is reported. */
 #define REL_LINK(o) (*(void **)(void *)((char *)(o) + 8))
 typedef struct rel_pool {
     void *free_head, *free_tail;
@@ -273,7 +273,7 @@ typedef struct rel_pool {
 
 void  rel_pool_init(rel_pool *p, rel_store *db, size_t object_size);
 void *rel_pool_get_slow(rel_pool *p);
-void  rel_pool_poison(rel_pool *p, void *o);
+void  rel_pool_put_asan(rel_pool *p, void *o);
 void  rel_pool_free(rel_pool *p);
 
 /* A slot of garbage content; NULL when out of memory.  Inline, because
@@ -300,14 +300,15 @@ static inline void *rel_pool_get(rel_pool *p)
 /* Back to the pool; its tag must already say REL_DEAD. */
 static inline void rel_pool_put(rel_pool *p, void *o)
 {
+#if defined(__SANITIZE_ADDRESS__)
+    rel_pool_put_asan(p, o);   /* poisons all of it but the tag */
+#else
     REL_LINK(o) = NULL;
     if (p->free_tail)
         REL_LINK(p->free_tail) = o;
     else
         p->free_head = o;
     p->free_tail = o;
-#if defined(__SANITIZE_ADDRESS__)
-    rel_pool_poison(p, o);
 #endif
 }
 
