@@ -57,7 +57,7 @@ static inline rel_status company_store_verify(const company_store *db) { return 
 
 /* A new Employee with every field at its default; NULL when out of memory. */
 static inline Employee *Employee_new(company_store *db)
-{ return (Employee *)rel_new((rel_store *)db, 0, REL_NONE, NULL, false, "Employee_new"); }
+{ return (Employee *)rel_new0((rel_store *)db, 0, REL_NONE, NULL, false, "Employee_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Employee_delete(Employee *o)
 { return rel_delete_many(0, (void *const *)&o, 1, "Employee_delete"); }
@@ -118,7 +118,7 @@ static inline Department *Employee_departments_create(Employee *o, Employee *man
  * set; NULL (with the reason in errmsg) when one is NULL, in another
  * store or (one-to-one) taken, or when out of memory. */
 static inline Department *Department_new(company_store *db, Employee *manager)
-{ return (Department *)rel_new((rel_store *)db, 1, REL_NONE, NULL, false, "Department_new", (void *)manager); }
+{ return (Department *)rel_new1((rel_store *)db, 1, REL_NONE, NULL, false, "Department_new", (void *)manager); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Department_delete(Department *o)
 { return rel_delete_many(1, (void *const *)&o, 1, "Department_delete"); }

@@ -66,7 +66,7 @@ static inline rel_status library_store_verify(const library_store *db) { return 
 
 /* A new Author with every field at its default; NULL when out of memory. */
 static inline Author *Author_new(library_store *db)
-{ return (Author *)rel_new((rel_store *)db, 0, REL_NONE, NULL, false, "Author_new"); }
+{ return (Author *)rel_new0((rel_store *)db, 0, REL_NONE, NULL, false, "Author_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Author_delete(Author *o)
 { return rel_delete_many(0, (void *const *)&o, 1, "Author_delete"); }
@@ -117,7 +117,7 @@ static inline Book *Author_books_create(Author *o)
  * set; NULL (with the reason in errmsg) when one is NULL, in another
  * store or (one-to-one) taken, or when out of memory. */
 static inline Book *Book_new(library_store *db, Author *author)
-{ return (Book *)rel_new((rel_store *)db, 1, REL_NONE, NULL, false, "Book_new", (void *)author); }
+{ return (Book *)rel_new1((rel_store *)db, 1, REL_NONE, NULL, false, "Book_new", (void *)author); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Book_delete(Book *o)
 { return rel_delete_many(1, (void *const *)&o, 1, "Book_delete"); }

@@ -54,7 +54,7 @@ static inline rel_status profiles_store_verify(const profiles_store *db) { retur
 
 /* A new User with every field at its default; NULL when out of memory. */
 static inline User *User_new(profiles_store *db)
-{ return (User *)rel_new((rel_store *)db, 0, REL_NONE, NULL, false, "User_new"); }
+{ return (User *)rel_new0((rel_store *)db, 0, REL_NONE, NULL, false, "User_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status User_delete(User *o)
 { return rel_delete_many(0, (void *const *)&o, 1, "User_delete"); }
@@ -87,7 +87,7 @@ static inline Profile *User_profile(const User *o) { return o->profile; }
  * set; NULL (with the reason in errmsg) when one is NULL, in another
  * store or (one-to-one) taken, or when out of memory. */
 static inline Profile *Profile_new(profiles_store *db, User *user)
-{ return (Profile *)rel_new((rel_store *)db, 1, REL_NONE, NULL, false, "Profile_new", (void *)user); }
+{ return (Profile *)rel_new1((rel_store *)db, 1, REL_NONE, NULL, false, "Profile_new", (void *)user); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Profile_delete(Profile *o)
 { return rel_delete_many(1, (void *const *)&o, 1, "Profile_delete"); }

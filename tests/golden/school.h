@@ -73,7 +73,7 @@ static inline rel_status school_store_verify(const school_store *db) { return re
 
 /* A new Student with every field at its default; NULL when out of memory. */
 static inline Student *Student_new(school_store *db)
-{ return (Student *)rel_new((rel_store *)db, 0, REL_NONE, NULL, false, "Student_new"); }
+{ return (Student *)rel_new0((rel_store *)db, 0, REL_NONE, NULL, false, "Student_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Student_delete(Student *o)
 { return rel_delete_many(0, (void *const *)&o, 1, "Student_delete"); }
@@ -116,7 +116,7 @@ static inline Course *Student_courses_create(Student *o)
 
 /* A new Course with every field at its default; NULL when out of memory. */
 static inline Course *Course_new(school_store *db)
-{ return (Course *)rel_new((rel_store *)db, 1, REL_NONE, NULL, false, "Course_new"); }
+{ return (Course *)rel_new0((rel_store *)db, 1, REL_NONE, NULL, false, "Course_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Course_delete(Course *o)
 { return rel_delete_many(1, (void *const *)&o, 1, "Course_delete"); }
@@ -175,7 +175,7 @@ static inline Assignment *Course_assignments_create(Course *o, Teacher *teacher)
 
 /* A new Teacher with every field at its default; NULL when out of memory. */
 static inline Teacher *Teacher_new(school_store *db)
-{ return (Teacher *)rel_new((rel_store *)db, 2, REL_NONE, NULL, false, "Teacher_new"); }
+{ return (Teacher *)rel_new0((rel_store *)db, 2, REL_NONE, NULL, false, "Teacher_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Teacher_delete(Teacher *o)
 { return rel_delete_many(2, (void *const *)&o, 1, "Teacher_delete"); }
@@ -221,7 +221,7 @@ static inline Assignment *Teacher_assignments_create(Teacher *o, Course *course)
  * set; NULL (with the reason in errmsg) when one is NULL, in another
  * store or (one-to-one) taken, or when out of memory. */
 static inline Assignment *Assignment_new(school_store *db, Course *course, Teacher *teacher)
-{ return (Assignment *)rel_new((rel_store *)db, 3, REL_NONE, NULL, false, "Assignment_new", (void *)course, (void *)teacher); }
+{ return (Assignment *)rel_new2((rel_store *)db, 3, REL_NONE, NULL, false, "Assignment_new", (void *)course, (void *)teacher); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Assignment_delete(Assignment *o)
 { return rel_delete_many(3, (void *const *)&o, 1, "Assignment_delete"); }

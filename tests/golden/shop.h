@@ -59,7 +59,7 @@ static inline rel_status shop_store_verify(const shop_store *db) { return rel_st
 
 /* A new Category with every field at its default; NULL when out of memory. */
 static inline Category *Category_new(shop_store *db)
-{ return (Category *)rel_new((rel_store *)db, 0, REL_NONE, NULL, false, "Category_new"); }
+{ return (Category *)rel_new0((rel_store *)db, 0, REL_NONE, NULL, false, "Category_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Category_delete(Category *o)
 { return rel_delete_many(0, (void *const *)&o, 1, "Category_delete"); }
@@ -105,7 +105,7 @@ static inline Product *Category_products_create(Category *o)
  * set; NULL (with the reason in errmsg) when one is NULL, in another
  * store or (one-to-one) taken, or when out of memory. */
 static inline Product *Product_new(shop_store *db, Category *category)
-{ return (Product *)rel_new((rel_store *)db, 1, REL_NONE, NULL, false, "Product_new", (void *)category); }
+{ return (Product *)rel_new1((rel_store *)db, 1, REL_NONE, NULL, false, "Product_new", (void *)category); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Product_delete(Product *o)
 { return rel_delete_many(1, (void *const *)&o, 1, "Product_delete"); }

@@ -49,7 +49,7 @@ static inline rel_status tree_store_verify(const tree_store *db) { return rel_st
 
 /* A new Employee with every field at its default; NULL when out of memory. */
 static inline Employee *Employee_new(tree_store *db)
-{ return (Employee *)rel_new((rel_store *)db, 0, REL_NONE, NULL, false, "Employee_new"); }
+{ return (Employee *)rel_new0((rel_store *)db, 0, REL_NONE, NULL, false, "Employee_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Employee_delete(Employee *o)
 { return rel_delete_many(0, (void *const *)&o, 1, "Employee_delete"); }
