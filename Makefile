@@ -80,6 +80,19 @@ RT_HDR  := runtime/rel.h runtime/rel_impl.h runtime/rel_version.h
 $(RT_OBJ): $(B)/obj/%.o: %.c $(RT_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Iruntime -c -o $@ $<
+# The runtime again, built with AddressSanitizer, installed beside the
+# other for programs built with -fsanitize=address: a deleted object's
+# memory is then poisoned, so reading one through a dangling pointer is
+# reported where it happens.
+LIBREL_ASAN := $(B)/librel-asan.a
+RT_ASAN_OBJ := $(patsubst %.c,$(B)/obj-asan/%.o,$(RT_SRC))
+$(RT_ASAN_OBJ): $(B)/obj-asan/%.o: %.c $(RT_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c99 $(OPT) $(WARN) -fsanitize=address -fno-omit-frame-pointer -Iruntime -c -o $@ $<
+$(LIBREL_ASAN): $(RT_ASAN_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
 $(LIBREL): $(RT_OBJ)
 	rm -f $@
 	ar rcs $@ $^
@@ -143,7 +156,7 @@ check: $(B)/test_api $(B)/test_api_cxx
 
 # The NULL-and-deleted-argument sweep (tests/test_sweep.c) over every
 # function of api.h, from the table tests/gen_sweep.sh reads out of it.
-$(B)/sweep/sweep_calls.h: tests/gen_sweep.sh $(B)/api/api.h
+$(B)/sweep/sweep_calls.h: tests/gen_sweep.sh $(B)/api/api.c $(B)/api/api.h
 	@mkdir -p $(B)/sweep
 	CC="$(CC)" sh tests/gen_sweep.sh $(B)/api/api.h > $@.tmp && mv $@.tmp $@
 $(B)/test_sweep: tests/test_sweep.c $(B)/sweep/sweep_calls.h $(B)/api/api.c $(LIBREL)
@@ -246,14 +259,16 @@ I_CMAKE := $(I_LIB)/cmake/relc
 I_SHARE := $(DESTDIR)$(PREFIX)/share/relc
 I_MAN   := $(DESTDIR)$(PREFIX)/share/man/man1
 SUBST   := sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g'
-INSTALLED := $(I_BIN)/relc $(I_LIB)/librelc-runtime.a $(I_INC)/rel.h $(I_INC)/rel_version.h \
+INSTALLED := $(I_BIN)/relc $(I_LIB)/librelc-runtime.a $(I_LIB)/librelc-runtime-asan.a \
+             $(I_INC)/rel.h $(I_INC)/rel_version.h \
              $(I_PC)/relc.pc $(I_CMAKE)/relcConfig.cmake $(I_CMAKE)/relcConfigVersion.cmake \
              $(I_SHARE)/relc.mk $(I_MAN)/relc.1
 
-install: $(RELC) $(LIBREL)
+install: $(RELC) $(LIBREL) $(LIBREL_ASAN)
 	install -d $(I_BIN) $(I_LIB) $(I_INC) $(I_PC) $(I_CMAKE) $(I_SHARE) $(I_MAN)
 	install -m 755 $(RELC) $(I_BIN)/relc
 	install -m 644 $(LIBREL) $(I_LIB)/librelc-runtime.a
+	install -m 644 $(LIBREL_ASAN) $(I_LIB)/librelc-runtime-asan.a
 	install -m 644 runtime/rel.h runtime/rel_version.h $(I_INC)/
 	$(SUBST) dist/relc.pc.in > $(I_PC)/relc.pc
 	install -m 644 dist/relcConfig.cmake $(I_CMAKE)/relcConfig.cmake
@@ -269,7 +284,7 @@ uninstall:
 # The installed relc used the way users use it: CMake with Ninja and with
 # Makefiles, a plain make project including relc.mk, pkg-config; the man
 # page against --help.  (tests/run_install.sh; part of make check.)
-check-install: $(RELC) $(LIBREL)
+check-install: $(RELC) $(LIBREL) $(LIBREL_ASAN)
 	sh tests/run_install.sh
 check: check-install
 .PHONY: check-install

@@ -542,6 +542,10 @@ bool names_build(NameTables *t, const Schema *s, const char *prefix,
     t->schema.store_errmsg = make(&b, &o, S, "_store_errmsg", (char *)NULL);
     o.role = "the verify function";
     t->schema.store_verify = make(&b, &o, S, "_store_verify", (char *)NULL);
+    o.role = "the delete result type";
+    t->schema.delete_result = make(&b, &o, S, "_delete_result", (char *)NULL);
+    o.role = "the number of models";
+    t->schema.nmodels = make(&b, &o, S, "_NMODELS", (char *)NULL);
     t->schema.base = arena_printf(arena, "%s%s", b.prefix, S);
     t->schema.desc = t->schema.base ? arena_printf(arena, "rel_desc_%s", t->schema.base) : NULL;
     t->schema.guard = t->schema.base ? arena_printf(arena, "RELC_%s_H", upper_copy(arena, t->schema.base)) : NULL;
@@ -574,6 +578,12 @@ bool names_build(NameTables *t, const Schema *s, const char *prefix,
         mn->delete_ = make(&b, &o, m->name, "_delete", (char *)NULL);
         o.role = "the bulk delete function";
         mn->delete_many = make(&b, &o, m->name, "_delete_many", (char *)NULL);
+        o.role = "the counting delete function";
+        mn->delete_ex = make(&b, &o, m->name, "_delete_ex", (char *)NULL);
+        o.role = "the delete plan function";
+        mn->delete_plan = make(&b, &o, m->name, "_delete_plan", (char *)NULL);
+        o.role = "the model number";
+        mn->number = make(&b, &o, S, "_", m->name, "_model", (char *)NULL);
         o.role = "the id function";
         mn->id = make(&b, &o, m->name, "_id", (char *)NULL);
         o.role = "the lookup function";

@@ -29,6 +29,8 @@
 
 typedef struct SchemaNames {
     const char *store, *store_new, *store_free, *store_errmsg, *store_verify;
+    const char *delete_result;  /* S_delete_result */
+    const char *nmodels;        /* S_NMODELS */
     const char *guard;          /* include guard macro */
     const char *base;           /* P S: file names NAME.h, NAME.c */
     const char *desc;           /* the schema descriptor: rel_desc_P S */
@@ -44,7 +46,8 @@ typedef struct LocalNames {
 
 typedef struct ModelNames {
     const char *type, *list;
-    const char *new_, *delete_, *delete_many, *id, *get, *all, *next, *count, *store;
+    const char *new_, *delete_, *delete_many, *delete_ex, *delete_plan, *id, *get, *all, *next, *count, *store;
+    const char *number;         /* S_M_model: its number among the models */
 } ModelNames;
 
 /* The functions of one side of a relation, or of a scalar (get, set). */

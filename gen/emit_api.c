@@ -75,6 +75,37 @@ static const char *new_fn(const Model *m)
     return n < 3 ? fixed[n] : "rel_new";
 }
 
+/* Whether a new object of m needs more than zeroes (rel_init_fields). */
+static bool needs_init(const Model *m)
+{
+    const Field *f;
+    for (f = m->fields; f; f = f->next)
+        if (f->kind == FK_STRING || (!f->is_relation && f->def.nonzero))
+            return true;
+    return false;
+}
+
+/* Whether M_new can take rel_new_fast: no required relation, or exactly
+ * one and a ForeignKey. */
+static bool fast_create(const Model *m)
+{
+    const Field *f;
+    size_t n = 0;
+    for (f = m->fields; f; f = f->next)
+        if (is_required(f) && (n++ || !is_fk(f)))
+            return false;
+    return true;
+}
+
+/* The first required relation of m, or NULL. */
+static const Field *first_required(const Model *m)
+{
+    const Field *f;
+    for (f = m->fields; f && !is_required(f); f = f->next)
+        ;
+    return f;
+}
+
 /* ", (void *)author, (void *)o": the same as rel_new's variadic
  * arguments, with `fill` in place of skip. */
 static void required_args(const Emitter *e, const Model *m, const Field *skip, const char *fill)
@@ -129,6 +160,9 @@ static void model_basics(const Emitter *e, const Model *m, PrVars *v)
     pv_set(v, "new", mn->new_);
     pv_set(v, "delete", mn->delete_);
     pv_set(v, "delete_many", mn->delete_many);
+    pv_set(v, "delete_ex", mn->delete_ex);
+    pv_set(v, "delete_plan", mn->delete_plan);
+    pv_set(v, "R", e->n->schema.delete_result);
     pv_set(v, "id_fn", mn->id);
     pv_set(v, "get", mn->get);
     pv_set(v, "all", mn->all);
@@ -146,13 +180,36 @@ static void model_basics(const Emitter *e, const Model *m, PrVars *v)
     pt(p, v, "static inline $M$ *$new$($S$ *$db$");
     required_params(e, m, NULL);
     pv_set(v, "new_fn", new_fn(m));
-    pt(p, v, ")\n{ return ($M$ *)$new_fn$((rel_store *)$db$, $k$, REL_NONE, NULL, false, \"$new$\"");
-    required_args(e, m, NULL, NULL);
-    pt(p, v, "); }\n");
+    pv_set(v, "init", needs_init(m) ? "true" : "false");
+    if (fast_create(m)) {
+        /* No required relation, or one ForeignKey: the inline fast path. */
+        const Field *f = first_required(m);
+        if (f) {
+            PrVars w = *v;
+            vars_relation(e, &w, f);
+            pv_set(&w, "param", FN(e, f)->param);
+            pt(p, &w, ")\n{ return ($M$ *)rel_new_fast((rel_store *)$db$, $k$, sizeof(struct $M$), $init$, $r$, $param$, "
+                      "offsetof(struct $mt$, $fwd$), offsetof(struct $mt$, $pos$), offsetof(struct $tt$, $rev$), \"$new$\"); }\n");
+        } else {
+            pt(p, v, ")\n{ return ($M$ *)rel_new_fast((rel_store *)$db$, $k$, sizeof(struct $M$), $init$, REL_NONE, NULL, 0, 0, 0, "
+                     "\"$new$\"); }\n");
+        }
+    } else {
+        pt(p, v, ")\n{ return ($M$ *)$new_fn$((rel_store *)$db$, $k$, REL_NONE, NULL, false, \"$new$\"");
+        required_args(e, m, NULL, NULL);
+        pt(p, v, "); }\n");
+    }
     pt(p, v,
        "/* Deletes it as Django's collector does (on_delete); all or nothing. */\n"
        "static inline rel_status $delete$($M$ *$o$)\n"
        "{ return rel_delete_many($k$, (void *const *)&$o$, 1, \"$delete$\"); }\n"
+       "/* The same, saying what went (when it succeeds; zeroes when refused). */\n"
+       "static inline rel_status $delete_ex$($M$ *$o$, $R$ *$x$)\n"
+       "{ return rel_delete_ex($k$, (void *const *)&$o$, 1, $x$ ? &$x$->total : NULL, $x$ ? $x$->per_model : NULL, \"$delete_ex$\"); }\n"
+       "/* What deleting it would do, changing nothing: what would go, what would be\n"
+       " * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */\n"
+       "static inline rel_status $delete_plan$(const $M$ *$o$, rel_delete_plan *$x$)\n"
+       "{ return rel_delete_plan_make($k$, (void *const *)&$o$, 1, $x$, \"$delete_plan$\"); }\n"
        "/* Deletes n objects with one collector, like QuerySet.delete(). */\n"
        "static inline rel_status $delete_many$($M$ *const *$objects$, size_t $n$)\n"
        "{ return rel_delete_many($k$, (void *const *)$objects$, $n$, \"$delete_many$\"); }\n"

@@ -25,6 +25,13 @@ void emit_typedefs(const Emitter *e)
     for (i = 0; i < e->s->nmodels; i++)
         pr(p, "typedef struct %s %s;\n", MN(e, e->s->model_array[i])->type,
            MN(e, e->s->model_array[i])->type);
+    pr(p, "\n/* The models by number: how %s.per_model and rel_ref.model count. */\nenum {", sn->delete_result);
+    for (i = 0; i < e->s->nmodels; i++)
+        pr(p, "%s%s", i ? ", " : " ", MN(e, e->s->model_array[i])->number);
+    pr(p, ", %s };\n", sn->nmodels);
+    pr(p, "/* What a delete removed, as Django's delete() returns (n, {model: n}). */\n");
+    pr(p, "typedef struct %s { size_t total; size_t per_model[%s]; } %s;\n", sn->delete_result, sn->nmodels,
+       sn->delete_result);
     pr(p, "\n/* Read-only views of a collection, valid until it next changes; the order\n"
           " * is unspecified.  Iterate with rel_foreach or by index. */\n");
     for (i = 0; i < e->s->nmodels; i++) {

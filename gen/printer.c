@@ -109,7 +109,7 @@ static int pv_find(const PrVars *v, const char *key, size_t n)
 {
     int i;
     for (i = 0; i < v->n; i++)
-        if (strncmp(v->key[i], key, n) == 0 && v->key[i][n] == '\0')
+        if (v->keylen[i] == n && v->key[i][0] == key[0] && memcmp(v->key[i], key, n) == 0)
             return i;
     return -1;
 }
@@ -120,6 +120,7 @@ static int pv_slot(PrVars *v, const char *key)
     if (i < 0 && v->n < PR_MAX_VARS) {
         i = v->n++;
         v->key[i] = key;
+        v->keylen[i] = strlen(key);
     }
     return i;
 }

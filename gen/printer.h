@@ -33,6 +33,7 @@ void pr_raw(Printer *p, const char *s, size_t n);
 enum { PR_MAX_VARS = 64 };
 typedef struct PrVars {
     const char *key[PR_MAX_VARS];
+    size_t keylen[PR_MAX_VARS];    /* compared first: most keys differ in length */
     const char *val[PR_MAX_VARS];
     char num[PR_MAX_VARS][24];     /* storage for pv_num's values */
     int n;

@@ -222,12 +222,22 @@ void *rel_pool_get_slow(rel_pool *p)
     return o;
 }
 
-void rel_pool_poison(rel_pool *p, void *o)
+/* rel_pool_put under AddressSanitizer: the link is written with the slot
+ * unpoisoned for that moment, and all of the slot but its tag (bytes 0 to
+ * 3, which the liveness checks read) stays poisoned while free.  The slow
+ * get unpoisons a slot whole before reading its link. */
+void rel_pool_put_asan(rel_pool *p, void *o)
 {
-    /* Poison all but the tag (bytes 0..3) and the link (bytes 8..15). */
-    POISON((char *)o + 4, 4);
-    POISON((char *)o + 16, p->size - 16);
-    (void)p;
+    REL_LINK(o) = NULL;
+    if (p->free_tail) {
+        UNPOISON((char *)p->free_tail + 8, sizeof(void *));
+        REL_LINK(p->free_tail) = o;
+        POISON((char *)p->free_tail + 8, sizeof(void *));
+    } else {
+        p->free_head = o;
+    }
+    p->free_tail = o;
+    POISON((char *)o + 4, p->size - 4);
 }
 
 /* Moves the regions of list r that begin a block onto *blocks (through

@@ -279,7 +279,7 @@ static inline rel_store *rel_store_of(const void *o) { return rel_region_of(o)->
  * tag (REL_DEAD set) and links the free list through the pointer at byte
  * 8, so slots are at least 16 bytes.  Regions are returned only by
  * rel_pool_free.  Under AddressSanitizer a freed slot is poisoned but for
- * its tag and link. */
+ * its tag, so that reading a deleted object's members is reported. */
 #define REL_LINK(o) (*(void **)(void *)((char *)(o) + 8))
 typedef struct rel_pool {
     void *free_head, *free_tail;
@@ -293,7 +293,7 @@ typedef struct rel_pool {
 
 void  rel_pool_init(rel_pool *p, rel_store *db, size_t object_size);
 void *rel_pool_get_slow(rel_pool *p);
-void  rel_pool_poison(rel_pool *p, void *o);
+void  rel_pool_put_asan(rel_pool *p, void *o);
 void  rel_pool_free(rel_pool *p);
 
 /* A slot of garbage content; NULL when out of memory.  Inline, because
@@ -320,14 +320,15 @@ static inline void *rel_pool_get(rel_pool *p)
 /* Back to the pool; its tag must already say REL_DEAD. */
 static inline void rel_pool_put(rel_pool *p, void *o)
 {
+#if defined(__SANITIZE_ADDRESS__)
+    rel_pool_put_asan(p, o);   /* poisons all of it but the tag */
+#else
     REL_LINK(o) = NULL;
     if (p->free_tail)
         REL_LINK(p->free_tail) = o;
     else
         p->free_head = o;
     p->free_tail = o;
-#if defined(__SANITIZE_ADDRESS__)
-    rel_pool_poison(p, o);
 #endif
 }
 
@@ -448,6 +449,38 @@ void *rel_new_from(const void *self, uint32_t sk, uint32_t k, uint32_t via, void
 /* Deletes objects[0..n) of model k and whatever Django's collector says
  * goes with them; all or nothing. */
 rel_status rel_delete_many(uint32_t k, void *const *objects, size_t n, const char *who);
+
+/* rel_delete_many that also says what it removed, as Django's delete()
+ * returns (n, {model: n}): *total and per_model[nmodels] (either may be
+ * NULL), counted only when the delete succeeds. */
+rel_status rel_delete_ex(uint32_t k, void *const *objects, size_t n, size_t *total, size_t *per_model,
+                         const char *who);
+
+/* One object in a delete plan: its model, the relation through which it
+ * is reached (REL_NONE for an object the delete removes), and the object. */
+typedef struct rel_ref {
+    uint32_t model, relation;
+    void *object;
+} rel_ref;
+
+/* What deleting some objects would do, without doing it (Django's
+ * Collector, with ProtectedError.protected_objects and
+ * RestrictedError.restricted_objects): status is what the delete would
+ * return (REL_OK, REL_EPROTECTED, REL_ERESTRICTED); deleted lists what
+ * would go (per model counts in per_model), set_null the referrers whose
+ * relation would become NULL, blockers every referrer that refuses.
+ * rel_delete_plan_free releases the lists. */
+typedef struct rel_delete_plan {
+    rel_status status;
+    size_t total;
+    size_t *per_model;              /* [nmodels] */
+    rel_ref *deleted, *set_null, *blockers;
+    size_t ndeleted, nset_null, nblockers;
+} rel_delete_plan;
+
+rel_status rel_delete_plan_make(uint32_t k, void *const *objects, size_t n, rel_delete_plan *plan,
+                                const char *who);
+void rel_delete_plan_free(rel_delete_plan *plan);
 
 /* Setters and set operations that are not hot, written once. */
 rel_status rel_set_string(void *o, uint32_t k, uint32_t field, const char *value);
@@ -637,6 +670,56 @@ static inline void rel_m2m_unlink(void *m, size_t ms, size_t ts, uint32_t im)
     rel_m2m_drop(a, im, ts);
     if (&REL_AT(t, ts, rel_vec) != a)
         rel_m2m_drop(&REL_AT(t, ts, rel_vec), it, ms);
+}
+
+/* Field defaults of a new object of model k (the strings, and scalars
+ * whose default is not zero). */
+void rel_init_fields(const rel_store *db, uint32_t k, void *o);
+
+/* The fast path of creating an object of model k (size bytes, `init`
+ * when it has defaults to set) with no required relation, or with one
+ * required ForeignKey r to t (fwd, pos, rev its offsets; t NULL for none):
+ * the common case of rel_new0/rel_new1, inline with constant sizes and
+ * offsets.  Whatever is not common (a list or the id space to grow, a bad
+ * argument, no free slot at hand) goes to the generic path, which reports
+ * errors as usual. */
+static inline void *rel_new_fast(rel_store *db, uint32_t k, size_t size, bool init, uint32_t r, void *t,
+                                 size_t fwd, size_t pos, size_t rev, const char *who)
+{
+    rel_model_state *ms;
+    rel_list *l = NULL;
+    void *o;
+    if (!db || (r != REL_NONE && (!rel_alive(t) || rel_store_of(t) != db)))
+        goto slow;
+    ms = &db->models[k];
+    if (r != REL_NONE) {
+        l = &REL_AT(t, rev, rel_list);
+        if (l->count == l->cap)
+            goto slow;
+    }
+    if (ms->last_id >= REL_ID_MAX || (ms->ids.items && ms->ids.count == ms->ids.cap)
+        || !(o = rel_pool_get(&ms->pool)))
+        goto slow;
+    {   /* a constant size: compilers turn this into a few stores */
+        size_t i;
+        for (i = 0; i < size; i++)
+            ((unsigned char *)o)[i] = 0;
+    }
+    if (init)
+        rel_init_fields(db, k, o);
+    REL_TAG(o) = ++ms->last_id;
+    ms->count++;
+    if (ms->ids.items)
+        ms->ids.items[ms->ids.count++] = o;
+    if (l) {
+        REL_AT(o, pos, uint32_t) = l->count;
+        l->items[l->count++] = o;
+        REL_AT(o, fwd, void *) = t;
+    }
+    return o;
+slow:
+    return r == REL_NONE ? rel_new0(db, k, REL_NONE, NULL, false, who)
+                         : rel_new1(db, k, REL_NONE, NULL, false, who, t);
 }
 
 /* M_r_add / T_rv_add: links m (declaring side) and t; an existing link

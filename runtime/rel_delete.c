@@ -23,7 +23,40 @@
  */
 #include "rel_impl.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 /* ---- the deciding half ---------------------------------------------------------- */
+
+/* A growable list of rel_ref, for plans. */
+typedef struct refs {
+    rel_ref *items;
+    size_t count, cap;
+} refs;
+
+/* A plan in the making: a delete that only looks.  It records every
+ * blocker instead of stopping at the first. */
+typedef struct planner {
+    refs blockers;
+    bool protect, restricted;
+} planner;
+
+static bool refs_add(refs *l, uint32_t model, uint32_t relation, void *object)
+{
+    if (l->count == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        rel_ref *items;
+        if (cap > SIZE_MAX / sizeof *items || !(items = (rel_ref *)rel_realloc(l->items, cap * sizeof *items)))
+            return false;
+        l->items = items;
+        l->cap = cap;
+    }
+    l->items[l->count].model = model;
+    l->items[l->count].relation = relation;
+    l->items[l->count].object = object;
+    l->count++;
+    return true;
+}
 
 static REL_COLD rel_status fail_nomem(rel_store *db, uint32_t k, void *o)
 {
@@ -73,7 +106,7 @@ static bool any_incoming(const rel_schema *s, const rel_model *m, int a, int b)
 
 /* Collects what model k's objects not yet looked at cascade to; a PROTECT
  * referrer refuses.  *more says that some object was looked at. */
-static rel_status collect(rel_store *db, uint32_t k, bool *more)
+static rel_status collect(rel_store *db, uint32_t k, bool *more, planner *pl)
 {
     const rel_schema *s = db->schema;
     const rel_model *m = &s->models[k];
@@ -107,16 +140,24 @@ static rel_status collect(rel_store *db, uint32_t k, bool *more)
                 }
             } else if (r->on_delete == REL_PROTECT) {
                 /* Refused even when the referrer goes too, as Django
-                 * refuses: PROTECT means the referrer must go first. */
+                 * refuses: PROTECT means the referrer must go first.  A
+                 * plan lists every one. */
                 void *x;
                 if (r->type == REL_FOREIGN_KEY) {
                     const rel_list *l = &REL_AT(o, r->rev, rel_list);
                     x = l->count ? l->items[0] : NULL;
+                    for (j = 0; pl && j < l->count; j++)
+                        if (!refs_add(&pl->blockers, r->model, m->incoming[i], l->items[j]))
+                            return fail_nomem(db, k, o);
                 } else {
                     x = REL_AT(o, r->rev, void *);
+                    if (pl && x && !refs_add(&pl->blockers, r->model, m->incoming[i], x))
+                        return fail_nomem(db, k, o);
                 }
-                if (x)
+                if (x && !pl)
                     return fail_blocked(db, r, o, x);
+                if (x)
+                    pl->protect = true;
             }
         }
     }
@@ -124,7 +165,7 @@ static rel_status collect(rel_store *db, uint32_t k, bool *more)
 }
 
 /* RESTRICT against the final set: a referrer that stays refuses. */
-static rel_status check_restrict(rel_store *db, uint32_t k)
+static rel_status check_restrict(rel_store *db, uint32_t k, planner *pl)
 {
     const rel_schema *s = db->schema;
     const rel_model *m = &s->models[k];
@@ -141,13 +182,25 @@ static rel_status check_restrict(rel_store *db, uint32_t k)
                 continue;
             if (r->type == REL_FOREIGN_KEY) {
                 const rel_list *l = &REL_AT(o, r->rev, rel_list);
-                for (j = 0; j < l->count; j++)
-                    if (!(REL_TAG(l->items[j]) & REL_MARK))
-                        return fail_blocked(db, r, o, l->items[j]);
+                for (j = 0; j < l->count; j++) {
+                    void *x = l->items[j];
+                    if (REL_TAG(x) & REL_MARK)
+                        continue;
+                    if (!pl)
+                        return fail_blocked(db, r, o, x);
+                    if (!refs_add(&pl->blockers, r->model, m->incoming[i], x))
+                        return fail_nomem(db, k, o);
+                    pl->restricted = true;
+                }
             } else {
                 void *x = REL_AT(o, r->rev, void *);
-                if (x && !(REL_TAG(x) & REL_MARK))
-                    return fail_blocked(db, r, o, x);
+                if (x && !(REL_TAG(x) & REL_MARK)) {
+                    if (!pl)
+                        return fail_blocked(db, r, o, x);
+                    if (!refs_add(&pl->blockers, r->model, m->incoming[i], x))
+                        return fail_nomem(db, k, o);
+                    pl->restricted = true;
+                }
             }
         }
     }
@@ -274,53 +327,16 @@ static void end(rel_store *db, uint32_t k, bool applied)
 
 /* ---- one object, freed as it goes -------------------------------------------------- */
 
-/* Deletes o (of model k, marked) and what it cascades to, depth first,
- * when the schema says nothing on the way can refuse (REL_FAST_DELETE).
- * Objects being deleted carry the mark until they are retired, and then
- * the dead flag: links to either are left alone (their lists go with
- * them), links to the rest are undone.  The recursion follows CASCADE
- * between models, which the flag guarantees has no cycle. */
-static void delete_now(rel_store *db, uint32_t k, void *o)
+/* The end of a single-pass delete of o (model k): its links to objects
+ * that stay are undone (links to marked or deleted ones are left: their
+ * lists go with them), its memory freed, its slot retired.  Inline, so
+ * that a model nothing points at (the books of an author) is deleted in
+ * its parent's loop without a call. */
+REL_ALWAYS_INLINE void leave(rel_store *db, uint32_t k, void *o)
 {
     const rel_schema *s = db->schema;
     const rel_model *m = &s->models[k];
     uint32_t i, j;
-
-    for (i = 0; i < m->nincoming; i++) {
-        const rel_relation *r = &s->relations[m->incoming[i]];
-        size_t fwd = r->fwd, rev = r->rev;
-        if (r->type == REL_FOREIGN_KEY) {
-            const rel_list *l = &REL_AT(o, rev, rel_list);
-            if (r->on_delete == REL_CASCADE) {
-                for (j = 0; j < l->count; j++) {
-                    void *x = l->items[j];
-                    if (!(REL_TAG(x) & (REL_MARK | REL_DEAD))) {
-                        REL_TAG(x) |= REL_MARK;
-                        delete_now(db, r->model, x);
-                    }
-                }
-            } else {   /* SET_NULL: the fast path has no PROTECT or RESTRICT */
-                for (j = 0; j < l->count; j++)
-                    if (!(REL_TAG(l->items[j]) & (REL_MARK | REL_DEAD)))
-                        REL_AT(l->items[j], fwd, void *) = NULL;
-            }
-        } else if (r->type == REL_ONE_TO_ONE) {
-            void *x = REL_AT(o, rev, void *);
-            if (x && !(REL_TAG(x) & (REL_MARK | REL_DEAD))) {
-                if (r->on_delete == REL_CASCADE) {
-                    REL_TAG(x) |= REL_MARK;
-                    delete_now(db, r->model, x);
-                } else {
-                    REL_AT(x, fwd, void *) = NULL;
-                }
-            }
-        } else if (!r->symmetrical) {   /* many-to-many into k: leave each partner's set */
-            const rel_vec *v = &REL_AT(o, rev, rel_vec);
-            for (j = v->count; j-- > 0;)
-                if (!(REL_TAG(v->items[j]) & (REL_MARK | REL_DEAD)))
-                    rel_m2m_drop(&REL_AT(v->items[j], fwd, rel_vec), v->back[j], rev);
-        }
-    }
     for (i = 0; i < m->nrelations; i++) {
         const rel_relation *r = &s->relations[m->relations[i]];
         size_t fwd = r->fwd, rev = r->rev;
@@ -346,19 +362,70 @@ static void delete_now(rel_store *db, uint32_t k, void *o)
     rel_retire(db, k, o);
 }
 
+/* Deletes o (of model k, marked) and what it cascades to, depth first,
+ * when the schema says nothing on the way can refuse (REL_FAST_DELETE).
+ * Objects being deleted carry the mark until they are retired, and then
+ * the dead flag: links to either are left alone (their lists go with
+ * them), links to the rest are undone.  The recursion follows CASCADE
+ * between models, which the flag guarantees has no cycle. */
+static void delete_now(rel_store *db, uint32_t k, void *o)
+{
+    const rel_schema *s = db->schema;
+    const rel_model *m = &s->models[k];
+    uint32_t i, j;
+
+    for (i = 0; i < m->nincoming; i++) {
+        const rel_relation *r = &s->relations[m->incoming[i]];
+        size_t fwd = r->fwd, rev = r->rev;
+        if (r->type == REL_FOREIGN_KEY) {
+            const rel_list *l = &REL_AT(o, rev, rel_list);
+            if (r->on_delete == REL_CASCADE) {
+                bool leaf = s->models[r->model].nincoming == 0;
+                for (j = 0; j < l->count; j++) {
+                    void *x = l->items[j];
+                    if (REL_TAG(x) & (REL_MARK | REL_DEAD))
+                        continue;
+                    REL_TAG(x) |= REL_MARK;
+                    if (leaf)
+                        leave(db, r->model, x);
+                    else
+                        delete_now(db, r->model, x);
+                }
+            } else {   /* SET_NULL: the fast path has no PROTECT or RESTRICT */
+                for (j = 0; j < l->count; j++)
+                    if (!(REL_TAG(l->items[j]) & (REL_MARK | REL_DEAD)))
+                        REL_AT(l->items[j], fwd, void *) = NULL;
+            }
+        } else if (r->type == REL_ONE_TO_ONE) {
+            void *x = REL_AT(o, rev, void *);
+            if (x && !(REL_TAG(x) & (REL_MARK | REL_DEAD))) {
+                if (r->on_delete == REL_CASCADE) {
+                    REL_TAG(x) |= REL_MARK;
+                    delete_now(db, r->model, x);
+                } else {
+                    REL_AT(x, fwd, void *) = NULL;
+                }
+            }
+        } else if (!r->symmetrical) {   /* many-to-many into k: leave each partner's set */
+            const rel_vec *v = &REL_AT(o, rev, rel_vec);
+            for (j = v->count; j-- > 0;)
+                if (!(REL_TAG(v->items[j]) & (REL_MARK | REL_DEAD)))
+                    rel_m2m_drop(&REL_AT(v->items[j], fwd, rel_vec), v->back[j], rev);
+        }
+    }
+    leave(db, k, o);
+}
+
 /* ---- the driver ------------------------------------------------------------------ */
 
-rel_status rel_delete_many(uint32_t k, void *const *objects, size_t n, const char *who)
+/* The checks every delete makes on its arguments: objects[0..n) are live
+ * objects of one store, which *out gets.  Sets errmsg on failure. */
+static rel_status check_args(uint32_t k, void *const *objects, size_t n, const char *who, rel_store **out)
 {
     rel_store *db;
     const void *any;
-    rel_status st = REL_OK;
-    bool more = true;
     size_t i;
-    uint32_t t;
 
-    if (n == 0)
-        return REL_OK;
     if (!objects)
         return rel_fail_null_arg(NULL, who, NULL);
     for (i = 0; i < n && !objects[i]; i++)
@@ -372,21 +439,56 @@ rel_status rel_delete_many(uint32_t k, void *const *objects, size_t n, const cha
             return rel_fail(&db->errmsg, REL_EINVAL, "%s: %s %llu (object %lu) belongs to another store",
                             rel_who(who), db->schema->models[k].name, REL_ID(objects[i]), (unsigned long)i);
     }
-    if (n == 1 && (db->models[k].flags & REL_FAST_DELETE)) {
-        REL_TAG(objects[0]) |= REL_MARK;
-        delete_now(db, k, objects[0]);
-        return REL_OK;
-    }
+    *out = db;
+    return REL_OK;
+}
 
+/* The deciding half: marks objects[0..n), collects what they cascade to
+ * until nothing new turns up, then checks RESTRICT against the final set.
+ * With a planner it goes on past every blocker, recording it. */
+static rel_status decide(rel_store *db, uint32_t k, void *const *objects, size_t n, planner *pl)
+{
+    rel_status st = REL_OK;
+    bool more = true;
+    size_t i;
+    uint32_t t;
     for (i = 0; i < n && st == REL_OK; i++)
         st = mark(db, k, objects[i]);
     while (st == REL_OK && more) {  /* until nothing new is collected */
         more = false;
         for (t = 0; st == REL_OK && t < db->ntouched; t++)
-            st = collect(db, db->touched[t], &more);
+            st = collect(db, db->touched[t], &more, pl);
     }
     for (t = 0; st == REL_OK && t < db->ntouched; t++)
-        st = check_restrict(db, db->touched[t]);
+        st = check_restrict(db, db->touched[t], pl);
+    return st;
+}
+
+/* Ready for the next delete, whether the collected set was applied. */
+static void end_all(rel_store *db, bool applied)
+{
+    uint32_t t;
+    for (t = 0; t < db->ntouched; t++)
+        end(db, db->touched[t], applied);
+    db->ntouched = 0;
+}
+
+rel_status rel_delete_many(uint32_t k, void *const *objects, size_t n, const char *who)
+{
+    rel_store *db;
+    rel_status st;
+    uint32_t t;
+
+    if (n == 0)
+        return REL_OK;
+    if ((st = check_args(k, objects, n, who, &db)) != REL_OK)
+        return st;
+    if (n == 1 && (db->models[k].flags & REL_FAST_DELETE)) {
+        REL_TAG(objects[0]) |= REL_MARK;
+        delete_now(db, k, objects[0]);
+        return REL_OK;
+    }
+    st = decide(db, k, objects, n, NULL);
     if (st == REL_OK) {
         for (t = 0; t < db->ntouched; t++)
             set_null(db, db->touched[t]);
@@ -395,8 +497,148 @@ rel_status rel_delete_many(uint32_t k, void *const *objects, size_t n, const cha
         for (t = 0; t < db->ntouched; t++)
             remove_collected(db, db->touched[t]);
     }
-    for (t = 0; t < db->ntouched; t++)
-        end(db, db->touched[t], st == REL_OK);
-    db->ntouched = 0;
+    end_all(db, st == REL_OK);
     return st;
+}
+
+/* The counts before and after: what went is the difference, whichever
+ * path the delete took.  With n == 0 nothing is written (the generated
+ * wrapper zeroes its result first). */
+rel_status rel_delete_ex(uint32_t k, void *const *objects, size_t n, size_t *total, size_t *per_model,
+                         const char *who)
+{
+    rel_store *db;
+    rel_status st;
+    uint32_t m;
+    size_t sum = 0;
+
+    if (n && (st = check_args(k, objects, n, who, &db)) != REL_OK)
+        return st;
+    if (n && per_model)
+        for (m = 0; m < db->schema->nmodels; m++)
+            per_model[m] = db->models[m].count;
+    if (n && total)
+        for (m = 0; m < db->schema->nmodels; m++)
+            sum += db->models[m].count;
+    if ((st = rel_delete_many(k, objects, n, who)) != REL_OK) {
+        if (per_model)   /* refused: nothing went */
+            memset(per_model, 0, db->schema->nmodels * sizeof *per_model);
+        if (total)
+            *total = 0;
+        return st;
+    }
+    if (per_model)
+        for (m = 0; n && m < db->schema->nmodels; m++)
+            per_model[m] -= db->models[m].count;
+    if (total) {
+        for (m = 0; n && m < db->schema->nmodels; m++)
+            sum -= db->models[m].count;
+        *total = sum;
+    }
+    return REL_OK;
+}
+
+/* Blockers by model and id, each once (Django keeps them in a set). */
+static int ref_cmp(const void *a, const void *b)
+{
+    const rel_ref *x = (const rel_ref *)a, *y = (const rel_ref *)b;
+    uint32_t ix = rel_id_of(x->object), iy = rel_id_of(y->object);
+    if (x->model != y->model)
+        return x->model < y->model ? -1 : 1;
+    return ix < iy ? -1 : ix > iy;
+}
+
+void rel_delete_plan_free(rel_delete_plan *plan)
+{
+    if (!plan)
+        return;
+    rel_free(plan->per_model);
+    rel_free(plan->deleted);
+    rel_free(plan->set_null);
+    rel_free(plan->blockers);
+    memset(plan, 0, sizeof *plan);
+}
+
+/* The applying half's lists, written down instead of done. */
+static bool plan_lists(rel_store *db, rel_delete_plan *plan, refs *deleted, refs *nulled)
+{
+    const rel_schema *s = db->schema;
+    uint32_t t, n, i, j;
+    for (t = 0; t < db->ntouched; t++) {
+        uint32_t k = db->touched[t];
+        const rel_model *m = &s->models[k];
+        const rel_list *c = &db->models[k].collected;
+        plan->per_model[k] = c->count;
+        plan->total += c->count;
+        for (n = 0; n < c->count; n++) {
+            void *o = c->items[n];
+            if (!refs_add(deleted, k, REL_NONE, o))
+                return false;
+            for (i = 0; i < m->nincoming; i++) {
+                const rel_relation *r = &s->relations[m->incoming[i]];
+                if (r->on_delete != REL_SET_NULL)
+                    continue;
+                if (r->type == REL_FOREIGN_KEY) {
+                    const rel_list *l = &REL_AT(o, r->rev, rel_list);
+                    for (j = 0; j < l->count; j++)
+                        if (!(REL_TAG(l->items[j]) & REL_MARK)
+                            && !refs_add(nulled, r->model, m->incoming[i], l->items[j]))
+                            return false;
+                } else {
+                    void *x = REL_AT(o, r->rev, void *);
+                    if (x && !(REL_TAG(x) & REL_MARK) && !refs_add(nulled, r->model, m->incoming[i], x))
+                        return false;
+                }
+            }
+        }
+    }
+    return true;
+}
+
+rel_status rel_delete_plan_make(uint32_t k, void *const *objects, size_t n, rel_delete_plan *plan,
+                                const char *who)
+{
+    rel_store *db;
+    planner pl;
+    refs deleted, nulled;
+    rel_status st;
+    size_t i, u;
+
+    if (!plan)
+        return rel_fail_null_arg(n && objects && objects[0] ? rel_store_of(objects[0]) : NULL, who, "plan");
+    memset(plan, 0, sizeof *plan);
+    if ((st = check_args(k, objects, n, who, &db)) != REL_OK)
+        return st;
+    memset(&pl, 0, sizeof pl);
+    memset(&deleted, 0, sizeof deleted);
+    memset(&nulled, 0, sizeof nulled);
+    if (!(plan->per_model = (size_t *)rel_malloc(db->schema->nmodels * sizeof *plan->per_model)))
+        return rel_fail(&db->errmsg, REL_ENOMEM, "%s: out of memory planning a delete", rel_who(who));
+    memset(plan->per_model, 0, db->schema->nmodels * sizeof *plan->per_model);
+    st = decide(db, k, objects, n, &pl);
+    if (st == REL_OK && !plan_lists(db, plan, &deleted, &nulled))
+        st = rel_fail(&db->errmsg, REL_ENOMEM, "%s: out of memory planning a delete", rel_who(who));
+    end_all(db, false);   /* a plan changes nothing */
+    if (st != REL_OK) {
+        rel_free(pl.blockers.items);
+        rel_free(deleted.items);
+        rel_free(nulled.items);
+        rel_delete_plan_free(plan);
+        return st;
+    }
+    if (pl.blockers.count) {
+        qsort(pl.blockers.items, pl.blockers.count, sizeof *pl.blockers.items, ref_cmp);
+        for (i = u = 0; i < pl.blockers.count; i++)
+            if (u == 0 || pl.blockers.items[i].object != pl.blockers.items[u - 1].object)
+                pl.blockers.items[u++] = pl.blockers.items[i];
+        pl.blockers.count = u;
+    }
+    plan->status = pl.protect ? REL_EPROTECTED : pl.restricted ? REL_ERESTRICTED : REL_OK;
+    plan->deleted = deleted.items;
+    plan->ndeleted = deleted.count;
+    plan->set_null = nulled.items;
+    plan->nset_null = nulled.count;
+    plan->blockers = pl.blockers.items;
+    plan->nblockers = pl.blockers.count;
+    return REL_OK;
 }

@@ -12,6 +12,13 @@
 #define REL_COLD
 #endif
 
+/* For the few helpers of the inner loops that must be inlined. */
+#if defined(__GNUC__)
+#define REL_ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+#define REL_ALWAYS_INLINE static inline
+#endif
+
 /* What a string member points at when its field has no default: a string
  * member is never NULL, so getters need no test. */
 extern const char rel_empty_string[1];

@@ -277,6 +277,11 @@ static void init_fields(const rel_model *m, void *o)
     }
 }
 
+void rel_init_fields(const rel_store *db, uint32_t k, void *o)
+{
+    init_fields(&db->schema->models[k], o);
+}
+
 /* rel_new with the required targets in an array and the relation `via`
  * as a pointer (NULL: none). */
 static void *new_object(rel_store *db, uint32_t k, void *const *req, const rel_relation *via, void *other,

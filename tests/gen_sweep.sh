@@ -36,6 +36,8 @@ function classify(t, is_ret,    m) {
     if (t == store "*" || t == "const " store "*") { K = "STORE"; return }
     if (t == "const char*") { K = "STRING"; return }
     if (t == "rel_cursor*" && !is_ret) { K = "CURSOR"; return }
+    if (t == schema "_delete_result*" && !is_ret) { K = "RESULT"; return }
+    if (t == "rel_delete_plan*" && !is_ret) { K = "PLAN"; return }
     if (t == "uint64_t") { K = "U64"; return }
     if (t == "size_t") { K = "SIZE"; return }
     if (is_ret && (t == "rel_status")) { K = "STATUS"; return }
@@ -56,13 +58,16 @@ function argexpr(i, k, m) {
     if (k == "OBJS") return "(" m " *const *)a[" i "].p"
     if (k == "STRING") return "a[" i "].s"
     if (k == "CURSOR") return "(rel_cursor *)a[" i "].p"
+    if (k == "RESULT") return "(" schema "_delete_result *)a[" i "].p"
+    if (k == "PLAN") return "(rel_delete_plan *)a[" i "].p"
     if (k == "U64") return "a[" i "].u"
     return "(size_t)a[" i "].u"
 }
 BEGIN {
     n = split(models, ml, " ")
     for (i = 1; i <= n; i++) ismodel[ml[i]] = 1
-    prefix = "^(" substr(store, 1, length(store) - 5) "store_"
+    schema = substr(store, 1, length(store) - 6)
+    prefix = "^(" schema "_store_"
     for (i = 1; i <= n; i++) prefix = prefix "|" ml[i] "_"
     prefix = prefix ")"
     nf = 0

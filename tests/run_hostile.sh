@@ -60,7 +60,9 @@ linear() {
     t1=$(best_time "$relc" --check "$tmp/hostile.rel")
     "$gen" $((n * 10))
     t10=$(best_time "$relc" --check "$tmp/hostile.rel")
-    if awk -v a="$t1" -v b="$t10" 'BEGIN { exit !(b <= 25 * a + 0.02) }'; then ok; else
+    # A floor of 20 ms on the small run: below it, process start and timer
+    # noise (not the algorithm) set the ratio.
+    if awk -v a="$t1" -v b="$t10" 'BEGIN { if (a < 0.02) a = 0.02; exit !(b <= 25 * a) }'; then ok; else
         bad "$name: $n took ${t1}s but $((n * 10)) took ${t10}s: not linear"; fi
 }
 

@@ -32,6 +32,40 @@ make -s uninstall SAN= PREFIX=/opt/relc DESTDIR="$tmp/stage" > /dev/null 2>&1
 left=$(find "$tmp/stage" -type f)
 if [ -z "$left" ]; then ok; else bad "make uninstall left: $left"; fi
 
+# The sanitizer runtime: a program built with -fsanitize=address against
+# librelc-runtime-asan.a that reads a deleted object through a dangling
+# pointer is stopped by AddressSanitizer, naming the read; the same program
+# reading a live object runs.
+mkdir -p "$tmp/asan"
+cat > "$tmp/asan/shelf.rel" <<'REL'
+schema shelf;
+model Shelf { label: string; }
+model Item { name: string; shelf: ForeignKey(Shelf, on_delete = CASCADE, related_name = "items"); }
+REL
+cat > "$tmp/asan/main.c" <<'C'
+#include "shelf.h"
+#include <stdio.h>
+int main(int argc, char **argv)
+{
+    shelf_store *db = shelf_store_new();
+    Shelf *s = Shelf_new(db);
+    Item *it = Item_new(db, s);
+    (void)argv;
+    if (argc > 1)
+        Shelf_delete(s);                  /* the item goes with it */
+    printf("%s\n", Item_name(it));        /* a read through a dangling pointer when deleted */
+    shelf_store_free(db);
+    return 0;
+}
+C
+if "$relc" -o "$tmp/asan" "$tmp/asan/shelf.rel" &&
+   cc -std=c99 -g -fsanitize=address -I"$prefix/include/relc" -I"$tmp/asan" -o "$tmp/asan/prog" \
+       "$tmp/asan/main.c" "$tmp/asan/shelf.c" "$prefix/lib/librelc-runtime-asan.a" > "$tmp/asan/build.log" 2>&1 &&
+   "$tmp/asan/prog" > /dev/null 2>&1 &&
+   ! "$tmp/asan/prog" deleted > "$tmp/asan/run.log" 2>&1 &&
+   grep -q "use-after-poison" "$tmp/asan/run.log"; then ok; else
+    bad "librelc-runtime-asan.a: a read of a deleted object is not reported"; cat "$tmp/asan/build.log" "$tmp/asan/run.log" 2>/dev/null | head -20; fi
+
 # The man page documents every option --help lists, for this version.
 man_text=$(sed 's/\\-/-/g; s/\\f[BIRP]//g' "$prefix/share/man/man1/relc.1")
 missing=""

@@ -535,6 +535,79 @@ START_TEST(test_walk_every_model)
 }
 END_TEST
 
+/* Django's delete() result and Collector: counts per model, and a plan
+ * that lists every PROTECT and RESTRICT blocker (ProtectedError's
+ * protected_objects) and the referrers set NULL, changing nothing.  The
+ * Django oracle, given the same schema and steps, answers ProtectedError
+ * with [Contract 1, Contract 2], then RestrictedError with [Contract 2],
+ * then (4, {Author: 1, Book: 2, Contract: 1}). */
+START_TEST(test_delete_result_and_plan)
+{
+    Author *a = Author_new(db), *e = Author_new(db);
+    Book *x = Book_new(db, a), *y = Book_new(db, a), *kept = Book_new(db, e);
+    Publisher *p = Publisher_new(db);
+    Contract *c1 = Contract_new(db, p), *c2 = Contract_new(db, p);
+    api_delete_result res;
+    rel_delete_plan plan;
+    char *before;
+    size_t i;
+
+    Book_set_editor(kept, a);          /* SET_NULL when a goes */
+    Contract_set_author(c1, a);        /* CASCADE from a */
+    Contract_set_book(c2, x);          /* RESTRICT: c2 stays, so it blocks */
+
+    /* PROTECT: both contracts are listed, nothing changes. */
+    before = fingerprint();
+    ck_assert_int_eq(Publisher_delete_plan(p, &plan), REL_OK);
+    ck_assert_int_eq(plan.status, REL_EPROTECTED);
+    ck_assert_uint_eq(plan.nblockers, 2);
+    ck_assert_ptr_eq(plan.blockers[0].object, c1);
+    ck_assert_ptr_eq(plan.blockers[1].object, c2);
+    ck_assert_uint_eq(plan.blockers[0].model, api_Contract_model);
+    rel_delete_plan_free(&plan);
+    UNCHANGED(before);
+
+    /* RESTRICT through the cascade: c2 refers to x, which a's delete takes. */
+    ck_assert_int_eq(Author_delete_plan(a, &plan), REL_OK);
+    ck_assert_int_eq(plan.status, REL_ERESTRICTED);
+    ck_assert_uint_eq(plan.nblockers, 1);
+    ck_assert_ptr_eq(plan.blockers[0].object, c2);
+    rel_delete_plan_free(&plan);
+    UNCHANGED(before);
+    ck_assert_int_eq(Author_delete_ex(a, &res), REL_ERESTRICTED);
+    ck_assert_uint_eq(res.total, 0);
+    UNCHANGED(before);
+    free(before);
+
+    /* Without the blocker: a, its two books and c1 go; kept loses its editor. */
+    ck_assert_int_eq(Contract_set_book(c2, NULL), REL_OK);
+    before = fingerprint();
+    ck_assert_int_eq(Author_delete_plan(a, &plan), REL_OK);
+    ck_assert_int_eq(plan.status, REL_OK);
+    ck_assert_uint_eq(plan.total, 4);
+    ck_assert_uint_eq(plan.per_model[api_Author_model], 1);
+    ck_assert_uint_eq(plan.per_model[api_Book_model], 2);
+    ck_assert_uint_eq(plan.per_model[api_Contract_model], 1);
+    ck_assert_uint_eq(plan.ndeleted, 4);
+    ck_assert_uint_eq(plan.nset_null, 1);
+    ck_assert_ptr_eq(plan.set_null[0].object, kept);
+    for (i = 0; i < plan.ndeleted; i++)
+        ck_assert(plan.deleted[i].object != (void *)kept && plan.deleted[i].object != (void *)e);
+    rel_delete_plan_free(&plan);
+    UNCHANGED(before);
+    free(before);
+    ck_assert_int_eq(Author_delete_ex(a, &res), REL_OK);
+    ck_assert_uint_eq(res.total, 4);
+    ck_assert_uint_eq(res.per_model[api_Author_model], 1);
+    ck_assert_uint_eq(res.per_model[api_Book_model], 2);
+    ck_assert_uint_eq(res.per_model[api_Contract_model], 1);
+    ck_assert_uint_eq(res.per_model[api_Publisher_model], 0);
+    ck_assert_ptr_null(Book_editor(kept));
+    (void)y;
+    ck_assert_int_eq(api_store_verify(db), REL_OK);
+}
+END_TEST
+
 START_TEST(test_restrict_same_call)
 {
     Author *a = Author_new(db), *other = Author_new(db);
@@ -658,6 +731,7 @@ int main(void)
     tcase_add_test(t, test_every_function);
     tcase_add_test(t, test_restrict_same_call);
     tcase_add_test(t, test_walk_every_model);
+    tcase_add_test(t, test_delete_result_and_plan);
     tcase_add_test(t, test_invalid_arguments_change_nothing);
     tcase_add_test(t, test_one_to_one_rules);
     suite_add_tcase(s, t);

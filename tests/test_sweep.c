@@ -12,8 +12,10 @@
  * kind linked, so a crash (or a sanitizer report) is a failure that names
  * the function and the argument.  The child checks:
  *
- * - mutators (rel_status) return REL_EINVAL; constructors (M_new,
- *   T_rv_create) return NULL;
+ * - mutators (rel_status: setters, add, remove, clear, the deletes,
+ *   M_delete_plan) return REL_EINVAL; constructors (M_new, T_rv_create)
+ *   return NULL; a refused call's out-parameters say nothing happened (a
+ *   plan is empty, a delete result zero);
  * - the errmsg was written by this call: a failing call sets a sentinel
  *   first, and after the call the message must differ from it and name the
  *   problem, "NULL Author" or "Book 17 was deleted" (for a NULL object or
@@ -28,10 +30,12 @@
  * (M_f, M_r, a one-to-one's reverse T_rv), views (M_rv), counts
  * (M_rv_count, M_count), M_id, M_store, M_get, M_all and M_next with a
  * NULL object, store or cursor.  They are still called with a deleted
- * object.  Besides, a forward setter's value NULL is no bad argument but
- * "unset": for null = true it must succeed (REL_OK, verify passes), else
- * fail with REL_ENULL and change nothing; a constructor's required
- * relation NULL may say "... is required" (REL_ENULL) instead of "NULL M".
+ * object.  Besides, some NULLs are values, not bad arguments: a forward
+ * setter's value NULL is "unset" (for null = true it must succeed, REL_OK
+ * and verify passes; else fail with REL_ENULL and change nothing), and
+ * M_delete_ex's result may be NULL (the delete happens, or is refused, as
+ * without it); a constructor's required relation NULL may say "... is
+ * required" (REL_ENULL) instead of "NULL M".
  *
  * Every function is also called once with every argument valid (its
  * thunk works, and nothing crashes).  Where the runtime does not meet
@@ -53,6 +57,7 @@
 
 enum {
     SW_STORE, SW_OBJ, SW_OBJS, SW_STRING, SW_CURSOR, SW_U64, SW_SIZE,   /* parameters */
+    SW_RESULT, SW_PLAN,                                               /* out-parameters */
     SW_STATUS, SW_BOOL, SW_LIST, SW_VOID                              /* returns too */
 };
 
@@ -334,6 +339,15 @@ static const rel_relation *setter_relation(const sweep_fn *fn)
     return NULL;
 }
 
+/* Whether NULL for parameter `bad` is no bad argument but a documented
+ * value: M_delete_ex's result (optional), a forward setter's value of a
+ * null = true relation ("unset"). */
+static bool optional_null(const sweep_fn *fn, int bad)
+{
+    const rel_relation *r = setter_relation(fn);
+    return fn->params[bad].kind == SW_RESULT || (r && bad == 1 && r->null);
+}
+
 /* The failing calls that set the sentinels: errmsg of the store, and the
  * message of no store (written by a NULL store to a create; a different
  * create when the function under test is that one). */
@@ -356,21 +370,28 @@ enum {
     K_GETTER_DEAD,      /* read-only getters do not check for a deleted object */
     K_NOSTORE_NAME,     /* "NULL object": the model is not named without a store */
     K_CLEAR_DEAD_NAME,  /* clear on a deleted object: "object 4 was deleted" */
-    K_CREATE_NULL_SELF, /* T_rv_create(NULL, x): the message misses x's store */
+    K_CREATE_NULL_SELF, /* M_new(NULL, x), T_rv_create(NULL, x): the message misses x's store */
     K_VERIFY_NULL,      /* S_store_verify(NULL): REL_EINVAL without a message */
+    K_DELETE_EX_RESULT, /* M_delete_ex(bad, &r): r left as it was */
     NKNOWN
 };
 static const char *const known_text[NKNOWN] = {
     "read-only getters (M_f, M_r, a one-to-one's reverse, views, counts) given a deleted object read its "
     "freed slot instead of answering as for an empty one (NULL, \"\", 0): under ASan a use-after-poison; "
-    "in a plain build the stale value, or at byte 8 the pool's free-list link cast to the field's type",
+    "in a plain build the stale value, or at byte 8 the pool's free-list link cast to the field's type "
+    "(M_f then returns NULL, which it never should).  docs/api.md (15) says getters need a live object; "
+    "SPEC 6 lets only NULL be undefined",
     "a NULL object with no store in the call: the message in rel_errmsg_nostore() says \"NULL object\", "
     "not the model (\"NULL Author\"), and setters and clears do not name the call either",
     "M_rv_clear on a deleted object: \"object 4 was deleted\", not \"Author 4 was deleted\" (rel_fk_clear and "
     "rel_m2m_clear pass no model to rel_fail_arg)",
-    "T_rv_create(NULL, x, ...) with another object x: the message goes to rel_errmsg_nostore(), not to x's "
-    "store as T_rv_add(NULL, x) does (rel_new_from passes no other object to rel_fail_arg)",
-    "S_store_verify(NULL) returns REL_EINVAL without a message in rel_errmsg_nostore()"
+    "M_new(NULL, x, ...) and T_rv_create(NULL, x, ...) with another object x: the message goes to "
+    "rel_errmsg_nostore(), not to x's store as docs/api.md (\"Errors\") says and T_rv_add(NULL, x) does "
+    "(rel_new and rel_new_from name no other object)",
+    "S_store_verify(NULL) returns REL_EINVAL without a message in rel_errmsg_nostore()",
+    "M_delete_ex(o, &result) with a NULL or deleted o returns REL_EINVAL leaving result as it was (garbage if "
+    "uninitialised), where a refused delete zeroes it (rel_delete_ex returns before zeroing when its arguments "
+    "fail)"
 };
 static unsigned long known_calls[NKNOWN];
 
@@ -427,10 +448,12 @@ static void child(const sweep_fn *fn, int bad, enum variant v, const char *befor
     sweep_ret r;
     void *array[2];
     rel_cursor cursor;
+    api_delete_result result, zero_result;
+    rel_delete_plan plan, zero_plan;
     const sweep_param *bp = bad >= 0 ? &fn->params[bad] : NULL;
     const char *expect = NULL;      /* what the message must say */
     char want[128];
-    bool to_nostore = false, other_object = false, either_place = false;
+    bool to_nostore = false, other_object = false;
     const rel_relation *setter = setter_relation(fn);
     int i;
 
@@ -438,6 +461,10 @@ static void child(const sweep_fn *fn, int bad, enum variant v, const char *befor
     set_sentinels(fn);
     memset(a, 0, sizeof a);
     memset(&r, 0, sizeof r);
+    memset(&result, 0xab, sizeof result);   /* garbage, as an uninitialised one */
+    memset(&plan, 0xab, sizeof plan);
+    memset(&zero_result, 0, sizeof zero_result);
+    memset(&zero_plan, 0, sizeof zero_plan);
     for (i = 0; i < fn->nparams; i++) {
         const sweep_param *p = &fn->params[i];
         switch (p->kind) {
@@ -451,6 +478,8 @@ static void child(const sweep_fn *fn, int bad, enum variant v, const char *befor
         case SW_CURSOR: cursor = rel_all((const rel_store *)db, model_index(fn->ret_model)); a[i].p = &cursor; break;
         case SW_U64: a[i].u = rel_id_of(objs_of(fn->ret_model)->live); break;
         case SW_SIZE: a[i].u = 1; break;
+        case SW_RESULT: a[i].p = &result; break;
+        case SW_PLAN: a[i].p = &plan; break;
         }
         if (i != bad && (p->kind == SW_STORE || p->kind == SW_OBJ || p->kind == SW_OBJS))
             other_object = true;
@@ -471,7 +500,8 @@ static void child(const sweep_fn *fn, int bad, enum variant v, const char *befor
         if (bp->kind == SW_STRING)
             snprintf(want, sizeof want, "the value is NULL");
         else if (v == V_NULL || v == V_ONLY_NULL || v == V_NULL_FIRST || v == V_NULL_LAST)
-            snprintf(want, sizeof want, "NULL %s", bp->kind == SW_STORE ? "store" : bp->model);
+            snprintf(want, sizeof want, "NULL %s", bp->kind == SW_STORE ? "store" : bp->kind == SW_PLAN ? "plan"
+                     : bp->model);
         else if (v == V_ARRAY_NULL)
             snprintf(want, sizeof want, "an argument is NULL");
         else
@@ -479,10 +509,9 @@ static void child(const sweep_fn *fn, int bad, enum variant v, const char *befor
         expect = want;
         /* No store to tell: a NULL argument and no other object or store
          * in the call (an array's other entry counts): the message goes
-         * to rel_errmsg_nostore().  A NULL store's errmsg is that one too
-         * (S_store_errmsg(NULL) reads it), so there either place will do. */
+         * to rel_errmsg_nostore().  Otherwise to the store of the other
+         * object (docs/api.md, "Errors"). */
         to_nostore = (v == V_NULL || v == V_ARRAY_NULL || v == V_ONLY_NULL) && !other_object;
-        either_place = v == V_NULL && bp->kind == SW_STORE;
     }
 
     fn->call(a, &r);
@@ -490,19 +519,30 @@ static void child(const sweep_fn *fn, int bad, enum variant v, const char *befor
     if (v == V_VALID) {
         if (is_constructor(fn) && !r.p && !strstr(api_store_errmsg(db), "already has"))
             fail(-1, "a valid create failed: %s", api_store_errmsg(db));
+        if (ends_with(fn->name, "_delete_plan")) {   /* a plan changes nothing */
+            char *after = fingerprint();
+            if (r.status != REL_OK && r.status != REL_EPROTECTED && r.status != REL_ERESTRICTED)
+                fail(-1, "a valid plan: %s", rel_strerror(r.status));
+            if (strcmp(before, after) != 0)
+                fail(-1, "a plan changed the store");
+            free(after);
+        }
+        _exit(failures_in_child ? 3 : 0);
+    }
+    if (v == V_NULL && optional_null(fn, bad)) {
+        /* Unsetting a null = true relation, or a delete that does not say
+         * what it did: the call does what it does with a value. */
+        if (bp->kind == SW_RESULT ? r.status != REL_OK && r.status != REL_EPROTECTED && r.status != REL_ERESTRICTED
+            : r.status != REL_OK)
+            fail(-1, "returned %s", rel_strerror(r.status));
+        if (api_store_verify(db) != REL_OK)
+            fail(-1, "verify: %s", api_store_errmsg(db));
         _exit(failures_in_child ? 3 : 0);
     }
 
     /* What it returns. */
     if (setter && bad == 1 && v == V_NULL) {
-        /* A forward setter's value NULL: unset, not a bad argument. */
-        if (setter->null) {
-            if (r.status != REL_OK)
-                fail(-1, "unsetting a null = true relation: %s", rel_strerror(r.status));
-            if (api_store_verify(db) != REL_OK)
-                fail(-1, "verify: %s", api_store_errmsg(db));
-            _exit(failures_in_child ? 3 : 0);
-        }
+        /* A forward setter's value NULL for a required relation. */
         if (r.status != REL_ENULL)
             fail(-1, "returned %s, not REL_ENULL", rel_strerror(r.status));
         expect = "cannot be NULL";
@@ -515,6 +555,14 @@ static void child(const sweep_fn *fn, int bad, enum variant v, const char *befor
         expect = "is required";   /* a required relation NULL: REL_ENULL's message */
     if (is_contains(fn) && r.b)
         fail(-1, "returned true");
+    for (i = 0; i < fn->nparams; i++) {
+        /* Out-parameters of a refused call: a plan is empty (nothing to
+         * free), a result says nothing went. */
+        if (fn->params[i].kind == SW_PLAN && i != bad && memcmp(&plan, &zero_plan, sizeof plan) != 0)
+            fail(-1, "the plan of a refused call is not empty");
+        if (fn->params[i].kind == SW_RESULT && memcmp(&result, &zero_result, sizeof result) != 0)
+            fail(K_DELETE_EX_RESULT, "the result of a refused call is not zeroed (total %#zx)", result.total);
+    }
     if (ends_with(fn->name, "_store_errmsg") && r.s != rel_errmsg_nostore())
         fail(-1, "errmsg(NULL) is not rel_errmsg_nostore()");
     if (ends_with(fn->name, "_store_verify") && r.status != REL_EINVAL)
@@ -536,12 +584,11 @@ static void child(const sweep_fn *fn, int bad, enum variant v, const char *befor
     if (is_mutator(fn) || is_constructor(fn) || ends_with(fn->name, "_store_verify")) {
         const char *in_db = api_store_errmsg(db), *in_none = rel_errmsg_nostore();
         bool db_set = strcmp(in_db, sentinel_db) != 0, none_set = strcmp(in_none, sentinel_nostore) != 0;
-        const char *msg = to_nostore || (either_place && !db_set) ? in_none : in_db;
-        bool set = to_nostore || (either_place && !db_set) ? none_set : db_set;
+        const char *msg = to_nostore ? in_none : in_db;
+        bool set = to_nostore ? none_set : db_set;
         if (!set) {
             int known = ends_with(fn->name, "_store_verify") ? K_VERIFY_NULL
-                : is_constructor(fn) && bad == 0 && v == V_NULL && none_set && strstr(in_none, "NULL object")
-                ? K_CREATE_NULL_SELF : -1;
+                : is_constructor(fn) && bad == 0 && v == V_NULL && none_set ? K_CREATE_NULL_SELF : -1;
             fail(known, "no message in %s (it still says \"%s\"; rel_errmsg_nostore() says \"%s\")",
                  msg == in_db ? "the store's errmsg" : "rel_errmsg_nostore()", msg, in_none);
         } else if (!strstr(msg, expect)) {
@@ -564,7 +611,8 @@ static void child(const sweep_fn *fn, int bad, enum variant v, const char *befor
     _exit(failures_in_child ? 3 : 0);
 }
 
-static unsigned long calls, null_calls, dead_calls, valid_calls, crashes, known_crashes, failures, skipped;
+static unsigned long calls, null_calls, dead_calls, valid_calls, optional_calls, crashes, known_crashes, failures,
+    skipped;
 
 /* Forks, runs the call in the child, and judges its end: the child's
  * exit status, and the known deviations it wrote to the pipe. */
@@ -597,6 +645,8 @@ static void run(const sweep_fn *fn, int bad, enum variant v, const char *before)
     CHECK(waitpid(pid, &status, 0) == pid);
     if (v == V_VALID) {
         valid_calls++;
+    } else if (v == V_NULL && optional_null(fn, bad)) {
+        optional_calls++;
     } else {
         calls++;
         if (v == V_DEAD || v == V_ONLY_DEAD || v == V_DEAD_LAST)
@@ -664,6 +714,8 @@ int main(void)
                     run(fn, j, V_NULL, before);
                 break;
             case SW_STRING:
+            case SW_RESULT:
+            case SW_PLAN:
                 any = true;
                 run(fn, j, V_NULL, before);
                 break;
@@ -709,10 +761,11 @@ int main(void)
         }
     }
     printf("sweep: %d functions (%lu with a pointer argument), %lu calls with a NULL or deleted argument "
-           "(%lu NULL, %lu deleted) and %lu with valid ones, %lu NULL arguments of read-only getters skipped; "
-           "%lu crashes (%lu of them known), %lu calls with unknown failures, %lu with known deviations\n",
-           SWEEP_NFNS, with_pointer, calls, null_calls, dead_calls, valid_calls, skipped, crashes, known_crashes,
-           failures, known_total);
+           "(%lu NULL, %lu deleted), %lu with a NULL that means \"none\" and %lu with valid arguments, %lu NULL "
+           "arguments of read-only getters skipped; %lu crashes (%lu of them known), %lu calls with unknown "
+           "failures, %lu with known deviations\n",
+           SWEEP_NFNS, with_pointer, calls, null_calls, dead_calls, optional_calls, valid_calls, skipped, crashes,
+           known_crashes, failures, known_total);
     if (crashes > known_crashes || failures)
         status = EXIT_FAILURE;
     return status;

@@ -20,6 +20,11 @@ extern const rel_schema rel_desc_company;
 typedef struct Employee Employee;
 typedef struct Department Department;
 
+/* The models by number: how company_delete_result.per_model and rel_ref.model count. */
+enum { company_Employee_model, company_Department_model, company_NMODELS };
+/* What a delete removed, as Django's delete() returns (n, {model: n}). */
+typedef struct company_delete_result { size_t total; size_t per_model[company_NMODELS]; } company_delete_result;
+
 /* Read-only views of a collection, valid until it next changes; the order
  * is unspecified.  Iterate with rel_foreach or by index. */
 typedef struct EmployeeList { struct Employee *const *items; size_t count; } EmployeeList;
@@ -57,10 +62,17 @@ static inline rel_status company_store_verify(const company_store *db) { return 
 
 /* A new Employee with every field at its default; NULL when out of memory. */
 static inline Employee *Employee_new(company_store *db)
-{ return (Employee *)rel_new0((rel_store *)db, 0, REL_NONE, NULL, false, "Employee_new"); }
+{ return (Employee *)rel_new_fast((rel_store *)db, 0, sizeof(struct Employee), true, REL_NONE, NULL, 0, 0, 0, "Employee_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Employee_delete(Employee *o)
 { return rel_delete_many(0, (void *const *)&o, 1, "Employee_delete"); }
+/* The same, saying what went (when it succeeds; zeroes when refused). */
+static inline rel_status Employee_delete_ex(Employee *o, company_delete_result *x)
+{ return rel_delete_ex(0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, "Employee_delete_ex"); }
+/* What deleting it would do, changing nothing: what would go, what would be
+ * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
+static inline rel_status Employee_delete_plan(const Employee *o, rel_delete_plan *x)
+{ return rel_delete_plan_make(0, (void *const *)&o, 1, x, "Employee_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status Employee_delete_many(Employee *const *objects, size_t n)
 { return rel_delete_many(0, (void *const *)objects, n, "Employee_delete_many"); }
@@ -118,10 +130,17 @@ static inline Department *Employee_departments_create(Employee *o, Employee *man
  * set; NULL (with the reason in errmsg) when one is NULL, in another
  * store or (one-to-one) taken, or when out of memory. */
 static inline Department *Department_new(company_store *db, Employee *manager)
-{ return (Department *)rel_new1((rel_store *)db, 1, REL_NONE, NULL, false, "Department_new", (void *)manager); }
+{ return (Department *)rel_new_fast((rel_store *)db, 1, sizeof(struct Department), true, 0, manager, offsetof(struct Department, manager), offsetof(struct Department, rel_pos_manager), offsetof(struct Employee, managed_departments), "Department_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Department_delete(Department *o)
 { return rel_delete_many(1, (void *const *)&o, 1, "Department_delete"); }
+/* The same, saying what went (when it succeeds; zeroes when refused). */
+static inline rel_status Department_delete_ex(Department *o, company_delete_result *x)
+{ return rel_delete_ex(1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, "Department_delete_ex"); }
+/* What deleting it would do, changing nothing: what would go, what would be
+ * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
+static inline rel_status Department_delete_plan(const Department *o, rel_delete_plan *x)
+{ return rel_delete_plan_make(1, (void *const *)&o, 1, x, "Department_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status Department_delete_many(Department *const *objects, size_t n)
 { return rel_delete_many(1, (void *const *)objects, n, "Department_delete_many"); }

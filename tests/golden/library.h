@@ -20,6 +20,11 @@ extern const rel_schema rel_desc_library;
 typedef struct Author Author;
 typedef struct Book Book;
 
+/* The models by number: how library_delete_result.per_model and rel_ref.model count. */
+enum { library_Author_model, library_Book_model, library_NMODELS };
+/* What a delete removed, as Django's delete() returns (n, {model: n}). */
+typedef struct library_delete_result { size_t total; size_t per_model[library_NMODELS]; } library_delete_result;
+
 /* Read-only views of a collection, valid until it next changes; the order
  * is unspecified.  Iterate with rel_foreach or by index. */
 typedef struct AuthorList { struct Author *const *items; size_t count; } AuthorList;
@@ -66,10 +71,17 @@ static inline rel_status library_store_verify(const library_store *db) { return 
 
 /* A new Author with every field at its default; NULL when out of memory. */
 static inline Author *Author_new(library_store *db)
-{ return (Author *)rel_new0((rel_store *)db, 0, REL_NONE, NULL, false, "Author_new"); }
+{ return (Author *)rel_new_fast((rel_store *)db, 0, sizeof(struct Author), true, REL_NONE, NULL, 0, 0, 0, "Author_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Author_delete(Author *o)
 { return rel_delete_many(0, (void *const *)&o, 1, "Author_delete"); }
+/* The same, saying what went (when it succeeds; zeroes when refused). */
+static inline rel_status Author_delete_ex(Author *o, library_delete_result *x)
+{ return rel_delete_ex(0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, "Author_delete_ex"); }
+/* What deleting it would do, changing nothing: what would go, what would be
+ * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
+static inline rel_status Author_delete_plan(const Author *o, rel_delete_plan *x)
+{ return rel_delete_plan_make(0, (void *const *)&o, 1, x, "Author_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status Author_delete_many(Author *const *objects, size_t n)
 { return rel_delete_many(0, (void *const *)objects, n, "Author_delete_many"); }
@@ -117,10 +129,17 @@ static inline Book *Author_books_create(Author *o)
  * set; NULL (with the reason in errmsg) when one is NULL, in another
  * store or (one-to-one) taken, or when out of memory. */
 static inline Book *Book_new(library_store *db, Author *author)
-{ return (Book *)rel_new1((rel_store *)db, 1, REL_NONE, NULL, false, "Book_new", (void *)author); }
+{ return (Book *)rel_new_fast((rel_store *)db, 1, sizeof(struct Book), true, 0, author, offsetof(struct Book, author), offsetof(struct Book, rel_pos_author), offsetof(struct Author, books), "Book_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Book_delete(Book *o)
 { return rel_delete_many(1, (void *const *)&o, 1, "Book_delete"); }
+/* The same, saying what went (when it succeeds; zeroes when refused). */
+static inline rel_status Book_delete_ex(Book *o, library_delete_result *x)
+{ return rel_delete_ex(1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, "Book_delete_ex"); }
+/* What deleting it would do, changing nothing: what would go, what would be
+ * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
+static inline rel_status Book_delete_plan(const Book *o, rel_delete_plan *x)
+{ return rel_delete_plan_make(1, (void *const *)&o, 1, x, "Book_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status Book_delete_many(Book *const *objects, size_t n)
 { return rel_delete_many(1, (void *const *)objects, n, "Book_delete_many"); }

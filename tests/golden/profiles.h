@@ -20,6 +20,11 @@ extern const rel_schema rel_desc_profiles;
 typedef struct User User;
 typedef struct Profile Profile;
 
+/* The models by number: how profiles_delete_result.per_model and rel_ref.model count. */
+enum { profiles_User_model, profiles_Profile_model, profiles_NMODELS };
+/* What a delete removed, as Django's delete() returns (n, {model: n}). */
+typedef struct profiles_delete_result { size_t total; size_t per_model[profiles_NMODELS]; } profiles_delete_result;
+
 /* Read-only views of a collection, valid until it next changes; the order
  * is unspecified.  Iterate with rel_foreach or by index. */
 typedef struct UserList { struct User *const *items; size_t count; } UserList;
@@ -54,10 +59,17 @@ static inline rel_status profiles_store_verify(const profiles_store *db) { retur
 
 /* A new User with every field at its default; NULL when out of memory. */
 static inline User *User_new(profiles_store *db)
-{ return (User *)rel_new0((rel_store *)db, 0, REL_NONE, NULL, false, "User_new"); }
+{ return (User *)rel_new_fast((rel_store *)db, 0, sizeof(struct User), true, REL_NONE, NULL, 0, 0, 0, "User_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status User_delete(User *o)
 { return rel_delete_many(0, (void *const *)&o, 1, "User_delete"); }
+/* The same, saying what went (when it succeeds; zeroes when refused). */
+static inline rel_status User_delete_ex(User *o, profiles_delete_result *x)
+{ return rel_delete_ex(0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, "User_delete_ex"); }
+/* What deleting it would do, changing nothing: what would go, what would be
+ * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
+static inline rel_status User_delete_plan(const User *o, rel_delete_plan *x)
+{ return rel_delete_plan_make(0, (void *const *)&o, 1, x, "User_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status User_delete_many(User *const *objects, size_t n)
 { return rel_delete_many(0, (void *const *)objects, n, "User_delete_many"); }
@@ -91,6 +103,13 @@ static inline Profile *Profile_new(profiles_store *db, User *user)
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Profile_delete(Profile *o)
 { return rel_delete_many(1, (void *const *)&o, 1, "Profile_delete"); }
+/* The same, saying what went (when it succeeds; zeroes when refused). */
+static inline rel_status Profile_delete_ex(Profile *o, profiles_delete_result *x)
+{ return rel_delete_ex(1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, "Profile_delete_ex"); }
+/* What deleting it would do, changing nothing: what would go, what would be
+ * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
+static inline rel_status Profile_delete_plan(const Profile *o, rel_delete_plan *x)
+{ return rel_delete_plan_make(1, (void *const *)&o, 1, x, "Profile_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status Profile_delete_many(Profile *const *objects, size_t n)
 { return rel_delete_many(1, (void *const *)objects, n, "Profile_delete_many"); }

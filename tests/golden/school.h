@@ -22,6 +22,11 @@ typedef struct Course Course;
 typedef struct Teacher Teacher;
 typedef struct Assignment Assignment;
 
+/* The models by number: how school_delete_result.per_model and rel_ref.model count. */
+enum { school_Student_model, school_Course_model, school_Teacher_model, school_Assignment_model, school_NMODELS };
+/* What a delete removed, as Django's delete() returns (n, {model: n}). */
+typedef struct school_delete_result { size_t total; size_t per_model[school_NMODELS]; } school_delete_result;
+
 /* Read-only views of a collection, valid until it next changes; the order
  * is unspecified.  Iterate with rel_foreach or by index. */
 typedef struct StudentList { struct Student *const *items; size_t count; } StudentList;
@@ -73,10 +78,17 @@ static inline rel_status school_store_verify(const school_store *db) { return re
 
 /* A new Student with every field at its default; NULL when out of memory. */
 static inline Student *Student_new(school_store *db)
-{ return (Student *)rel_new0((rel_store *)db, 0, REL_NONE, NULL, false, "Student_new"); }
+{ return (Student *)rel_new_fast((rel_store *)db, 0, sizeof(struct Student), true, REL_NONE, NULL, 0, 0, 0, "Student_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Student_delete(Student *o)
 { return rel_delete_many(0, (void *const *)&o, 1, "Student_delete"); }
+/* The same, saying what went (when it succeeds; zeroes when refused). */
+static inline rel_status Student_delete_ex(Student *o, school_delete_result *x)
+{ return rel_delete_ex(0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, "Student_delete_ex"); }
+/* What deleting it would do, changing nothing: what would go, what would be
+ * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
+static inline rel_status Student_delete_plan(const Student *o, rel_delete_plan *x)
+{ return rel_delete_plan_make(0, (void *const *)&o, 1, x, "Student_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status Student_delete_many(Student *const *objects, size_t n)
 { return rel_delete_many(0, (void *const *)objects, n, "Student_delete_many"); }
@@ -116,10 +128,17 @@ static inline Course *Student_courses_create(Student *o)
 
 /* A new Course with every field at its default; NULL when out of memory. */
 static inline Course *Course_new(school_store *db)
-{ return (Course *)rel_new0((rel_store *)db, 1, REL_NONE, NULL, false, "Course_new"); }
+{ return (Course *)rel_new_fast((rel_store *)db, 1, sizeof(struct Course), true, REL_NONE, NULL, 0, 0, 0, "Course_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Course_delete(Course *o)
 { return rel_delete_many(1, (void *const *)&o, 1, "Course_delete"); }
+/* The same, saying what went (when it succeeds; zeroes when refused). */
+static inline rel_status Course_delete_ex(Course *o, school_delete_result *x)
+{ return rel_delete_ex(1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, "Course_delete_ex"); }
+/* What deleting it would do, changing nothing: what would go, what would be
+ * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
+static inline rel_status Course_delete_plan(const Course *o, rel_delete_plan *x)
+{ return rel_delete_plan_make(1, (void *const *)&o, 1, x, "Course_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status Course_delete_many(Course *const *objects, size_t n)
 { return rel_delete_many(1, (void *const *)objects, n, "Course_delete_many"); }
@@ -175,10 +194,17 @@ static inline Assignment *Course_assignments_create(Course *o, Teacher *teacher)
 
 /* A new Teacher with every field at its default; NULL when out of memory. */
 static inline Teacher *Teacher_new(school_store *db)
-{ return (Teacher *)rel_new0((rel_store *)db, 2, REL_NONE, NULL, false, "Teacher_new"); }
+{ return (Teacher *)rel_new_fast((rel_store *)db, 2, sizeof(struct Teacher), true, REL_NONE, NULL, 0, 0, 0, "Teacher_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Teacher_delete(Teacher *o)
 { return rel_delete_many(2, (void *const *)&o, 1, "Teacher_delete"); }
+/* The same, saying what went (when it succeeds; zeroes when refused). */
+static inline rel_status Teacher_delete_ex(Teacher *o, school_delete_result *x)
+{ return rel_delete_ex(2, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, "Teacher_delete_ex"); }
+/* What deleting it would do, changing nothing: what would go, what would be
+ * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
+static inline rel_status Teacher_delete_plan(const Teacher *o, rel_delete_plan *x)
+{ return rel_delete_plan_make(2, (void *const *)&o, 1, x, "Teacher_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status Teacher_delete_many(Teacher *const *objects, size_t n)
 { return rel_delete_many(2, (void *const *)objects, n, "Teacher_delete_many"); }
@@ -225,6 +251,13 @@ static inline Assignment *Assignment_new(school_store *db, Course *course, Teach
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Assignment_delete(Assignment *o)
 { return rel_delete_many(3, (void *const *)&o, 1, "Assignment_delete"); }
+/* The same, saying what went (when it succeeds; zeroes when refused). */
+static inline rel_status Assignment_delete_ex(Assignment *o, school_delete_result *x)
+{ return rel_delete_ex(3, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, "Assignment_delete_ex"); }
+/* What deleting it would do, changing nothing: what would go, what would be
+ * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
+static inline rel_status Assignment_delete_plan(const Assignment *o, rel_delete_plan *x)
+{ return rel_delete_plan_make(3, (void *const *)&o, 1, x, "Assignment_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status Assignment_delete_many(Assignment *const *objects, size_t n)
 { return rel_delete_many(3, (void *const *)objects, n, "Assignment_delete_many"); }

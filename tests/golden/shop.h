@@ -20,6 +20,11 @@ extern const rel_schema rel_desc_shop;
 typedef struct Category Category;
 typedef struct Product Product;
 
+/* The models by number: how shop_delete_result.per_model and rel_ref.model count. */
+enum { shop_Category_model, shop_Product_model, shop_NMODELS };
+/* What a delete removed, as Django's delete() returns (n, {model: n}). */
+typedef struct shop_delete_result { size_t total; size_t per_model[shop_NMODELS]; } shop_delete_result;
+
 /* Read-only views of a collection, valid until it next changes; the order
  * is unspecified.  Iterate with rel_foreach or by index. */
 typedef struct CategoryList { struct Category *const *items; size_t count; } CategoryList;
@@ -59,10 +64,17 @@ static inline rel_status shop_store_verify(const shop_store *db) { return rel_st
 
 /* A new Category with every field at its default; NULL when out of memory. */
 static inline Category *Category_new(shop_store *db)
-{ return (Category *)rel_new0((rel_store *)db, 0, REL_NONE, NULL, false, "Category_new"); }
+{ return (Category *)rel_new_fast((rel_store *)db, 0, sizeof(struct Category), true, REL_NONE, NULL, 0, 0, 0, "Category_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Category_delete(Category *o)
 { return rel_delete_many(0, (void *const *)&o, 1, "Category_delete"); }
+/* The same, saying what went (when it succeeds; zeroes when refused). */
+static inline rel_status Category_delete_ex(Category *o, shop_delete_result *x)
+{ return rel_delete_ex(0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, "Category_delete_ex"); }
+/* What deleting it would do, changing nothing: what would go, what would be
+ * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
+static inline rel_status Category_delete_plan(const Category *o, rel_delete_plan *x)
+{ return rel_delete_plan_make(0, (void *const *)&o, 1, x, "Category_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status Category_delete_many(Category *const *objects, size_t n)
 { return rel_delete_many(0, (void *const *)objects, n, "Category_delete_many"); }
@@ -105,10 +117,17 @@ static inline Product *Category_products_create(Category *o)
  * set; NULL (with the reason in errmsg) when one is NULL, in another
  * store or (one-to-one) taken, or when out of memory. */
 static inline Product *Product_new(shop_store *db, Category *category)
-{ return (Product *)rel_new1((rel_store *)db, 1, REL_NONE, NULL, false, "Product_new", (void *)category); }
+{ return (Product *)rel_new_fast((rel_store *)db, 1, sizeof(struct Product), true, 0, category, offsetof(struct Product, category), offsetof(struct Product, rel_pos_category), offsetof(struct Category, products), "Product_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Product_delete(Product *o)
 { return rel_delete_many(1, (void *const *)&o, 1, "Product_delete"); }
+/* The same, saying what went (when it succeeds; zeroes when refused). */
+static inline rel_status Product_delete_ex(Product *o, shop_delete_result *x)
+{ return rel_delete_ex(1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, "Product_delete_ex"); }
+/* What deleting it would do, changing nothing: what would go, what would be
+ * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
+static inline rel_status Product_delete_plan(const Product *o, rel_delete_plan *x)
+{ return rel_delete_plan_make(1, (void *const *)&o, 1, x, "Product_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status Product_delete_many(Product *const *objects, size_t n)
 { return rel_delete_many(1, (void *const *)objects, n, "Product_delete_many"); }

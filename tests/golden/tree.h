@@ -19,6 +19,11 @@ extern const rel_schema rel_desc_tree;
 
 typedef struct Employee Employee;
 
+/* The models by number: how tree_delete_result.per_model and rel_ref.model count. */
+enum { tree_Employee_model, tree_NMODELS };
+/* What a delete removed, as Django's delete() returns (n, {model: n}). */
+typedef struct tree_delete_result { size_t total; size_t per_model[tree_NMODELS]; } tree_delete_result;
+
 /* Read-only views of a collection, valid until it next changes; the order
  * is unspecified.  Iterate with rel_foreach or by index. */
 typedef struct EmployeeList { struct Employee *const *items; size_t count; } EmployeeList;
@@ -49,10 +54,17 @@ static inline rel_status tree_store_verify(const tree_store *db) { return rel_st
 
 /* A new Employee with every field at its default; NULL when out of memory. */
 static inline Employee *Employee_new(tree_store *db)
-{ return (Employee *)rel_new0((rel_store *)db, 0, REL_NONE, NULL, false, "Employee_new"); }
+{ return (Employee *)rel_new_fast((rel_store *)db, 0, sizeof(struct Employee), true, REL_NONE, NULL, 0, 0, 0, "Employee_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Employee_delete(Employee *o)
 { return rel_delete_many(0, (void *const *)&o, 1, "Employee_delete"); }
+/* The same, saying what went (when it succeeds; zeroes when refused). */
+static inline rel_status Employee_delete_ex(Employee *o, tree_delete_result *x)
+{ return rel_delete_ex(0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, "Employee_delete_ex"); }
+/* What deleting it would do, changing nothing: what would go, what would be
+ * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
+static inline rel_status Employee_delete_plan(const Employee *o, rel_delete_plan *x)
+{ return rel_delete_plan_make(0, (void *const *)&o, 1, x, "Employee_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status Employee_delete_many(Employee *const *objects, size_t n)
 { return rel_delete_many(0, (void *const *)objects, n, "Employee_delete_many"); }
