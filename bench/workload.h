@@ -38,7 +38,10 @@ typedef struct Result {
     double ns_per_op[N_OPS];
     double inst_per_op[N_OPS];   /* user-space instructions; 0: no counter */
     uint64_t checksum[N_OPS];
-    double bytes_per_book;    /* heap in use for authors and books, over n_books */
+    double bytes_per_book;    /* heap in use for authors and books after (a),
+                                 plus what (d) adds, over n_books; what the
+                                 driver keeps to replay the workload does
+                                 not count */
     double peak_rss_mib;      /* filled in by the harness */
 } Result;
 

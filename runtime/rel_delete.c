@@ -380,7 +380,16 @@ static void delete_now(rel_store *db, uint32_t k, void *o)
         if (r->type == REL_FOREIGN_KEY) {
             const rel_list *l = &REL_AT(o, rev, rel_list);
             if (r->on_delete == REL_CASCADE) {
+                uint32_t flags = db->models[r->model].flags;
                 bool leaf = s->models[r->model].nincoming == 0;
+                if (flags & REL_LEAF) {
+                    /* r is each referrer's only link, and o's list of
+                     * them goes with o: retiring them is all there is. */
+                    for (j = 0; j < l->count; j++)
+                        if (!(REL_TAG(l->items[j]) & (REL_MARK | REL_DEAD)))
+                            rel_retire(db, r->model, l->items[j]);
+                    continue;
+                }
                 for (j = 0; j < l->count; j++) {
                     void *x = l->items[j];
                     if (REL_TAG(x) & (REL_MARK | REL_DEAD))

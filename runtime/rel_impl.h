@@ -57,7 +57,11 @@ enum {
     REL_HAS_INIT = 2,
     /* An object owns memory to free: a string, a many-to-many set, or a
      * reverse list or set. */
-    REL_HAS_OWNED = 4
+    REL_HAS_OWNED = 4,
+    /* Nothing points at an object of this model, it owns no memory and
+     * it declares one relation: reached through that relation by a
+     * cascade, it has nothing to undo, and deleting it is retiring it. */
+    REL_LEAF = 8
 };
 
 /* Frees what object o of model k owns: strings set by a setter, the set

@@ -72,6 +72,8 @@ static uint32_t model_flags(const rel_schema *s, uint32_t k)
     for (i = 0; i < m->nincoming; i++)
         if (s->relations[m->incoming[i]].type != REL_ONE_TO_ONE)
             flags |= REL_HAS_OWNED;
+    if (m->nincoming == 0 && m->nrelations == 1 && !(flags & REL_HAS_OWNED))
+        flags |= REL_LEAF;
     return flags;
 }
 
