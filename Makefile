@@ -154,6 +154,28 @@ $(B)/test_api_cxx: tests/test_api.c $(B)/api/api.c $(RT_SRC) $(RT_HDR)
 	    tests/test_api.c $(B)/api/api.c $(RT_SRC) $(CHECK_LIBS) $(LDFLAGS)
 check: $(B)/test_api $(B)/test_api_cxx
 
+# The NULL-and-deleted-argument sweep (tests/test_sweep.c) over every
+# function of api.h, from the table tests/gen_sweep.sh reads out of it.
+$(B)/sweep/sweep_calls.h: tests/gen_sweep.sh $(B)/api/api.c $(B)/api/api.h
+	@mkdir -p $(B)/sweep
+	CC="$(CC)" sh tests/gen_sweep.sh $(B)/api/api.h > $@.tmp && mv $@.tmp $@
+$(B)/test_sweep: tests/test_sweep.c $(B)/sweep/sweep_calls.h $(B)/api/api.c $(LIBREL)
+	$(CC) $(CFLAGS) -Werror -Iruntime -I$(B)/api -I$(B)/sweep -o $@ tests/test_sweep.c $(B)/api/api.c $(LIBREL) $(LDFLAGS)
+check: $(B)/test_sweep
+
+# The regressions of issue 11 (tests/test_safety.c) on tests/safety/safety.rel.
+$(B)/safety/safety.c: tests/safety/safety.rel $(RELC)
+	@mkdir -p $(B)/safety
+	$(RELC) -o $(B)/safety $<
+$(B)/safety/safety.h: $(B)/safety/safety.c ;
+$(B)/test_safety: tests/test_safety.c $(B)/safety/safety.c $(LIBREL)
+	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/safety -o $@ $< $(B)/safety/safety.c $(LIBREL) $(CHECK_LIBS) $(LDFLAGS)
+check: $(B)/test_safety
+# rel_foreach built with -DREL_DEBUG: changing the collection walked aborts.
+$(B)/test_iter_debug: tests/test_iter_debug.c $(B)/safety/safety.c $(LIBREL)
+	$(CC) $(CFLAGS) -Werror -DREL_DEBUG -Iruntime -I$(B)/safety -o $@ $< $(B)/safety/safety.c $(LIBREL) $(LDFLAGS)
+check: $(B)/test_iter_debug
+
 # The randomized model-based test, on tests/model/mb.rel.
 $(B)/model/mb.c: tests/model/mb.rel $(RELC)
 	@mkdir -p $(B)/model
@@ -166,10 +188,11 @@ check: $(B)/test_model
 # The Check suites and the examples under valgrind: no invalid access, no
 # leak.  (Check runs its tests in-process here, so valgrind sees them.)
 VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=9
-valgrind: $(B)/test_front $(B)/test_api $(B)/test_runtime $(B)/test_model $(PROGS)
+valgrind: $(B)/test_front $(B)/test_api $(B)/test_runtime $(B)/test_model $(B)/test_safety $(PROGS)
 	CK_FORK=no $(VALGRIND) $(B)/test_front
 	CK_FORK=no $(VALGRIND) $(B)/test_runtime
 	CK_FORK=no $(VALGRIND) $(B)/test_api
+	CK_FORK=no $(VALGRIND) $(B)/test_safety
 	$(VALGRIND) $(B)/test_model 7 2000
 	for p in $(PROGS); do $(VALGRIND) $$p > /dev/null || exit 1; done
 	@echo "valgrind: clean"

@@ -31,6 +31,16 @@ rel_status rel_fail(rel_errmsg *msg, rel_status status, const char *fmt, ...)
     return status;
 }
 
+/* rel_foreach built with -DREL_DEBUG found its collection changed: a
+ * misuse that would read a moved or freed array, so it stops here rather
+ * than go on (the one place the runtime aborts, and only in debug builds). */
+void rel_iteration_changed(const char *file, int line)
+{
+    fprintf(stderr, "%s:%d: a collection changed while rel_foreach walked it\n", file, line);
+    fflush(stderr);
+    abort();
+}
+
 /* ---- allocation --------------------------------------------------------- */
 
 static void *std_malloc(size_t size, void *ud) { (void)ud; return malloc(size); }

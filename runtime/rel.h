@@ -127,15 +127,35 @@ bool   rel_utf8_valid(const char *s, size_t *chars);
 char  *rel_strdup(const char *s);
 
 /* Iterates a typed list view:  rel_foreach(Book, b, Author_books(a)) { ... }
- * `list` is evaluated twice, so pass a view or an accessor call (both are
- * cheap and have no side effects); the collection must not change while the
- * loop runs. */
+ * `list` is evaluated more than once, so pass a view or an accessor call
+ * (both are cheap and have no side effects); the collection must not
+ * change while the loop runs (no add, remove, clear, create, delete or
+ * setter that touches it): the view would go on reading the array that
+ * the change moved or freed.  Built with -DREL_DEBUG, the loop evaluates
+ * `list` again before each step and compares its array and count with
+ * the ones it started with; on a difference it calls
+ * rel_iteration_changed, which reports the loop's file and line and
+ * aborts. */
+void rel_iteration_changed(const char *file, int line);
+#ifdef REL_DEBUG
+#define rel_foreach(T, var, list)                                              \
+    for (T *var = NULL, *const *rel_it_##var = (list).items,                   \
+                        *const *rel_base_##var = rel_it_##var,                 \
+                        *const *rel_end_##var = rel_it_##var                   \
+                            ? rel_it_##var + (list).count : rel_it_##var;      \
+         ((list).items != rel_base_##var                                       \
+          || (list).count != (size_t)(rel_end_##var - rel_base_##var)          \
+              ? rel_iteration_changed(__FILE__, __LINE__) : (void)0),          \
+         rel_it_##var != rel_end_##var && ((var = *rel_it_##var), 1);          \
+         rel_it_##var++)
+#else
 #define rel_foreach(T, var, list)                                              \
     for (T *var = NULL, *const *rel_it_##var = (list).items,                   \
                         *const *rel_end_##var = rel_it_##var                   \
                             ? rel_it_##var + (list).count : rel_it_##var;      \
          rel_it_##var != rel_end_##var && ((var = *rel_it_##var), 1);          \
          rel_it_##var++)
+#endif
 
 /* ==== the schema descriptor =============================================== */
 

@@ -77,6 +77,18 @@ printf '%s\n' '/* T9_get2(1) */' '// T9_set_x1(2)' "int q = '\"';" \
 missing=$(uncalled "$b/uncalled/h.h" "t9_|T9_" "$b/uncalled/c.c")
 if [ "$missing" = " T9_get2 T9_in_string T9_set_x1" ]; then ok; else
     bad "the uncalled-function check reports '$missing', not ' T9_get2 T9_in_string T9_set_x1'"; fi
+# Issue 11: the regressions (test_safety), the NULL-and-deleted-argument
+# sweep over every function of api.h (test_sweep, whose table
+# tests/gen_sweep.sh generates: every function of api.h must be called in
+# it), and rel_foreach under -DREL_DEBUG, also compiled as C++.
+if "$b/test_safety"; then ok; else bad "issue 11 regressions (tests/test_safety.c)"; fi
+if "$b/test_sweep"; then ok; else bad "NULL-and-deleted-argument sweep (tests/test_sweep.c)"; fi
+missing=$(uncalled "$b/api/api.h" "api_|$api_models" "$b/sweep/sweep_calls.h")
+if [ $? -eq 0 ] && [ -z "$missing" ]; then ok; else
+    bad "functions of api.h that the sweep's table never calls:$missing"; fi
+if "$b/test_iter_debug"; then ok; else bad "rel_foreach under REL_DEBUG (tests/test_iter_debug.c)"; fi
+if $CXX -x c++ -fsyntax-only -Wall -Wextra -pedantic -Werror -DREL_DEBUG -Iruntime -I"$b/safety" tests/test_iter_debug.c
+then ok; else bad "tests/test_iter_debug.c (rel_foreach under REL_DEBUG) as C++"; fi
 if cc -std=c99 -Wall -Wextra -pedantic -Werror -Iruntime -c "$b/api/api.c" -o "$b/api/api.c99.o"; then ok; else
     bad "api.c as C99"; fi
 if sh tests/run_diag.sh "$b/relc"; then ok; else bad "diagnostics snapshots"; fi
