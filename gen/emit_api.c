@@ -163,6 +163,7 @@ static void model_basics(const Emitter *e, const Model *m, PrVars *v)
     pv_set(v, "delete_ex", mn->delete_ex);
     pv_set(v, "delete_plan", mn->delete_plan);
     pv_set(v, "R", e->n->schema.delete_result);
+    pv_set(v, "N", e->n->schema.nmodels);
     pv_set(v, "id_fn", mn->id);
     pv_set(v, "get", mn->get);
     pv_set(v, "all", mn->all);
@@ -205,7 +206,7 @@ static void model_basics(const Emitter *e, const Model *m, PrVars *v)
        "{ return rel_delete_many($k$, (void *const *)&$o$, 1, \"$delete$\"); }\n"
        "/* The same, saying what went (when it succeeds; zeroes when refused). */\n"
        "static inline rel_status $delete_ex$($M$ *$o$, $R$ *$x$)\n"
-       "{ return rel_delete_ex($k$, (void *const *)&$o$, 1, $x$ ? &$x$->total : NULL, $x$ ? $x$->per_model : NULL, \"$delete_ex$\"); }\n"
+       "{ return rel_delete_ex($k$, (void *const *)&$o$, 1, $x$ ? &$x$->total : NULL, $x$ ? $x$->per_model : NULL, $N$, \"$delete_ex$\"); }\n"
        "/* What deleting it would do, changing nothing: what would go, what would be\n"
        " * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */\n"
        "static inline rel_status $delete_plan$(const $M$ *$o$, rel_delete_plan *$x$)\n"

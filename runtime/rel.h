@@ -452,9 +452,9 @@ rel_status rel_delete_many(uint32_t k, void *const *objects, size_t n, const cha
 
 /* rel_delete_many that also says what it removed, as Django's delete()
  * returns (n, {model: n}): *total and per_model[nmodels] (either may be
- * NULL), counted only when the delete succeeds. */
+ * NULL), zero unless the delete succeeds. */
 rel_status rel_delete_ex(uint32_t k, void *const *objects, size_t n, size_t *total, size_t *per_model,
-                         const char *who);
+                         uint32_t nmodels, const char *who);
 
 /* One object in a delete plan: its model, the relation through which it
  * is reached (REL_NONE for an object the delete removes), and the object. */

@@ -514,13 +514,17 @@ rel_status rel_delete_many(uint32_t k, void *const *objects, size_t n, const cha
  * path the delete took.  With n == 0 nothing is written (the generated
  * wrapper zeroes its result first). */
 rel_status rel_delete_ex(uint32_t k, void *const *objects, size_t n, size_t *total, size_t *per_model,
-                         const char *who)
+                         uint32_t nmodels, const char *who)
 {
     rel_store *db;
     rel_status st;
     uint32_t m;
     size_t sum = 0;
 
+    if (total)   /* nothing went, until something does */
+        *total = 0;
+    for (m = 0; per_model && m < nmodels; m++)
+        per_model[m] = 0;
     if (n && (st = check_args(k, objects, n, who, &db)) != REL_OK)
         return st;
     if (n && per_model)

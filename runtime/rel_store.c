@@ -396,14 +396,21 @@ static void *new_va(rel_store *db, uint32_t k, uint32_t via, void *other, bool n
     return o;
 }
 
+/* A create given a NULL store: the message goes to the store of an object
+ * argument, when there is one, as every other call does. */
+static REL_COLD void *no_store(const char *who, const void *a, const void *b)
+{
+    const void *any = rel_alive(a) ? a : rel_alive(b) ? b : NULL;
+    rel_fail(any ? &rel_store_of(any)->errmsg : &nostore, REL_EINVAL, "%s: NULL store", rel_who(who));
+    return NULL;
+}
+
 void *rel_new(rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is_model, const char *who, ...)
 {
     va_list ap;
     void *o;
-    if (!db) {
-        rel_fail(&nostore, REL_EINVAL, "%s: NULL store", rel_who(who));
-        return NULL;
-    }
+    if (!db)   /* the model, so the variadic arguments, unknown: only `other` names a store */
+        return no_store(who, NULL, other);
     va_start(ap, who);
     o = new_va(db, k, via, other, new_is_model, who, ap);
     va_end(ap);
@@ -413,7 +420,7 @@ void *rel_new(rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is_
 void *rel_new0(rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is_model, const char *who)
 {
     if (!db)
-        return rel_new(db, k, via, other, new_is_model, who);
+        return no_store(who, NULL, other);
     return new_object(db, k, NULL, via == REL_NONE ? NULL : REL_RELATION(db, via), other, new_is_model, who);
 }
 
@@ -421,7 +428,7 @@ void *rel_new1(rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is
                void *a0)
 {
     if (!db)
-        return rel_new(db, k, via, other, new_is_model, who, a0);
+        return no_store(who, a0, other);
     return new_object(db, k, &a0, via == REL_NONE ? NULL : REL_RELATION(db, via), other, new_is_model, who);
 }
 
@@ -430,7 +437,7 @@ void *rel_new2(rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is
 {
     void *req[2];
     if (!db)
-        return rel_new(db, k, via, other, new_is_model, who, a0, a1);
+        return no_store(who, a0 ? a0 : a1, other);
     req[0] = a0;
     req[1] = a1;
     return new_object(db, k, req, via == REL_NONE ? NULL : REL_RELATION(db, via), other, new_is_model, who);
@@ -442,7 +449,7 @@ void *rel_new_from(const void *self, uint32_t sk, uint32_t k, uint32_t via, void
     va_list ap;
     void *o;
     if (!rel_alive(self)) {
-        rel_fail_arg(self, sk, NULL, who);
+        rel_fail_arg(self, sk, other, who);
         return NULL;
     }
     va_start(ap, who);
@@ -556,8 +563,8 @@ rel_status rel_fk_clear(uint32_t ri, void *t)
 {
     const rel_relation *r;
     rel_list *l;
-    if (!rel_alive(t))
-        return rel_fail_arg(t, UINT32_MAX, NULL, NULL);
+    if (!rel_alive(t))   /* a deleted t still knows its store, and so the model */
+        return rel_fail_arg(t, t ? REL_RELATION(rel_store_of(t), ri)->target : UINT32_MAX, NULL, NULL);
     r = REL_RELATION(rel_store_of(t), ri);
     l = &REL_AT(t, r->rev, rel_list);
     if (!r->null && l->count)
@@ -571,8 +578,10 @@ rel_status rel_fk_clear(uint32_t ri, void *t)
 rel_status rel_m2m_clear(uint32_t ri, void *o, bool o_is_model)
 {
     const rel_relation *r;
-    if (!rel_alive(o))
-        return rel_fail_arg(o, UINT32_MAX, NULL, NULL);
+    if (!rel_alive(o)) {
+        const rel_relation *ro = o ? REL_RELATION(rel_store_of(o), ri) : NULL;
+        return rel_fail_arg(o, ro ? (o_is_model ? ro->model : ro->target) : UINT32_MAX, NULL, NULL);
+    }
     r = REL_RELATION(rel_store_of(o), ri);
     if (o_is_model) {
         rel_vec *v = &REL_AT(o, r->fwd, rel_vec);

@@ -191,7 +191,7 @@ rel_status rel_store_verify(const rel_store *db)
     rel_status st = REL_OK;
     uint32_t k;
     if (!db)
-        return REL_EINVAL;
+        return rel_fail_null_arg(NULL, "verify", "store");
     if (db->ntouched)
         return rel_fail(&((rel_store *)(uintptr_t)db)->errmsg, REL_ECORRUPT,
                         "verify: a delete left models marked as touched");

@@ -68,7 +68,7 @@ static inline rel_status Employee_delete(Employee *o)
 { return rel_delete_many(0, (void *const *)&o, 1, "Employee_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Employee_delete_ex(Employee *o, company_delete_result *x)
-{ return rel_delete_ex(0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, "Employee_delete_ex"); }
+{ return rel_delete_ex(0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, company_NMODELS, "Employee_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status Employee_delete_plan(const Employee *o, rel_delete_plan *x)
@@ -136,7 +136,7 @@ static inline rel_status Department_delete(Department *o)
 { return rel_delete_many(1, (void *const *)&o, 1, "Department_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Department_delete_ex(Department *o, company_delete_result *x)
-{ return rel_delete_ex(1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, "Department_delete_ex"); }
+{ return rel_delete_ex(1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, company_NMODELS, "Department_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status Department_delete_plan(const Department *o, rel_delete_plan *x)

@@ -77,7 +77,7 @@ static inline rel_status Author_delete(Author *o)
 { return rel_delete_many(0, (void *const *)&o, 1, "Author_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Author_delete_ex(Author *o, library_delete_result *x)
-{ return rel_delete_ex(0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, "Author_delete_ex"); }
+{ return rel_delete_ex(0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, library_NMODELS, "Author_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status Author_delete_plan(const Author *o, rel_delete_plan *x)
@@ -135,7 +135,7 @@ static inline rel_status Book_delete(Book *o)
 { return rel_delete_many(1, (void *const *)&o, 1, "Book_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Book_delete_ex(Book *o, library_delete_result *x)
-{ return rel_delete_ex(1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, "Book_delete_ex"); }
+{ return rel_delete_ex(1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, library_NMODELS, "Book_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status Book_delete_plan(const Book *o, rel_delete_plan *x)

@@ -65,7 +65,7 @@ static inline rel_status User_delete(User *o)
 { return rel_delete_many(0, (void *const *)&o, 1, "User_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status User_delete_ex(User *o, profiles_delete_result *x)
-{ return rel_delete_ex(0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, "User_delete_ex"); }
+{ return rel_delete_ex(0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, profiles_NMODELS, "User_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status User_delete_plan(const User *o, rel_delete_plan *x)
@@ -105,7 +105,7 @@ static inline rel_status Profile_delete(Profile *o)
 { return rel_delete_many(1, (void *const *)&o, 1, "Profile_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Profile_delete_ex(Profile *o, profiles_delete_result *x)
-{ return rel_delete_ex(1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, "Profile_delete_ex"); }
+{ return rel_delete_ex(1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, profiles_NMODELS, "Profile_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status Profile_delete_plan(const Profile *o, rel_delete_plan *x)

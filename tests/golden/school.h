@@ -84,7 +84,7 @@ static inline rel_status Student_delete(Student *o)
 { return rel_delete_many(0, (void *const *)&o, 1, "Student_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Student_delete_ex(Student *o, school_delete_result *x)
-{ return rel_delete_ex(0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, "Student_delete_ex"); }
+{ return rel_delete_ex(0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, school_NMODELS, "Student_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status Student_delete_plan(const Student *o, rel_delete_plan *x)
@@ -134,7 +134,7 @@ static inline rel_status Course_delete(Course *o)
 { return rel_delete_many(1, (void *const *)&o, 1, "Course_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Course_delete_ex(Course *o, school_delete_result *x)
-{ return rel_delete_ex(1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, "Course_delete_ex"); }
+{ return rel_delete_ex(1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, school_NMODELS, "Course_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status Course_delete_plan(const Course *o, rel_delete_plan *x)
@@ -200,7 +200,7 @@ static inline rel_status Teacher_delete(Teacher *o)
 { return rel_delete_many(2, (void *const *)&o, 1, "Teacher_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Teacher_delete_ex(Teacher *o, school_delete_result *x)
-{ return rel_delete_ex(2, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, "Teacher_delete_ex"); }
+{ return rel_delete_ex(2, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, school_NMODELS, "Teacher_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status Teacher_delete_plan(const Teacher *o, rel_delete_plan *x)
@@ -253,7 +253,7 @@ static inline rel_status Assignment_delete(Assignment *o)
 { return rel_delete_many(3, (void *const *)&o, 1, "Assignment_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Assignment_delete_ex(Assignment *o, school_delete_result *x)
-{ return rel_delete_ex(3, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, "Assignment_delete_ex"); }
+{ return rel_delete_ex(3, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, school_NMODELS, "Assignment_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status Assignment_delete_plan(const Assignment *o, rel_delete_plan *x)

@@ -70,7 +70,7 @@ static inline rel_status Category_delete(Category *o)
 { return rel_delete_many(0, (void *const *)&o, 1, "Category_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Category_delete_ex(Category *o, shop_delete_result *x)
-{ return rel_delete_ex(0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, "Category_delete_ex"); }
+{ return rel_delete_ex(0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, shop_NMODELS, "Category_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status Category_delete_plan(const Category *o, rel_delete_plan *x)
@@ -123,7 +123,7 @@ static inline rel_status Product_delete(Product *o)
 { return rel_delete_many(1, (void *const *)&o, 1, "Product_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Product_delete_ex(Product *o, shop_delete_result *x)
-{ return rel_delete_ex(1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, "Product_delete_ex"); }
+{ return rel_delete_ex(1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, shop_NMODELS, "Product_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status Product_delete_plan(const Product *o, rel_delete_plan *x)

@@ -60,7 +60,7 @@ static inline rel_status Employee_delete(Employee *o)
 { return rel_delete_many(0, (void *const *)&o, 1, "Employee_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Employee_delete_ex(Employee *o, tree_delete_result *x)
-{ return rel_delete_ex(0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, "Employee_delete_ex"); }
+{ return rel_delete_ex(0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, tree_NMODELS, "Employee_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status Employee_delete_plan(const Employee *o, rel_delete_plan *x)
