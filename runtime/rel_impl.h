@@ -10,27 +10,6 @@
 #define REL_COLD __attribute__((cold))
 #else
 #define REL_COLD
-/* ---- whole-store code (fixtures) ------------------------------------------
- * The few operations that code working on a whole store needs beyond the
- * descriptor and the inline helpers of rel.h.  They hide how the store
- * keeps its objects and ids. */
-
-/* The object's id, and model k's object with an id (NULL: none). */
-static inline uint64_t rel_obj_id(const void *o) { return REL_COBJ(o)->id; }
-static inline void *rel_obj_find(const rel_store *db, uint32_t k, uint64_t id) { return rel_get(db, k, id); }
-/* The highest id model k has issued (M_new continues after it). */
-uint64_t rel_model_last_id(const rel_store *db, uint32_t k);
-/* A new object of model k with the given id, which must be free (no live
- * object has it): every scalar at its default, every relation empty
- * (required ones NULL, so the store does not verify until the caller links
- * them).  NULL when out of memory, with nothing changed.  Ids above the
- * highest issued so far move it up. */
-void *rel_obj_create(rel_store *db, uint32_t k, uint64_t id);
-/* Undoes rel_obj_create of an object that is again unlinked (every
- * relation empty) and owns no string: the store is as before it.  Discard
- * in the reverse order of creation. */
-void rel_obj_discard(rel_store *db, uint32_t k, void *o);
-
 #endif
 
 /* What a string member points at when its field has no default: a string
@@ -83,8 +62,13 @@ uint64_t rel_model_last_id(const rel_store *db, uint32_t k);
  * highest issued so far move it up. */
 void *rel_obj_create(rel_store *db, uint32_t k, uint64_t id);
 /* Undoes rel_obj_create of an object that is again unlinked (every
- * relation empty) and owns no string: the store is as before it.  Discard
- * in the reverse order of creation. */
+ * relation empty) and owns no string: its id is nobody's again.  Discard
+ * in the reverse order of creation, then restore the last id. */
 void rel_obj_discard(rel_store *db, uint32_t k, void *o);
+/* After discarding every object created since rel_model_last_id(db, k)
+ * was `last`: the highest issued id is `last` again, so M_new continues
+ * where it would have.  (Discard alone cannot know it: an id up to
+ * `last` may have been created again after its object was deleted.) */
+void rel_model_restore_last_id(rel_store *db, uint32_t k, uint64_t last);
 
 #endif

@@ -343,10 +343,15 @@ void rel_obj_discard(rel_store *db, uint32_t k, void *o)
     REL_OBJ(last)->pos = pos;
     if (ms->ids.items[id - 1] == o)
         ms->ids.items[id - 1] = NULL;
-    while (ms->ids.count && !ms->ids.items[ms->ids.count - 1])
-        ms->ids.count--;
     REL_OBJ(o)->id = 0;
     rel_pool_put(&ms->pool, o);
+}
+
+void rel_model_restore_last_id(rel_store *db, uint32_t k, uint64_t last)
+{
+    rel_model_state *ms = &db->models[k];
+    if (last < ms->ids.count)
+        ms->ids.count = (uint32_t)last;
 }
 
 /* ---- setters and set operations --------------------------------------------- */
