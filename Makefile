@@ -168,10 +168,11 @@ check: $(B)/test_model
 # The Check suites and the examples under valgrind: no invalid access, no
 # leak.  (Check runs its tests in-process here, so valgrind sees them.)
 VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=9
-valgrind: $(B)/test_front $(B)/test_api $(B)/test_runtime $(B)/test_model $(PROGS)
+valgrind: $(B)/test_front $(B)/test_api $(B)/test_runtime $(B)/test_model $(B)/test_fixture $(PROGS)
 	CK_FORK=no $(VALGRIND) $(B)/test_front
 	CK_FORK=no $(VALGRIND) $(B)/test_runtime
 	CK_FORK=no $(VALGRIND) $(B)/test_api
+	$(VALGRIND) $(B)/test_fixture
 	$(VALGRIND) $(B)/test_model 7 2000
 	for p in $(PROGS); do $(VALGRIND) $$p > /dev/null || exit 1; done
 	@echo "valgrind: clean"
@@ -202,10 +203,10 @@ check: $(B)/fuzz-replay
 
 # make fuzz-loaddata [FUZZ_TIME=seconds]: libFuzzer on loaddata
 # (tests/fuzz/fuzz_loaddata.c) into a store of tests/fixtures/fx.rel, with
-# ASan and UBSan, seeded from tests/fuzz/seeds-loaddata/ and the oracle's
-# fixtures.  Findings land in tests/fuzz/regress-loaddata/, which `make
-# check` replays (fuzz-replay-loaddata).
-FIXTURE_SEEDS := $(wildcard tests/fuzz/seeds-loaddata/* tests/fixtures/cases/*.json)
+# ASan and UBSan, seeded from tests/fuzz/seeds-loaddata/ with the
+# dictionary tests/fuzz/fixture.dict.  Findings land in
+# tests/fuzz/regress-loaddata/, which `make check` replays
+# (fuzz-replay-loaddata, with the seeds).
 build-fuzz/fx/fx.c: tests/fixtures/fx.rel $(RELC)
 	@mkdir -p build-fuzz/fx
 	@$(RELC) -o build-fuzz/fx $< 2> build-fuzz/fx/fx.warnings || { cat build-fuzz/fx/fx.warnings; exit 1; }
@@ -216,7 +217,7 @@ fuzz-loaddata: build-fuzz/fuzz_loaddata
 	@mkdir -p build-fuzz/corpus-loaddata tests/fuzz/regress-loaddata
 	build-fuzz/fuzz_loaddata -max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
 	    -dict=tests/fuzz/fixture.dict -artifact_prefix=tests/fuzz/regress-loaddata/ -print_final_stats=1 \
-	    build-fuzz/corpus-loaddata $(sort $(dir $(FIXTURE_SEEDS)))
+	    build-fuzz/corpus-loaddata tests/fuzz/seeds-loaddata
 .PHONY: fuzz-loaddata
 
 $(B)/fixtures/fx.c: tests/fixtures/fx.rel $(RELC)
@@ -243,11 +244,17 @@ $(B)/bench/catalog.h: $(B)/bench/catalog.c ;
 $(B)/bench/bench: $(BENCH_SRC) bench/workload.h $(B)/bench/catalog.c $(LIBREL)
 	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iruntime -I$(B)/bench -Ibench -o $@ $(BENCH_SRC) \
 	    $(B)/bench/catalog.c $(LIBREL) -lsqlite3 $(LDFLAGS)
-bench: $(B)/bench/bench $(RELC)
+# Fixtures (bench/fixture.c): dumpdata and loaddata of the same store, and
+# CPython's json.loads of the same file.
+$(B)/bench/fixture-bench: bench/fixture.c $(B)/bench/catalog.c $(LIBREL)
+	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iruntime -I$(B)/bench -o $@ bench/fixture.c $(B)/bench/catalog.c $(LIBREL) $(LDFLAGS)
+bench: $(B)/bench/bench $(B)/bench/fixture-bench $(RELC)
 	$(B)/bench/bench --books $(BENCH_BOOKS) --runs $(BENCH_RUNS)
 	@echo
+	$(B)/bench/fixture-bench --books $(BENCH_BOOKS) --runs $(BENCH_RUNS)
+	@echo
 	sh bench/scale.sh $(RELC)
-check: $(B)/bench/bench
+check: $(B)/bench/bench $(B)/bench/fixture-bench
 .PHONY: bench
 
 # ---- install ---------------------------------------------------------------------

@@ -582,7 +582,6 @@ typedef struct occ_rec {
     uint32_t mk;            /* the model | flags below */
     uint32_t pk;
     size_t slot;            /* first slot: the presence mask words, then one per item */
-    size_t at;              /* offset of its '{' */
 } occ_rec;
 
 enum {
@@ -762,7 +761,36 @@ static bool grow(void **p, size_t *cap, size_t need, size_t size)
     return true;
 }
 
+/* An array grown by doubling, cut to n elements when that saves much. */
+static void shrink(void **p, size_t *cap, size_t n, size_t size)
+{
+    void *q;
+    if (!*p || *cap - n < *cap / 8 || *cap - n < 1024)
+        return;
+    if ((q = rel_realloc(*p, n * size)) != NULL) {
+        *p = q;
+        *cap = n;
+    }
+}
+
 /* ==== loaddata: phase 1, parsing ================================================= */
+
+/* Where occurrence oi's '{' is: the plan keeps no offsets (a message is
+ * the only use), so the text is read again, past oi objects. */
+static const char *occ_start(loader *L, size_t oi)
+{
+    rel_json j;
+    size_t i;
+    rel_json_init(&j, L->j.start, (size_t)(L->j.end - L->j.start));
+    if (rel_json_expect(&j, '[', ""))
+        return L->j.start;
+    for (i = 0; i < oi; i++)
+        if (rel_json_skip(&j, 3, &L->scratch) || rel_json_expect(&j, ',', ""))
+            return L->j.start;
+    rel_json_peek(&j);
+    return j.p;
+}
+
 
 /* The model whose label is s[0..n): "app.model", the model name in any
  * case as Django's apps.get_model takes it (a name written exactly wins
@@ -1011,7 +1039,6 @@ static rel_status parse_fields(loader *L, uint32_t k, uint64_t pk, const char *o
     o->mk = k;
     o->pk = (uint32_t)pk;
     o->slot = base = L->nslots;
-    o->at = (size_t)(open - j->start);
     memset(&L->slots[base], 0, (W + (size_t)nitems + 1) * sizeof *L->slots);
     L->nslots += W + nitems;
     if (oi > 0) {
@@ -1268,7 +1295,7 @@ static const char *locate(loader *L, size_t oi, uint32_t v, long elem)
     uint32_t k = occ_model(o);
     const rel_model *m = &L->s->models[k];
     const char *name = item_name(L->s, m, v);
-    const char *open = L->j.start + o->at;
+    const char *open = occ_start(L, oi);
     rel_json j;
     rel_json_str key;
 
@@ -1574,7 +1601,10 @@ static void dedupe_lists(loader *L)
     size_t i;
     for (i = 0; i < L->nlists; i++) {
         m2m_list *list = &L->lists[i];
-        uint32_t *a = L->links + list->start, n = 0, e;
+        uint32_t *a, n = 0, e;
+        if (!list->count)
+            continue;   /* (links may be NULL then) */
+        a = L->links + list->start;
         sort_u32(a, list->count);
         for (e = 0; e < list->count; e++)
             if (n == 0 || a[e] != a[n - 1])
@@ -1604,6 +1634,8 @@ static void filter_symmetrical(loader *L)
             if (!r->symmetrical || !has(occ_mask(L, o), v))
                 continue;
             list = &L->lists[*value_slot(L, o, v)];
+            if (!list->count)
+                continue;
             a = L->links + list->start;
             for (e = 0; e < list->count; e++) {
                 size_t other = a[e] == o->pk ? SIZE_MAX : find_occ(L, k, a[e]);
@@ -1662,7 +1694,7 @@ static rel_status reserve_links(loader *L)
                     }
                 } else {
                     const m2m_list *list = &L->lists[val];
-                    const uint32_t *a = L->links + list->start;
+                    const uint32_t *a = list->count ? L->links + list->start : NULL;
                     uint32_t e;
                     if (!r->symmetrical) {
                         if (pass == 1) {
@@ -1931,7 +1963,7 @@ static rel_status create_objects(loader *L)
     }
     if (unused > MAX_UNUSED_IDS) {
         const occ_rec *o = &L->occ[find_occ(L, worst, L->seq[worst])];
-        return fail_at(L, L->j.start + o->at, REL_EINVAL, worst, o->pk, NONE,
+        return fail_at(L, occ_start(L, (size_t)(o - L->occ)), REL_EINVAL, worst, o->pk, NONE,
                        "the fixture's pks leave %llu ids unused (relc keeps 8 bytes per id up to the highest; "
                        "a load may leave at most %llu)",
                        (unsigned long long)unused, (unsigned long long)MAX_UNUSED_IDS);
@@ -1990,9 +2022,14 @@ rel_status rel_loaddata(rel_store *db, const char *text, size_t len, const char 
     for (k = 0; k < s->nmodels; k++)
         L->last0[k] = L->seq[k] = rel_model_last_id(db, k);
 
-    /* 1: parse into the plan. */
+    /* 1: parse into the plan, then give back what its arrays grew past
+     * (before the store grows: a failed shrink just keeps the block). */
     if (parse(L))
         goto fail;
+    shrink((void **)&L->occ, &L->capocc, L->nocc + 1, sizeof *L->occ);
+    shrink((void **)&L->slots, &L->capslots, L->nslots + 1, sizeof *L->slots);
+    shrink((void **)&L->lists, &L->caplists, L->nlists + 1, sizeof *L->lists);
+    shrink((void **)&L->links, &L->caplinks, L->nlinks + 1, sizeof *L->links);
     /* 2: the objects that count, the new objects, the checks that need
      * every pk to exist, room for every link. */
     if (!L->in_order && !sort_occurrences(L)) {
