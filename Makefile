@@ -72,11 +72,13 @@ clean:
 
 # ---- runtime ----------------------------------------------------------------
 # rel.c: statuses, allocation, collections, pools; rel_store.c: the store,
-# creating, setters; rel_delete.c: the collector; rel_verify.c: invariants.
+# creating, setters; rel_delete.c: the collector; rel_verify.c: invariants;
+# rel_json.c and rel_fixture.c: Django's dumpdata and loaddata.
 LIBREL  := $(B)/librel.a
-RT_SRC  := runtime/rel.c runtime/rel_store.c runtime/rel_delete.c runtime/rel_verify.c
+RT_SRC  := runtime/rel.c runtime/rel_store.c runtime/rel_delete.c runtime/rel_verify.c \
+           runtime/rel_json.c runtime/rel_fixture.c
 RT_OBJ  := $(patsubst %.c,$(B)/obj/%.o,$(RT_SRC))
-RT_HDR  := runtime/rel.h runtime/rel_impl.h runtime/rel_version.h
+RT_HDR  := runtime/rel.h runtime/rel_impl.h runtime/rel_version.h runtime/rel_json.h
 $(RT_OBJ): $(B)/obj/%.o: %.c $(RT_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Iruntime -c -o $@ $<
@@ -176,6 +178,19 @@ $(B)/test_iter_debug: tests/test_iter_debug.c $(B)/safety/safety.c $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -DREL_DEBUG -Iruntime -I$(B)/safety -o $@ $< $(B)/safety/safety.c $(LIBREL) $(LDFLAGS)
 check: $(B)/test_iter_debug
 
+# Fixtures (tests/test_fixture.c): Django's dumpdata and loaddata, on the
+# schemas of the cases recorded from Django (tests/fixtures/gen_cases.py
+# writes them and the cases) and on tests/fixtures/fx.rel.
+FIXTURE_SCHEMAS := fx lib social cycle
+$(B)/fixtures/%.c: tests/fixtures/schemas/%.rel $(RELC)
+	@mkdir -p $(B)/fixtures
+	@$(RELC) -o $(B)/fixtures $< 2> $(B)/fixtures/$*.warnings || { cat $(B)/fixtures/$*.warnings; exit 1; }
+$(B)/fixtures/%.h: $(B)/fixtures/%.c ;
+$(B)/test_fixture: tests/test_fixture.c tests/fixtures/fingerprint.h $(FIXTURE_SCHEMAS:%=$(B)/fixtures/%.c) $(LIBREL)
+	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/fixtures -Itests/fixtures -o $@ tests/test_fixture.c \
+	    $(FIXTURE_SCHEMAS:%=$(B)/fixtures/%.c) $(LIBREL) $(LDFLAGS)
+check: $(B)/test_fixture
+
 # The randomized model-based test, on tests/model/mb.rel.
 $(B)/model/mb.c: tests/model/mb.rel $(RELC)
 	@mkdir -p $(B)/model
@@ -188,11 +203,12 @@ check: $(B)/test_model
 # The Check suites and the examples under valgrind: no invalid access, no
 # leak.  (Check runs its tests in-process here, so valgrind sees them.)
 VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=9
-valgrind: $(B)/test_front $(B)/test_api $(B)/test_runtime $(B)/test_model $(B)/test_safety $(PROGS)
+valgrind: $(B)/test_front $(B)/test_api $(B)/test_runtime $(B)/test_model $(B)/test_safety $(B)/test_fixture $(PROGS)
 	CK_FORK=no $(VALGRIND) $(B)/test_front
 	CK_FORK=no $(VALGRIND) $(B)/test_runtime
 	CK_FORK=no $(VALGRIND) $(B)/test_api
 	CK_FORK=no $(VALGRIND) $(B)/test_safety
+	$(VALGRIND) $(B)/test_fixture
 	$(VALGRIND) $(B)/test_model 7 2000
 	for p in $(PROGS); do $(VALGRIND) $$p > /dev/null || exit 1; done
 	@echo "valgrind: clean"
@@ -221,6 +237,34 @@ $(B)/fuzz-replay: tests/fuzz/fuzz_relc.c tests/fuzz/replay_main.c $(LIBRELC)
 	$(CC) $(CFLAGS) $(INC) -o $@ tests/fuzz/fuzz_relc.c tests/fuzz/replay_main.c $(LIBRELC) $(LDFLAGS)
 check: $(B)/fuzz-replay
 
+# make fuzz-loaddata [FUZZ_TIME=seconds]: libFuzzer on loaddata
+# (tests/fuzz/fuzz_loaddata.c) into a store of tests/fixtures/fx.rel, with
+# ASan and UBSan, seeded from tests/fuzz/seeds-loaddata/ with the
+# dictionary tests/fuzz/fixture.dict.  Findings land in
+# tests/fuzz/regress-loaddata/, which `make check` replays
+# (fuzz-replay-loaddata, with the seeds).
+build-fuzz/fx/fx.c: tests/fixtures/fx.rel $(RELC)
+	@mkdir -p build-fuzz/fx
+	@$(RELC) -o build-fuzz/fx $< 2> build-fuzz/fx/fx.warnings || { cat build-fuzz/fx/fx.warnings; exit 1; }
+build-fuzz/fuzz_loaddata: tests/fuzz/fuzz_loaddata.c tests/fixtures/fingerprint.h build-fuzz/fx/fx.c $(RT_SRC) $(RT_HDR)
+	clang -g -O1 -fsanitize=fuzzer $(FUZZ_SAN) -D_GNU_SOURCE -Iruntime -Ibuild-fuzz/fx -Itests/fixtures -o $@ \
+	    tests/fuzz/fuzz_loaddata.c build-fuzz/fx/fx.c $(RT_SRC)
+fuzz-loaddata: build-fuzz/fuzz_loaddata
+	@mkdir -p build-fuzz/corpus-loaddata tests/fuzz/regress-loaddata
+	build-fuzz/fuzz_loaddata -max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+	    -dict=tests/fuzz/fixture.dict -artifact_prefix=tests/fuzz/regress-loaddata/ -print_final_stats=1 \
+	    build-fuzz/corpus-loaddata tests/fuzz/seeds-loaddata
+.PHONY: fuzz-loaddata
+
+$(B)/fixtures/fx.c: tests/fixtures/fx.rel $(RELC)
+	@mkdir -p $(B)/fixtures
+	@$(RELC) -o $(B)/fixtures $< 2> $(B)/fixtures/fx.warnings || { cat $(B)/fixtures/fx.warnings; exit 1; }
+$(B)/fuzz-replay-loaddata: tests/fuzz/fuzz_loaddata.c tests/fuzz/replay_main.c tests/fixtures/fingerprint.h \
+                           $(B)/fixtures/fx.c $(LIBREL)
+	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iruntime -I$(B)/fixtures -Itests/fixtures -o $@ tests/fuzz/fuzz_loaddata.c \
+	    tests/fuzz/replay_main.c $(B)/fixtures/fx.c $(LIBREL) $(LDFLAGS)
+check: $(B)/fuzz-replay-loaddata
+
 # ---- benchmarks ----------------------------------------------------------------
 # make bench: the generated code against hand-written C and SQLite on one
 # workload (bench/), the median of BENCH_RUNS runs at BENCH_BOOKS books, then
@@ -236,11 +280,17 @@ $(B)/bench/catalog.h: $(B)/bench/catalog.c ;
 $(B)/bench/bench: $(BENCH_SRC) bench/workload.h $(B)/bench/catalog.c $(LIBREL)
 	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iruntime -I$(B)/bench -Ibench -o $@ $(BENCH_SRC) \
 	    $(B)/bench/catalog.c $(LIBREL) -lsqlite3 $(LDFLAGS)
-bench: $(B)/bench/bench $(RELC)
+# Fixtures (bench/fixture.c): dumpdata and loaddata of the same store, and
+# CPython's json.loads of the same file.
+$(B)/bench/fixture-bench: bench/fixture.c $(B)/bench/catalog.c $(LIBREL)
+	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iruntime -I$(B)/bench -o $@ bench/fixture.c $(B)/bench/catalog.c $(LIBREL) $(LDFLAGS)
+bench: $(B)/bench/bench $(B)/bench/fixture-bench $(RELC)
 	$(B)/bench/bench --books $(BENCH_BOOKS) --runs $(BENCH_RUNS)
 	@echo
+	$(B)/bench/fixture-bench --books $(BENCH_BOOKS) --runs $(BENCH_RUNS)
+	@echo
 	sh bench/scale.sh $(RELC)
-check: $(B)/bench/bench
+check: $(B)/bench/bench $(B)/bench/fixture-bench
 .PHONY: bench
 
 # ---- install ---------------------------------------------------------------------

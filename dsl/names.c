@@ -546,6 +546,10 @@ bool names_build(NameTables *t, const Schema *s, const char *prefix,
     t->schema.delete_result = make(&b, &o, S, "_delete_result", (char *)NULL);
     o.role = "the number of models";
     t->schema.nmodels = make(&b, &o, S, "_NMODELS", (char *)NULL);
+    o.role = "the dumpdata function";
+    t->schema.store_dumpdata = make(&b, &o, S, "_store_dumpdata", (char *)NULL);
+    o.role = "the loaddata function";
+    t->schema.store_loaddata = make(&b, &o, S, "_store_loaddata", (char *)NULL);
     t->schema.base = arena_printf(arena, "%s%s", b.prefix, S);
     t->schema.desc = t->schema.base ? arena_printf(arena, "rel_desc_%s", t->schema.base) : NULL;
     t->schema.guard = t->schema.base ? arena_printf(arena, "RELC_%s_H", upper_copy(arena, t->schema.base)) : NULL;

@@ -31,6 +31,7 @@ typedef struct SchemaNames {
     const char *store, *store_new, *store_free, *store_errmsg, *store_verify;
     const char *delete_result;  /* S_delete_result */
     const char *nmodels;        /* S_NMODELS */
+    const char *store_dumpdata, *store_loaddata;   /* Django's fixtures */
     const char *guard;          /* include guard macro */
     const char *base;           /* P S: file names NAME.h, NAME.c */
     const char *desc;           /* the schema descriptor: rel_desc_P S */

@@ -127,6 +127,8 @@ void emit_store_api(const Emitter *e)
     pv_set(&v, "free", sn->store_free);
     pv_set(&v, "errmsg", sn->store_errmsg);
     pv_set(&v, "verify", sn->store_verify);
+    pv_set(&v, "dumpdata", sn->store_dumpdata);
+    pv_set(&v, "loaddata", sn->store_loaddata);
     pt(e->p, &v,
        "/* ==== the store ==== */\n\n"
        "/* A new, empty store; NULL when out of memory. */\n"
@@ -138,7 +140,15 @@ void emit_store_api(const Emitter *e)
        "static inline const char *$errmsg$(const $S$ *$db$)\n"
        "{ return $db$ ? ((const rel_store *)$db$)->errmsg.text : rel_errmsg_nostore(); }\n"
        "/* Checks every invariant: REL_ECORRUPT, with the first broken one in errmsg. */\n"
-       "static inline rel_status $verify$(const $S$ *$db$) { return rel_store_verify((const rel_store *)$db$); }\n\n");
+       "static inline rel_status $verify$(const $S$ *$db$) { return rel_store_verify((const rel_store *)$db$); }\n"
+       "/* Writes every object as Django's `manage.py dumpdata` does (a JSON\n"
+       " * fixture; indent 0: as without --indent). */\n"
+       "static inline rel_status $dumpdata$(const $S$ *$db$, FILE *rel_out, int rel_indent)\n"
+       "{ return rel_dumpdata((const rel_store *)$db$, rel_out, rel_indent); }\n"
+       "/* Loads a JSON fixture as `manage.py loaddata` does, all or nothing;\n"
+       " * errmsg says \"rel_source:line:col: ...\" when it fails. */\n"
+       "static inline rel_status $loaddata$($S$ *$db$, const char *rel_text, size_t rel_len, const char *rel_source)\n"
+       "{ return rel_loaddata((rel_store *)$db$, rel_text, rel_len, rel_source); }\n\n");
 }
 
 /* ==== a model's own functions ============================================ */

@@ -134,6 +134,37 @@ static size_t count_fields(const Model *m, bool (*want)(const Field *), bool sca
     return n;
 }
 
+/* Whether m declares a relation before a scalar field: then its entry
+ * needs rel_order_K, the declaration order that fixtures follow. */
+static bool interleaved(const Model *m)
+{
+    const Field *f;
+    bool relation_seen = false;
+    for (f = m->fields; f; f = f->next) {
+        if (f->is_relation)
+            relation_seen = true;
+        else if (relation_seen)
+            return true;
+    }
+    return false;
+}
+
+/* rel_order_K: scalar field i as i, the model's relation j as
+ * nfields + j. */
+static void order_array(const Emitter *e, const Model *m)
+{
+    Printer *p = e->p;
+    size_t nscalars = count_fields(m, NULL, true), scalar = 0, relation = 0;
+    const Field *f;
+    if (!interleaved(m))
+        return;
+    pr(p, "static const uint32_t rel_order_%lu[] = {", (unsigned long)m->index);
+    for (f = m->fields; f; f = f->next)
+        pr(p, "%s%lu", f == m->fields ? " " : ", ",
+           (unsigned long)(f->is_relation ? nscalars + relation++ : scalar++));
+    pr(p, " };  /* declaration order: fields, then relations from %lu */\n", (unsigned long)nscalars);
+}
+
 /* Everything model m's entry points at. */
 static void model_tables(const Emitter *e, const Model *m)
 {
@@ -165,6 +196,7 @@ static void model_tables(const Emitter *e, const Model *m)
     index_array(e, m, "relations", "the relations it declares", is_relation, false);
     index_array(e, m, "required", "the arguments of its constructor", is_required, false);
     index_array(e, m, "incoming", "the relations that point at it", NULL, true);
+    order_array(e, m);
     pr(p, "\n");
 }
 
@@ -185,10 +217,11 @@ static void model_entry(const Emitter *e, const Model *m)
     table_ref(p, "fields", k, count_fields(m, NULL, true));
     table_ref(p, "relations", k, count_fields(m, is_relation, false));
     table_ref(p, "required", k, count_fields(m, is_required, false));
-    if (m->nincoming)
-        pr(p, " rel_incoming_%lu, %lu },\n", k, (unsigned long)m->nincoming);
+    table_ref(p, "incoming", k, m->nincoming);
+    if (interleaved(m))
+        pr(p, " rel_order_%lu },\n", k);
     else
-        pr(p, " NULL, 0 },\n");
+        pr(p, " NULL },\n");
 }
 
 static void relation_entry(const Emitter *e, const Field *f)

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -216,6 +217,11 @@ typedef struct rel_model {
     uint32_t nrequired;
     const uint32_t *incoming;       /* relations whose target it is */
     uint32_t nincoming;
+    /* Its scalar fields and relations in declaration order, as Django
+     * writes them in a fixture: a value v < nfields is fields[v], else
+     * relations[v - nfields].  NULL when that order is the fields, then
+     * the relations. */
+    const uint32_t *order;
 } rel_model;
 
 /* A schema: what every generic algorithm walks. */
@@ -413,6 +419,16 @@ rel_status rel_store_verify(const rel_store *db);
 static inline rel_cursor rel_all(const rel_store *db, uint32_t k) { return rel_cursor_of(&db->models[k].pool); }
 /* The id index, built on first use; false (errmsg set) when out of memory. */
 bool rel_index_ids(rel_store *db, uint32_t k);
+
+/* Django's dumpdata and loaddata (runtime/rel_fixture.c; docs/api.md).
+ * rel_dumpdata writes every object of the store as manage.py dumpdata
+ * writes a JSON fixture (app label: the schema name), with indent 0 as
+ * without --indent; REL_ENOMEM or REL_EINVAL (the stream failed) with
+ * errmsg set, the output then incomplete.  rel_loaddata loads such a
+ * fixture as manage.py loaddata does, all or nothing: on failure the
+ * store is as it was and errmsg says "source_name:line:col: ...". */
+rel_status rel_dumpdata(const rel_store *db, FILE *out, int indent);
+rel_status rel_loaddata(rel_store *db, const char *text, size_t len, const char *source_name);
 
 /* "No relation" where a relation index is expected. */
 #define REL_NONE UINT32_MAX

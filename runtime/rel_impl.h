@@ -97,8 +97,13 @@ uint64_t rel_model_last_id(const rel_store *db, uint32_t k);
  * highest issued so far move it up. */
 void *rel_obj_create(rel_store *db, uint32_t k, uint64_t id);
 /* Undoes rel_obj_create of an object that is again unlinked (every
- * relation empty) and owns no string: the store is as before it.  Discard
- * in the reverse order of creation. */
+ * relation empty) and owns no string: its id is nobody's again.  Discard
+ * in the reverse order of creation, then restore the last id. */
 void rel_obj_discard(rel_store *db, uint32_t k, void *o);
+/* After discarding every object created since rel_model_last_id(db, k)
+ * was `last`: the highest issued id is `last` again, so M_new continues
+ * where it would have.  (Discard alone cannot know it: an id up to
+ * `last` may have been created again after its object was deleted.) */
+void rel_model_restore_last_id(rel_store *db, uint32_t k, uint64_t last);
 
 #endif

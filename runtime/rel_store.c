@@ -490,14 +490,20 @@ void rel_obj_discard(rel_store *db, uint32_t k, void *o)
 {
     rel_model_state *ms = &db->models[k];
     uint32_t id = rel_id_of(o);
-    if (ms->ids.items[id - 1] == o)
+    if (ms->ids.items && id <= ms->ids.count && ms->ids.items[id - 1] == o)
         ms->ids.items[id - 1] = NULL;
-    /* Back to the highest id before the creates being undone: trailing
-     * NULLs can only come from them (a delete leaves its entry). */
-    while (ms->ids.count && !ms->ids.items[ms->ids.count - 1])
-        ms->ids.count--;
-    ms->last_id = ms->ids.count;
     rel_retire(db, k, o);
+}
+
+/* The creates were undone: the highest id is `last` again, and the index
+ * (which they extended, with NULLs for the ids they skipped) ends there. */
+void rel_model_restore_last_id(rel_store *db, uint32_t k, uint64_t last)
+{
+    rel_model_state *ms = &db->models[k];
+    if (last < ms->last_id)
+        ms->last_id = (uint32_t)last;
+    if (ms->ids.items && last < ms->ids.count)
+        ms->ids.count = (uint32_t)last;
 }
 
 /* ---- setters and set operations --------------------------------------------- */

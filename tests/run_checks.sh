@@ -57,6 +57,9 @@ if "$b/test_runtime"; then ok; else bad "runtime Check suite (hand-written descr
 if "$b/test_api"; then ok; else bad "generated API Check suite"; fi
 if "$b/test_api_cxx"; then ok; else bad "generated API Check suite built as C++"; fi
 if "$b/test_model"; then ok; else bad "randomized model-based test"; fi
+# Django's dumpdata and loaddata: the cases recorded from Django, messages,
+# out of memory (tests/test_fixture.c).
+if "$b/test_fixture"; then ok; else bad "fixtures (dumpdata and loaddata against Django)"; fi
 # Every function the generated api.h declares is called by test_api.c: the
 # schema's functions (api_...) and every model's (Model_..., the models of
 # tests/api/api.rel).
@@ -133,7 +136,8 @@ for lang in c c++; do
         fi
     done
 done
-for src in runtime/rel.c runtime/rel_store.c runtime/rel_delete.c runtime/rel_verify.c; do
+for src in runtime/rel.c runtime/rel_store.c runtime/rel_delete.c runtime/rel_verify.c runtime/rel_json.c \
+           runtime/rel_fixture.c; do
     obj="$b/$(basename "$src" .c).cxx.o"
     if $CXX -x c++ -Wall -Wextra -pedantic -Werror -Iruntime -c "$src" -o "$obj"; then ok; else
         bad "$src as C++"; fi
@@ -178,9 +182,14 @@ if "$b/relc" --version | grep -q "(runtime ABI $abi)"; then ok; else bad "relc -
 if find tests/fuzz/regress tests/diag examples -type f \( -name '*.rel' -o -path '*/regress/*' \) -print0 2>/dev/null |
    xargs -0 "$b/fuzz-replay" > "$b/fuzz-replay.out" 2>&1; then ok; else
     bad "fuzz regression inputs"; cat "$b/fuzz-replay.out"; fi
+# Every fixture the loaddata fuzzer ever found, and its seeds, replayed.
+if "$b/fuzz-replay-loaddata" tests/fuzz/regress-loaddata/* tests/fuzz/seeds-loaddata/* \
+       > "$b/fuzz-replay-loaddata.out" 2>&1; then ok; else
+    bad "loaddata fuzz regression inputs"; cat "$b/fuzz-replay-loaddata.out"; fi
 # The benchmark program at a small N: the generated code, the hand-written
 # version and SQLite must compute the same checksums.
 if "$b/bench/bench" --books 20000 --check; then ok; else bad "benchmark checksums"; fi
+if "$b/bench/fixture-bench" --books 20000 --check; then ok; else bad "fixture benchmark: dump, load, dump"; fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

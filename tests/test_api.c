@@ -842,6 +842,48 @@ START_TEST(test_invalid_arguments_change_nothing)
 }
 END_TEST
 
+/* Django's dumpdata and loaddata (their own suite is tests/test_fixture.c):
+ * a store dumped and loaded into an empty store is the same store, and a
+ * fixture that cannot load changes nothing and says where. */
+START_TEST(test_dumpdata_loaddata)
+{
+    static const char bad[] = "[{\"model\": \"api.book\", \"pk\": 9, \"fields\": {\"author\": 99}}]";
+    Author *a = Author_new(db);
+    Book *b = Book_new(db, a);
+    Person *p = Person_new(db), *q = Person_new(db);
+    Club *c = Club_new(db);
+    User *u = User_new(db);
+    api_store *copy = api_store_new(), *keep = db;
+    char *text = NULL, *before, *after;
+    size_t len = 0;
+    FILE *f;
+
+    ck_assert_int_eq(Author_set_name(a, "Ann"), REL_OK);
+    ck_assert_int_eq(Book_set_editor(b, a), REL_OK);
+    ck_assert_int_eq(Person_friends_add(p, q), REL_OK);
+    ck_assert_int_eq(Person_clubs_add(p, c), REL_OK);
+    ck_assert_int_eq(Person_set_boss(q, p), REL_OK);
+    ck_assert_ptr_nonnull(Profile_new(db, u));
+    f = open_memstream(&text, &len);
+    ck_assert_int_eq(api_store_dumpdata(db, f, 2), REL_OK);
+    fclose(f);
+    ck_assert_int_eq(api_store_loaddata(copy, text, len, "api.json"), REL_OK);
+    before = fingerprint();
+    db = copy;
+    after = fingerprint();
+    ck_assert_int_eq(api_store_verify(db), REL_OK);
+    db = keep;
+    ck_assert_str_eq(before, after);
+    free(after);
+    ck_assert_int_eq(api_store_loaddata(db, bad, sizeof bad - 1, "bad.json"), REL_EINVAL);
+    ck_assert_str_eq(api_store_errmsg(db), "bad.json:1:54: api.book 9: author: api.author 99 does not exist");
+    UNCHANGED(before);
+    free(before);
+    free(text);
+    api_store_free(copy);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("generated API");
@@ -861,6 +903,7 @@ int main(void)
     tcase_add_test(t, test_delete_result_and_plan);
     tcase_add_test(t, test_invalid_arguments_change_nothing);
     tcase_add_test(t, test_one_to_one_rules);
+    tcase_add_test(t, test_dumpdata_loaddata);
     suite_add_tcase(s, t);
     r = srunner_create(s);
     srunner_run_all(r, CK_NORMAL);

@@ -185,17 +185,17 @@ static const uint32_t seat_rel[] = { R_SEAT_CLUB };
 
 #define N(a) (uint32_t)(sizeof(a) / sizeof((a)[0]))
 static const rel_model models[NMODELS] = {
-    { "Author", sizeof(Author), author_fields, N(author_fields), NULL, 0, NULL, 0, author_in, N(author_in) },
+    { "Author", sizeof(Author), author_fields, N(author_fields), NULL, 0, NULL, 0, author_in, N(author_in), NULL },
     { "Book", sizeof(Book), book_fields, N(book_fields), book_rel, N(book_rel), book_req, N(book_req), book_in,
-      N(book_in) },
-    { "Publisher", sizeof(Publisher), publisher_fields, 1, NULL, 0, NULL, 0, publisher_in, 1 },
-    { "Contract", sizeof(Contract), NULL, 0, contract_rel, N(contract_rel), contract_req, 1, NULL, 0 },
-    { "User", sizeof(User), user_fields, 1, NULL, 0, NULL, 0, user_in, N(user_in) },
-    { "Profile", sizeof(Profile), NULL, 0, profile_rel, 1, profile_rel, 1, NULL, 0 },
-    { "Person", sizeof(Person), NULL, 0, person_rel, N(person_rel), NULL, 0, person_in, N(person_in) },
-    { "Club", sizeof(Club), club_fields, 1, NULL, 0, NULL, 0, club_in, N(club_in) },
-    { "Badge", sizeof(Badge), NULL, 0, badge_rel, 1, NULL, 0, NULL, 0 },
-    { "Seat", sizeof(Seat), NULL, 0, seat_rel, 1, seat_rel, 1, NULL, 0 },
+      N(book_in), NULL },
+    { "Publisher", sizeof(Publisher), publisher_fields, 1, NULL, 0, NULL, 0, publisher_in, 1, NULL },
+    { "Contract", sizeof(Contract), NULL, 0, contract_rel, N(contract_rel), contract_req, 1, NULL, 0, NULL },
+    { "User", sizeof(User), user_fields, 1, NULL, 0, NULL, 0, user_in, N(user_in), NULL },
+    { "Profile", sizeof(Profile), NULL, 0, profile_rel, 1, profile_rel, 1, NULL, 0, NULL },
+    { "Person", sizeof(Person), NULL, 0, person_rel, N(person_rel), NULL, 0, person_in, N(person_in), NULL },
+    { "Club", sizeof(Club), club_fields, 1, NULL, 0, NULL, 0, club_in, N(club_in), NULL },
+    { "Badge", sizeof(Badge), NULL, 0, badge_rel, 1, NULL, 0, NULL, 0, NULL },
+    { "Seat", sizeof(Seat), NULL, 0, seat_rel, 1, seat_rel, 1, NULL, 0, NULL },
 };
 
 static const rel_schema schema = { "api", models, NMODELS, relations, NRELATIONS };

@@ -18,12 +18,13 @@ static const rel_field rel_fields_1[] = {
 };
 static const uint32_t rel_relations_1[] = { 0 };  /* the relations it declares */
 static const uint32_t rel_required_1[] = { 0 };  /* the arguments of its constructor */
+static const uint32_t rel_order_1[] = { 1, 0 };  /* declaration order: fields, then relations from 1 */
 
 static const rel_model rel_model_table[] = {
     { "User", sizeof(struct User),
-      rel_fields_0, 1, NULL, 0, NULL, 0, rel_incoming_0, 1 },
+      rel_fields_0, 1, NULL, 0, NULL, 0, rel_incoming_0, 1, NULL },
     { "Profile", sizeof(struct Profile),
-      rel_fields_1, 1, rel_relations_1, 1, rel_required_1, 1, NULL, 0 },
+      rel_fields_1, 1, rel_relations_1, 1, rel_required_1, 1, NULL, 0, rel_order_1 },
 };
 
 static const rel_relation rel_relation_table[] = {

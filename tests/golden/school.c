@@ -29,13 +29,13 @@ static const uint32_t rel_required_3[] = { 1, 2 };  /* the arguments of its cons
 
 static const rel_model rel_model_table[] = {
     { "Student", sizeof(struct Student),
-      rel_fields_0, 1, rel_relations_0, 1, NULL, 0, NULL, 0 },
+      rel_fields_0, 1, rel_relations_0, 1, NULL, 0, NULL, 0, NULL },
     { "Course", sizeof(struct Course),
-      rel_fields_1, 1, NULL, 0, NULL, 0, rel_incoming_1, 2 },
+      rel_fields_1, 1, NULL, 0, NULL, 0, rel_incoming_1, 2, NULL },
     { "Teacher", sizeof(struct Teacher),
-      rel_fields_2, 1, NULL, 0, NULL, 0, rel_incoming_2, 1 },
+      rel_fields_2, 1, NULL, 0, NULL, 0, rel_incoming_2, 1, NULL },
     { "Assignment", sizeof(struct Assignment),
-      NULL, 0, rel_relations_3, 2, rel_required_3, 2, NULL, 0 },
+      NULL, 0, rel_relations_3, 2, rel_required_3, 2, NULL, 0, NULL },
 };
 
 static const rel_relation rel_relation_table[] = {

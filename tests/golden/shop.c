@@ -21,9 +21,9 @@ static const uint32_t rel_required_1[] = { 0 };  /* the arguments of its constru
 
 static const rel_model rel_model_table[] = {
     { "Category", sizeof(struct Category),
-      rel_fields_0, 1, NULL, 0, NULL, 0, rel_incoming_0, 2 },
+      rel_fields_0, 1, NULL, 0, NULL, 0, rel_incoming_0, 2, NULL },
     { "Product", sizeof(struct Product),
-      rel_fields_1, 2, rel_relations_1, 2, rel_required_1, 1, NULL, 0 },
+      rel_fields_1, 2, rel_relations_1, 2, rel_required_1, 1, NULL, 0, NULL },
 };
 
 static const rel_relation rel_relation_table[] = {

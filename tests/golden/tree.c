@@ -14,7 +14,7 @@ static const uint32_t rel_incoming_0[] = { 0, 1 };  /* the relations that point 
 
 static const rel_model rel_model_table[] = {
     { "Employee", sizeof(struct Employee),
-      rel_fields_0, 1, rel_relations_0, 2, NULL, 0, rel_incoming_0, 2 },
+      rel_fields_0, 1, rel_relations_0, 2, NULL, 0, rel_incoming_0, 2, NULL },
 };
 
 static const rel_relation rel_relation_table[] = {
