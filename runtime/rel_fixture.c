@@ -734,6 +734,8 @@ static const char *quote(const char *s, size_t n, char *buf)
     for (i = 0; i < n && o < 40; i++)
         buf[o++] = (unsigned char)s[i] < 0x20 ? '?' : s[i];
     if (i < n) {
+        while (o > 0 && ((unsigned char)s[o] & 0xC0) == 0x80)
+            o--;    /* not in the middle of a character */
         memcpy(buf + o, "...", 3);
         o += 3;
     }
