@@ -456,7 +456,9 @@ rel_status rel_dumpdata(const rel_store *cdb, FILE *out, int indent)
     char lbuf[520];
 
     if (!db)
-        return REL_EINVAL;
+        return rel_fail_null_arg(NULL, "dumpdata", "store");
+    if (!out)
+        return rel_fail_null_arg(db, "dumpdata", "file");
     s = db->schema;
     if (!out)
         return rel_fail(&db->errmsg, REL_EINVAL, "dumpdata: the stream is NULL");
@@ -1996,7 +1998,7 @@ rel_status rel_loaddata(rel_store *db, const char *text, size_t len, const char 
     rel_status st;
 
     if (!db)
-        return REL_EINVAL;
+        return rel_fail_null_arg(NULL, "loaddata", "store");
     s = db->schema;
     if (!source_name)
         source_name = "<fixture>";

@@ -40,6 +40,8 @@ function classify(t, is_ret,    m) {
     if (t == "rel_delete_plan*" && !is_ret) { K = "PLAN"; return }
     if (t == "uint64_t") { K = "U64"; return }
     if (t == "size_t") { K = "SIZE"; return }
+    if (t == "FILE*" && !is_ret) { K = "FILE"; return }
+    if (t == "int" && !is_ret) { K = "INT"; return }
     if (is_ret && (t == "rel_status")) { K = "STATUS"; return }
     if (is_ret && (t == "_Bool" || t == "bool")) { K = "BOOL"; return }
     if (is_ret && t == "rel_cursor") { K = "CURSOR"; return }
@@ -61,6 +63,8 @@ function argexpr(i, k, m) {
     if (k == "RESULT") return "(" schema "_delete_result *)a[" i "].p"
     if (k == "PLAN") return "(rel_delete_plan *)a[" i "].p"
     if (k == "U64") return "a[" i "].u"
+    if (k == "FILE") return "(FILE *)a[" i "].p"
+    if (k == "INT") return "(int)a[" i "].u"
     return "(size_t)a[" i "].u"
 }
 BEGIN {

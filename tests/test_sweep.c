@@ -57,6 +57,7 @@
 
 enum {
     SW_STORE, SW_OBJ, SW_OBJS, SW_STRING, SW_CURSOR, SW_U64, SW_SIZE,   /* parameters */
+    SW_FILE, SW_INT,
     SW_RESULT, SW_PLAN,                                               /* out-parameters */
     SW_STATUS, SW_BOOL, SW_LIST, SW_VOID                              /* returns too */
 };
@@ -341,11 +342,21 @@ static const rel_relation *setter_relation(const sweep_fn *fn)
 
 /* Whether NULL for parameter `bad` is no bad argument but a documented
  * value: M_delete_ex's result (optional), a forward setter's value of a
- * null = true relation ("unset"). */
+ * null = true relation ("unset"), loaddata's source name ("<fixture>"). */
 static bool optional_null(const sweep_fn *fn, int bad)
 {
     const rel_relation *r = setter_relation(fn);
-    return fn->params[bad].kind == SW_RESULT || (r && bad == 1 && r->null);
+    return fn->params[bad].kind == SW_RESULT || (r && bad == 1 && r->null)
+        || (ends_with(fn->name, "_store_loaddata") && bad == 3);
+}
+
+/* Where a dump in the sweep writes: a file of no interest. */
+static FILE *sink(void)
+{
+    static FILE *f;
+    if (!f)
+        f = tmpfile();
+    return f;
 }
 
 /* The failing calls that set the sentinels: errmsg of the store, and the
@@ -469,11 +480,17 @@ static void child(const sweep_fn *fn, int bad, enum variant v, const char *befor
         case SW_CURSOR: cursor = rel_all((const rel_store *)db, model_index(fn->ret_model)); a[i].p = &cursor; break;
         case SW_U64: a[i].u = rel_id_of(objs_of(fn->ret_model)->live); break;
         case SW_SIZE: a[i].u = 1; break;
+        case SW_FILE: a[i].p = sink(); break;
+        case SW_INT: a[i].u = 0; break;
         case SW_RESULT: a[i].p = &result; break;
         case SW_PLAN: a[i].p = &plan; break;
         }
         if (i != bad && (p->kind == SW_STORE || p->kind == SW_OBJ || p->kind == SW_OBJS))
             other_object = true;
+    }
+    if (ends_with(fn->name, "_store_loaddata")) {   /* its valid text: an empty fixture */
+        a[1].s = "[]";
+        a[2].u = 2;
     }
     if (bp) {
         model_objs *mo = bp->model ? objs_of(bp->model) : NULL;
@@ -489,10 +506,10 @@ static void child(const sweep_fn *fn, int bad, enum variant v, const char *befor
         default: break;
         }
         if (bp->kind == SW_STRING)
-            snprintf(want, sizeof want, "the value is NULL");
+            snprintf(want, sizeof want, "is NULL");
         else if (v == V_NULL || v == V_ONLY_NULL || v == V_NULL_FIRST || v == V_NULL_LAST)
             snprintf(want, sizeof want, "NULL %s", bp->kind == SW_STORE ? "store" : bp->kind == SW_PLAN ? "plan"
-                     : bp->model);
+                     : bp->kind == SW_FILE ? "file" : bp->model);
         else if (v == V_ARRAY_NULL)
             snprintf(want, sizeof want, "an argument is NULL");
         else
@@ -704,6 +721,7 @@ int main(void)
             case SW_STRING:
             case SW_RESULT:
             case SW_PLAN:
+            case SW_FILE:
                 any = true;
                 run(fn, j, V_NULL, before);
                 break;
