@@ -101,7 +101,7 @@ $(LIBREL): $(RT_OBJ)
 all: $(LIBREL)
 
 # The runtime on a schema descriptor written by hand (tests/test_runtime.c).
-$(B)/test_runtime: tests/test_runtime.c $(LIBREL)
+$(B)/test_runtime: tests/test_runtime.c tests/failing_alloc.h $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -o $@ $< $(LIBREL) $(CHECK_LIBS) $(LDFLAGS)
 check: $(B)/test_runtime
 
@@ -149,9 +149,9 @@ $(B)/api/api.c: tests/api/api.rel $(RELC)
 	@mkdir -p $(B)/api
 	$(RELC) -o $(B)/api $<
 $(B)/api/api.h: $(B)/api/api.c ;
-$(B)/test_api: tests/test_api.c $(B)/api/api.c $(LIBREL)
+$(B)/test_api: tests/test_api.c tests/failing_alloc.h $(B)/api/api.c $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/api -o $@ $< $(B)/api/api.c $(LIBREL) $(CHECK_LIBS) $(LDFLAGS)
-$(B)/test_api_cxx: tests/test_api.c $(B)/api/api.c $(RT_SRC) $(RT_HDR)
+$(B)/test_api_cxx: tests/test_api.c tests/failing_alloc.h $(B)/api/api.c $(RT_SRC) $(RT_HDR)
 	$(CXX) -x c++ $(OPT) -Wall -Wextra -pedantic -Werror $(SANFLAGS) -Iruntime -I$(B)/api -o $@ \
 	    tests/test_api.c $(B)/api/api.c $(RT_SRC) $(CHECK_LIBS) $(LDFLAGS)
 check: $(B)/test_api $(B)/test_api_cxx
@@ -186,7 +186,7 @@ $(B)/fixtures/%.c: tests/fixtures/schemas/%.rel $(RELC)
 	@mkdir -p $(B)/fixtures
 	@$(RELC) -o $(B)/fixtures $< 2> $(B)/fixtures/$*.warnings || { cat $(B)/fixtures/$*.warnings; exit 1; }
 $(B)/fixtures/%.h: $(B)/fixtures/%.c ;
-$(B)/test_fixture: tests/test_fixture.c tests/fixtures/fingerprint.h $(FIXTURE_SCHEMAS:%=$(B)/fixtures/%.c) $(LIBREL)
+$(B)/test_fixture: tests/test_fixture.c tests/failing_alloc.h tests/fixtures/fingerprint.h $(FIXTURE_SCHEMAS:%=$(B)/fixtures/%.c) $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/fixtures -Itests/fixtures -o $@ tests/test_fixture.c \
 	    $(FIXTURE_SCHEMAS:%=$(B)/fixtures/%.c) $(LIBREL) $(LDFLAGS)
 check: $(B)/test_fixture

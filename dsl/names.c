@@ -5,6 +5,7 @@
 #include "ptrmap.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -505,6 +506,22 @@ static char *upper_copy(Arena *a, const char *s)
     return u;
 }
 
+/* The names of a schema S: S + suffix, into the SchemaNames member at `at`. */
+static const struct {
+    const char *role, *suffix;
+    size_t at;
+} schema_names[] = {
+    { "the store type", "_store", offsetof(SchemaNames, store) },
+    { "the store constructor", "_store_new", offsetof(SchemaNames, store_new) },
+    { "the store destructor", "_store_free", offsetof(SchemaNames, store_free) },
+    { "the error message function", "_store_errmsg", offsetof(SchemaNames, store_errmsg) },
+    { "the verify function", "_store_verify", offsetof(SchemaNames, store_verify) },
+    { "the delete result type", "_delete_result", offsetof(SchemaNames, delete_result) },
+    { "the number of models", "_NMODELS", offsetof(SchemaNames, nmodels) },
+    { "the dumpdata function", "_store_dumpdata", offsetof(SchemaNames, store_dumpdata) },
+    { "the loaddata function", "_store_loaddata", offsetof(SchemaNames, store_loaddata) },
+};
+
 bool names_build(NameTables *t, const Schema *s, const char *prefix,
                  Arena *arena, Interner *in, Diags *diags)
 {
@@ -529,27 +546,14 @@ bool names_build(NameTables *t, const Schema *s, const char *prefix,
     if (!t->models || !t->fields)
         b.oom = true;
 
-    /* The store. */
+    /* The schema's own names: the store, its functions and types. */
     memset(&o, 0, sizeof o);
     o.owner = OWN_SCHEMA;
-    o.role = "the store type";
-    t->schema.store = make(&b, &o, S, "_store", (char *)NULL);
-    o.role = "the store constructor";
-    t->schema.store_new = make(&b, &o, S, "_store_new", (char *)NULL);
-    o.role = "the store destructor";
-    t->schema.store_free = make(&b, &o, S, "_store_free", (char *)NULL);
-    o.role = "the error message function";
-    t->schema.store_errmsg = make(&b, &o, S, "_store_errmsg", (char *)NULL);
-    o.role = "the verify function";
-    t->schema.store_verify = make(&b, &o, S, "_store_verify", (char *)NULL);
-    o.role = "the delete result type";
-    t->schema.delete_result = make(&b, &o, S, "_delete_result", (char *)NULL);
-    o.role = "the number of models";
-    t->schema.nmodels = make(&b, &o, S, "_NMODELS", (char *)NULL);
-    o.role = "the dumpdata function";
-    t->schema.store_dumpdata = make(&b, &o, S, "_store_dumpdata", (char *)NULL);
-    o.role = "the loaddata function";
-    t->schema.store_loaddata = make(&b, &o, S, "_store_loaddata", (char *)NULL);
+    for (i = 0; i < sizeof schema_names / sizeof schema_names[0]; i++) {
+        o.role = schema_names[i].role;
+        *(const char **)(void *)((char *)&t->schema + schema_names[i].at) =
+            make(&b, &o, S, schema_names[i].suffix, (char *)NULL);
+    }
     t->schema.base = arena_printf(arena, "%s%s", b.prefix, S);
     t->schema.desc = t->schema.base ? arena_printf(arena, "rel_desc_%s", t->schema.base) : NULL;
     t->schema.guard = t->schema.base ? arena_printf(arena, "RELC_%s_H", upper_copy(arena, t->schema.base)) : NULL;

@@ -1006,15 +1006,10 @@ static rel_status parse_value(loader *L, size_t oi, uint32_t k, uint64_t pk, uin
                     return fail_nomem(L);
                 L->links[L->nlinks++] = (uint32_t)id;
                 count++;
-                c = rel_json_peek(j);
-                if (c == ',') {
-                    j->p++;
+                if ((c = rel_json_next(j, ']')) > 0)
                     continue;
-                }
-                if (c == ']') {
-                    j->p++;
+                if (c == 0)
                     break;
-                }
                 return fail_at(L, j->p, REL_EINVAL, k, pk, v, "expected ',' or ']' in the list of pks");
             }
         }
@@ -1093,15 +1088,10 @@ static rel_status parse_fields(loader *L, uint32_t k, uint64_t pk, const char *o
                 return fail_json(L, rc, k, pk, v);
             if (parse_value(L, oi, k, pk, v, &L->slots[base + W + v]))
                 return L->st;
-            c = rel_json_peek(j);
-            if (c == ',') {
-                j->p++;
+            if ((c = rel_json_next(j, '}')) > 0)
                 continue;
-            }
-            if (c == '}') {
-                j->p++;
+            if (c == 0)
                 break;
-            }
             return fail_at(L, j->p, REL_EINVAL, k, pk, NONE, "expected ',' or '}' after a field");
         }
     }
@@ -1226,15 +1216,10 @@ static rel_status parse_object(loader *L)
                                "unknown key '%s' (an object of a fixture has \"model\", \"pk\" and \"fields\")",
                                quote(key.s, key.len, q));
             }
-            c = rel_json_peek(j);
-            if (c == ',') {
-                j->p++;
+            if ((c = rel_json_next(j, '}')) > 0)
                 continue;
-            }
-            if (c == '}') {
-                j->p++;
+            if (c == 0)
                 break;
-            }
             return fail_at(L, j->p, REL_EINVAL, k, pk, NONE, "expected ',' or '}' in an object");
         }
     }
@@ -1271,15 +1256,10 @@ static rel_status parse(loader *L)
         for (;;) {
             if (parse_object(L))
                 return L->st;
-            c = rel_json_peek(j);
-            if (c == ',') {
-                j->p++;
+            if ((c = rel_json_next(j, ']')) > 0)
                 continue;
-            }
-            if (c == ']') {
-                j->p++;
+            if (c == 0)
                 break;
-            }
             return fail_at(L, j->p, REL_EINVAL, NONE, 0, NONE, "expected ',' or ']' after an object");
         }
     }

@@ -88,6 +88,18 @@ static inline int rel_json_expect(rel_json *j, char c, const char *what)
     return REL_JSON_OK;
 }
 
+/* After an element of a list or an object: skips a ',' (returns 1:
+ * another element follows) or the closing byte `close` (returns 0: the
+ * end), or returns -1 when neither comes next. */
+static inline int rel_json_next(rel_json *j, char close)
+{
+    int c = rel_json_peek(j);
+    if (c != ',' && c != (unsigned char)close)
+        return -1;
+    j->p++;
+    return c == ',';
+}
+
 /* A string at j->p (after whitespace). */
 int rel_json_string(rel_json *j, rel_json_buf *buf, rel_json_str *out);
 /* A number at j->p, or NaN, Infinity, -Infinity. */

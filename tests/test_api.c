@@ -180,34 +180,9 @@ END_TEST
 /* Out of memory: the nth allocation fails, for every n a call reaches.
  * The harness counts live allocations too, so a leak on any failure path
  * shows as a store that does not free to zero. */
-static long fail_at, allocs, live, failure_points;
-static void *t_malloc(size_t n, void *ud)
-{
-    void *p;
-    (void)ud;
-    if (++allocs == fail_at)
-        return NULL;
-    if ((p = malloc(n)) != NULL)
-        live++;
-    return p;
-}
-static void *t_realloc(void *p, size_t n, void *ud)
-{
-    void *q;
-    (void)ud;
-    if (++allocs == fail_at)
-        return NULL;
-    if ((q = realloc(p, n)) != NULL && !p)
-        live++;
-    return q;
-}
-static void t_free(void *p, void *ud)
-{
-    (void)ud;
-    if (p)
-        live--;
-    free(p);
-}
+#include "failing_alloc.h"
+
+static long failure_points;
 
 /* The store every out-of-memory scenario starts from: an author with 200
  * books (each with a contract), a chain of 50 people reporting to the

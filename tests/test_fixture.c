@@ -644,34 +644,7 @@ static void message_tests(void)
 
 /* ==== 3. out of memory ===================================================================== */
 
-static long live, allocs, fail_at;
-
-static void *t_malloc(size_t n, void *ud)
-{
-    (void)ud;
-    if (fail_at && ++allocs == fail_at)
-        return NULL;
-    live++;
-    return malloc(n);
-}
-static void *t_realloc(void *p, size_t n, void *ud)
-{
-    void *q;
-    (void)ud;
-    if (fail_at && ++allocs == fail_at)
-        return NULL;
-    q = realloc(p, n);
-    if (!p && q)
-        live++;
-    return q;
-}
-static void t_free(void *p, void *ud)
-{
-    (void)ud;
-    if (p)
-        live--;
-    free(p);
-}
+#include "failing_alloc.h"
 
 /* Everything a load can do to a full store: new objects of every model
  * (self references, a required cycle, objects without pk, a pk twice),
