@@ -25,7 +25,7 @@ void ast_set_schema_name(AstBuilder *b, const char *name, Loc loc)
     b->schema->name_given = true;
 }
 
-Model *ast_model(AstBuilder *b, const char *name, Loc loc, const char *doc, Field *fields)
+Model *ast_model(AstBuilder *b, const char *name, Loc loc, const char *doc, ModelBody body)
 {
     Model *m;
     Field *f;
@@ -40,7 +40,8 @@ Model *ast_model(AstBuilder *b, const char *name, Loc loc, const char *doc, Fiel
     m->name = name;
     m->loc = loc;
     m->doc = doc;
-    m->fields = reverse_fields(fields);
+    m->fields = reverse_fields(body.fields);
+    m->options = ast_args_in_order(body.options);
     for (f = m->fields; f; f = f->next) {
         f->model = m;
         f->index = m->nfields++;

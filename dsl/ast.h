@@ -26,7 +26,8 @@ typedef enum ValueKind {
     VAL_INT,        /* -12 */
     VAL_FLOAT,      /* 1.5, 2e10 */
     VAL_IDENT,      /* CASCADE, true, Author, self */
-    VAL_CALL        /* SET(...): parsed only to be rejected with a hint */
+    VAL_CALL,       /* SET(...): parsed only to be rejected with a hint */
+    VAL_LIST        /* ("a", "b") or ["a", "b"]: args, all positional */
 } ValueKind;
 
 typedef struct Arg Arg;
@@ -39,7 +40,7 @@ typedef struct Value {
     uint64_t magnitude;   /* VAL_INT: absolute value */
     bool negative;        /* VAL_INT: written with '-' */
     bool overflow;        /* VAL_INT: magnitude does not fit 64 bits */
-    Arg *args;            /* VAL_CALL */
+    Arg *args;            /* VAL_CALL, VAL_LIST: the elements */
 } Value;
 
 struct Arg {
@@ -119,6 +120,7 @@ struct Model {
     const char *doc;
     Field *fields;
     size_t nfields;
+    Arg *options;            /* model options (name = value;), in order */
     size_t index;            /* position in the schema */
 
     /* Filled by check.c: relations pointing here, in declaration order
@@ -139,6 +141,12 @@ typedef struct Schema {
 
 /* ---- builders, called by the grammar's actions -------------------------- */
 
+/* What the grammar collects between a model's braces. */
+typedef struct ModelBody {
+    Field *fields;           /* pushed in reverse */
+    Arg *options;            /* pushed in reverse */
+} ModelBody;
+
 typedef struct AstBuilder {
     Arena *arena;
     Schema *schema;
@@ -148,7 +156,7 @@ typedef struct AstBuilder {
 
 void   ast_builder_init(AstBuilder *b, Arena *a);
 void   ast_set_schema_name(AstBuilder *b, const char *name, Loc loc);
-Model *ast_model(AstBuilder *b, const char *name, Loc loc, const char *doc, Field *fields);
+Model *ast_model(AstBuilder *b, const char *name, Loc loc, const char *doc, ModelBody body);
 Field *ast_field(AstBuilder *b, const char *name, Loc loc, const char *doc,
                  const char *type_name, Loc type_loc, Arg *args);
 /* Lists are pushed in reverse; ast_model and ast_field restore the order of

@@ -182,6 +182,7 @@ static const char *value_kind_name(ValueKind k)
     case VAL_FLOAT:  return "a number";
     case VAL_IDENT:  return "a name";
     case VAL_CALL:   return "a call";
+    case VAL_LIST:   return "a list";
     }
     return "a value";
 }
@@ -1039,6 +1040,17 @@ static void check_schema_name(Checker *c)
     s->name = intern_or_oom(c, name, strlen(name));
 }
 
+/* Model options, Django's Meta: `name = value;` between a model's fields.
+ * None is known yet; each is refused by name. */
+static void check_model_options(Checker *c, const Model *m)
+{
+    const Arg *a;
+    for (a = m->options; a; a = a->next) {
+        diag_error(c->d, a->key_loc, "E113", "unknown option '%s' for model '%s'", a->key, m->name);
+        diag_note(c->d, a->key_loc, "a model's body holds fields (name: Type;); models take no options");
+    }
+}
+
 bool check_schema(Schema *s, const CheckInput *input, Arena *arena, Interner *in,
                   Diags *d, NameTables *names)
 {
@@ -1110,6 +1122,7 @@ bool check_schema(Schema *s, const CheckInput *input, Arena *arena, Interner *in
             continue;
         for (f = m->fields; f; f = f->next)
             check_field(&c, f);
+        check_model_options(&c, m);
         if (!index_fields(&c, m, &indexes[i])) {
             ok = false;
             goto done;

@@ -49,6 +49,7 @@ static void relc_yyerror(Loc *loc, yyscan_t scanner, ParseCtx *pc, const char *m
     Value val;
     Field *field;
     Arg *arg;
+    ModelBody body;
 }
 
 %token END 0 "end of file"
@@ -57,8 +58,9 @@ static void relc_yyerror(Loc *loc, yyscan_t scanner, ParseCtx *pc, const char *m
 
 %nterm <tok> name
 %nterm <val> value
-%nterm <field> fields field
-%nterm <arg> args opt_args arg
+%nterm <body> members
+%nterm <field> field
+%nterm <arg> args opt_args arg option
 
 %%
 
@@ -79,17 +81,19 @@ models
     | models error '}'         { yyerrok; }
     ;
 
-/* model: 'model' name '{' field* '}' ; a broken field list still yields the
- * model, so references to it do not cascade into "unknown model" errors. */
+/* model: 'model' name '{' ( field | option )* '}' ; a broken member list
+ * still yields the model, so references to it do not cascade into "unknown
+ * model" errors. */
 model
-    : MODEL name '{' fields '}'          { ast_model(B, $2.text, @2, $1.doc, $4); }
-    | MODEL name '{' fields error '}'    { ast_model(B, $2.text, @2, $1.doc, $4); yyerrok; }
+    : MODEL name '{' members '}'          { ast_model(B, $2.text, @2, $1.doc, $4); }
+    | MODEL name '{' members error '}'    { ast_model(B, $2.text, @2, $1.doc, $4); yyerrok; }
     ;
 
-fields
-    : %empty                   { $$ = NULL; }
-    | fields field             { $$ = ast_field_push($1, $2); }
-    | fields error ';'         { $$ = $1; yyerrok; }
+members
+    : %empty                   { $$.fields = NULL; $$.options = NULL; }
+    | members field            { $$ = $1; $$.fields = ast_field_push($1.fields, $2); }
+    | members option           { $$ = $1; $$.options = ast_arg_push($1.options, $2); }
+    | members error ';'        { $$ = $1; yyerrok; }
     ;
 
 /* field: name ':' type [ '(' args ')' ] ';' */
@@ -98,6 +102,12 @@ field
         { $$ = ast_field(B, $1.text, @1, $1.doc, $3.text, @3, NULL); }
     | name ':' IDENT '(' opt_args ')' ';'
         { $$ = ast_field(B, $1.text, @1, $1.doc, $3.text, @3, $5); }
+    ;
+
+/* option: name '=' value ';' : a model-level option, Django's Meta
+ * (unique_together = ("a", "b");). */
+option
+    : name '=' value ';'       { $$ = ast_arg(B, $1.text, @1, &$3, @$); }
     ;
 
 /* The keywords are names too where a name is expected: a field may be
@@ -142,6 +152,20 @@ value
             memset(&$$, 0, sizeof $$);
             $$.kind = VAL_CALL; $$.loc = @$; $$.text = $1.text; $$.len = $1.len;
             $$.args = ast_args_in_order($3);
+        }
+    /* A list: ("group", "person") as through_fields, or a list of them as
+     * unique_together; Python's tuples and lists are both written. */
+    | '(' opt_args ')'
+        {
+            memset(&$$, 0, sizeof $$);
+            $$.kind = VAL_LIST; $$.loc = @$;
+            $$.args = ast_args_in_order($2);
+        }
+    | '[' opt_args ']'
+        {
+            memset(&$$, 0, sizeof $$);
+            $$.kind = VAL_LIST; $$.loc = @$;
+            $$.args = ast_args_in_order($2);
         }
     ;
 
