@@ -185,6 +185,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, Pars
     int i;
     (void)scanner;
 
+    if (pc->too_deep)
+        return 0;               /* the scanner said why it stopped */
     if (la == YYSYMBOL_YYEOF)
         len += (size_t)snprintf(msg, sizeof msg, "unexpected end of file");
     else if (la == YYSYMBOL_IDENT || la == YYSYMBOL_INT || la == YYSYMBOL_FLOAT)

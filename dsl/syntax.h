@@ -20,6 +20,11 @@
  * one. */
 #define RELC_MAX_NAME 255
 
+/* The deepest nesting of brackets, ( and [, relc reads: a list of lists is
+ * the deepest any option needs, and a bound keeps the parser's stack (and
+ * its "memory exhausted") out of reach of a hostile file. */
+#define RELC_MAX_NESTING 64
+
 /* The semantic value of an identifier or keyword token.  A doc comment
  * (///) right before it rides along, so the grammar can attach it to the
  * model or field that the token starts. */
@@ -44,6 +49,8 @@ typedef struct ParseCtx {
     Loc comment_loc;          /* the open block comment */
     char last_text[48];       /* the last token, for "unexpected 'x'" */
     size_t syntax_errors;
+    int depth;                /* brackets open */
+    bool too_deep;            /* over RELC_MAX_NESTING: reading stopped */
     bool oom;
     jmp_buf fatal;            /* where a flex fatal error (no memory) lands */
     void *flex_blocks[16];    /* flex's live allocations, freed after one */

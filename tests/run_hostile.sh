@@ -125,8 +125,10 @@ linear "models sharing one related_name" shared_related_name 4000
 # Deep nesting: parentheses and comment openers.
 parens() { awk -v n="$1" 'BEGIN { printf "model A { x: int32"; for (i = 0; i < n; i++) printf "("; print "; }" }' > "$h"; }
 parens 100000
-run "100,000 nested parentheses" 1 'E100'
+run "100,000 nested parentheses" 1 'brackets nested more than 64 deep'
 linear "nested parentheses" parens 100000
+awk 'BEGIN { printf "model A { x = "; for (i = 0; i < 100000; i++) printf "[("; print "; }" }' > "$h"
+run "100,000 nested lists in a model option" 1 'brackets nested more than 64 deep'
 comments() { awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "/* "; print "*/" }' > "$h"; }
 comments 100000
 run "100,000 comment openers" 1 'E102'
