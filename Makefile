@@ -24,7 +24,7 @@ LDFLAGS += $(SANFLAGS)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
 DSL_SRC := dsl/arena.c dsl/oom.c dsl/utf8.c dsl/diag.c dsl/ast.c dsl/ptrmap.c dsl/names.c \
-           dsl/check.c dsl/syntax.c dsl/relc.c dsl/vocab.c
+           dsl/check.c dsl/check_through.c dsl/syntax.c dsl/relc.c dsl/vocab.c
 GEN_SRC := gen/driver.c gen/printer.c gen/emit_c.c gen/emit_types.c gen/emit_api.c gen/emit_desc.c gen/emit_dot.c
 GENERATED := $(B)/gen-src/scan.c $(B)/gen-src/parse.c
 
@@ -76,7 +76,7 @@ clean:
 # rel_json.c and rel_fixture.c: Django's dumpdata and loaddata.
 LIBREL  := $(B)/librel.a
 RT_SRC  := runtime/rel.c runtime/rel_store.c runtime/rel_delete.c runtime/rel_verify.c \
-           runtime/rel_json.c runtime/rel_fixture.c
+           runtime/rel_json.c runtime/rel_fixture.c runtime/rel_through.c
 RT_OBJ  := $(patsubst %.c,$(B)/obj/%.o,$(RT_SRC))
 RT_HDR  := runtime/rel.h runtime/rel_impl.h runtime/rel_version.h runtime/rel_json.h
 $(RT_OBJ): $(B)/obj/%.o: %.c $(RT_HDR)
@@ -359,3 +359,12 @@ check-compile: $(RELC) $(B)/schemagen
 	CC="$(CC)" CXX="$(CXX)" sh tests/run_compile.sh $(B)
 check: check-compile
 .PHONY: check-compile
+
+# Through models (tests/test_through.c) on tests/through/th.rel.
+$(B)/through/th.c: tests/through/th.rel $(RELC)
+	@mkdir -p $(B)/through
+	$(RELC) -o $(B)/through $<
+$(B)/through/th.h: $(B)/through/th.c ;
+$(B)/test_through: tests/test_through.c tests/failing_alloc.h $(B)/through/th.c $(LIBREL)
+	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -Itests -I$(B)/through -o $@ $< $(B)/through/th.c $(LIBREL) $(LDFLAGS)
+check: $(B)/test_through
