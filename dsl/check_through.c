@@ -246,8 +246,8 @@ bool check_through(Schema *s, const PtrMap *models, Interner *in, Diags *d)
             if (f->kind != FK_MANY_TO_MANY)
                 continue;
             if (f->through_fields_arg && !f->through_arg) {
-                diag_error(d, f->through_fields_arg->key_loc, "E123", "through_fields of '%s.%s' is given "
-                           "without through", f->model->name, f->name);
+                diag_error(d, f->through_fields_arg->key_loc, "E123", "field '%s.%s' cannot specify "
+                           "through_fields without a through model", f->model->name, f->name);
                 diag_note(d, f->through_fields_arg->key_loc, "name the through model: through = \"Model\"");
                 continue;
             }
