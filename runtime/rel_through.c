@@ -254,22 +254,65 @@ static rel_status create_status(const rel_store *db, const rel_model *m, void *c
     return REL_ENOMEM;
 }
 
+enum { SMALL = 16 };
+
+/* The through model's required relations other than the two bound
+ * ForeignKeys: the extra arguments of add and create, in order. */
+typedef struct extras {
+    void *small[SMALL], **items;
+    uint32_t n;
+} extras;
+
+/* Reads relation r's extra arguments from *ap and checks each: alive and
+ * in db (a NULL or deleted one is REL_EINVAL, as for any object
+ * argument; a one-to-one target that is taken fails later, when the
+ * through object is made).  e->items is then to be freed with
+ * extras_free. */
+static rel_status extras_read(rel_store *db, const rel_relation *r, void *self, va_list *ap, extras *e,
+                              const char *who)
+{
+    const rel_model *tm = &db->schema->models[r->through];
+    uint32_t i, n = 0;
+    e->items = e->small;
+    e->n = 0;
+    for (i = 0; i < tm->nrequired; i++)
+        n += tm->required[i] != r->through_src && tm->required[i] != r->through_dst;
+    if (n > SMALL && !(e->items = (void **)rel_malloc(n * sizeof *e->items)))
+        return rel_fail(&db->errmsg, REL_ENOMEM, "%s: out of memory", rel_who(who));
+    for (i = 0; i < tm->nrequired; i++) {
+        const rel_relation *x = REL_RELATION(db, tm->required[i]);
+        void *v;
+        if (tm->required[i] == r->through_src || tm->required[i] == r->through_dst)
+            continue;
+        v = e->items[e->n++] = va_arg(*ap, void *);
+        if (!rel_alive(v))
+            return rel_fail_arg(v, x->target, self, who);
+        if (rel_store_of(v) != db)
+            return rel_fail(&db->errmsg, REL_EINVAL, "%s: %s %llu belongs to another store", rel_who(who),
+                            db->schema->models[x->target].name, REL_ID(v));
+    }
+    return REL_OK;
+}
+
+static void extras_free(extras *e)
+{
+    if (e->items != e->small)
+        rel_free(e->items);
+}
+
 /* Adds the pair (m, t): a new through object, its required relations
- * other than the two bound ForeignKeys taken from *ap (NULL: none may be
- * needed) in rel_model.required order.  *made gets the new object. */
-static rel_status add_pair(rel_store *db, uint32_t ri, void *m, void *t, void *self, va_list *ap, void **made,
+ * other than the two bound ForeignKeys from e (checked).  All or nothing. */
+static rel_status add_pair(rel_store *db, uint32_t ri, void *m, void *t, void *self, const extras *e,
                            const char *who)
 {
-    enum { SMALL = 16 };
     const rel_relation *r = REL_RELATION(db, ri);
     const rel_relation *src = REL_RELATION(db, r->through_src), *dst = REL_RELATION(db, r->through_dst);
     const rel_model *tm = &db->schema->models[r->through];
     void *small[SMALL], **req = small, *o;
     rel_status st = REL_OK;
     rel_list *ls = &REL_AT(m, src->rev, rel_list), *ld = &REL_AT(t, dst->rev, rel_list);
-    uint32_t i;
+    uint32_t i, x = 0;
 
-    *made = NULL;
     /* Room first: growing changes no count, so a failure leaves nothing
      * to undo. */
     if (!pair_reserve(r, m, t) || rel_list_reserve(ls, (size_t)ls->count + 1)
@@ -277,9 +320,7 @@ static rel_status add_pair(rel_store *db, uint32_t ri, void *m, void *t, void *s
         || (tm->nrequired > SMALL && !(req = (void **)rel_malloc(tm->nrequired * sizeof *req))))
         return rel_fail_nomem(ri, self);
     for (i = 0; i < tm->nrequired; i++)
-        req[i] = tm->required[i] == r->through_src ? m
-               : tm->required[i] == r->through_dst ? t
-               : ap ? va_arg(*ap, void *) : NULL;
+        req[i] = tm->required[i] == r->through_src ? m : tm->required[i] == r->through_dst ? t : e->items[x++];
     o = rel_new_req(db, r->through, tm->nrequired ? req : NULL, REL_NONE, NULL, false, who);
     if (!o)   /* errmsg says why; the status is the one of the first argument that is wrong */
         st = create_status(db, tm, req);
@@ -296,24 +337,27 @@ static rel_status add_pair(rel_store *db, uint32_t ri, void *m, void *t, void *s
             rel_fk_link(o, t, dst->fwd, dst->pos, dst->rev);
         pair_link(r, m, t);
     }
-    *made = o;
     return REL_OK;
 }
 
 rel_status rel_through_add(uint32_t ri, void *m, void *t, bool self_is_m, const char *who, ...)
 {
     rel_store *db;
+    const rel_relation *r;
     rel_status st;
     va_list ap;
-    void *made;
+    extras e;
     if ((st = check_pair(ri, m, t, self_is_m, who)) != REL_OK)
         return st;
     db = rel_store_of(m);
-    if (rel_m2m_find(m, REL_RELATION(db, ri)->fwd, t, REL_RELATION(db, ri)->rev) != UINT32_MAX)
-        return REL_OK;   /* Django's add skips a pair that is there */
+    r = REL_RELATION(db, ri);
     va_start(ap, who);
-    st = add_pair(db, ri, m, t, self_is_m ? m : t, &ap, &made, who);
+    st = extras_read(db, r, self_is_m ? m : t, &ap, &e, who);
     va_end(ap);
+    if (st == REL_OK && rel_m2m_find(m, r->fwd, t, r->rev) == UINT32_MAX)
+        st = add_pair(db, ri, m, t, self_is_m ? m : t, &e, who);
+    /* (else Django's add skips a pair that is there) */
+    extras_free(&e);
     return st;
 }
 
@@ -343,14 +387,14 @@ static void undo_new(rel_store *db, uint32_t k, void *x, uint64_t last)
 
 void *rel_through_create(uint32_t ri, void *self, bool self_is_m, const char *who, ...)
 {
-    enum { SMALL = 16 };
     rel_store *db;
     const rel_relation *r;
     const rel_model *om;
     uint32_t ok, i;
     uint64_t last;
-    void *small[SMALL], **req = small, *x, *made = NULL;
+    void *small[SMALL], **req = small, *x = NULL;
     va_list ap;
+    extras e;
     rel_status st;
 
     if (!rel_alive(self)) {
@@ -369,16 +413,18 @@ void *rel_through_create(uint32_t ri, void *self, bool self_is_m, const char *wh
     va_start(ap, who);
     for (i = 0; i < om->nrequired; i++)
         req[i] = va_arg(ap, void *);
+    st = extras_read(db, r, self, &ap, &e, who);
+    va_end(ap);
     last = rel_model_last_id(db, ok);
-    x = rel_new_req(db, ok, om->nrequired ? req : NULL, REL_NONE, NULL, false, who);
+    if (st == REL_OK)
+        x = rel_new_req(db, ok, om->nrequired ? req : NULL, REL_NONE, NULL, false, who);
+    if (x && add_pair(db, ri, self_is_m ? self : x, self_is_m ? x : self, self, &e, who) != REL_OK) {
+        undo_new(db, ok, x, last);
+        x = NULL;
+    }
     if (req != small)
         rel_free(req);
-    st = x ? add_pair(db, ri, self_is_m ? self : x, self_is_m ? x : self, self, &ap, &made, who) : REL_ENOMEM;
-    va_end(ap);
-    if (x && st != REL_OK) {
-        undo_new(db, ok, x, last);
-        return NULL;
-    }
+    extras_free(&e);
     return x;
 }
 
