@@ -284,13 +284,24 @@ $(B)/bench/bench: $(BENCH_SRC) bench/workload.h $(B)/bench/catalog.c $(LIBREL)
 # CPython's json.loads of the same file.
 $(B)/bench/fixture-bench: bench/fixture.c $(B)/bench/catalog.c $(LIBREL)
 	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iruntime -I$(B)/bench -o $@ bench/fixture.c $(B)/bench/catalog.c $(LIBREL) $(LDFLAGS)
-bench: $(B)/bench/bench $(B)/bench/fixture-bench $(RELC)
+# Through models (bench/through.c): add, iterate, remove and delete on a
+# plain many-to-many and on one through a model, with their ratios.
+BENCH_POSTS ?= 200000
+$(B)/bench/tb.c: bench/through.rel $(RELC)
+	@mkdir -p $(B)/bench
+	$(RELC) -o $(B)/bench $<
+$(B)/bench/tb.h: $(B)/bench/tb.c ;
+$(B)/bench/through-bench: bench/through.c $(B)/bench/tb.c $(LIBREL)
+	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iruntime -I$(B)/bench -o $@ bench/through.c $(B)/bench/tb.c $(LIBREL) $(LDFLAGS)
+bench: $(B)/bench/bench $(B)/bench/fixture-bench $(B)/bench/through-bench $(RELC)
 	$(B)/bench/bench --books $(BENCH_BOOKS) --runs $(BENCH_RUNS)
 	@echo
 	$(B)/bench/fixture-bench --books $(BENCH_BOOKS) --runs $(BENCH_RUNS)
 	@echo
+	$(B)/bench/through-bench --posts $(BENCH_POSTS) --runs $(BENCH_RUNS)
+	@echo
 	sh bench/scale.sh $(RELC)
-check: $(B)/bench/bench $(B)/bench/fixture-bench
+check: $(B)/bench/bench $(B)/bench/fixture-bench $(B)/bench/through-bench
 .PHONY: bench
 
 # ---- install ---------------------------------------------------------------------

@@ -457,6 +457,7 @@ rel_status rel_through_remove(uint32_t ri, void *m, void *t, bool self_is_m, con
 {
     rel_store *db;
     rel_status st;
+    void *small[SMALL];
     gather g;
     if ((st = check_pair(ri, m, t, self_is_m, who)) != REL_OK)
         return st;
@@ -466,12 +467,16 @@ rel_status rel_through_remove(uint32_t ri, void *m, void *t, bool self_is_m, con
     each_of_pair(db, REL_RELATION(db, ri), m, t, count_one, &g);
     if (g.count == 0)
         return REL_OK;
-    if (!(g.items = (void **)rel_malloc(g.count * sizeof *g.items)))
+    /* Most pairs have one through object or a few: no allocation then. */
+    if (g.count > SMALL && !(g.items = (void **)rel_malloc(g.count * sizeof *g.items)))
         return rel_fail_nomem(ri, self_is_m ? m : t);
+    if (!g.items)
+        g.items = small;
     g.count = 0;
     each_of_pair(db, REL_RELATION(db, ri), m, t, take_one, &g);
     st = delete_through(db, ri, g.items, g.count, who);
-    rel_free(g.items);
+    if (g.items != small)
+        rel_free(g.items);
     return st;
 }
 
