@@ -49,6 +49,19 @@ static void verify(const tb_store *db, const char *what)
 /* The tag index of post i's j-th tag: distinct for one post. */
 static size_t tag_of(size_t i, size_t j, size_t ntags) { return (i * 7 + j * (ntags / K + 1)) % ntags; }
 
+/* Gives every post its K tags, through or not; the ns it took. */
+static double add_all(Post **posts, size_t nposts, Tag **tags, size_t ntags, bool through)
+{
+    uint64_t t = now_ns();
+    size_t i, j;
+    for (i = 0; i < nposts; i++)
+        for (j = 0; j < K; j++)
+            if ((through ? Post_labels_add(posts[i], tags[tag_of(i, j, ntags)])
+                         : Post_tags_add(posts[i], tags[tag_of(i, j, ntags)])) != REL_OK)
+                exit(3);
+    return (double)(now_ns() - t);
+}
+
 /* One run over one store; through selects the relation.  ns[op] gets ns
  * per pair; *sum a checksum of what iteration saw. */
 static void run(size_t nposts, bool through, double *ns, uint64_t *sum, uint64_t *found)
@@ -66,13 +79,7 @@ static void run(size_t nposts, bool through, double *ns, uint64_t *sum, uint64_t
     for (i = 0; i < nposts; i++)
         posts[i] = Post_new(db);
 
-    t = now_ns();
-    for (i = 0; i < nposts; i++)
-        for (j = 0; j < K; j++)
-            if ((through ? Post_labels_add(posts[i], tags[tag_of(i, j, ntags)])
-                         : Post_tags_add(posts[i], tags[tag_of(i, j, ntags)])) != REL_OK)
-                exit(3);
-    ns[OP_ADD] = (double)(now_ns() - t) / pairs;
+    ns[OP_ADD] = add_all(posts, nposts, tags, ntags, through) / pairs;
     verify(db, "add");
 
     t = now_ns();
@@ -100,13 +107,7 @@ static void run(size_t nposts, bool through, double *ns, uint64_t *sum, uint64_t
 
     /* Again, with the memory the first adds grew (and, through, the
      * Labels' freed slots). */
-    t = now_ns();
-    for (i = 0; i < nposts; i++)
-        for (j = 0; j < K; j++)
-            if ((through ? Post_labels_add(posts[i], tags[tag_of(i, j, ntags)])
-                         : Post_tags_add(posts[i], tags[tag_of(i, j, ntags)])) != REL_OK)
-                exit(3);
-    ns[OP_READD] = (double)(now_ns() - t) / pairs;
+    ns[OP_READD] = add_all(posts, nposts, tags, ntags, through) / pairs;
 
     t = now_ns();
     if (Post_delete_many(posts, nposts) != REL_OK)

@@ -116,6 +116,19 @@ static bool fields_given(Diags *d, const Field *f, const Arg **a0, const Arg **a
     return true;
 }
 
+/* E334 (word "from") and E335 ("to"): more than one ForeignKey to model
+ * m of that side.  Returns false, for the caller's verdict. */
+static bool ambiguous(Diags *d, const Field *f, const char *code, const char *word, const Model *m)
+{
+    Loc at = f->through_arg->value.loc;
+    diag_error(d, at, code, "the model '%s' is used as an intermediate model by '%s.%s', but it has more than "
+               "one foreign key %s '%s', which is ambiguous; you must specify which foreign key to use via the "
+               "through_fields option", f->through->name, f->model->name, f->name, word, m->name);
+    diag_note(d, at, "if you want to create a recursive relationship, use ManyToManyField(self, through = "
+              "\"%s\")", f->through->name);
+    return false;
+}
+
 /* The two ForeignKeys when through_fields does not name them, or NULL
  * after reporting E333 to E336 as Django does. */
 static bool find_fields(Diags *d, Field *f, Field **src, Field **dst)
@@ -144,22 +157,10 @@ static bool find_fields(Diags *d, Field *f, Field **src, Field **dst)
     }
     n_from = count_to(through, from, src, NULL);
     n_to = count_to(through, to, dst, NULL);
-    if (n_from > 1) {
-        diag_error(d, at, "E334", "the model '%s' is used as an intermediate model by '%s.%s', but it has more "
-                   "than one foreign key from '%s', which is ambiguous; you must specify which foreign key to "
-                   "use via the through_fields option", through->name, from->name, f->name, from->name);
-        diag_note(d, at, "if you want to create a recursive relationship, use ManyToManyField(self, through = "
-                  "\"%s\")", through->name);
-        ok = false;
-    }
-    if (n_to > 1) {
-        diag_error(d, at, "E335", "the model '%s' is used as an intermediate model by '%s.%s', but it has more "
-                   "than one foreign key to '%s', which is ambiguous; you must specify which foreign key to "
-                   "use via the through_fields option", through->name, from->name, f->name, to->name);
-        diag_note(d, at, "if you want to create a recursive relationship, use ManyToManyField(self, through = "
-                  "\"%s\")", through->name);
-        ok = false;
-    }
+    if (n_from > 1)
+        ok = ambiguous(d, f, "E334", "from", from);
+    if (n_to > 1)
+        ok = ambiguous(d, f, "E335", "to", to);
     if (n_from == 0 || n_to == 0) {
         diag_error(d, at, "E336", "the model '%s' is used as an intermediate model by '%s.%s', but it does not "
                    "have a foreign key to '%s' or '%s'", through->name, from->name, f->name, from->name,

@@ -366,8 +366,8 @@ static void through_extras(const Emitter *e, const Field *f, bool args)
 }
 
 /* The set API of a many-to-many through a model, over its through
- * objects (rel_through.c): list, count and contains as for any
- * many-to-many; add, remove, clear and create make and delete through
+ * objects (rel_through.c), after the list, count and contains of any
+ * many-to-many: add, remove, clear and create make and delete through
  * objects; $through$ finds a pair's. */
 static void through_side(const Emitter *e, const Field *f, PrVars *v, bool forward)
 {
@@ -376,8 +376,6 @@ static void through_side(const Emitter *e, const Field *f, PrVars *v, bool forwa
     pv_set(v, "through", forward ? FN(e, f)->fwd.through : FN(e, f)->rev.through);
     pv_set(v, "Thr", MN(e, f->through)->type);
     pt(p, v,
-       "static inline bool $contains$(const $Own$ *$o$, const $T$ *$x$)\n"
-       "{ return rel_m2m_contains($m$, offsetof(struct $mt$, $fwd$), $t$, offsetof(struct $tt$, $rev$)); }\n"
        "/* The $Thr$ that links them (the lowest id if several); NULL if none. */\n"
        "static inline $Thr$ *$through$(const $Own$ *$o$, const $T$ *$x$)\n"
        "{ return ($Thr$ *)rel_through_find($r$, $m$, $t$); }\n"
@@ -418,13 +416,14 @@ static void m2m_side(const Emitter *e, const Field *f, PrVars *v, bool forward)
     pv_set(v, "new_side", forward ? "false" : "true");
     pv_num(v, "ok", other->index);
     list_view(e, v);
+    pt(p, v,
+       "static inline bool $contains$(const $Own$ *$o$, const $T$ *$x$)\n"
+       "{ return rel_m2m_contains($m$, offsetof(struct $mt$, $fwd$), $t$, offsetof(struct $tt$, $rev$)); }\n");
     if (f->through_src) {
         through_side(e, f, v, forward);
         return;
     }
     pt(p, v,
-       "static inline bool $contains$(const $Own$ *$o$, const $T$ *$x$)\n"
-       "{ return rel_m2m_contains($m$, offsetof(struct $mt$, $fwd$), $t$, offsetof(struct $tt$, $rev$)); }\n"
        "/* Adding an existing link changes nothing. */\n"
        "static inline rel_status $add$($Own$ *$o$, $T$ *$x$)\n"
        "{ return rel_m2m_add($r$, $m$, offsetof(struct $mt$, $fwd$), $t$, offsetof(struct $tt$, $rev$), $fwd_side$, \"$add$\"); }\n"

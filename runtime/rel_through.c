@@ -98,22 +98,6 @@ bool rel_through_reserve_new(rel_store *db, uint32_t k, void *const *req, const 
     return true;
 }
 
-void rel_through_link_new(rel_store *db, uint32_t k, void *o)
-{
-    const rel_model *m = &db->schema->models[k];
-    uint32_t i;
-    for (i = 0; i < m->nrelations; i++) {
-        const rel_relation *r = source_of(db, m, i);
-        void *s, *d;
-        if (!r)
-            continue;
-        s = REL_AT(o, REL_RELATION(db, r->through_src)->fwd, void *);
-        d = REL_AT(o, REL_RELATION(db, r->through_dst)->fwd, void *);
-        if (s && d)
-            pair_link(r, s, d);
-    }
-}
-
 /* The two sides of through object o of relation r (NULL when unset). */
 static void sides(const rel_store *db, const rel_relation *r, const void *o, void **s, void **d)
 {
@@ -130,7 +114,9 @@ void rel_through_detach(rel_store *db, uint32_t ri, void *m)
         pair_unlink(r, s, d);
 }
 
-void rel_through_leave(rel_store *db, uint32_t k, void *o)
+/* Each pair through object o (of model k) stands for joins the sets
+ * (link), or leaves them unless a side is being deleted or is (unlink). */
+static void pairs_of(rel_store *db, uint32_t k, void *o, bool link)
 {
     const rel_model *m = &db->schema->models[k];
     uint32_t i;
@@ -140,10 +126,17 @@ void rel_through_leave(rel_store *db, uint32_t k, void *o)
         if (!r)
             continue;
         sides(db, r, o, &s, &d);
-        if (s && d && !(REL_TAG(s) & (REL_MARK | REL_DEAD)) && !(REL_TAG(d) & (REL_MARK | REL_DEAD)))
+        if (!s || !d)
+            continue;
+        if (link)
+            pair_link(r, s, d);
+        else if (!(REL_TAG(s) & (REL_MARK | REL_DEAD)) && !(REL_TAG(d) & (REL_MARK | REL_DEAD)))
             pair_unlink(r, s, d);
     }
 }
+
+void rel_through_link_new(rel_store *db, uint32_t k, void *o) { pairs_of(db, k, o, true); }
+void rel_through_leave(rel_store *db, uint32_t k, void *o) { pairs_of(db, k, o, false); }
 
 /* ---- setting a bound ForeignKey ------------------------------------------------ */
 
