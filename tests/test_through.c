@@ -141,6 +141,11 @@ static void test_relink(void)
     CHECK(Group_members_contains(g, q) && Group_members_count(h) == 0);
     CHECK(Membership_set_person(m, NULL) == REL_ENULL && Group_members_contains(g, q));
     verify();
+    /* A through object made through a link field's reverse set links too. */
+    CHECK(Group_membership_set_create(h, p) != NULL && Group_members_contains(h, p));
+    CHECK(Person_membership_set_create(p, g) != NULL && Person_groups_contains(p, g));
+    CHECK(Group_membership_set_create(h, NULL) == NULL && Group_members_count(h) == 1);
+    verify();
     /* A nullable bound ForeignKey: a through object with a NULL side is no link. */
     {
         Badge *b = Badge_new(db);
