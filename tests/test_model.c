@@ -71,6 +71,7 @@ SINGLE(D, a, A)
 SINGLE(D, b, B)
 SINGLE(D, c, C)
 SINGLE(D, guard, C)
+SINGLE(C, dnote, D)
 static size_t cnt_children(const void *t) { return A_children_count((const A *)t); }
 static size_t cnt_as_set(const void *t) { return B_as_set_count((const B *)t); }
 static size_t cnt_owned(const void *t) { return A_owned_count((const A *)t); }
@@ -81,10 +82,11 @@ static size_t cnt_a_ds(const void *t) { return A_ds_count((const A *)t); }
 static size_t cnt_b_ds(const void *t) { return B_ds_count((const B *)t); }
 static size_t cnt_c_ds(const void *t) { return C_ds_count((const C *)t); }
 static size_t cnt_dguards(const void *t) { return C_dguards_count((const C *)t); }
+static size_t cnt_notes(const void *t) { return D_notes_count((const D *)t); }
 static void *one_twin_of(const void *t) { return C_twin_of((const C *)t); }
 static void *one_mate_of(const void *t) { return C_mate_of((const C *)t); }
 
-enum { NSINGLES = 12, D_A = 8, D_B = 9 };
+enum { NSINGLES = 13, D_A = 8, D_B = 9, C_DNOTE = 12 };
 static const Single singles[NSINGLES] = {
     { "A.parent", MA, MA, CASCADE, true, false, get_A_parent, set_A_parent, cnt_children, NULL },
     { "A.b", MA, MB, SET_NULL, true, false, get_A_b, set_A_b, cnt_as_set, NULL },
@@ -98,6 +100,7 @@ static const Single singles[NSINGLES] = {
     { "D.b", MD, MB, SET_NULL, true, false, get_D_b, set_D_b, cnt_b_ds, NULL },
     { "D.c", MD, MC, CASCADE, true, false, get_D_c, set_D_c, cnt_c_ds, NULL },
     { "D.guard", MD, MC, PROTECT, true, false, get_D_guard, set_D_guard, cnt_dguards, NULL },
+    { "C.dnote", MC, MD, PROTECT, true, false, get_C_dnote, set_C_dnote, cnt_notes, NULL },
 };
 
 /* Many-to-many relations, each with both sides' set API. */
@@ -563,7 +566,7 @@ static unsigned long via_added, via_removed, via_refused;
 static int many_through(const Side *side, bool reverse, int om, int xm, uint32_t o, uint32_t x, uint32_t a,
                         uint32_t b)
 {
-    uint32_t ids[MAXOBJ], d, n = 0, id = ref.next_id[MD];
+    uint32_t ids[MAXOBJ], d, n = 0, id = ref.next_id[MD], guard;
     rel_status st, want, alt;
     switch (below(7)) {
     case 0: case 1: case 2:
@@ -584,6 +587,13 @@ static int many_through(const Side *side, bool reverse, int om, int xm, uint32_t
         for (d = 1; d < ref.next_id[MD]; d++)
             if (ref.live[MD][d] && ref.fk[D_A][d] == a && ref.fk[D_B][d] == b)
                 ids[n++] = d;
+        if (n && below(4) == 0 && (guard = pick(MC)) != 0) {
+            /* Now and then a C's dnote protects one of them first: the
+             * remove is refused. */
+            if (expect(C_set_dnote(C_get(db, guard), D_get(db, ids[n - 1])), REL_OK, REL_OK))
+                return 1;
+            ref_set(C_DNOTE, guard, ids[n - 1]);
+        }
         want = n ? ref_delete(MD, ids, n, &alt) : (alt = REL_OK);
         via_removed += want == REL_OK ? n : 0;
         via_refused += want != REL_OK;
