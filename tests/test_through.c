@@ -159,6 +159,10 @@ static void test_relink(void)
         /* add with the through model's other required relation */
         CHECK(Group_roles_add(g, q, b) == REL_OK && Group_roles_count(g) == 2);
         CHECK(Seat_holder(Group_roles_through(g, q)) == q && Seat_badge(Group_roles_through(g, q)) == b);
+        /* The reverse set of the nullable link field: the new Seat's holder
+         * comes from the call, and its pair with it. */
+        CHECK(Person_seat_set_create(q, h, b) != NULL && Group_roles_contains(h, q));
+        CHECK(Group_roles_remove(h, q) == REL_OK);
         CHECK(Group_roles_add(h, q, NULL) == REL_EINVAL && Seat_count(db) == 2);
         CHECK(strcmp(th_store_errmsg(db), "Group_roles_add: NULL Badge") == 0);
         CHECK(Group_roles_create(h, NULL) == NULL && strcmp(th_store_errmsg(db), "Group_roles_create: NULL Badge") == 0);
