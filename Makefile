@@ -24,7 +24,7 @@ LDFLAGS += $(SANFLAGS)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
 DSL_SRC := dsl/arena.c dsl/oom.c dsl/utf8.c dsl/diag.c dsl/ast.c dsl/ptrmap.c dsl/names.c \
-           dsl/check.c dsl/syntax.c dsl/relc.c dsl/vocab.c
+           dsl/check.c dsl/check_through.c dsl/syntax.c dsl/relc.c dsl/vocab.c
 GEN_SRC := gen/driver.c gen/printer.c gen/emit_c.c gen/emit_types.c gen/emit_api.c gen/emit_desc.c gen/emit_dot.c
 GENERATED := $(B)/gen-src/scan.c $(B)/gen-src/parse.c
 
@@ -76,7 +76,7 @@ clean:
 # rel_json.c and rel_fixture.c: Django's dumpdata and loaddata.
 LIBREL  := $(B)/librel.a
 RT_SRC  := runtime/rel.c runtime/rel_store.c runtime/rel_delete.c runtime/rel_verify.c \
-           runtime/rel_json.c runtime/rel_fixture.c
+           runtime/rel_json.c runtime/rel_fixture.c runtime/rel_through.c
 RT_OBJ  := $(patsubst %.c,$(B)/obj/%.o,$(RT_SRC))
 RT_HDR  := runtime/rel.h runtime/rel_impl.h runtime/rel_version.h runtime/rel_json.h
 $(RT_OBJ): $(B)/obj/%.o: %.c $(RT_HDR)
@@ -181,7 +181,7 @@ check: $(B)/test_iter_debug
 # Fixtures (tests/test_fixture.c): Django's dumpdata and loaddata, on the
 # schemas of the cases recorded from Django (tests/fixtures/gen_cases.py
 # writes them and the cases) and on tests/fixtures/fx.rel.
-FIXTURE_SCHEMAS := fx lib social cycle
+FIXTURE_SCHEMAS := fx lib social cycle club
 $(B)/fixtures/%.c: tests/fixtures/schemas/%.rel $(RELC)
 	@mkdir -p $(B)/fixtures
 	@$(RELC) -o $(B)/fixtures $< 2> $(B)/fixtures/$*.warnings || { cat $(B)/fixtures/$*.warnings; exit 1; }
@@ -203,13 +203,15 @@ check: $(B)/test_model
 # The Check suites and the examples under valgrind: no invalid access, no
 # leak.  (Check runs its tests in-process here, so valgrind sees them.)
 VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=9
-valgrind: $(B)/test_front $(B)/test_api $(B)/test_runtime $(B)/test_model $(B)/test_safety $(B)/test_fixture $(PROGS)
+valgrind: $(B)/test_front $(B)/test_api $(B)/test_runtime $(B)/test_model $(B)/test_safety $(B)/test_fixture \
+          $(B)/test_through $(PROGS)
 	CK_FORK=no $(VALGRIND) $(B)/test_front
 	CK_FORK=no $(VALGRIND) $(B)/test_runtime
 	CK_FORK=no $(VALGRIND) $(B)/test_api
 	CK_FORK=no $(VALGRIND) $(B)/test_safety
 	$(VALGRIND) $(B)/test_fixture
 	$(VALGRIND) $(B)/test_model 7 2000
+	$(VALGRIND) $(B)/test_through
 	for p in $(PROGS); do $(VALGRIND) $$p > /dev/null || exit 1; done
 	@echo "valgrind: clean"
 .PHONY: valgrind
@@ -284,13 +286,24 @@ $(B)/bench/bench: $(BENCH_SRC) bench/workload.h $(B)/bench/catalog.c $(LIBREL)
 # CPython's json.loads of the same file.
 $(B)/bench/fixture-bench: bench/fixture.c $(B)/bench/catalog.c $(LIBREL)
 	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iruntime -I$(B)/bench -o $@ bench/fixture.c $(B)/bench/catalog.c $(LIBREL) $(LDFLAGS)
-bench: $(B)/bench/bench $(B)/bench/fixture-bench $(RELC)
+# Through models (bench/through.c): add, iterate, remove and delete on a
+# plain many-to-many and on one through a model, with their ratios.
+BENCH_POSTS ?= 200000
+$(B)/bench/tb.c: bench/through.rel $(RELC)
+	@mkdir -p $(B)/bench
+	$(RELC) -o $(B)/bench $<
+$(B)/bench/tb.h: $(B)/bench/tb.c ;
+$(B)/bench/through-bench: bench/through.c $(B)/bench/tb.c $(LIBREL)
+	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iruntime -I$(B)/bench -o $@ bench/through.c $(B)/bench/tb.c $(LIBREL) $(LDFLAGS)
+bench: $(B)/bench/bench $(B)/bench/fixture-bench $(B)/bench/through-bench $(RELC)
 	$(B)/bench/bench --books $(BENCH_BOOKS) --runs $(BENCH_RUNS)
 	@echo
 	$(B)/bench/fixture-bench --books $(BENCH_BOOKS) --runs $(BENCH_RUNS)
 	@echo
+	$(B)/bench/through-bench --posts $(BENCH_POSTS) --runs $(BENCH_RUNS)
+	@echo
 	sh bench/scale.sh $(RELC)
-check: $(B)/bench/bench $(B)/bench/fixture-bench
+check: $(B)/bench/bench $(B)/bench/fixture-bench $(B)/bench/through-bench
 .PHONY: bench
 
 # ---- install ---------------------------------------------------------------------
@@ -359,3 +372,12 @@ check-compile: $(RELC) $(B)/schemagen
 	CC="$(CC)" CXX="$(CXX)" sh tests/run_compile.sh $(B)
 check: check-compile
 .PHONY: check-compile
+
+# Through models (tests/test_through.c) on tests/through/th.rel.
+$(B)/through/th.c: tests/through/th.rel $(RELC)
+	@mkdir -p $(B)/through
+	$(RELC) -o $(B)/through $<
+$(B)/through/th.h: $(B)/through/th.c ;
+$(B)/test_through: tests/test_through.c tests/failing_alloc.h $(B)/through/th.c $(LIBREL)
+	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -Itests -I$(B)/through -o $@ $< $(B)/through/th.c $(LIBREL) $(LDFLAGS)
+check: $(B)/test_through

@@ -111,6 +111,14 @@ struct Field {
     bool symmetrical;        /* ManyToMany to self, both directions */
     const Arg *symmetrical_arg;   /* the option, if written */
     const char *accessor;    /* interned reverse accessor; NULL: none */
+    /* Through models (check_through.c).  On a ManyToManyField: the options
+     * as written, the through model, and its two ForeignKeys that carry
+     * the relation (to the declaring model, to the target).  On such a
+     * ForeignKey: the ManyToManyField it serves. */
+    const Arg *through_arg, *through_fields_arg;
+    Model *through;
+    Field *through_src, *through_dst;
+    Field *serves;
 };
 
 struct Model {

@@ -11,6 +11,7 @@
  *   6. required relations that form a cycle (W352).
  * Codes reuse Django's numbers where the check is Django's (E300 ...).
  */
+#include "check_through.h"
 #include "checker.h"
 #include "oom.h"
 #include "ptrmap.h"
@@ -29,7 +30,9 @@ enum {
     OPT_RELATED_NAME = 1 << 3,
     OPT_NULL = 1 << 4,
     OPT_SYMMETRICAL = 1 << 5,
-    OPT_RELATED_QUERY_NAME = 1 << 6
+    OPT_RELATED_QUERY_NAME = 1 << 6,
+    OPT_THROUGH = 1 << 7,
+    OPT_THROUGH_FIELDS = 1 << 8
 };
 
 static const struct { const char *name; unsigned bit; } option_table[] = {
@@ -40,6 +43,8 @@ static const struct { const char *name; unsigned bit; } option_table[] = {
     { "null", OPT_NULL },
     { "symmetrical", OPT_SYMMETRICAL },
     { "related_query_name", OPT_RELATED_QUERY_NAME },
+    { "through", OPT_THROUGH },
+    { "through_fields", OPT_THROUGH_FIELDS },
 };
 #define NOPTIONS (sizeof option_table / sizeof option_table[0])
 /* Indexes into option_table, for the options read after the loop. */
@@ -68,7 +73,8 @@ static unsigned allowed_options(FieldKind k)
     case FK_ONE_TO_ONE:
         return OPT_ON_DELETE | OPT_RELATED_NAME | OPT_NULL | OPT_RELATED_QUERY_NAME;
     case FK_MANY_TO_MANY:
-        return OPT_RELATED_NAME | OPT_NULL | OPT_SYMMETRICAL | OPT_RELATED_QUERY_NAME;
+        return OPT_RELATED_NAME | OPT_NULL | OPT_SYMMETRICAL | OPT_RELATED_QUERY_NAME | OPT_THROUGH
+               | OPT_THROUGH_FIELDS;
     case FK_UNRESOLVED:
         return 0;
     default:
@@ -364,7 +370,7 @@ static const char *options_for(FieldKind k)
     case FK_ONE_TO_ONE:
         return "on_delete, related_name, null and related_query_name";
     case FK_MANY_TO_MANY:
-        return "related_name, null, symmetrical and related_query_name";
+        return "related_name, null, symmetrical, related_query_name, through and through_fields";
     default:
         return "default";
     }
@@ -482,6 +488,18 @@ static void check_field(Checker *c, Field *f)
                              f->model->name, f->name);
                 diag_note(c->d, a->key_loc, "relc generates no query API; remove the option");
             }
+            break;
+        case OPT_THROUGH:
+            if (a->value.kind != VAL_STRING && a->value.kind != VAL_IDENT)
+                wrong_kind(c, a, f, "a model name", "\"Membership\"");
+            else
+                f->through_arg = a;
+            break;
+        case OPT_THROUGH_FIELDS:
+            if (a->value.kind != VAL_LIST)
+                wrong_kind(c, a, f, "a list of two field names", "(\"group\", \"person\")");
+            else
+                f->through_fields_arg = a;
             break;
         }
     }
@@ -1147,6 +1165,11 @@ bool check_schema(Schema *s, const CheckInput *input, Arena *arena, Interner *in
         }
     }
     if (c.oom || !build_incoming(&c)) {
+        ok = false;
+        goto done;
+    }
+    /* Through models (E331 to E339): needs every target resolved. */
+    if (!check_through(s, &c.models, in, d)) {
         ok = false;
         goto done;
     }

@@ -392,7 +392,7 @@ static void check_member(Builder *b, const char *name, const Origin *o, const ch
 
 /* The functions of one side: a getter (and setter), or the set API. */
 static void side(Builder *b, SideNames *s, const Origin *base, const char *owner,
-                 const char *name, bool set_api, bool settable, bool removable)
+                 const char *name, bool set_api, bool settable, bool removable, bool through)
 {
     Origin o = *base;
     o.role = set_api ? "the list" : "the getter";
@@ -411,6 +411,10 @@ static void side(Builder *b, SideNames *s, const Origin *base, const char *owner
     s->add = make(b, &o, owner, "_", name, "_add", (char *)NULL);
     o.role = "the create function";
     s->create = make(b, &o, owner, "_", name, "_create", (char *)NULL);
+    if (through) {
+        o.role = "the through object lookup";
+        s->through = make(b, &o, owner, "_", name, "_through", (char *)NULL);
+    }
     if (removable) {
         o.role = "the remove function";
         s->remove = make(b, &o, owner, "_", name, "_remove", (char *)NULL);
@@ -491,6 +495,46 @@ static void choose_params(Builder *b, NameTables *t)
             fn->param = clash ? arena_printf(b->arena, "%s_", f->name) : f->name;
             if (!fn->param)
                 b->oom = true;
+        }
+    }
+}
+
+/* Whether w is the constructor parameter of a required relation of m. */
+static bool param_of(const NameTables *t, const Model *m, const char *w)
+{
+    const Field *g;
+    for (g = m->fields; g; g = g->next)
+        if ((g->kind == FK_FOREIGN_KEY || g->kind == FK_ONE_TO_ONE) && !g->null
+            && strcmp(t->fields[m->index][g->index].param, w) == 0)
+            return true;
+    return false;
+}
+
+/* The arguments that add and create of a relation through a model take
+ * for the through model's other required relations: each its param,
+ * unless create's partner (either side's) has a parameter of that name. */
+static void choose_through_params(Builder *b, NameTables *t)
+{
+    size_t i;
+    const Field *f, *g;
+    for (i = 0; i < b->schema->nmodels && !b->oom; i++) {
+        const Model *m = b->schema->model_array[i];
+        if (m->duplicate)
+            continue;
+        for (f = m->fields; f; f = f->next) {
+            if (!f->through_src)
+                continue;
+            for (g = f->through->fields; g; g = g->next) {
+                FieldNames *gn = &t->fields[f->through->index][g->index];
+                const char *w = gn->through_param ? gn->through_param : gn->param;
+                unsigned k = 0;
+                if (!g->is_relation)
+                    continue;
+                while (w && (param_of(t, f->model, w) || param_of(t, f->target, w)))
+                    w = arena_printf(b->arena, "%s%u_", gn->param, ++k);
+                if (!(gn->through_param = w))
+                    b->oom = true;
+            }
         }
     }
 }
@@ -618,7 +662,7 @@ bool names_build(NameTables *t, const Schema *s, const char *prefix,
             o.field = f;
             check_member(&b, f->name, &o, "field name");
             side(&b, &fn->fwd, &o, m->name, f->name, f->kind == FK_MANY_TO_MANY,
-                 f->kind != FK_MANY_TO_MANY, true);
+                 f->kind != FK_MANY_TO_MANY, true, f->through_src != NULL);
         }
     }
 
@@ -654,12 +698,14 @@ bool names_build(NameTables *t, const Schema *s, const char *prefix,
             check_member(&b, f->accessor, &o, "reverse accessor");
             side(&b, &fn->rev, &o, f->target->name, f->accessor,
                  f->kind != FK_ONE_TO_ONE, false,
-                 f->kind == FK_MANY_TO_MANY || f->null);
+                 f->kind == FK_MANY_TO_MANY || f->null, f->through_src != NULL);
         }
     }
 
     if (!b.oom)
         choose_params(&b, t);
+    if (!b.oom)
+        choose_through_params(&b, t);
 
     oom_free(b.scratch);
     ptrmap_free(&b.seen);

@@ -7,7 +7,8 @@
  *   P S_store, P S_store_new/_free/_errmsg/_verify
  *   P M, P MList, P M_new/_delete/_delete_many/_id/_get/_all/_next/_count/_store
  *   scalar, ForeignKey, OneToOneField:  P M_f, P M_set_f
- *   ManyToManyField:  P M_r and P M_r_count/_contains/_add/_remove/_clear/_create
+ *   ManyToManyField:  P M_r and P M_r_count/_contains/_add/_remove/_clear/_create,
+ *                     and P M_r_through with a through model
  *   reverse of a ForeignKey on T:  P T_rv, _count, _contains, _add, _create,
  *                                  and _remove, _clear when null = true
  *   reverse of a OneToOneField:    P T_rv
@@ -56,6 +57,8 @@ typedef struct SideNames {
     const char *get;            /* scalar/FK/O2O getter; M2M and reverse: the list */
     const char *set;            /* scalar, FK, O2O forward */
     const char *count, *contains, *add, *remove, *clear, *create;
+    const char *through;        /* many-to-many with a through model: the
+                                   pair's through object */
 } SideNames;
 
 typedef struct FieldNames {
@@ -71,6 +74,11 @@ typedef struct FieldNames {
     const char *param;          /* parameter name in constructors: the field
                                    name, or name_ where that is a generated
                                    identifier or a LocalNames word */
+    const char *through_param;  /* a required relation of a through model,
+                                   as an argument of add and create of the
+                                   relations through it: param, or param
+                                   plus 1_, 2_ ... where that is a parameter
+                                   of the partner's constructor too */
 } FieldNames;
 
 typedef struct NameTables {

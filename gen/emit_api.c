@@ -299,7 +299,13 @@ static void single_forward(const Emitter *e, const Field *f, PrVars *v)
     pv_set(v, "set", FN(e, f)->fwd.set);
     pv_set(v, "T", MN(e, f->target)->type);
     pt(e->p, v, "static inline $T$ *$get$(const $M$ *$o$) { return $o$->$fwd$; }\n");
-    if (is_fk(f))
+    if (is_fk(f) && f->serves)
+        pr(e->p, "/* Also moves the pair of this %s in %s.%s. */\n", f->model->name, f->serves->model->name,
+           f->serves->name);
+    if (is_fk(f) && f->serves)
+        pt(e->p, v, "static inline rel_status $set$($M$ *$o$, $T$ *$x$)\n"
+                    "{ return rel_through_fk_set($o$, $x$, $r$, \"$set$\"); }\n");
+    else if (is_fk(f))
         pt(e->p, v, "static inline rel_status $set$($M$ *$o$, $T$ *$x$)\n"
                     "{ return rel_fk_set($o$, $x$, $r$, offsetof(struct $mt$, $fwd$), offsetof(struct $mt$, $pos$), offsetof(struct $tt$, $rev$), $null$); }\n");
     else
@@ -322,9 +328,12 @@ static void fk_reverse(const Emitter *e, const Field *f, PrVars *v)
        "static inline rel_status $add$($Own$ *$o$, $T$ *$x$)\n"
        "{\n"
        "    if (!rel_alive($o$) || !rel_alive($x$))\n"
-       "        return rel_fail_link($r$, $x$, $o$, false, \"$add$\");\n"
-       "    return rel_fk_set($x$, $o$, $r$, offsetof(struct $mt$, $fwd$), offsetof(struct $mt$, $pos$), offsetof(struct $tt$, $rev$), $null$);\n"
-       "}\n");
+       "        return rel_fail_link($r$, $x$, $o$, false, \"$add$\");\n");
+    if (f->serves)
+        pt(p, v, "    return rel_through_fk_set($x$, $o$, $r$, \"$add$\");\n}\n");
+    else
+        pt(p, v, "    return rel_fk_set($x$, $o$, $r$, offsetof(struct $mt$, $fwd$), offsetof(struct $mt$, $pos$), offsetof(struct $tt$, $rev$), $null$);\n"
+                 "}\n");
     pt(p, v, "static inline $T$ *$create$($Own$ *$o$");
     required_params(e, f->model, f);
     if (is_required(f)) {
@@ -339,6 +348,57 @@ static void fk_reverse(const Emitter *e, const Field *f, PrVars *v)
         pt(p, v,
            "static inline rel_status $remove$($Own$ *$o$, $T$ *$x$) { return rel_fk_remove($r$, $o$, $x$, \"$remove$\"); }\n"
            "static inline rel_status $clear$($Own$ *$o$) { return rel_fk_clear($r$, $o$); }\n");
+}
+
+/* ", Role *role": the required relations of through model of f other than
+ * its two bound ForeignKeys, as parameters (args: as arguments). */
+static void through_extras(const Emitter *e, const Field *f, bool args)
+{
+    const Field *g;
+    for (g = f->through->fields; g; g = g->next) {
+        if (!is_required(g) || g == f->through_src || g == f->through_dst)
+            continue;
+        if (args)
+            pr(e->p, ", (void *)%s", FN(e, g)->through_param);
+        else
+            pr(e->p, ", %s *%s", MN(e, g->target)->type, FN(e, g)->through_param);
+    }
+}
+
+/* The set API of a many-to-many through a model, over its through
+ * objects (rel_through.c), after the list, count and contains of any
+ * many-to-many: add, remove, clear and create make and delete through
+ * objects; $through$ finds a pair's. */
+static void through_side(const Emitter *e, const Field *f, PrVars *v, bool forward)
+{
+    Printer *p = e->p;
+    const Model *other = forward ? f->target : f->model;
+    pv_set(v, "through", forward ? FN(e, f)->fwd.through : FN(e, f)->rev.through);
+    pv_set(v, "Thr", MN(e, f->through)->type);
+    pt(p, v,
+       "/* The $Thr$ that links them (the lowest id if several); NULL if none. */\n"
+       "static inline $Thr$ *$through$(const $Own$ *$o$, const $T$ *$x$)\n"
+       "{ return ($Thr$ *)rel_through_find($r$, $m$, $t$); }\n"
+       "/* A new $Thr$ linking them, its fields at their defaults ($through$ finds\n"
+       " * it); a pair already linked changes nothing, as Django's add. */\n"
+       "static inline rel_status $add$($Own$ *$o$, $T$ *$x$");
+    through_extras(e, f, false);
+    pt(p, v, ")\n{ return rel_through_add($r$, $m$, $t$, $fwd_side$, \"$add$\"");
+    through_extras(e, f, true);
+    pt(p, v, "); }\n"
+       "/* Deletes every $Thr$ of the pair, with its on_delete rules; all or nothing. */\n"
+       "static inline rel_status $remove$($Own$ *$o$, $T$ *$x$)\n"
+       "{ return rel_through_remove($r$, $m$, $t$, $fwd_side$, \"$remove$\"); }\n"
+       "/* Deletes every $Thr$ of it, with its on_delete rules; all or nothing. */\n"
+       "static inline rel_status $clear$($Own$ *$o$) { return rel_through_clear($r$, $o$, $fwd_side$, \"$clear$\"); }\n"
+       "/* A new $T$, added as $add$ adds; all or nothing. */\n");
+    pt(p, v, "static inline $T$ *$create$($Own$ *$o$");
+    required_params(e, other, NULL);
+    through_extras(e, f, false);
+    pt(p, v, ")\n{ return ($T$ *)rel_through_create($r$, $o$, $fwd_side$, \"$create$\"");
+    required_args(e, other, NULL, NULL);
+    through_extras(e, f, true);
+    pr(p, "); }\n");
 }
 
 /* One side of a many-to-many relation: the set API on $Own$, of $T$s.
@@ -358,7 +418,12 @@ static void m2m_side(const Emitter *e, const Field *f, PrVars *v, bool forward)
     list_view(e, v);
     pt(p, v,
        "static inline bool $contains$(const $Own$ *$o$, const $T$ *$x$)\n"
-       "{ return rel_m2m_contains($m$, offsetof(struct $mt$, $fwd$), $t$, offsetof(struct $tt$, $rev$)); }\n"
+       "{ return rel_m2m_contains($m$, offsetof(struct $mt$, $fwd$), $t$, offsetof(struct $tt$, $rev$)); }\n");
+    if (f->through_src) {
+        through_side(e, f, v, forward);
+        return;
+    }
+    pt(p, v,
        "/* Adding an existing link changes nothing. */\n"
        "static inline rel_status $add$($Own$ *$o$, $T$ *$x$)\n"
        "{ return rel_m2m_add($r$, $m$, offsetof(struct $mt$, $fwd$), $t$, offsetof(struct $tt$, $rev$), $fwd_side$, \"$add$\"); }\n"

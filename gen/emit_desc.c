@@ -223,6 +223,21 @@ static void model_entry(const Emitter *e, const Model *m)
         pr(p, " NULL },\n");
 }
 
+/* The through model's members of a relation entry: REL_NO_THROUGH, or
+ * the through model and its two ForeignKeys (a many-to-many), or the
+ * many-to-many a ForeignKey serves. */
+static void through_members(const Emitter *e, const Field *f)
+{
+    Printer *p = e->p;
+    if (f->through_src)
+        pr(p, "%lu, %lu, %lu, REL_NONE", (unsigned long)f->through->index,
+           (unsigned long)FN(e, f->through_src)->relation, (unsigned long)FN(e, f->through_dst)->relation);
+    else if (f->serves)
+        pr(p, "REL_NONE, REL_NONE, REL_NONE, %lu", (unsigned long)FN(e, f->serves)->relation);
+    else
+        pr(p, "REL_NO_THROUGH");
+}
+
 static void relation_entry(const Emitter *e, const Field *f)
 {
     Printer *p = e->p;
@@ -243,7 +258,9 @@ static void relation_entry(const Emitter *e, const Field *f)
         pr(p, "offsetof(struct %s, %s), ", mt, fn->pos_member);
     else
         pr(p, "0, ");
-    pr(p, "offsetof(struct %s, %s) },\n", tt, f->symmetrical ? f->name : fn->rev_member);
+    pr(p, "offsetof(struct %s, %s),\n      ", tt, f->symmetrical ? f->name : fn->rev_member);
+    through_members(e, f);
+    pr(p, " },\n");
 }
 
 void emit_descriptor(const Emitter *e)

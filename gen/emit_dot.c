@@ -1,8 +1,8 @@
 /* emit_dot.c: `relc --emit dot`, a Graphviz entity-relationship diagram of
  * the schema.  Each model is a table of its fields; each relation is one
  * edge from the declaring model to its target, labelled with the field
- * name, the kind, on_delete and the reverse accessor (or how the reverse
- * is hidden).  Like the C emitter it reads a checked unit and never
+ * name, the kind, on_delete, the through model and its two ForeignKeys,
+ * and the reverse accessor (or how the reverse is hidden).  Like the C emitter it reads a checked unit and never
  * rejects input; the output is deterministic. */
 #include "emit.h"
 #include "unit.h"
@@ -132,6 +132,10 @@ static void field_type(Printer *p, const Field *f)
         return;
     }
     html_text(p, f->target_is_self ? "self" : f->target->name);
+    if (f->through_src) {
+        pr(p, " through ");
+        html_text(p, f->through->name);
+    }
     if (f->null)
         pr(p, " (null)");
 }
@@ -195,6 +199,15 @@ static void relation_edge(Printer *p, const Field *f)
     pr(p, "\\n%s", kind);
     if (f->on_delete != OD_NONE)
         pr(p, ", %s", on_delete_name(f->on_delete));
+    if (f->through_src) {
+        pr(p, "\\nthrough ");
+        dot_text(p, f->through->name);
+        pr(p, " (");
+        dot_text(p, f->through_src->name);
+        pr(p, ", ");
+        dot_text(p, f->through_dst->name);
+        pr(p, ")");
+    }
     pr(p, "\\n");
     reverse_text(p, f);
     pr(p, "\"%s];\n", f->hidden || f->symmetrical ? ", style=dashed" : "");

@@ -201,7 +201,18 @@ typedef struct rel_relation {
     uint32_t rev;            /* in target: the rel_list (ForeignKey), the
                                 pointer back (one-to-one) or the rel_vec
                                 (many-to-many; == fwd when symmetrical) */
+    /* Through models (rel_through.c).  A many-to-many with a through
+     * model: `through` is that model and through_src, through_dst the
+     * relation indexes of its ForeignKeys to the declaring model and to
+     * the target; its sets then hold one entry per through object whose
+     * two ForeignKeys are set.  A ForeignKey that is one of those two:
+     * `serves` is the many-to-many.  REL_NONE (UINT32_MAX) otherwise. */
+    uint32_t through, through_src, through_dst;
+    uint32_t serves;
 } rel_relation;
+
+/* The last four members of a relation without a through model. */
+#define REL_NO_THROUGH REL_NONE, REL_NONE, REL_NONE, REL_NONE
 
 /* A model. */
 typedef struct rel_model {
@@ -503,6 +514,27 @@ rel_status rel_set_string(void *o, uint32_t k, uint32_t field, const char *value
 rel_status rel_fk_remove(uint32_t r, void *t, void *m, const char *who);
 rel_status rel_fk_clear(uint32_t r, void *t);
 rel_status rel_m2m_clear(uint32_t r, void *o, bool o_is_model);
+
+/* Many-to-many relations with a through model (rel_through.c; r is the
+ * many-to-many, m its declaring side's object, t the target's, self_is_m
+ * which of them the call was made on).  rel_through_fk_set is M_set_r
+ * for a ForeignKey that carries such a relation (fk its index), keeping
+ * the sets in step.  rel_through_add links m and t with a new through
+ * object (its other required relations follow, as void *, in
+ * rel_model.required order); an existing pair changes nothing.
+ * rel_through_find: the pair's through object with the lowest id, or
+ * NULL.  rel_through_remove deletes every through object of the pair,
+ * rel_through_clear every through object of o (o_is_model: o is on the
+ * declaring side), with the collector, all or nothing.
+ * rel_through_create makes a new partner of self (its required targets
+ * as variadic void *, then the through object's as for add) and adds it;
+ * NULL with nothing changed on failure. */
+rel_status rel_through_fk_set(void *m, void *t, uint32_t fk, const char *who);
+rel_status rel_through_add(uint32_t r, void *m, void *t, bool self_is_m, const char *who, ...);
+void *rel_through_find(uint32_t r, const void *m, const void *t);
+rel_status rel_through_remove(uint32_t r, void *m, void *t, bool self_is_m, const char *who);
+rel_status rel_through_clear(uint32_t r, void *o, bool o_is_model, const char *who);
+void *rel_through_create(uint32_t r, void *self, bool self_is_m, const char *who, ...);
 
 /* The cold halves of the inline helpers below: each formats the message
  * into the store's errmsg and returns the status.  rel_fail_other_store

@@ -299,6 +299,19 @@ static void unlink_staying(rel_store *db, uint32_t k)
     }
 }
 
+/* Collected through objects whose two sides both stay take their pairs
+ * out of the sets (rel_through.c); before unlink_staying, which clears
+ * their ForeignKeys. */
+static void through_pairs(rel_store *db, uint32_t k)
+{
+    const rel_list *c = &db->models[k].collected;
+    uint32_t n;
+    if (!(db->models[k].flags & REL_THROUGH))
+        return;
+    for (n = 0; n < c->count; n++)
+        rel_through_leave(db, k, c->items[n]);
+}
+
 /* Model k's collected objects leave the store: their memory freed, their
  * tag marked deleted (what rel_get and a cursor look for), back to the
  * pool. */
@@ -337,6 +350,8 @@ REL_ALWAYS_INLINE void leave(rel_store *db, uint32_t k, void *o)
     const rel_schema *s = db->schema;
     const rel_model *m = &s->models[k];
     uint32_t i, j;
+    if (db->models[k].flags & REL_THROUGH)
+        rel_through_leave(db, k, o);
     for (i = 0; i < m->nrelations; i++) {
         const rel_relation *r = &s->relations[m->relations[i]];
         size_t fwd = r->fwd, rev = r->rev;
@@ -501,6 +516,8 @@ rel_status rel_delete_many(uint32_t k, void *const *objects, size_t n, const cha
     if (st == REL_OK) {
         for (t = 0; t < db->ntouched; t++)
             set_null(db, db->touched[t]);
+        for (t = 0; t < db->ntouched; t++)
+            through_pairs(db, db->touched[t]);
         for (t = 0; t < db->ntouched; t++)
             unlink_staying(db, db->touched[t]);
         for (t = 0; t < db->ntouched; t++)

@@ -481,7 +481,7 @@ rel_status rel_dumpdata(const rel_store *cdb, FILE *out, int indent)
         label(&in, k, lbuf, sizeof lbuf);
         for (id = 1; id <= last && !st && !w->failed; id++) {
             const void *o = rel_obj_find(cdb, k, id);
-            uint32_t i;
+            uint32_t i, written;
             if (!o)
                 continue;
             if (w->indent)
@@ -499,10 +499,12 @@ rel_status rel_dumpdata(const rel_store *cdb, FILE *out, int indent)
             w_u64(w, rel_obj_id(o));
             w_sep(w, 1, false);
             w_str(w, "\"fields\": {");
-            for (i = 0; i < nitems; i++) {
+            for (i = written = 0; i < nitems; i++) {
                 uint32_t v = in.seq[in.first[k] + i];
                 const rel_relation *r = item_relation(s, m, v);
-                w_sep(w, 2, i == 0);
+                if (r && r->through != REL_NONE)
+                    continue;   /* its through objects are written as objects */
+                w_sep(w, 2, written++ == 0);
                 w_bytes(w, "\"", 1);
                 w_str(w, item_name(s, m, v));
                 w_str(w, "\": ");
@@ -550,7 +552,7 @@ rel_status rel_dumpdata(const rel_store *cdb, FILE *out, int indent)
             }
             if (st)
                 break;
-            if (nitems)
+            if (written)
                 w_close(w, 1, '}');
             else
                 w_bytes(w, "}", 1);
@@ -942,6 +944,13 @@ static rel_status parse_value(loader *L, size_t oi, uint32_t k, uint64_t pk, uin
             return REL_OK;
         }
     }
+    if (r->through != REL_NONE)
+        /* Django's loaddata calls set() with the list, which makes through
+         * objects with their defaults and new pks; relc takes the through
+         * objects themselves, as dumpdata writes them. */
+        return fail_at(L, at, REL_EINVAL, k, pk, v, "a many-to-many through %s is not loaded from a list; "
+                       "give its %s objects instead", L->s->models[r->through].name,
+                       L->s->models[r->through].name);
     if (r->type != REL_MANY_TO_MANY) {
         uint64_t id;
         char tl[520];
@@ -1724,6 +1733,74 @@ static rel_status reserve_links(loader *L)
     return st;
 }
 
+/* Room in the sets of each relation through a model for the pairs of the
+ * through objects the fixture gives (an updated one gives its old pair
+ * back first, so this may reserve more than needed, never less). */
+static rel_status reserve_pairs(loader *L)
+{
+    const rel_schema *s = L->s;
+    uint32_t ri, side, *cnt = NULL;
+    size_t ncnt = 0, i;
+    rel_status st = REL_OK;
+
+    for (ri = 0; ri < s->nrelations; ri++) {
+        const rel_relation *r = &s->relations[ri];
+        size_t need = (size_t)rel_model_last_id(L->db, r->model) + 1;
+        if (r->through == REL_NONE)
+            continue;
+        if ((size_t)rel_model_last_id(L->db, r->target) + 1 > need)
+            need = (size_t)rel_model_last_id(L->db, r->target) + 1;
+        if (need > ncnt) {
+            uint32_t *grown = (uint32_t *)rel_realloc(cnt, need * sizeof *cnt);
+            if (!grown) {
+                rel_free(cnt);
+                return fail_nomem(L);
+            }
+            cnt = grown;
+            ncnt = need;
+        }
+    }
+    for (ri = 0; ri < s->nrelations && !st; ri++) {
+        const rel_relation *r = &s->relations[ri];
+        uint32_t vs, vd;
+        if (r->through == REL_NONE)
+            continue;
+        vs = L->in.rel_item[r->through_src];
+        vd = L->in.rel_item[r->through_dst];
+        /* Side 0 counts and reserves the declaring objects' sets, side 1
+         * the targets'; each first counts (pass 0), then reserves and sets
+         * the counts back to 0 (pass 1). */
+        for (side = 0; side < 2 && !st; side++) {
+            int pass;
+            memset(cnt, 0, ncnt * sizeof *cnt);
+            for (pass = 0; pass < 2 && !st; pass++) {
+                for (i = L->range[r->through]; i < L->range[r->through + 1] && !st; i++) {
+                    const occ_rec *o = &L->occ[ord(L, i)];
+                    uint64_t a, b, id;
+                    if ((o->mk & OCC_SUPERSEDED) || !has(occ_mask(L, o), vs) || !has(occ_mask(L, o), vd))
+                        continue;
+                    a = *value_slot(L, o, vs);
+                    b = *value_slot(L, o, vd);
+                    if (!a || !b)
+                        continue;
+                    id = side ? b : a;
+                    if (pass == 0) {
+                        cnt[id]++;
+                    } else if (cnt[id]) {
+                        rel_vec *v = &REL_AT(rel_obj_find(L->db, side ? r->target : r->model, id),
+                                             side ? r->rev : r->fwd, rel_vec);
+                        if (rel_vec_reserve(v, (size_t)v->count + cnt[id]))
+                            st = fail_nomem(L);
+                        cnt[id] = 0;
+                    }
+                }
+            }
+        }
+    }
+    rel_free(cnt);
+    return st;
+}
+
 /* ==== loaddata: phase 4, applying (cannot fail) ===================================== */
 
 /* Bytes of a scalar member. */
@@ -1754,6 +1831,8 @@ static void apply(loader *L)
         if ((o->mk & (OCC_SUPERSEDED | OCC_EXISTED)) != OCC_EXISTED)
             continue;
         obj = rel_obj_find(L->db, k, o->pk);
+        if (L->db->models[k].flags & REL_THROUGH)   /* its pairs leave with its ForeignKeys */
+            rel_through_leave(L->db, k, obj);
         for (x = 0; x < m->nrelations; x++) {
             const rel_relation *r = &s->relations[m->relations[x]];
             if (r->type == REL_FOREIGN_KEY) {
@@ -1842,6 +1921,8 @@ static void apply(loader *L)
                                  r->symmetrical ? r->fwd : r->rev);
             }
         }
+        if (L->db->models[k].flags & REL_THROUGH)   /* its pairs join the sets (room reserved) */
+            rel_through_link_new(L->db, k, obj);
     }
 }
 
@@ -2031,7 +2112,7 @@ rel_status rel_loaddata(rel_store *db, const char *text, size_t len, const char 
         goto fail;
     dedupe_lists(L);
     filter_symmetrical(L);
-    if (reserve_links(L))
+    if (reserve_links(L) || reserve_pairs(L))
         goto fail;
     /* 4: apply. */
     apply(L);

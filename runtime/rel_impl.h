@@ -61,7 +61,11 @@ enum {
     /* Nothing points at an object of this model, it owns no memory and
      * it declares one relation: reached through that relation by a
      * cascade, it has nothing to undo, and deleting it is retiring it. */
-    REL_LEAF = 8
+    REL_LEAF = 8,
+    /* One of its ForeignKeys carries a many-to-many through it (it is a
+     * through model): creating, relinking and deleting its objects keep
+     * that relation's sets in step (rel_through.c). */
+    REL_THROUGH = 16
 };
 
 /* Frees what object o of model k owns: strings set by a setter, the set
@@ -105,5 +109,28 @@ void rel_obj_discard(rel_store *db, uint32_t k, void *o);
  * where it would have.  (Discard alone cannot know it: an id up to
  * `last` may have been created again after its object was deleted.) */
 void rel_model_restore_last_id(rel_store *db, uint32_t k, uint64_t last);
+
+/* ---- through models (rel_through.c) ----------------------------------------- */
+
+/* rel_new with the required targets in an array (NULL when none). */
+void *rel_new_req(rel_store *db, uint32_t k, void **req, uint32_t via, void *other, bool new_is_model,
+                  const char *who);
+/* For a new object of through model k, before it exists: room in the
+ * sets for each pair it will make (its targets are req, and `other` for
+ * `via`, as rel_new takes them).  false when out of memory. */
+bool rel_through_reserve_new(rel_store *db, uint32_t k, void *const *req, const rel_relation *via, void *other,
+                             bool new_is_model);
+/* The new object o of through model k, linked: its pairs join the sets. */
+void rel_through_link_new(rel_store *db, uint32_t k, void *o);
+/* Object m of a through model is about to lose its ForeignKey ri (a
+ * bound one): its pair, when both sides are set, leaves the sets. */
+void rel_through_detach(rel_store *db, uint32_t ri, void *m);
+/* A delete of o (of through model k): each of its pairs whose two sides
+ * both stay (neither marked nor deleted) leaves the sets; a side that goes
+ * takes its whole set with it. */
+void rel_through_leave(rel_store *db, uint32_t k, void *o);
+/* Verify: the sets of each through relation o (of model k) declares hold
+ * exactly the pairs of its through objects. */
+rel_status rel_through_verify(const rel_store *db, uint32_t k, const void *o);
 
 #endif

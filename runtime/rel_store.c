@@ -74,6 +74,9 @@ static uint32_t model_flags(const rel_schema *s, uint32_t k)
             flags |= REL_HAS_OWNED;
     if (m->nincoming == 0 && m->nrelations == 1 && !(flags & REL_HAS_OWNED))
         flags |= REL_LEAF;
+    for (i = 0; i < m->nrelations; i++)
+        if (s->relations[m->relations[i]].serves != REL_NONE)
+            flags = (flags | REL_THROUGH) & ~(uint32_t)REL_LEAF;
     return flags;
 }
 
@@ -329,6 +332,8 @@ static void *new_object(rel_store *db, uint32_t k, void *const *req, const rel_r
         if (rel_vec_reserve(v, (size_t)v->count + 1))
             goto nomem;
     }
+    if ((ms->flags & REL_THROUGH) && !rel_through_reserve_new(db, k, req, via, other, new_is_model))
+        goto nomem;
     if (!(o = rel_pool_get(&ms->pool)))
         goto nomem;
     memset(o, 0, m->size);
@@ -367,11 +372,19 @@ static void *new_object(rel_store *db, uint32_t k, void *const *req, const rel_r
             rel_m2m_link(other, via->fwd, o, via->rev);
         }
     }
+    if (ms->flags & REL_THROUGH)
+        rel_through_link_new(db, k, o);
     return o;
 
 nomem:
     rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new %s", m->name);
     return NULL;
+}
+
+void *rel_new_req(rel_store *db, uint32_t k, void **req, uint32_t via, void *other, bool new_is_model,
+                  const char *who)
+{
+    return new_object(db, k, req, via == REL_NONE ? NULL : REL_RELATION(db, via), other, new_is_model, who);
 }
 
 /* The required targets come as variadic `void *` arguments: gathered into
@@ -556,6 +569,8 @@ rel_status rel_fk_remove(uint32_t ri, void *t, void *m, const char *who)
                         s->models[r->model].name, s->models[r->target].name, r->accessor ? r->accessor : r->name);
     if (!r->null)
         return rel_fail_required(ri, m);
+    if (r->serves != REL_NONE)
+        rel_through_detach(db, ri, m);
     if (r->type == REL_ONE_TO_ONE) {
         REL_AT(t, r->rev, void *) = NULL;
         REL_AT(m, r->fwd, void *) = NULL;
@@ -576,8 +591,11 @@ rel_status rel_fk_clear(uint32_t ri, void *t)
     if (!r->null && l->count)
         return rel_fail_required(ri, l->items[l->count - 1]);
     /* From the end: each unlink then moves nothing. */
-    while (l->count)
+    while (l->count) {
+        if (r->serves != REL_NONE)
+            rel_through_detach(rel_store_of(t), ri, l->items[l->count - 1]);
         rel_fk_unlink(l->items[l->count - 1], r->fwd, r->pos, r->rev);
+    }
     return REL_OK;
 }
 

@@ -182,6 +182,8 @@ static rel_status verify_model(const rel_store *db, uint32_t k)
         for (j = 0; j < m->nincoming; j++)
             if ((st = verify_reverse(db, k, &s->relations[m->incoming[j]], o)) != REL_OK)
                 return st;
+        if ((st = rel_through_verify(db, k, o)) != REL_OK)
+            return st;
     }
     return REL_OK;
 }

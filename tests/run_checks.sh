@@ -17,7 +17,7 @@ bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 # The schemas whose `relc --emit dot` diagrams have goldens, as
 # tests/golden/NAME.dot for NAME.rel.  emit_dot writes one into $b/dot and
 # prints the file's path.
-dot_schemas="examples/library/library.rel examples/company/company.rel tests/diag/ok_dot_keywords.rel"
+dot_schemas="examples/library/library.rel examples/company/company.rel tests/diag/ok_dot_keywords.rel tests/through/th.rel"
 emit_dot() {
     mkdir -p "$b/dot" && "$b/relc" --emit dot -o "$b/dot" "$1" &&
         printf '%s\n' "$b/dot/$(basename "$1" .rel).dot"
@@ -57,6 +57,9 @@ if "$b/test_runtime"; then ok; else bad "runtime Check suite (hand-written descr
 if "$b/test_api"; then ok; else bad "generated API Check suite"; fi
 if "$b/test_api_cxx"; then ok; else bad "generated API Check suite built as C++"; fi
 if "$b/test_model"; then ok; else bad "randomized model-based test"; fi
+# Many-to-many relations through a model, with out of memory at every
+# allocation of their calls (tests/test_through.c).
+if "$b/test_through"; then ok; else bad "through models (tests/test_through.c)"; fi
 # Django's dumpdata and loaddata: the cases recorded from Django, messages,
 # out of memory (tests/test_fixture.c).
 if "$b/test_fixture"; then ok; else bad "fixtures (dumpdata and loaddata against Django)"; fi
@@ -190,6 +193,7 @@ if "$b/fuzz-replay-loaddata" tests/fuzz/regress-loaddata/* tests/fuzz/seeds-load
 # version and SQLite must compute the same checksums.
 if "$b/bench/bench" --books 20000 --check; then ok; else bad "benchmark checksums"; fi
 if "$b/bench/fixture-bench" --books 20000 --check; then ok; else bad "fixture benchmark: dump, load, dump"; fi
+if "$b/bench/through-bench" --check > /dev/null; then ok; else bad "through benchmark: checksums and verify"; fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

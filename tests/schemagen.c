@@ -356,6 +356,8 @@ typedef struct Field {
     char rn_quote;
     bool rqn;               /* related_query_name */
     bool trailing_comma;
+    int through;            /* ManyToManyField: its through model's index + 1; 0 none */
+    bool through_fields;    /* write through_fields too */
 } Field;
 
 typedef struct Model {
@@ -931,6 +933,7 @@ static void gen_fields(Gen *g)
 }
 
 static bool is_self_form(const Field *f) { return f->target_form >= 3; }
+static void gen_through(Gen *g);
 
 static bool field_null(const Field *f) { return f->null_opt == 1 || f->null_opt == 3; }
 
@@ -1133,6 +1136,10 @@ static void write_relation(Gen *g, Buf *b, const Model *m, const Field *f)
                  f->symmetrical ? (chance(r, 50) ? "true" : "True") : (chance(r, 50) ? "false" : "False"));
     if (f->rqn)
         snprintf(opts[n++], sizeof opts[0], "related_query_name = \"q_%s\"", f->name);
+    if (f->through)
+        snprintf(opts[n++], sizeof opts[0], "through = \"%s\"", g->m[f->through - 1].name);
+    if (f->through_fields)
+        snprintf(opts[n++], sizeof opts[0], "through_fields = (\"src\", \"dst\")");
     /* options in any order after the target */
     for (i = n - 1; i > 0; i--) {
         int k = (int)below(r, (unsigned)i + 1);
@@ -1148,6 +1155,88 @@ static void write_relation(Gen *g, Buf *b, const Model *m, const Field *f)
     }
     if (f->trailing_comma)
         buf_puts(b, ",");
+}
+
+/* Now and then a many-to-many gets a through model of its own, appended
+ * to the schema: two ForeignKeys src (to the declaring model) and dst (to
+ * the target), with hidden reverse sides, and sometimes a scalar.  Only a
+ * relation that is not symmetrical and whose reverse side is hidden, so
+ * that the one new name on it (M_r_through) is easy to keep free. */
+static void gen_through(Gen *g)
+{
+    Rng *r = &g->r;
+    int i, j, tries;
+    Group gr;
+    for (i = 0; i < g->nm && g->nm < MAX_MODELS; i++) {
+        Model *m = &g->m[i];
+        for (j = 0; j < m->nf && g->nm < MAX_MODELS; j++) {
+            Field *f = &m->f[j];
+            Model *t;
+            bool ok = false;
+            size_t n;
+            if (f->type != T_M2M || g->sloppy || !chance(r, 50))
+                continue;
+            if (f->target == i && (f->symmetrical == 1 || (f->symmetrical == -1 && is_self_form(f))))
+                continue;
+            n = strlen(f->rn);
+            if (!f->has_rn || n == 0 || f->rn[n - 1] != '+')
+                continue;
+            gr.n = 0;
+            group_add(&gr, m->name, "_", f->name, "_through");
+            if (!group_ok(&g->names, &gr))
+                continue;
+            group_commit(&g->names, &gr);
+            t = &g->m[g->nm];
+            memset(t, 0, sizeof *t);
+            for (tries = 0; tries < 100 && !ok; tries++) {
+                pick_name(g, t->name, sizeof t->name, true);
+                if (tries > 50)
+                    snprintf(t->name, sizeof t->name, "Through%d_%d", i, tries);
+                model_group(&gr, t->name);
+                ok = is_ident(t->name) && strlen(t->name) <= 255 && !model_exists(g, t->name, g->nm)
+                     && django_model_name_ok(t->name) && group_ok(&g->names, &gr);
+                if (ok) {
+                    group_commit(&g->names, &gr);
+                    side_group(&gr, t->name, "src", false, true, true);
+                    ok = group_ok(&g->names, &gr);
+                    group_commit(&g->names, &gr);
+                    side_group(&gr, t->name, "dst", false, true, true);
+                    ok = ok && group_ok(&g->names, &gr);
+                    group_commit(&g->names, &gr);
+                }
+            }
+            if (!ok)
+                return;   /* names run out: no through model this time */
+            t->nf = 2;
+            snprintf(t->f[0].name, sizeof t->f[0].name, "src");
+            snprintf(t->f[1].name, sizeof t->f[1].name, "dst");
+            t->f[0].target = i;
+            t->f[1].target = f->target;
+            t->f[0].type = t->f[1].type = T_FK;
+            t->f[0].symmetrical = t->f[1].symmetrical = -1;
+            t->f[0].on_delete = (int)below(r, 3);   /* CASCADE, PROTECT, RESTRICT */
+            t->f[1].on_delete = chance(r, 70) ? 0 : 3;
+            t->f[1].null_opt = t->f[1].on_delete == 3 ? 1 : 0;
+            t->f[0].has_rn = t->f[1].has_rn = true;
+            snprintf(t->f[0].rn, sizeof t->f[0].rn, "+");
+            snprintf(t->f[1].rn, sizeof t->f[1].rn, "+");
+            t->f[0].rn_quote = t->f[1].rn_quote = '"';
+            if (chance(r, 50)) {
+                Field *x = &t->f[t->nf++];
+                snprintf(x->name, sizeof x->name, "joined");
+                side_group(&gr, t->name, "joined", false, true, false);
+                if (group_ok(&g->names, &gr)) {
+                    group_commit(&g->names, &gr);
+                    x->type = T_STRING;
+                    x->symmetrical = -1;
+                } else {
+                    t->nf--;
+                }
+            }
+            f->through = ++g->nm;
+            f->through_fields = chance(r, 30);
+        }
+    }
 }
 
 static char *write_schema(Gen *g)
@@ -1264,6 +1353,7 @@ static char *generate(uint64_t seed)
     gen_models(&g);
     gen_fields(&g);
     gen_reverse(&g);
+    gen_through(&g);
     text = write_schema(&g);
     free_schema(&g);
     return text;

@@ -820,6 +820,91 @@ END_TEST
 /* Django's dumpdata and loaddata (their own suite is tests/test_fixture.c):
  * a store dumped and loaded into an empty store is the same store, and a
  * fixture that cannot load changes nothing and says where. */
+/* A many-to-many through a model (Team.players through Roster, whose
+ * club is an argument of add and create): every function of both sides
+ * and of the through model, and a refused remove that changes nothing. */
+START_TEST(test_through_model)
+{
+    Person *p = Person_new(db), *q = Person_new(db), *made;
+    Club *c = Club_new(db);
+    Team *t = Team_new(db), *u;
+    Roster *r;
+    rel_cursor cur;
+    rel_delete_plan plan;
+    api_delete_result res;
+    char *before;
+
+    ck_assert_int_eq(Team_players_add(t, p, c), REL_OK);
+    ck_assert_int_eq(Person_teams_add(q, t, c), REL_OK);
+    r = Team_players_through(t, p);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_ptr_eq(Person_teams_through(q, t), Team_players_through(t, q));
+    ck_assert_ptr_eq(Roster_team(r), t);
+    ck_assert_ptr_eq(Roster_player(r), p);
+    ck_assert_ptr_eq(Roster_club(r), c);
+    ck_assert_uint_eq(Team_players_count(t), 2);
+    ck_assert_uint_eq(Person_teams_count(p), 1);
+    ck_assert(Team_players_contains(t, q) && Person_teams_contains(q, t));
+    ck_assert_uint_eq(Team_players(t).count + Person_teams(p).count, 3);
+    ck_assert_uint_eq(Team_roster_set(t).count + Team_roster_set_count(t), 4);
+    ck_assert(Team_roster_set_contains(t, r) && Person_rosters_contains(p, r) && Club_rosters_contains(c, r));
+    ck_assert_uint_eq(Person_rosters(p).count + Person_rosters_count(q) + Club_rosters(c).count
+                      + Club_rosters_count(c), 6);
+    ck_assert_uint_eq(Roster_count(db) + Team_count(db), 3);
+    ck_assert_ptr_eq(Roster_get(db, Roster_id(r)), r);
+    ck_assert_ptr_eq(Team_get(db, Team_id(t)), t);
+    ck_assert_ptr_eq(Roster_store(r), db);
+    ck_assert_ptr_eq(Team_store(t), db);
+    cur = Roster_all(db);
+    ck_assert_ptr_nonnull(Roster_next(&cur));
+    cur = Team_all(db);
+    ck_assert_ptr_eq(Team_next(&cur), t);
+    /* The through object's own setters and reverse sets move the pair. */
+    ck_assert_int_eq(Roster_set_player(r, q), REL_OK);
+    ck_assert(!Team_players_contains(t, p) && Person_teams_count(q) == 2);
+    ck_assert_int_eq(Person_rosters_add(p, r), REL_OK);
+    ck_assert_int_eq(Roster_set_team(r, t), REL_OK);
+    ck_assert_int_eq(Roster_set_club(r, c), REL_OK);
+    ck_assert_int_eq(Club_rosters_add(c, r), REL_OK);
+    ck_assert_int_eq(Team_roster_set_add(t, r), REL_OK);
+    ck_assert_ptr_nonnull(Team_roster_set_create(t, p, c));
+    ck_assert_ptr_nonnull(Person_rosters_create(p, t, c));
+    ck_assert_ptr_nonnull(Club_rosters_create(c, t, p));
+    ck_assert_uint_eq(Team_players_count(t), 5);
+    made = Team_players_create(t, c);
+    ck_assert(made && Person_teams_contains(made, t));
+    u = Person_teams_create(p, c);
+    ck_assert(u && Team_players_contains(u, p));
+    /* PROTECT on the club: deleting it is refused, and so nothing goes. */
+    before = fingerprint();
+    ck_assert_int_eq(Club_delete(c), REL_EPROTECTED);
+    UNCHANGED(before);
+    free(before);
+    ck_assert_int_eq(Team_delete_plan(t, &plan), REL_OK);
+    ck_assert_uint_eq(plan.per_model[api_Roster_model], 6);
+    rel_delete_plan_free(&plan);
+    ck_assert_int_eq(Team_players_remove(t, p), REL_OK);
+    ck_assert(!Team_players_contains(t, p));
+    ck_assert_int_eq(Person_teams_remove(q, t), REL_OK);
+    ck_assert_int_eq(Person_teams_clear(p), REL_OK);
+    ck_assert_int_eq(Team_players_clear(t), REL_OK);
+    ck_assert_uint_eq(Team_players_count(t), 0);
+    ck_assert_int_eq(Roster_delete(Roster_new(db, t, p, c)), REL_OK);
+    r = Roster_new(db, t, q, c);
+    ck_assert_int_eq(Roster_delete_many(&r, 1), REL_OK);
+    r = Roster_new(db, u, q, c);
+    ck_assert_int_eq(Roster_delete_ex(r, &res), REL_OK);
+    ck_assert_uint_eq(res.total, 1);
+    ck_assert_int_eq(Roster_delete_plan(Roster_new(db, u, q, c), &plan), REL_OK);
+    rel_delete_plan_free(&plan);
+    ck_assert_int_eq(Team_delete_ex(u, &res), REL_OK);
+    ck_assert_uint_eq(res.total, 2);
+    ck_assert_int_eq(Team_delete_many(&t, 1), REL_OK);
+    ck_assert_int_eq(Team_delete(Team_new(db)), REL_OK);
+    ck_assert_uint_eq(Roster_count(db), 0);
+}
+END_TEST
+
 START_TEST(test_dumpdata_loaddata)
 {
     static const char bad[] = "[{\"model\": \"api.book\", \"pk\": 9, \"fields\": {\"author\": 99}}]";
@@ -876,6 +961,7 @@ int main(void)
     tcase_add_test(t, test_restrict_same_call);
     tcase_add_test(t, test_walk_every_model);
     tcase_add_test(t, test_delete_result_and_plan);
+    tcase_add_test(t, test_through_model);
     tcase_add_test(t, test_invalid_arguments_change_nothing);
     tcase_add_test(t, test_one_to_one_rules);
     tcase_add_test(t, test_dumpdata_loaddata);

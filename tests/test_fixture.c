@@ -35,7 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern const rel_schema rel_desc_lib, rel_desc_social, rel_desc_cycle;
+extern const rel_schema rel_desc_lib, rel_desc_social, rel_desc_cycle, rel_desc_club;
 
 static int failures, checks;
 
@@ -225,6 +225,8 @@ static const rel_schema *schema_named(const char *name)
         return &rel_desc_lib;
     if (strcmp(name, "social") == 0)
         return &rel_desc_social;
+    if (strcmp(name, "club") == 0)
+        return &rel_desc_club;
     if (strcmp(name, "cycle") == 0)
         return &rel_desc_cycle;
     if (strcmp(name, "fx") == 0)
@@ -272,6 +274,8 @@ static rel_status set_value(rel_store *db, uint32_t k, void *o, const char *name
         if (strcmp(r->name, name) != 0)
             continue;
         t = target(db, r->target, v);
+        if (r->type == REL_FOREIGN_KEY && r->serves != REL_NONE)
+            return rel_through_fk_set(o, t, ri, "set");
         if (r->type == REL_FOREIGN_KEY)
             return rel_fk_set(o, t, ri, r->fwd, r->pos, r->rev, r->null);
         if (r->type == REL_ONE_TO_ONE)
@@ -342,13 +346,19 @@ static rel_status run_op(rel_store *db, const jv *op)
         if (!r)
             return REL_EINVAL;
         ri = (uint32_t)(r - s->relations);
-        if (strcmp(kind, "m2m_clear") == 0 || strcmp(kind, "m2m_set") == 0)
+        if (r->through != REL_NONE && (strcmp(kind, "m2m_clear") == 0 || strcmp(kind, "m2m_set") == 0))
+            st = rel_through_clear(ri, o, self_is_m, "clear");
+        else if (strcmp(kind, "m2m_clear") == 0 || strcmp(kind, "m2m_set") == 0)
             st = rel_m2m_clear(ri, o, self_is_m);
         for (i = 0; ids && i < ids->n && !st && strcmp(kind, "m2m_clear") != 0; i++) {
             void *x = target(db, self_is_m ? r->target : r->model, &ids->items[i]);
             void *m = self_is_m ? o : x, *t = self_is_m ? x : o;
             size_t ts = r->symmetrical ? r->fwd : r->rev;
-            if (strcmp(kind, "m2m_remove") == 0)
+            if (r->through != REL_NONE && strcmp(kind, "m2m_remove") == 0)
+                st = rel_through_remove(ri, m, t, self_is_m, "remove");
+            else if (r->through != REL_NONE)
+                st = rel_through_add(ri, m, t, self_is_m, "add");
+            else if (strcmp(kind, "m2m_remove") == 0)
                 st = rel_m2m_remove(ri, m, r->fwd, t, ts, self_is_m, "remove");
             else
                 st = rel_m2m_add(ri, m, r->fwd, t, ts, self_is_m, "add");

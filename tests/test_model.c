@@ -1,7 +1,8 @@
 /* test_model.c: the randomized model-based test of generated code.
  *
  * tests/model/mb.rel has every relation kind, every on_delete action, self
- * references and cycles.  A long random sequence of operations (create,
+ * references and cycles, and a many-to-many through a model (A.via through
+ * D, whose links the reference derives from its D objects).  A long random sequence of operations (create,
  * set, add, remove, clear, delete one, delete many, create through a
  * reverse set) runs against the generated code and against the reference
  * below, a deliberately plain model of the same store: arrays indexed by
@@ -22,10 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MA, MB, MC, NMODELS };
+enum { MA, MB, MC, MD, NMODELS };
 enum { MAXOBJ = 256 };          /* ids per model in one run */
 enum { CASCADE, PROTECT, RESTRICT, SET_NULL };
-static const char *const model_names[NMODELS] = { "A", "B", "C" };
+static const char *const model_names[NMODELS] = { "A", "B", "C", "D" };
 
 /* ---- the generated store, seen through small typed wrappers ------------- */
 
@@ -33,13 +34,15 @@ static mb_store *db;
 
 static void *get_obj(int m, uint32_t id)
 {
-    return m == MA ? (void *)A_get(db, id) : m == MB ? (void *)B_get(db, id) : (void *)C_get(db, id);
+    return m == MA ? (void *)A_get(db, id) : m == MB ? (void *)B_get(db, id)
+         : m == MC ? (void *)C_get(db, id) : (void *)D_get(db, id);
 }
 static uint32_t id_of(int m, const void *o)
 {
     if (!o)
         return 0;
-    return (uint32_t)(m == MA ? A_id((const A *)o) : m == MB ? B_id((const B *)o) : C_id((const C *)o));
+    return (uint32_t)(m == MA ? A_id((const A *)o) : m == MB ? B_id((const B *)o)
+                      : m == MC ? C_id((const C *)o) : D_id((const D *)o));
 }
 
 /* ForeignKey and OneToOneField relations: the reference's fk[r][id]. */
@@ -64,16 +67,26 @@ SINGLE(C, a, A)
 SINGLE(C, mate, C)
 SINGLE(C, guard, B)
 SINGLE(C, origin, A)
+SINGLE(D, a, A)
+SINGLE(D, b, B)
+SINGLE(D, c, C)
+SINGLE(D, guard, C)
+SINGLE(C, dnote, D)
 static size_t cnt_children(const void *t) { return A_children_count((const A *)t); }
 static size_t cnt_as_set(const void *t) { return B_as_set_count((const B *)t); }
 static size_t cnt_owned(const void *t) { return A_owned_count((const A *)t); }
 static size_t cnt_cs(const void *t) { return A_cs_count((const A *)t); }
 static size_t cnt_guards(const void *t) { return B_guards_count((const B *)t); }
 static size_t cnt_origins(const void *t) { return A_origins_count((const A *)t); }
+static size_t cnt_a_ds(const void *t) { return A_ds_count((const A *)t); }
+static size_t cnt_b_ds(const void *t) { return B_ds_count((const B *)t); }
+static size_t cnt_c_ds(const void *t) { return C_ds_count((const C *)t); }
+static size_t cnt_dguards(const void *t) { return C_dguards_count((const C *)t); }
+static size_t cnt_notes(const void *t) { return D_notes_count((const D *)t); }
 static void *one_twin_of(const void *t) { return C_twin_of((const C *)t); }
 static void *one_mate_of(const void *t) { return C_mate_of((const C *)t); }
 
-enum { NSINGLES = 8 };
+enum { NSINGLES = 13, D_A = 8, D_B = 9, C_DNOTE = 12 };
 static const Single singles[NSINGLES] = {
     { "A.parent", MA, MA, CASCADE, true, false, get_A_parent, set_A_parent, cnt_children, NULL },
     { "A.b", MA, MB, SET_NULL, true, false, get_A_b, set_A_b, cnt_as_set, NULL },
@@ -83,6 +96,11 @@ static const Single singles[NSINGLES] = {
     { "C.mate", MC, MC, SET_NULL, true, true, get_C_mate, set_C_mate, NULL, one_mate_of },
     { "C.guard", MC, MB, RESTRICT, true, false, get_C_guard, set_C_guard, cnt_guards, NULL },
     { "C.origin", MC, MA, RESTRICT, true, false, get_C_origin, set_C_origin, cnt_origins, NULL },
+    { "D.a", MD, MA, CASCADE, false, false, get_D_a, set_D_a, cnt_a_ds, NULL },
+    { "D.b", MD, MB, SET_NULL, true, false, get_D_b, set_D_b, cnt_b_ds, NULL },
+    { "D.c", MD, MC, CASCADE, true, false, get_D_c, set_D_c, cnt_c_ds, NULL },
+    { "D.guard", MD, MC, PROTECT, true, false, get_D_guard, set_D_guard, cnt_dguards, NULL },
+    { "C.dnote", MC, MD, PROTECT, true, false, get_C_dnote, set_C_dnote, cnt_notes, NULL },
 };
 
 /* Many-to-many relations, each with both sides' set API. */
@@ -99,6 +117,7 @@ typedef struct Multi {
     int from, to;
     bool symmetrical;
     Side fwd, rev;   /* rev unused when symmetrical */
+    bool through;    /* through D: the links are the D objects (D.a, D.b) */
 } Multi;
 
 #define SIDE(M, R, X)                                                                              \
@@ -115,12 +134,15 @@ SIDE(A, likes, B)
 SIDE(B, liked_by, A)
 SIDE(C, follows, C)
 SIDE(C, followers, C)
+SIDE(A, via, B)
+SIDE(B, via_of, A)
 
-enum { NMULTIS = 3 };
+enum { NMULTIS = 4, M_VIA = 3 };
 static const Multi multis[NMULTIS] = {
-    { "A.peers", MA, MA, true, SIDE_API(A, peers), SIDE_API(A, peers) },
-    { "A.likes", MA, MB, false, SIDE_API(A, likes), SIDE_API(B, liked_by) },
-    { "C.follows", MC, MC, false, SIDE_API(C, follows), SIDE_API(C, followers) },
+    { "A.peers", MA, MA, true, SIDE_API(A, peers), SIDE_API(A, peers), false },
+    { "A.likes", MA, MB, false, SIDE_API(A, likes), SIDE_API(B, liked_by), false },
+    { "C.follows", MC, MC, false, SIDE_API(C, follows), SIDE_API(C, followers), false },
+    { "A.via", MA, MB, false, SIDE_API(A, via), SIDE_API(B, via_of), true },
 };
 
 /* ---- the reference ------------------------------------------------------ */
@@ -236,6 +258,20 @@ static rel_status ref_delete(int m0, const uint32_t *ids, size_t n, rel_status *
     return REL_OK;
 }
 
+/* A.via's links in the reference: the live D objects with both a and b
+ * set.  How many link s (an A on side 0, a B on side 1) with t (0: with
+ * anything). */
+static uint32_t through_count(int side, uint32_t s, uint32_t t)
+{
+    uint32_t d, n = 0;
+    for (d = 1; d < ref.next_id[MD]; d++) {
+        uint32_t a = ref.fk[D_A][d], b = ref.fk[D_B][d];
+        if (ref.live[MD][d] && a && b && (side ? b : a) == s && (!t || (side ? a : b) == t))
+            n++;
+    }
+    return n;
+}
+
 /* ---- comparing ---------------------------------------------------------- */
 
 static unsigned long seed;
@@ -257,7 +293,7 @@ static int compare(void)
 {
     int m, r, k;
     uint32_t s, t;
-    size_t live[NMODELS] = { 0, 0, 0 };
+    size_t live[NMODELS] = { 0, 0, 0, 0 };
 
     if (mb_store_verify(db) != REL_OK)
         return mismatch("verify failed: %s", mb_store_errmsg(db));
@@ -271,13 +307,13 @@ static int compare(void)
                 continue;
             live[m]++;
             {
-                int32_t got = m == MA ? A_n((A *)o) : m == MB ? B_n((B *)o) : C_n((C *)o);
+                int32_t got = m == MA ? A_n((A *)o) : m == MB ? B_n((B *)o) : m == MC ? C_n((C *)o) : D_n((D *)o);
                 if (got != ref.n[m][s])
                     return mismatch("%s %u: n is %d, not %d", model_names[m], (unsigned)s, got, ref.n[m][s]);
             }
         }
-    if (A_count(db) != live[MA] || B_count(db) != live[MB] || C_count(db) != live[MC])
-        return mismatch("counts %zu %zu %zu", A_count(db), B_count(db), C_count(db));
+    if (A_count(db) != live[MA] || B_count(db) != live[MB] || C_count(db) != live[MC] || D_count(db) != live[MD])
+        return mismatch("counts %zu %zu %zu %zu", A_count(db), B_count(db), C_count(db), D_count(db));
 
     for (r = 0; r < NSINGLES; r++) {
         const Single *sr = &singles[r];
@@ -313,7 +349,7 @@ static int compare(void)
             for (s = 1; s < ref.next_id[om]; s++) {
                 void *const *items;
                 size_t n, i;
-                uint32_t want = side ? ref.col[k][s] : ref.row[k][s];
+                uint32_t want = mk->through ? through_count(side, s, 0) : side ? ref.col[k][s] : ref.row[k][s];
                 void *o;
                 if (!ref.live[om][s])
                     continue;
@@ -322,7 +358,17 @@ static int compare(void)
                 if (n != want || api->count(o) != want)
                     return mismatch("%s%s of %u has %zu, not %u", mk->name, side ? " (reverse)" : "",
                                     (unsigned)s, n, (unsigned)want);
-                for (i = 0; i < n; i++) {
+                for (i = 0; i < n && mk->through; i++) {
+                    size_t j, times = 0;
+                    t = id_of(xm, items[i]);
+                    for (j = 0; j < n; j++)
+                        times += items[j] == items[i];
+                    if (times != through_count(side, s, t) || !api->contains(o, items[i]))
+                        return mismatch("%s%s: %u lists %u %zu times, for %u D objects", mk->name,
+                                        side ? " (reverse)" : "", (unsigned)s, (unsigned)t, times,
+                                        (unsigned)through_count(side, s, t));
+                }
+                for (i = 0; i < n && !mk->through; i++) {
                     t = id_of(xm, items[i]);
                     if (!(side ? ref.link[k][t][s] : ref.link[k][s][t]) || !api->contains(o, items[i]))
                         return mismatch("%s%s: %u lists %u, which is not linked", mk->name,
@@ -372,14 +418,14 @@ static int create(int m)
     void *o;
     if (id >= MAXOBJ)
         return 0;
-    if (m == MC) {
+    if (m == MC || m == MD) {
         a = pick(MA);
-        o = C_new(db, a ? A_get(db, a) : NULL);
+        o = m == MC ? (void *)C_new(db, a ? A_get(db, a) : NULL) : (void *)D_new(db, a ? A_get(db, a) : NULL);
     } else {
         o = m == MA ? (void *)A_new(db) : (void *)B_new(db);
     }
-    if (m == MC && !a) {
-        return o ? mismatch("C_new without an A succeeded") : 0;
+    if ((m == MC || m == MD) && !a) {
+        return o ? mismatch("%s_new without an A succeeded", model_names[m]) : 0;
     }
     if (!o || id_of(m, o) != id)
         return mismatch("creating %s: got id %u, expected %u", model_names[m], (unsigned)id_of(m, o), (unsigned)id);
@@ -387,6 +433,8 @@ static int create(int m)
     ref_create(m, id);
     if (m == MC)
         ref_set(4, id, a);
+    if (m == MD)
+        ref_set(D_A, id, a);
     return 0;
 }
 
@@ -458,8 +506,8 @@ static int set_single(void)
 /* The reverse side of a ForeignKey: add, remove and clear. */
 static int reverse_fk(void)
 {
-    static const int fks[] = { 0, 1, 2, 4, 6, 7 };
-    int r = fks[below(6)];
+    static const int fks[] = { 0, 1, 2, 4, 6, 7, D_B };
+    int r = fks[below(7)];
     const Single *sr = &singles[r];
     uint32_t t = pick(sr->to), s = pick(sr->from);
     void *to, *from;
@@ -484,7 +532,10 @@ static int reverse_fk(void)
     case 20: op = "B_guards_clear"; st = B_guards_clear((B *)to); s = 0; break;
     case 21: op = "A_origins_add"; st = A_origins_add((A *)to, (C *)from); break;
     case 22: op = "A_origins_remove"; st = A_origins_remove((A *)to, (C *)from); break;
-    default: op = "A_origins_clear"; st = A_origins_clear((A *)to); s = 0; break;
+    case 23: op = "A_origins_clear"; st = A_origins_clear((A *)to); s = 0; break;
+    case D_B * 3: op = "B_ds_add"; st = B_ds_add((B *)to, (D *)from); break;
+    case D_B * 3 + 1: op = "B_ds_remove"; st = B_ds_remove((B *)to, (D *)from); break;
+    default: op = "B_ds_clear"; st = B_ds_clear((B *)to); s = 0; break;
     }
     if (strstr(op, "_add")) {
         if (expect(st, REL_OK, REL_OK))
@@ -506,6 +557,62 @@ static int reverse_fk(void)
     return 0;
 }
 
+/* What the through relation's calls came to, over every run. */
+static unsigned long via_added, via_removed, via_refused;
+
+/* A.via: add makes a D (unless the pair has one), remove deletes the
+ * pair's Ds, clear every D of the object, with the collector (a D.guard
+ * refuses). */
+static int many_through(const Side *side, bool reverse, int om, int xm, uint32_t o, uint32_t x, uint32_t a,
+                        uint32_t b)
+{
+    uint32_t ids[MAXOBJ], d, n = 0, id = ref.next_id[MD], guard;
+    rel_status st, want, alt;
+    switch (below(7)) {
+    case 0: case 1: case 2:
+        if (through_count(0, a, b) == 0 && id >= MAXOBJ)
+            return 0;
+        st = side->add(get_obj(om, o), get_obj(xm, x));
+        if (expect(st, REL_OK, REL_OK))
+            return 1;
+        if (through_count(0, a, b) == 0) {
+            via_added++;
+            ref.next_id[MD]++;
+            ref_create(MD, id);
+            ref_set(D_A, id, a);
+            ref_set(D_B, id, b);
+        }
+        return 0;
+    case 3: case 4:
+        for (d = 1; d < ref.next_id[MD]; d++)
+            if (ref.live[MD][d] && ref.fk[D_A][d] == a && ref.fk[D_B][d] == b)
+                ids[n++] = d;
+        if (n && below(4) == 0 && (guard = pick(MC)) != 0) {
+            /* Now and then a C's dnote protects one of them first: the
+             * remove is refused. */
+            if (expect(C_set_dnote(C_get(db, guard), D_get(db, ids[n - 1])), REL_OK, REL_OK))
+                return 1;
+            ref_set(C_DNOTE, guard, ids[n - 1]);
+        }
+        want = n ? ref_delete(MD, ids, n, &alt) : (alt = REL_OK);
+        via_removed += want == REL_OK ? n : 0;
+        via_refused += want != REL_OK;
+        return expect(side->remove(get_obj(om, o), get_obj(xm, x)), want, alt);
+    case 5:
+        return expect(side->add(get_obj(om, o), NULL), REL_EINVAL, REL_OK);
+    default:
+        /* Django's clear deletes every through row naming the object,
+         * also those whose other side is NULL. */
+        for (d = 1; d < ref.next_id[MD]; d++)
+            if (ref.live[MD][d] && ref.fk[reverse ? D_B : D_A][d] == o)
+                ids[n++] = d;
+        want = n ? ref_delete(MD, ids, n, &alt) : (alt = REL_OK);
+        via_removed += want == REL_OK ? n : 0;
+        via_refused += want != REL_OK;
+        return expect(side->clear(get_obj(om, o)), want, alt);
+    }
+}
+
 static int many(void)
 {
     int k = (int)below(NMULTIS);
@@ -520,6 +627,8 @@ static int many(void)
         return 0;
     a = reverse ? x : o;
     b = reverse ? o : x;
+    if (mk->through)
+        return many_through(side, reverse, om, xm, o, x, a, b);
     switch (below(7)) {
     case 0: case 1: case 2:
         st = side->add(get_obj(om, o), get_obj(xm, x));
@@ -558,7 +667,7 @@ static unsigned long deletes_ok, deletes_protected, deletes_restricted, objects_
 
 static size_t live_objects(void)
 {
-    return A_count(db) + B_count(db) + C_count(db);
+    return A_count(db) + B_count(db) + C_count(db) + D_count(db);
 }
 
 static int delete_some(void)
@@ -582,8 +691,10 @@ static int delete_some(void)
         st = got == 1 ? A_delete((A *)objs[0]) : A_delete_many((A *const *)objs, got);
     else if (m == MB)
         st = got == 1 ? B_delete((B *)objs[0]) : B_delete_many((B *const *)objs, got);
-    else
+    else if (m == MC)
         st = got == 1 ? C_delete((C *)objs[0]) : C_delete_many((C *const *)objs, got);
+    else
+        st = got == 1 ? D_delete((D *)objs[0]) : D_delete_many((D *const *)objs, got);
     deletes_ok += st == REL_OK;
     deletes_protected += st == REL_EPROTECTED;
     deletes_restricted += st == REL_ERESTRICTED;
@@ -603,8 +714,10 @@ static int set_n(void)
         A_set_n(A_get(db, s), v);
     else if (m == MB)
         B_set_n(B_get(db, s), v);
-    else
+    else if (m == MC)
         C_set_n(C_get(db, s), v);
+    else
+        D_set_n(D_get(db, s), v);
     ref.n[m][s] = v;
     return 0;
 }
@@ -661,7 +774,9 @@ int main(int argc, char **argv)
         if (run(s, steps))
             return 1;
     printf("model test: seeds 1 to 20, %ld steps each: generated code and reference agree\n"
-           "  (deletes: %lu done, removing %lu objects; %lu protected, %lu restricted)\n",
-           steps, deletes_ok, objects_deleted, deletes_protected, deletes_restricted);
+           "  (deletes: %lu done, removing %lu objects; %lu protected, %lu restricted;\n"
+           "   through A.via: %lu D made by add, %lu deleted by remove and clear, %lu of those refused)\n",
+           steps, deletes_ok, objects_deleted, deletes_protected, deletes_restricted, via_added, via_removed,
+           via_refused);
     return 0;
 }

@@ -226,6 +226,8 @@ static void populate(void)
     Club *c1, *c2, *c3, *dC;
     Badge *bg1, *dBg;
     Seat *s1, *dS;
+    Team *t1, *dT;
+    Roster *r1, *dR;
     uint32_t k;
 
     CHECK((db = api_store_new()) != NULL);
@@ -255,6 +257,10 @@ static void populate(void)
           && Club_members_add(c2, pe2) == REL_OK && Person_clubs_create(pe3) && Club_members_create(c2));
     s1 = Seat_new(db, c1);
     CHECK(s1 && Seat_new(db, c2));
+    t1 = Team_new(db);
+    CHECK(t1 && Team_players_add(t1, pe1, c1) == REL_OK && Person_teams_add(pe2, t1, c2) == REL_OK);
+    r1 = Team_players_through(t1, pe1);
+    CHECK(r1 && Team_players_create(t1, c1) && Person_teams_create(pe3, c1));
 
     /* The deleted ones, made last so that no live object reuses a slot. */
     dA = Author_new(db);
@@ -268,7 +274,10 @@ static void populate(void)
     dC = Club_new(db);
     dBg = Badge_new(db);
     dS = Seat_new(db, c3);
-    CHECK(dA && dB && dP && dK && dU && dPr && dPe && dC && dBg && dS);
+    dT = Team_new(db);
+    dR = Roster_new(db, t1, pe2, c2);
+    CHECK(dA && dB && dP && dK && dU && dPr && dPe && dC && dBg && dS && dT && dR);
+    CHECK(Team_players_add(dT, pe1, c1) == REL_OK);
 
     nobjs = 0;
 #define OBJS(M, L, D) do { objs[nobjs].name = #M; objs[nobjs].live = L; objs[nobjs].dead = D; \
@@ -283,6 +292,8 @@ static void populate(void)
     OBJS(Club, c3, dC);          /* the free one (Seat.club) */
     OBJS(Badge, bg1, dBg);
     OBJS(Seat, s1, dS);
+    OBJS(Team, t1, dT);
+    OBJS(Roster, r1, dR);
 #undef OBJS
     /* Every model of the schema has its objects here. */
     for (k = 0; k < schema->nmodels; k++)
