@@ -24,7 +24,7 @@ LDFLAGS += $(SANFLAGS)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
 DSL_SRC := dsl/arena.c dsl/oom.c dsl/utf8.c dsl/diag.c dsl/ast.c dsl/ptrmap.c dsl/names.c \
-           dsl/check.c dsl/syntax.c dsl/relc.c dsl/vocab.c
+           dsl/check.c dsl/check_unique.c dsl/syntax.c dsl/relc.c dsl/vocab.c
 GEN_SRC := gen/driver.c gen/printer.c gen/emit_c.c gen/emit_types.c gen/emit_api.c gen/emit_desc.c gen/emit_dot.c
 GENERATED := $(B)/gen-src/scan.c $(B)/gen-src/parse.c
 
@@ -75,7 +75,7 @@ clean:
 # creating, setters; rel_delete.c: the collector; rel_verify.c: invariants;
 # rel_json.c and rel_fixture.c: Django's dumpdata and loaddata.
 LIBREL  := $(B)/librel.a
-RT_SRC  := runtime/rel.c runtime/rel_store.c runtime/rel_delete.c runtime/rel_verify.c \
+RT_SRC  := runtime/rel.c runtime/rel_store.c runtime/rel_delete.c runtime/rel_verify.c runtime/rel_unique.c \
            runtime/rel_json.c runtime/rel_fixture.c
 RT_OBJ  := $(patsubst %.c,$(B)/obj/%.o,$(RT_SRC))
 RT_HDR  := runtime/rel.h runtime/rel_impl.h runtime/rel_version.h runtime/rel_json.h
@@ -190,6 +190,18 @@ $(B)/test_fixture: tests/test_fixture.c tests/failing_alloc.h tests/fixtures/fin
 	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/fixtures -Itests/fixtures -o $@ tests/test_fixture.c \
 	    $(FIXTURE_SCHEMAS:%=$(B)/fixtures/%.c) $(LIBREL) $(LDFLAGS)
 check: $(B)/test_fixture
+
+# Unique fields, unique_together and to_field (tests/test_unique.c).
+$(B)/unique/uq.c: tests/unique/uq.rel $(RELC)
+	@mkdir -p $(B)/unique
+	@$(RELC) -o $(B)/unique $< 2> $(B)/unique/uq.warnings || { cat $(B)/unique/uq.warnings; exit 1; }
+$(B)/unique/uq.h: $(B)/unique/uq.c ;
+$(B)/test_unique: tests/test_unique.c tests/failing_alloc.h $(B)/unique/uq.c $(LIBREL)
+	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/unique -o $@ $< $(B)/unique/uq.c $(LIBREL) $(CHECK_LIBS) $(LDFLAGS)
+$(B)/test_unique_cxx: tests/test_unique.c tests/failing_alloc.h $(B)/unique/uq.c $(RT_SRC) $(RT_HDR)
+	$(CXX) -x c++ $(OPT) -Wall -Wextra -pedantic -Werror $(SANFLAGS) -D_GNU_SOURCE -Iruntime -I$(B)/unique -o $@ \
+	    tests/test_unique.c $(B)/unique/uq.c $(RT_SRC) $(CHECK_LIBS) $(LDFLAGS)
+check: $(B)/test_unique $(B)/test_unique_cxx
 
 # The randomized model-based test, on tests/model/mb.rel.
 $(B)/model/mb.c: tests/model/mb.rel $(RELC)

@@ -1098,7 +1098,10 @@ static rel_status parse_fields(loader *L, uint32_t k, uint64_t pk, const char *o
     /* Django saves every object of the text, so each must have its
      * required relations (NOT NULL), a new object or an update. */
     for (i = 0; i < m->nrequired; i++) {
-        uint32_t v = in->rel_item[m->required[i]];
+        uint32_t v;
+        if (m->required[i] & REL_ARG_FIELD)
+            continue;   /* a unique scalar: missing, it takes its default */
+        v = in->rel_item[m->required[i]];
         if (!has(&L->slots[base], v))
             return fail_at(L, open, REL_ENULL, k, pk, v, "missing, but it is required (not null = true)");
     }
@@ -1739,6 +1742,8 @@ static size_t scalar_size(uint8_t type)
     }
 }
 
+static void put_scalar(const rel_field *f, char *member, bool present, uint64_t val);
+
 static void apply(loader *L)
 {
     const rel_schema *s = L->s;
@@ -1792,34 +1797,7 @@ static void apply(loader *L)
                 *(const char **)(void *)member = now;
                 continue;
             }
-            if (!has(mask, x)) {
-                /* Missing: the default, for a new object and an update alike. */
-                if (f->def)
-                    memcpy(member, f->def, scalar_size(f->type));
-                else
-                    memset(member, 0, scalar_size(f->type));
-                continue;
-            }
-            switch (f->type) {
-            case REL_BOOL:   *(bool *)(void *)member = val != 0; break;
-            case REL_INT8:   *(int8_t *)(void *)member = (int8_t)(int64_t)val; break;
-            case REL_INT16:  *(int16_t *)(void *)member = (int16_t)(int64_t)val; break;
-            case REL_INT32:  *(int32_t *)(void *)member = (int32_t)(int64_t)val; break;
-            case REL_INT64:  *(int64_t *)(void *)member = (int64_t)val; break;
-            case REL_UINT8:  *(uint8_t *)(void *)member = (uint8_t)val; break;
-            case REL_UINT16: *(uint16_t *)(void *)member = (uint16_t)val; break;
-            case REL_UINT32: *(uint32_t *)(void *)member = (uint32_t)val; break;
-            case REL_UINT64: *(uint64_t *)(void *)member = val; break;
-            case REL_FLOAT: {
-                double d;
-                memcpy(&d, &val, sizeof d);
-                *(float *)(void *)member = (float)d;
-                break;
-            }
-            default:
-                memcpy(member, &val, sizeof val);
-                break;
-            }
+            put_scalar(f, member, has(mask, x), val);
         }
         for (x = 0; x < m->nrelations; x++) {
             const rel_relation *r = &s->relations[m->relations[x]];
@@ -1843,6 +1821,40 @@ static void apply(loader *L)
             }
         }
     }
+}
+
+/* A scalar member other than a string, as apply writes it: the value of
+ * its slot, or when the fixture leaves it out, its default. */
+static void put_scalar(const rel_field *f, char *member, bool present, uint64_t val)
+{
+            if (!present) {
+                /* Missing: the default, for a new object and an update alike. */
+                if (f->def)
+                    memcpy(member, f->def, scalar_size(f->type));
+                else
+                    memset(member, 0, scalar_size(f->type));
+                return;
+            }
+            switch (f->type) {
+            case REL_BOOL:   *(bool *)(void *)member = val != 0; break;
+            case REL_INT8:   *(int8_t *)(void *)member = (int8_t)(int64_t)val; break;
+            case REL_INT16:  *(int16_t *)(void *)member = (int16_t)(int64_t)val; break;
+            case REL_INT32:  *(int32_t *)(void *)member = (int32_t)(int64_t)val; break;
+            case REL_INT64:  *(int64_t *)(void *)member = (int64_t)val; break;
+            case REL_UINT8:  *(uint8_t *)(void *)member = (uint8_t)val; break;
+            case REL_UINT16: *(uint16_t *)(void *)member = (uint16_t)val; break;
+            case REL_UINT32: *(uint32_t *)(void *)member = (uint32_t)val; break;
+            case REL_UINT64: *(uint64_t *)(void *)member = val; break;
+            case REL_FLOAT: {
+                double d;
+                memcpy(&d, &val, sizeof d);
+                *(float *)(void *)member = (float)d;
+                break;
+            }
+            default:
+                memcpy(member, &val, sizeof val);
+                break;
+            }
 }
 
 /* ==== loaddata: cleaning up ================================================================== */
@@ -1925,6 +1937,146 @@ static void loader_free(loader *L)
 
 /* Makes the objects the fixture adds, in (model, pk) order, after
  * checking that their pks do not leave too many ids unused. */
+/* ==== loaddata: unique constraints ============================================================ */
+
+/* Occurrence o laid out as the object it will be (scalars and
+ * ForeignKey/OneToOneField targets, as apply will write them; its tag its
+ * pk) at sh, zeroed: what the unique constraints read. */
+static void shadow(loader *L, const occ_rec *o, char *sh)
+{
+    const rel_model *m = &L->s->models[occ_model(o)];
+    const uint64_t *mask = occ_mask(L, o);
+    uint32_t x;
+    REL_TAG(sh) = o->pk;
+    for (x = 0; x < m->nfields; x++) {
+        const rel_field *f = &m->fields[x];
+        uint64_t val = *value_slot(L, o, x);
+        if (f->type == REL_STRING)
+            *(const char **)(void *)(sh + f->offset) = has(mask, x) ? (const char *)(uintptr_t)val
+                                                       : f->def ? (const char *)f->def : rel_empty_string;
+        else
+            put_scalar(f, sh + f->offset, has(mask, x), val);
+    }
+    for (x = 0; x < m->nrelations; x++) {
+        const rel_relation *r = &L->s->relations[m->relations[x]];
+        uint32_t v = m->nfields + x;
+        uint64_t val = has(mask, v) ? *value_slot(L, o, v) : 0;
+        if (r->type != REL_MANY_TO_MANY && val)
+            REL_AT(sh, r->fwd, void *) = rel_obj_find(L->db, r->target, val);
+    }
+}
+
+/* The item (fixture field) of constraint u's first member. */
+static uint32_t first_item(const rel_schema *s, const rel_unique *u)
+{
+    const rel_model *m = &s->models[u->model];
+    uint32_t e = u->members[0], i;
+    if (e & REL_ARG_FIELD)
+        return e & ~REL_ARG_FIELD;
+    for (i = 0; i < m->nrelations && m->relations[i] != e; i++)
+        ;
+    return m->nfields + i;
+}
+
+/* Constraint ui over the state the load ends in: the objects of its model
+ * that the fixture leaves alone, and the shadows of those it writes. */
+static rel_status check_constraint(loader *L, uint32_t ui, char *shadows, const size_t *occs, size_t n)
+{
+    const rel_unique *u = &L->s->uniques[ui];
+    uint32_t k = u->model;
+    size_t size = L->s->models[k].size, j;
+    rel_index ix;
+    rel_cursor c;
+    void *o;
+    rel_status st = REL_OK;
+
+    memset(&ix, 0, sizeof ix);
+    if (!rel_unique_scratch_reserve(L->db, ui, &ix, (size_t)L->db->models[k].count + n))
+        return fail_nomem(L);
+    c = rel_all(L->db, k);
+    while ((o = rel_cursor_next(&c)))
+        if (find_occ(L, k, rel_obj_id(o)) == SIZE_MAX)
+            rel_unique_scratch_put(L->db, ui, &ix, o);
+    for (j = 0; j < n && !st; j++) {
+        void *x = rel_unique_scratch_put(L->db, ui, &ix, shadows + j * size);
+        if (x) {
+            char ml[520], members[160];
+            uint32_t v = first_item(L->s, u);
+            label(&L->in, k, ml, sizeof ml);
+            rel_unique_describe(L->db, ui, members, sizeof members);
+            st = fail_at(L, locate(L, occs[j], v, -1), REL_EUNIQUE, k, L->occ[occs[j]].pk, v,
+                         "%s %llu has the same %s%s%s", ml, (unsigned long long)rel_obj_id(x),
+                         u->nmembers > 1 ? "(" : "", members, u->nmembers > 1 ? ")" : "");
+        }
+    }
+    rel_free(ix.slots);
+    return st;
+}
+
+/* No two objects share the values of a unique constraint once the load
+ * is applied (Django checks each save; a database at commit), and the
+ * store's indexes have room for the objects the load adds. */
+static rel_status check_unique(loader *L)
+{
+    const rel_schema *s = L->s;
+    uint32_t k, i;
+    rel_status st = REL_OK;
+    for (k = 0; k < s->nmodels && !st; k++) {
+        const rel_model *m = &s->models[k];
+        size_t n = 0, j, added = 0;
+        char *shadows;
+        size_t *occs;
+        if (!m->nuniques || L->range[k] == L->range[k + 1])
+            continue;
+        for (j = L->range[k]; j < L->range[k + 1]; j++) {
+            const occ_rec *o = &L->occ[ord(L, j)];
+            n += !(o->mk & OCC_SUPERSEDED);
+            added += (o->mk & (OCC_SUPERSEDED | OCC_CREATED)) == OCC_CREATED;
+        }
+        if (!rel_unique_reserve(L->db, k, added))
+            return fail_nomem(L);
+        shadows = n <= SIZE_MAX / m->size ? (char *)rel_malloc(n * m->size) : NULL;
+        occs = (size_t *)rel_malloc(n * sizeof *occs);
+        if (!shadows || !occs) {
+            rel_free(shadows);
+            rel_free(occs);
+            return fail_nomem(L);
+        }
+        memset(shadows, 0, n * m->size);
+        for (n = 0, j = L->range[k]; j < L->range[k + 1]; j++) {
+            const occ_rec *o = &L->occ[ord(L, j)];
+            if (o->mk & OCC_SUPERSEDED)
+                continue;
+            occs[n] = ord(L, j);
+            shadow(L, o, shadows + n++ * m->size);
+        }
+        for (i = 0; i < m->nuniques && !st; i++)
+            st = check_constraint(L, m->uniques[i], shadows, occs, n);
+        rel_free(shadows);
+        rel_free(occs);
+    }
+    return st;
+}
+
+/* Before apply (enter false): the objects the load rewrites leave the
+ * unique indexes of their models; after (true): every object it wrote
+ * enters them. */
+static void unique_moves(loader *L, bool enter)
+{
+    size_t i;
+    for (i = 0; i < L->nocc; i++) {
+        const occ_rec *o = &L->occ[i];
+        uint32_t k = occ_model(o);
+        if ((o->mk & OCC_SUPERSEDED) || !(L->db->models[k].flags & REL_HAS_UNIQUE)
+            || (!enter && !(o->mk & OCC_EXISTED)))
+            continue;
+        if (enter)
+            rel_unique_enter(L->db, k, rel_obj_find(L->db, k, o->pk));
+        else
+            rel_unique_leave(L->db, k, rel_obj_find(L->db, k, o->pk));
+    }
+}
+
 static rel_status create_objects(loader *L)
 {
     const rel_schema *s = L->s;
@@ -2031,10 +2183,12 @@ rel_status rel_loaddata(rel_store *db, const char *text, size_t len, const char 
         goto fail;
     dedupe_lists(L);
     filter_symmetrical(L);
-    if (reserve_links(L))
+    if (reserve_links(L) || check_unique(L))
         goto fail;
-    /* 4: apply. */
+    /* 4: apply, the objects it changes out of the unique indexes. */
+    unique_moves(L, false);
     apply(L);
+    unique_moves(L, true);
     free_strings(L, false);
     loader_free(L);
     rel_free(L);

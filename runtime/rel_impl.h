@@ -61,8 +61,46 @@ enum {
     /* Nothing points at an object of this model, it owns no memory and
      * it declares one relation: reached through that relation by a
      * cascade, it has nothing to undo, and deleting it is retiring it. */
-    REL_LEAF = 8
+    REL_LEAF = 8,
+    /* The model has unique constraints (rel_unique.c keeps their
+     * indexes): creates and deletes go through the generic paths. */
+    REL_HAS_UNIQUE = 16
 };
+
+/* ---- unique constraints (rel_unique.c) --------------------------------------
+ * Each constraint's index holds the live objects whose relation members
+ * are all set.  A create checks and reserves with rel_unique_new_check
+ * before it changes anything, writes its scalar arguments with
+ * rel_unique_new_args (strings copied; false when out of memory, nothing
+ * left allocated), and enters the indexes once linked.  An object leaves
+ * them before its members change or it is deleted. */
+rel_status rel_unique_new_check(rel_store *db, uint32_t k, void *const *req, const rel_relation *via, void *other,
+                                bool new_is_model, const char *who);
+bool rel_unique_new_args(rel_store *db, uint32_t k, void *const *req, void *o);
+void rel_unique_drop_args(rel_store *db, uint32_t k, void *o);
+void rel_unique_enter(rel_store *db, uint32_t k, void *o);
+void rel_unique_leave(rel_store *db, uint32_t k, void *o);
+/* Before relation r of m becomes NULL: m leaves the indexes of r's
+ * constraints (NULL is distinct from everything). */
+void rel_unique_unset(rel_store *db, uint32_t r, void *m);
+void rel_unique_free(rel_store *db);
+rel_status rel_unique_verify(const rel_store *db);
+/* Whether the string argument is fit for field f of o (not NULL, UTF-8,
+ * within max_length); sets errmsg naming `who` (or the object) if not. */
+rel_status rel_string_check(rel_store *db, uint32_t k, const void *o, const rel_field *f, const char *value,
+                            const char *who);
+
+/* For loaddata: a scratch index over objects that need not be the
+ * store's (shadows laid out as objects).  rel_unique_scratch_put enters o
+ * unless its relation members are not all set; it returns the object
+ * already there with the same key (and then does not enter o), or NULL.
+ * False from reserve: out of memory. */
+bool rel_unique_scratch_reserve(const rel_store *db, uint32_t u, rel_index *ix, size_t need);
+void *rel_unique_scratch_put(const rel_store *db, uint32_t u, rel_index *ix, void *o);
+/* Room in the store's indexes of model k for `more` objects. */
+bool rel_unique_reserve(rel_store *db, uint32_t k, size_t more);
+/* "author, title": the members of constraint u, into buf. */
+const char *rel_unique_describe(const rel_store *db, uint32_t u, char *buf, size_t cap);
 
 /* Frees what object o of model k owns: strings set by a setter, the set
  * of each many-to-many relation the model declares, and the reverse side
