@@ -313,8 +313,10 @@ static void model_entry(const Emitter *e, const Model *m)
         pr(p, " rel_order_%lu,", k);
     else
         pr(p, " NULL,");
-    table_ref(p, "uniques", k, m->nuniques);
-    pr(p, " },\n");
+    if (m->nuniques)
+        pr(p, " rel_uniques_%lu, %lu },\n", k, (unsigned long)m->nuniques);
+    else
+        pr(p, " NULL, 0 },\n");
 }
 
 static void relation_entry(const Emitter *e, const Field *f)
