@@ -359,7 +359,7 @@ rel_status rel_unique_new_check(rel_store *db, uint32_t k, void *const *req, con
             continue;
         f = &m->fields[m->required[i] & ~REL_ARG_FIELD];
         if (!req[i])
-            return rel_fail(&db->errmsg, REL_EINVAL, "%s: %s: NULL", rel_who(who), f->name);
+            return rel_fail(&db->errmsg, REL_EINVAL, "%s: %s: the value is NULL", rel_who(who), f->name);
         if (f->type == REL_STRING
             && (st = rel_string_check(db, k, NULL, f, *(const char *const *)req[i], rel_who(who))) != REL_OK)
             return st;

@@ -57,6 +57,9 @@ if "$b/test_runtime"; then ok; else bad "runtime Check suite (hand-written descr
 if "$b/test_api"; then ok; else bad "generated API Check suite"; fi
 if "$b/test_api_cxx"; then ok; else bad "generated API Check suite built as C++"; fi
 if "$b/test_model"; then ok; else bad "randomized model-based test"; fi
+# Unique fields, unique_together and to_field (tests/test_unique.c).
+if "$b/test_unique"; then ok; else bad "unique constraints Check suite"; fi
+if "$b/test_unique_cxx"; then ok; else bad "unique constraints Check suite built as C++"; fi
 # Django's dumpdata and loaddata: the cases recorded from Django, messages,
 # out of memory (tests/test_fixture.c).
 if "$b/test_fixture"; then ok; else bad "fixtures (dumpdata and loaddata against Django)"; fi

@@ -226,6 +226,7 @@ static void populate(void)
     Club *c1, *c2, *c3, *dC;
     Badge *bg1, *dBg;
     Seat *s1, *dS;
+    Account *ac1, *dAc;
     uint32_t k;
 
     CHECK((db = api_store_new()) != NULL);
@@ -255,6 +256,8 @@ static void populate(void)
           && Club_members_add(c2, pe2) == REL_OK && Person_clubs_create(pe3) && Club_members_create(c2));
     s1 = Seat_new(db, c1);
     CHECK(s1 && Seat_new(db, c2));
+    ac1 = Account_new(db, "ac1", "h");
+    CHECK(ac1 && Account_set_owner(ac1, a1) == REL_OK && Author_accounts_create(a2, "ac2", "h"));
 
     /* The deleted ones, made last so that no live object reuses a slot. */
     dA = Author_new(db);
@@ -268,7 +271,8 @@ static void populate(void)
     dC = Club_new(db);
     dBg = Badge_new(db);
     dS = Seat_new(db, c3);
-    CHECK(dA && dB && dP && dK && dU && dPr && dPe && dC && dBg && dS);
+    dAc = Author_accounts_create(a1, "dead", "d");
+    CHECK(dA && dB && dP && dK && dU && dPr && dPe && dC && dBg && dS && dAc);
 
     nobjs = 0;
 #define OBJS(M, L, D) do { objs[nobjs].name = #M; objs[nobjs].live = L; objs[nobjs].dead = D; \
@@ -283,6 +287,7 @@ static void populate(void)
     OBJS(Club, c3, dC);          /* the free one (Seat.club) */
     OBJS(Badge, bg1, dBg);
     OBJS(Seat, s1, dS);
+    OBJS(Account, ac1, dAc);
 #undef OBJS
     /* Every model of the schema has its objects here. */
     for (k = 0; k < schema->nmodels; k++)
