@@ -1,7 +1,8 @@
 /* test_model.c: the randomized model-based test of generated code.
  *
  * tests/model/mb.rel has every relation kind, every on_delete action, self
- * references and cycles.  A long random sequence of operations (create,
+ * references and cycles, and unique constraints (model D: a unique field,
+ * unique_together over nullable relations, values from small sets).  A long random sequence of operations (create,
  * set, add, remove, clear, delete one, delete many, create through a
  * reverse set) runs against the generated code and against the reference
  * below, a deliberately plain model of the same store: arrays indexed by
@@ -22,10 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MA, MB, MC, NMODELS };
+enum { MA, MB, MC, MD, NMODELS };
 enum { MAXOBJ = 256 };          /* ids per model in one run */
 enum { CASCADE, PROTECT, RESTRICT, SET_NULL };
-static const char *const model_names[NMODELS] = { "A", "B", "C" };
+static const char *const model_names[NMODELS] = { "A", "B", "C", "D" };
 
 /* ---- the generated store, seen through small typed wrappers ------------- */
 
@@ -33,13 +34,15 @@ static mb_store *db;
 
 static void *get_obj(int m, uint32_t id)
 {
-    return m == MA ? (void *)A_get(db, id) : m == MB ? (void *)B_get(db, id) : (void *)C_get(db, id);
+    return m == MA ? (void *)A_get(db, id) : m == MB ? (void *)B_get(db, id) : m == MC ? (void *)C_get(db, id)
+           : (void *)D_get(db, id);
 }
 static uint32_t id_of(int m, const void *o)
 {
     if (!o)
         return 0;
-    return (uint32_t)(m == MA ? A_id((const A *)o) : m == MB ? B_id((const B *)o) : C_id((const C *)o));
+    return (uint32_t)(m == MA ? A_id((const A *)o) : m == MB ? B_id((const B *)o) : m == MC ? C_id((const C *)o)
+                      : D_id((const D *)o));
 }
 
 /* ForeignKey and OneToOneField relations: the reference's fk[r][id]. */
@@ -64,16 +67,20 @@ SINGLE(C, a, A)
 SINGLE(C, mate, C)
 SINGLE(C, guard, B)
 SINGLE(C, origin, A)
+SINGLE(D, a, A)
+SINGLE(D, b, B)
 static size_t cnt_children(const void *t) { return A_children_count((const A *)t); }
 static size_t cnt_as_set(const void *t) { return B_as_set_count((const B *)t); }
 static size_t cnt_owned(const void *t) { return A_owned_count((const A *)t); }
 static size_t cnt_cs(const void *t) { return A_cs_count((const A *)t); }
 static size_t cnt_guards(const void *t) { return B_guards_count((const B *)t); }
 static size_t cnt_origins(const void *t) { return A_origins_count((const A *)t); }
+static size_t cnt_a_ds(const void *t) { return A_ds_count((const A *)t); }
+static size_t cnt_b_ds(const void *t) { return B_ds_count((const B *)t); }
 static void *one_twin_of(const void *t) { return C_twin_of((const C *)t); }
 static void *one_mate_of(const void *t) { return C_mate_of((const C *)t); }
 
-enum { NSINGLES = 8 };
+enum { NSINGLES = 10, D_A = 8, D_B = 9 };
 static const Single singles[NSINGLES] = {
     { "A.parent", MA, MA, CASCADE, true, false, get_A_parent, set_A_parent, cnt_children, NULL },
     { "A.b", MA, MB, SET_NULL, true, false, get_A_b, set_A_b, cnt_as_set, NULL },
@@ -83,6 +90,8 @@ static const Single singles[NSINGLES] = {
     { "C.mate", MC, MC, SET_NULL, true, true, get_C_mate, set_C_mate, NULL, one_mate_of },
     { "C.guard", MC, MB, RESTRICT, true, false, get_C_guard, set_C_guard, cnt_guards, NULL },
     { "C.origin", MC, MA, RESTRICT, true, false, get_C_origin, set_C_origin, cnt_origins, NULL },
+    { "D.a", MD, MA, SET_NULL, true, false, get_D_a, set_D_a, cnt_a_ds, NULL },
+    { "D.b", MD, MB, CASCADE, true, false, get_D_b, set_D_b, cnt_b_ds, NULL },
 };
 
 /* Many-to-many relations, each with both sides' set API. */
@@ -128,7 +137,8 @@ static const Multi multis[NMULTIS] = {
 static struct {
     uint32_t next_id[NMODELS];          /* the id the next object gets */
     bool live[NMODELS][MAXOBJ];
-    int32_t n[NMODELS][MAXOBJ];
+    int32_t n[NMODELS][MAXOBJ];         /* D: its code */
+    int32_t tag[MAXOBJ];                /* D's tag */
     uint32_t fk[NSINGLES][MAXOBJ];      /* target id, 0 for none */
     bool link[NMULTIS][MAXOBJ][MAXOBJ]; /* [from id][to id] */
     uint32_t row[NMULTIS][MAXOBJ];      /* links from each id (both ends when symmetrical) */
@@ -156,6 +166,20 @@ static void ref_link(int k, uint32_t a, uint32_t b, bool on)
         ref.row[k][b] += d;
         ref.col[k][a] += d;
     }
+}
+
+/* Whether D s (0: a new one) with these values would clash with another
+ * live D: the same code, the same non-NULL a and tag, the same non-NULL b. */
+static bool ref_d_clash(uint32_t s, int32_t code, int32_t tag, uint32_t a, uint32_t b)
+{
+    uint32_t x;
+    for (x = 1; x < ref.next_id[MD]; x++) {
+        if (x == s || !ref.live[MD][x])
+            continue;
+        if (ref.n[MD][x] == code || (a && ref.fk[D_A][x] == a && ref.tag[x] == tag) || (b && ref.fk[D_B][x] == b))
+            return true;
+    }
+    return false;
 }
 
 /* Which source already has t through one-to-one relation r (0: none). */
@@ -257,7 +281,7 @@ static int compare(void)
 {
     int m, r, k;
     uint32_t s, t;
-    size_t live[NMODELS] = { 0, 0, 0 };
+    size_t live[NMODELS] = { 0, 0, 0, 0 };
 
     if (mb_store_verify(db) != REL_OK)
         return mismatch("verify failed: %s", mb_store_errmsg(db));
@@ -270,13 +294,24 @@ static int compare(void)
             if (!o)
                 continue;
             live[m]++;
+            if (m == MD) {
+                D *d = (D *)o;
+                uint32_t a = ref.fk[D_A][s], b = ref.fk[D_B][s];
+                if (D_code(d) != ref.n[MD][s] || D_tag(d) != ref.tag[s])
+                    return mismatch("D %u: code %d tag %d, not %d %d", (unsigned)s, D_code(d), D_tag(d), ref.n[MD][s],
+                                    ref.tag[s]);
+                if (D_get_by_code(db, D_code(d)) != d || (a && D_get_by_a_tag(db, A_get(db, a), D_tag(d)) != d)
+                    || (b && D_get_by_b(db, B_get(db, b)) != d))
+                    return mismatch("D %u is not found by its unique values", (unsigned)s);
+                continue;
+            }
             {
                 int32_t got = m == MA ? A_n((A *)o) : m == MB ? B_n((B *)o) : C_n((C *)o);
                 if (got != ref.n[m][s])
                     return mismatch("%s %u: n is %d, not %d", model_names[m], (unsigned)s, got, ref.n[m][s]);
             }
         }
-    if (A_count(db) != live[MA] || B_count(db) != live[MB] || C_count(db) != live[MC])
+    if (A_count(db) != live[MA] || B_count(db) != live[MB] || C_count(db) != live[MC] || D_count(db) != live[MD])
         return mismatch("counts %zu %zu %zu", A_count(db), B_count(db), C_count(db));
 
     for (r = 0; r < NSINGLES; r++) {
@@ -336,6 +371,9 @@ static int compare(void)
 
 /* ---- the random operations ---------------------------------------------- */
 
+/* Calls refused with REL_EUNIQUE, over every run. */
+static unsigned long unique_refused;
+
 static uint64_t rng;
 static uint32_t below(uint32_t n)
 {
@@ -372,6 +410,21 @@ static int create(int m)
     void *o;
     if (id >= MAXOBJ)
         return 0;
+    if (m == MD) {
+        int32_t code = (int32_t)below(12), tag = (int32_t)below(3);
+        bool clash = ref_d_clash(0, code, tag, 0, 0);
+        o = D_new(db, code, tag);
+        if (clash && ++unique_refused)
+            return o ? mismatch("D_new(%d) succeeded with a code taken", code)
+                     : expect(REL_EUNIQUE, REL_EUNIQUE, REL_OK) || !strstr(mb_store_errmsg(db), "already has this code");
+        if (!o || id_of(m, o) != id)
+            return mismatch("creating D: %s", mb_store_errmsg(db));
+        ref.next_id[m]++;
+        ref_create(m, id);
+        ref.n[MD][id] = code;
+        ref.tag[id] = tag;
+        return 0;
+    }
     if (m == MC) {
         a = pick(MA);
         o = C_new(db, a ? A_get(db, a) : NULL);
@@ -396,7 +449,28 @@ static int create_reverse(void)
 {
     uint32_t t, a = 0, id;
     void *o;
-    switch (below(3)) {
+    switch (below(4)) {
+    case 3: {
+        int32_t code = (int32_t)below(12), tag = (int32_t)below(3);
+        bool clash;
+        op = "A_ds_create";
+        if (!(t = pick(MA)) || (id = ref.next_id[MD]) >= MAXOBJ)
+            return 0;
+        clash = ref_d_clash(0, code, tag, t, 0);
+        o = A_ds_create(A_get(db, t), code, tag);
+        if (clash) {
+            unique_refused++;
+            return o ? mismatch("A_ds_create succeeded with a clash") : 0;
+        }
+        if (id_of(MD, o) != id)
+            return mismatch("created %u, expected %u: %s", (unsigned)id_of(MD, o), (unsigned)id, mb_store_errmsg(db));
+        ref.next_id[MD]++;
+        ref_create(MD, id);
+        ref.n[MD][id] = code;
+        ref.tag[id] = tag;
+        ref_set(D_A, id, t);
+        return 0;
+    }
     case 0:
         op = "A_children_create";
         if (!(t = pick(MA)) || (id = ref.next_id[MA]) >= MAXOBJ)
@@ -448,6 +522,10 @@ static int set_single(void)
         want = REL_ENULL;
     else if (t && sr->o2o && (owner = ref_o2o_owner(r, t)) != 0 && owner != s)
         want = REL_EUNIQUE;
+    else if (t && sr->from == MD
+             && ref_d_clash(s, ref.n[MD][s], ref.tag[s], r == D_A ? t : ref.fk[D_A][s], r == D_B ? t : ref.fk[D_B][s])
+             && ref.fk[r][s] != t && ++unique_refused)
+        want = REL_EUNIQUE;
     if (expect(sr->set(get_obj(sr->from, s), t ? get_obj(sr->to, t) : NULL), want, REL_OK))
         return 1;
     if (want == REL_OK)
@@ -458,8 +536,8 @@ static int set_single(void)
 /* The reverse side of a ForeignKey: add, remove and clear. */
 static int reverse_fk(void)
 {
-    static const int fks[] = { 0, 1, 2, 4, 6, 7 };
-    int r = fks[below(6)];
+    static const int fks[] = { 0, 1, 2, 4, 6, 7, D_A, D_B };
+    int r = fks[below(8)];
     const Single *sr = &singles[r];
     uint32_t t = pick(sr->to), s = pick(sr->from);
     void *to, *from;
@@ -484,7 +562,18 @@ static int reverse_fk(void)
     case 20: op = "B_guards_clear"; st = B_guards_clear((B *)to); s = 0; break;
     case 21: op = "A_origins_add"; st = A_origins_add((A *)to, (C *)from); break;
     case 22: op = "A_origins_remove"; st = A_origins_remove((A *)to, (C *)from); break;
-    default: op = "A_origins_clear"; st = A_origins_clear((A *)to); s = 0; break;
+    case 23: op = "A_origins_clear"; st = A_origins_clear((A *)to); s = 0; break;
+    case 24: op = "A_ds_add"; st = A_ds_add((A *)to, (D *)from); break;
+    case 25: op = "A_ds_remove"; st = A_ds_remove((A *)to, (D *)from); break;
+    case 26: op = "A_ds_clear"; st = A_ds_clear((A *)to); s = 0; break;
+    case 27: op = "B_ds_add"; st = B_ds_add((B *)to, (D *)from); break;
+    case 28: op = "B_ds_remove"; st = B_ds_remove((B *)to, (D *)from); break;
+    default: op = "B_ds_clear"; st = B_ds_clear((B *)to); s = 0; break;
+    }
+    if (strstr(op, "_add") && sr->from == MD && ref.fk[r][s] != t
+        && ref_d_clash(s, ref.n[MD][s], ref.tag[s], r == D_A ? t : ref.fk[D_A][s], r == D_B ? t : ref.fk[D_B][s])) {
+        unique_refused++;
+        return expect(st, REL_EUNIQUE, REL_OK);
     }
     if (strstr(op, "_add")) {
         if (expect(st, REL_OK, REL_OK))
@@ -558,7 +647,7 @@ static unsigned long deletes_ok, deletes_protected, deletes_restricted, objects_
 
 static size_t live_objects(void)
 {
-    return A_count(db) + B_count(db) + C_count(db);
+    return A_count(db) + B_count(db) + C_count(db) + D_count(db);
 }
 
 static int delete_some(void)
@@ -582,8 +671,10 @@ static int delete_some(void)
         st = got == 1 ? A_delete((A *)objs[0]) : A_delete_many((A *const *)objs, got);
     else if (m == MB)
         st = got == 1 ? B_delete((B *)objs[0]) : B_delete_many((B *const *)objs, got);
-    else
+    else if (m == MC)
         st = got == 1 ? C_delete((C *)objs[0]) : C_delete_many((C *const *)objs, got);
+    else
+        st = got == 1 ? D_delete((D *)objs[0]) : D_delete_many((D *const *)objs, got);
     deletes_ok += st == REL_OK;
     deletes_protected += st == REL_EPROTECTED;
     deletes_restricted += st == REL_ERESTRICTED;
@@ -599,6 +690,22 @@ static int set_n(void)
     op = "set n";
     if (!s)
         return 0;
+    if (m == MD) {
+        bool code = below(2);
+        int32_t w = (int32_t)below(code ? 12 : 3);
+        uint32_t a = ref.fk[D_A][s], b = ref.fk[D_B][s];
+        bool clash = code ? ref_d_clash(s, w, ref.tag[s], a, b) : ref_d_clash(s, ref.n[MD][s], w, a, b);
+        rel_status st = code ? D_set_code(D_get(db, s), w) : D_set_tag(D_get(db, s), w);
+        op = code ? "D_set_code" : "D_set_tag";
+        unique_refused += clash;
+        if (expect(st, clash ? REL_EUNIQUE : REL_OK, REL_OK))
+            return 1;
+        if (!clash && code)
+            ref.n[MD][s] = w;
+        else if (!clash)
+            ref.tag[s] = w;
+        return 0;
+    }
     if (m == MA)
         A_set_n(A_get(db, s), v);
     else if (m == MB)
@@ -661,7 +768,8 @@ int main(int argc, char **argv)
         if (run(s, steps))
             return 1;
     printf("model test: seeds 1 to 20, %ld steps each: generated code and reference agree\n"
-           "  (deletes: %lu done, removing %lu objects; %lu protected, %lu restricted)\n",
-           steps, deletes_ok, objects_deleted, deletes_protected, deletes_restricted);
+           "  (deletes: %lu done, removing %lu objects; %lu protected, %lu restricted; %lu calls refused as not "
+           "unique)\n",
+           steps, deletes_ok, objects_deleted, deletes_protected, deletes_restricted, unique_refused);
     return 0;
 }
