@@ -97,6 +97,10 @@ rel_status rel_string_check(rel_store *db, uint32_t k, const void *o, const rel_
  * False from reserve: out of memory. */
 bool rel_unique_scratch_reserve(const rel_store *db, uint32_t u, rel_index *ix, size_t need);
 void *rel_unique_scratch_put(const rel_store *db, uint32_t u, rel_index *ix, void *o);
+/* The object other than probe with probe's key for constraint u: in a
+ * scratch index, or in the store's. */
+void *rel_unique_scratch_find(const rel_store *db, uint32_t u, const rel_index *ix, const void *probe);
+void *rel_unique_find(const rel_store *db, uint32_t u, const void *probe);
 /* Room in the store's indexes of model k for `more` objects. */
 bool rel_unique_reserve(rel_store *db, uint32_t k, size_t more);
 /* "author, title": the members of constraint u, into buf. */

@@ -645,6 +645,17 @@ void *rel_unique_scratch_put(const rel_store *db, uint32_t ui, rel_index *ix, vo
     return NULL;
 }
 
+void *rel_unique_scratch_find(const rel_store *db, uint32_t ui, const rel_index *ix, const void *probe)
+{
+    keysrc src = from_obj(probe);
+    return ix_find(db, U(db, ui), ix, &src, probe);
+}
+
+void *rel_unique_find(const rel_store *db, uint32_t ui, const void *probe)
+{
+    return rel_unique_scratch_find(db, ui, &db->indexes[ui], probe);
+}
+
 static REL_COLD rel_status corrupt(const rel_store *db, uint32_t ui, const void *o, const char *what)
 {
     char members[160];

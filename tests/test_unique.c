@@ -212,7 +212,14 @@ static rel_status oom_call(int op)
     case 2: return Member_new(db, a, "role") ? REL_OK : REL_ENOMEM;
     case 3: return Group_members_create(g, a, "r2") ? REL_OK : REL_ENOMEM;
     case 4: return Group_badges_create(g, a, 3.0) ? REL_OK : REL_ENOMEM;
-    default: return Person_delete(a);
+    case 5: return Person_delete(a);
+    default: {
+        static const char text[] =
+            "[{\"model\": \"uq.person\", \"pk\": 9, \"fields\": {\"email\": \"n9\", \"code\": 90}},"
+            " {\"model\": \"uq.invite\", \"pk\": 1, \"fields\": {\"to\": \"n9\"}},"
+            " {\"model\": \"uq.person\", \"pk\": 2, \"fields\": {\"email\": \"b2\", \"code\": 1}}]";
+        return uq_store_loaddata(db, text, strlen(text), "oom.json");
+    }
     }
 }
 
@@ -222,7 +229,7 @@ START_TEST(out_of_memory)
     int op;
     uq_store_free(db);
     rel_set_allocator(&al);
-    for (op = 0; op < 6; op++) {
+    for (op = 0; op < 7; op++) {
         long n;
         for (n = 1;; n++) {
             char *before, *after;
@@ -250,7 +257,7 @@ START_TEST(out_of_memory)
                 ck_assert_int_eq(live, 0);
                 break;
             }
-            ck_assert_int_eq(st, REL_ENOMEM);
+            ck_assert_msg(st == REL_ENOMEM, "call %d, allocation %ld: %s", op, n, uq_store_errmsg(db));
             after = fingerprint();
             ck_assert_str_eq(before, after);
             free(before);
@@ -299,6 +306,52 @@ START_TEST(loaddata)
 }
 END_TEST
 
+/* to_field: dumpdata writes the target's email, loaddata finds the target
+ * by it in the state the load ends in. */
+START_TEST(to_field)
+{
+    static const char same_file[] =
+        "[{\"model\": \"uq.invite\", \"pk\": 5, \"fields\": {\"to\": \"new@x\"}},\n"
+        " {\"model\": \"uq.person\", \"pk\": 7, \"fields\": {\"email\": \"new@x\", \"code\": 7}}]";
+    static const char dangling[] =
+        "[{\"model\": \"uq.invite\", \"pk\": 6, \"fields\": {\"to\": \"zz\"}}]";
+    static const char renamed[] =
+        "[{\"model\": \"uq.person\", \"pk\": 1, \"fields\": {\"email\": \"a2\", \"code\": 1}},\n"
+        " {\"model\": \"uq.invite\", \"pk\": 6, \"fields\": {\"to\": \"a\"}}]";
+    static const char renamed_ok[] =
+        "[{\"model\": \"uq.person\", \"pk\": 1, \"fields\": {\"email\": \"a2\", \"code\": 1}},\n"
+        " {\"model\": \"uq.invite\", \"pk\": 6, \"fields\": {\"to_id\": \"a2\"}}]";
+    Person *a = Person_new(db, "a", 1);
+    Invite *i = Invite_new(db, a);
+    uq_store *copy = uq_store_new();
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+
+    ck_assert_ptr_nonnull(i);
+    ck_assert_int_eq(uq_store_dumpdata(db, f, 0), REL_OK);
+    fclose(f);
+    ck_assert_msg(strstr(text, "{\"model\": \"uq.invite\", \"pk\": 1, \"fields\": {\"to\": \"a\"}}") != NULL, "%s", text);
+    ck_assert_int_eq(uq_store_loaddata(copy, text, len, "dump.json"), REL_OK);
+    ck_assert_ptr_eq(Invite_to(Invite_get(copy, 1)), Person_get_by_email(copy, "a"));
+    ck_assert_int_eq(uq_store_verify(copy), REL_OK);
+    uq_store_free(copy);
+    free(text);
+
+    ck_assert_int_eq(uq_store_loaddata(db, same_file, strlen(same_file), "s.json"), REL_OK);
+    ck_assert_ptr_eq(Invite_to(Invite_get(db, 5)), Person_get(db, 7));
+    REFUSED(uq_store_loaddata(db, dangling, strlen(dangling), "d.json"), REL_EINVAL,
+            "d.json:1:51: uq.invite 6: to: uq.person with email = \"zz\" does not exist");
+    REFUSED(uq_store_loaddata(db, renamed, strlen(renamed), "r.json"), REL_EINVAL,
+            "uq.invite 6: to: uq.person with email = \"a\" does not exist");
+    ck_assert_int_eq(uq_store_loaddata(db, renamed_ok, strlen(renamed_ok), "r.json"), REL_OK);
+    ck_assert_ptr_eq(Invite_to(Invite_get(db, 6)), a);
+    /* In C the relation is the pointer: changing the email keeps it. */
+    ck_assert_int_eq(Person_set_email(a, "a3"), REL_OK);
+    ck_assert_ptr_eq(Invite_to(i), a);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("unique");
@@ -312,6 +365,7 @@ static Suite *suite(void)
     tcase_add_test(t, many);
     tcase_add_test(t, out_of_memory);
     tcase_add_test(t, loaddata);
+    tcase_add_test(t, to_field);
     suite_add_tcase(s, t);
     return s;
 }
