@@ -298,13 +298,24 @@ $(B)/bench/bench: $(BENCH_SRC) bench/workload.h $(B)/bench/catalog.c $(LIBREL)
 # CPython's json.loads of the same file.
 $(B)/bench/fixture-bench: bench/fixture.c $(B)/bench/catalog.c $(LIBREL)
 	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iruntime -I$(B)/bench -o $@ bench/fixture.c $(B)/bench/catalog.c $(LIBREL) $(LDFLAGS)
+# Unique fields (bench/unique.c): User_get_by_email against a hand-written
+# hash table, and the bytes an index adds per object.
+$(B)/bench/users.c: bench/users.rel $(RELC)
+	@mkdir -p $(B)/bench
+	$(RELC) -o $(B)/bench $<
+$(B)/bench/users.h: $(B)/bench/users.c ;
+$(B)/bench/unique-bench: bench/unique.c $(B)/bench/users.c $(LIBREL)
+	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iruntime -I$(B)/bench -o $@ bench/unique.c $(B)/bench/users.c $(LIBREL) $(LDFLAGS)
+bench: $(B)/bench/unique-bench
 bench: $(B)/bench/bench $(B)/bench/fixture-bench $(RELC)
 	$(B)/bench/bench --books $(BENCH_BOOKS) --runs $(BENCH_RUNS)
 	@echo
 	$(B)/bench/fixture-bench --books $(BENCH_BOOKS) --runs $(BENCH_RUNS)
 	@echo
+	$(B)/bench/unique-bench --users $(BENCH_BOOKS) --runs $(BENCH_RUNS)
+	@echo
 	sh bench/scale.sh $(RELC)
-check: $(B)/bench/bench $(B)/bench/fixture-bench
+check: $(B)/bench/bench $(B)/bench/fixture-bench $(B)/bench/unique-bench
 .PHONY: bench
 
 # ---- install ---------------------------------------------------------------------

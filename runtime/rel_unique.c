@@ -169,6 +169,19 @@ static bool key_eq(const rel_store *db, const rel_unique *u, const keysrc *src, 
 
 /* ---- one index ------------------------------------------------------------------ */
 
+/* ix_find for the common constraint, one string field: the member's
+ * offset read once, strcmp per probe. */
+static void *ix_find_string(const rel_index *ix, size_t off, const char *key, const void *except)
+{
+    uint32_t mask = ix->cap - 1, at;
+    for (at = (uint32_t)mix(hash_string(key)) & mask; ix->slots[at]; at = (at + 1) & mask) {
+        void *o = ix->slots[at];
+        if (o != except && strcmp(REL_CAT(o, off, const char *), key) == 0)
+            return o;
+    }
+    return NULL;
+}
+
 /* The object with src's key, other than `except`; NULL if none. */
 static void *ix_find(const rel_store *db, const rel_unique *u, const rel_index *ix, const keysrc *src,
                      const void *except)
@@ -176,6 +189,9 @@ static void *ix_find(const rel_store *db, const rel_unique *u, const rel_index *
     uint32_t mask, at;
     if (!ix->cap)
         return NULL;
+    if (u->nmembers == 1 && member_type(db, u, 0) == REL_STRING)
+        return ix_find_string(ix, db->schema->models[u->model].fields[u->members[0] & ~REL_ARG_FIELD].offset,
+                              *(const char *const *)member_at(db, u, 0, src), except);
     mask = ix->cap - 1;
     for (at = (uint32_t)key_hash(db, u, src) & mask; ix->slots[at]; at = (at + 1) & mask) {
         void *o = ix->slots[at];
@@ -325,23 +341,29 @@ static bool new_key(const rel_store *db, const rel_unique *u, void *const *req, 
     return true;
 }
 
+/* The message of rel_string_check, out of the way of the check. */
+static REL_COLD rel_status fail_string(rel_store *db, uint32_t k, const void *o, const rel_field *f, const char *who,
+                                       rel_status st, const char *why)
+{
+    const rel_model *m = &db->schema->models[k];
+    if (who)
+        return rel_fail(&db->errmsg, st, "%s: %s%s", who, f->name, why);
+    return rel_fail(&db->errmsg, st, "%s %llu: %s%s", m->name, REL_ID(o), f->name, why);
+}
+
 rel_status rel_string_check(rel_store *db, uint32_t k, const void *o, const rel_field *f, const char *value,
                             const char *who)
 {
-    const rel_model *m = &db->schema->models[k];
     size_t chars;
-    char name[64];
-    if (who)
-        snprintf(name, sizeof name, "%s", who);
-    else
-        snprintf(name, sizeof name, "%s %llu", m->name, REL_ID(o));
+    char why[80];
     if (!value)
-        return rel_fail(&db->errmsg, REL_EINVAL, "%s: %s: the value is NULL", name, f->name);
+        return fail_string(db, k, o, f, who, REL_EINVAL, ": the value is NULL");
     if (!rel_utf8_valid(value, &chars))
-        return rel_fail(&db->errmsg, REL_EINVAL, "%s: %s: the value is not valid UTF-8", name, f->name);
-    if (f->max_length && chars > f->max_length)
-        return rel_fail(&db->errmsg, REL_ETOOLONG, "%s: %s is longer than its max_length, %llu", name, f->name,
-                        (unsigned long long)f->max_length);
+        return fail_string(db, k, o, f, who, REL_EINVAL, ": the value is not valid UTF-8");
+    if (f->max_length && chars > f->max_length) {
+        snprintf(why, sizeof why, " is longer than its max_length, %llu", (unsigned long long)f->max_length);
+        return fail_string(db, k, o, f, who, REL_ETOOLONG, why);
+    }
     return REL_OK;
 }
 

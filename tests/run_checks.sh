@@ -193,6 +193,7 @@ if "$b/fuzz-replay-loaddata" tests/fuzz/regress-loaddata/* tests/fuzz/seeds-load
 # version and SQLite must compute the same checksums.
 if "$b/bench/bench" --books 20000 --check; then ok; else bad "benchmark checksums"; fi
 if "$b/bench/fixture-bench" --books 20000 --check; then ok; else bad "fixture benchmark: dump, load, dump"; fi
+if "$b/bench/unique-bench" --users 20000 --check; then ok; else bad "unique benchmark: generated and hand find the same users"; fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
