@@ -4,8 +4,9 @@
  * of pointers keyed by the e-mail (FNV-1a, linear probing, at most three
  * quarters full).  Both build N users, then look up N e-mails in a random
  * order (every one there) and N that are not there; a run reports ns per
- * operation and instructions per operation, and the median of R runs is
- * printed with the ratios generated/hand.  Memory: the bytes per user
+ * operation, and the median of R runs is printed with the ratios
+ * generated/hand.  (Instructions: run it under callgrind, as the README
+ * says.)  Memory: the bytes per user
  * that each index takes (its table), and what a user costs in all
  * (the generated object with its string, or the hand struct with its
  * string), measured from the allocations.
@@ -16,12 +17,9 @@
  * same users (what `make check` runs). */
 #include "users.h"
 
-#include <linux/perf_event.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,25 +28,6 @@ static uint64_t now_ns(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t now_inst(void)
-{
-    static int fd = -2;
-    uint64_t n;
-    if (fd == -2) {
-        struct perf_event_attr a;
-        memset(&a, 0, sizeof a);
-        a.type = PERF_TYPE_HARDWARE;
-        a.size = sizeof a;
-        a.config = PERF_COUNT_HW_INSTRUCTIONS;
-        a.exclude_kernel = 1;
-        a.exclude_hv = 1;
-        fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
-    }
-    if (fd < 0 || read(fd, &n, sizeof n) != (ssize_t)sizeof n)
-        return 0;
-    return n;
 }
 
 /* Bytes allocated, through the runtime's hooks and the hand code alike. */
@@ -163,7 +142,7 @@ enum { OP_CREATE, OP_HIT, OP_MISS, N_OPS };
 static const char *const op_names[N_OPS] = { "create (per user)", "get_by hit", "get_by miss" };
 
 typedef struct Run {
-    double ns[N_OPS], inst[N_OPS];
+    double ns[N_OPS];
     double index_bytes, user_bytes;   /* per user */
     uint64_t checksum;
 } Run;
@@ -176,31 +155,28 @@ static void run_generated(Run *r)
 {
     users_store *db;
     size_t i, before;
-    uint64_t t0, i0, sum = 0;
+    uint64_t t0, sum = 0;
     before = allocated;
     db = users_store_new();
-    t0 = now_ns(); i0 = now_inst();
+    t0 = now_ns();
     for (i = 0; i < n_users; i++)
         if (!User_new(db, keys[i])) {
             fprintf(stderr, "unique-bench: %s\n", users_store_errmsg(db));
             exit(1);
         }
     r->ns[OP_CREATE] = (double)(now_ns() - t0) / (double)n_users;
-    r->inst[OP_CREATE] = (double)(now_inst() - i0) / (double)n_users;
     r->user_bytes = (double)(allocated - before) / (double)n_users;
     r->index_bytes = (double)((const rel_store *)db)->indexes[0].cap * sizeof(void *) / (double)n_users;
-    t0 = now_ns(); i0 = now_inst();
+    t0 = now_ns();
     for (i = 0; i < n_users; i++) {
         User *u = User_get_by_email(db, keys[order[i]]);
         sum += u ? User_id(u) : 0;
     }
     r->ns[OP_HIT] = (double)(now_ns() - t0) / (double)n_users;
-    r->inst[OP_HIT] = (double)(now_inst() - i0) / (double)n_users;
-    t0 = now_ns(); i0 = now_inst();
+    t0 = now_ns();
     for (i = 0; i < n_users; i++)
         sum += User_get_by_email(db, missing[i]) != NULL;
     r->ns[OP_MISS] = (double)(now_ns() - t0) / (double)n_users;
-    r->inst[OP_MISS] = (double)(now_inst() - i0) / (double)n_users;
     r->checksum = sum;
     if (users_store_verify(db) != REL_OK) {
         fprintf(stderr, "unique-bench: %s\n", users_store_errmsg(db));
@@ -214,29 +190,26 @@ static void run_hand(Run *r)
     HTable t = { NULL, 0, 0 };
     HUser **all = (HUser **)malloc(n_users * sizeof *all);
     size_t i, before = allocated;
-    uint64_t t0, i0, sum = 0;
+    uint64_t t0, sum = 0;
     if (!all)
         exit(1);
-    t0 = now_ns(); i0 = now_inst();
+    t0 = now_ns();
     for (i = 0; i < n_users; i++)
         if (!(all[i] = h_new(&t, keys[i])))
             exit(1);
     r->ns[OP_CREATE] = (double)(now_ns() - t0) / (double)n_users;
-    r->inst[OP_CREATE] = (double)(now_inst() - i0) / (double)n_users;
     r->user_bytes = (double)(allocated - before) / (double)n_users;
     r->index_bytes = (double)t.cap * sizeof(void *) / (double)n_users;
-    t0 = now_ns(); i0 = now_inst();
+    t0 = now_ns();
     for (i = 0; i < n_users; i++) {
         HUser *u = h_find(&t, keys[order[i]]);
         sum += u ? (uint64_t)(u - u) + order[i] + 1 : 0;   /* the id: creation order + 1 */
     }
     r->ns[OP_HIT] = (double)(now_ns() - t0) / (double)n_users;
-    r->inst[OP_HIT] = (double)(now_inst() - i0) / (double)n_users;
-    t0 = now_ns(); i0 = now_inst();
+    t0 = now_ns();
     for (i = 0; i < n_users; i++)
         sum += h_find(&t, missing[i]) != NULL;
     r->ns[OP_MISS] = (double)(now_ns() - t0) / (double)n_users;
-    r->inst[OP_MISS] = (double)(now_inst() - i0) / (double)n_users;
     r->checksum = sum;
     for (i = 0; i < n_users; i++) {
         count_free(all[i]->email, NULL);
@@ -315,16 +288,16 @@ int main(int argc, char **argv)
     }
     printf("\nunique fields: User_get_by_email against a hand-written hash table, %zu users, median of %zu runs\n",
            n_users, runs);
-    printf("%-22s %12s %12s %8s %14s %14s %8s\n", "operation", "generated ns", "hand ns", "ratio", "generated inst",
-           "hand inst", "ratio");
+    printf("%-22s %12s %12s %8s\n", "operation", "generated ns", "hand ns", "ratio");
     for (i = 0; i < N_OPS; i++) {
-        double gv[64], hv[64], gi[64], hi[64], gm, hm, gim, him;
+        double gv[64], hv[64], gm, hm;
         for (k = 0; k < runs && k < 64; k++) {
-            gv[k] = g[k].ns[i]; hv[k] = h[k].ns[i]; gi[k] = g[k].inst[i]; hi[k] = h[k].inst[i];
+            gv[k] = g[k].ns[i];
+            hv[k] = h[k].ns[i];
         }
-        gm = median(gv, k); hm = median(hv, k); gim = median(gi, k); him = median(hi, k);
-        printf("%-22s %12.1f %12.1f %8.2f %14.0f %14.0f %8.2f\n", op_names[i], gm, hm, gm / hm, gim, him,
-               him > 0 ? gim / him : 0.0);
+        gm = median(gv, k);
+        hm = median(hv, k);
+        printf("%-22s %12.1f %12.1f %8.2f\n", op_names[i], gm, hm, gm / hm);
     }
     printf("%-22s %12.1f %12.1f %8.2f   (the index's table, per user)\n", "index bytes/user", g[0].index_bytes,
            h[0].index_bytes, g[0].index_bytes / h[0].index_bytes);

@@ -1781,19 +1781,6 @@ static rel_status reserve_links(loader *L)
 
 /* ==== loaddata: phase 4, applying (cannot fail) ===================================== */
 
-/* Bytes of a scalar member. */
-static size_t scalar_size(uint8_t type)
-{
-    switch (type) {
-    case REL_BOOL:   return sizeof(bool);
-    case REL_INT8:   case REL_UINT8:  return 1;
-    case REL_INT16:  case REL_UINT16: return 2;
-    case REL_INT32:  case REL_UINT32: return 4;
-    case REL_FLOAT:  return sizeof(float);
-    default:         return 8;
-    }
-}
-
 static void put_scalar(const rel_field *f, char *member, bool present, uint64_t val);
 
 static void apply(loader *L)
@@ -1882,9 +1869,9 @@ static void put_scalar(const rel_field *f, char *member, bool present, uint64_t 
             if (!present) {
                 /* Missing: the default, for a new object and an update alike. */
                 if (f->def)
-                    memcpy(member, f->def, scalar_size(f->type));
+                    memcpy(member, f->def, rel_scalar_size(f->type));
                 else
-                    memset(member, 0, scalar_size(f->type));
+                    memset(member, 0, rel_scalar_size(f->type));
                 return;
             }
             switch (f->type) {

@@ -37,6 +37,20 @@ static inline bool rel_string_owned(const rel_field *f, const char *s)
     return s != (const char *)f->def && s != rel_empty_string;
 }
 
+/* Bytes of a scalar field's member other than a string (rel_type): what
+ * a default or a value copies. */
+static inline size_t rel_scalar_size(uint8_t type)
+{
+    switch (type) {
+    case REL_BOOL:   return sizeof(bool);
+    case REL_INT8:   case REL_UINT8:  return 1;
+    case REL_INT16:  case REL_UINT16: return 2;
+    case REL_INT32:  case REL_UINT32: return 4;
+    case REL_FLOAT:  return sizeof(float);
+    default:         return 8;
+    }
+}
+
 /* The name a message gives the call: `who` from the generated wrapper. */
 static inline const char *rel_who(const char *who) { return who ? who : "rel"; }
 

@@ -197,24 +197,6 @@ bool rel_index_ids(rel_store *db, uint32_t k)
 
 /* ---- creating objects ------------------------------------------------------- */
 
-/* Bytes of a scalar field's member, by rel_type: what a default copies. */
-static size_t scalar_size(uint8_t type)
-{
-    switch (type) {
-    case REL_BOOL:   return sizeof(bool);
-    case REL_INT8:   return sizeof(int8_t);
-    case REL_INT16:  return sizeof(int16_t);
-    case REL_INT32:  return sizeof(int32_t);
-    case REL_INT64:  return sizeof(int64_t);
-    case REL_UINT8:  return sizeof(uint8_t);
-    case REL_UINT16: return sizeof(uint16_t);
-    case REL_UINT32: return sizeof(uint32_t);
-    case REL_UINT64: return sizeof(uint64_t);
-    case REL_FLOAT:  return sizeof(float);
-    case REL_DOUBLE: return sizeof(double);
-    }
-    return 0;
-}
 
 /* Why t cannot be the target of relation r for a new object: NULL (only
  * for a required relation), in another store, or a one-to-one target
@@ -284,7 +266,7 @@ static void init_fields(const rel_model *m, void *o)
         if (f->type == REL_STRING)
             REL_AT(o, f->offset, const char *) = f->def ? (const char *)f->def : rel_empty_string;
         else if (f->def)
-            memcpy((char *)o + f->offset, f->def, scalar_size(f->type));
+            memcpy((char *)o + f->offset, f->def, rel_scalar_size(f->type));
     }
 }
 

@@ -296,18 +296,6 @@ static REL_COLD rel_status fail_clash(rel_store *db, uint32_t ui, const char *wh
 
 /* ---- creating ------------------------------------------------------------------- */
 
-/* Bytes of a scalar member other than a string. */
-static size_t scalar_bytes(uint8_t type)
-{
-    switch (type) {
-    case REL_BOOL:   return sizeof(bool);
-    case REL_INT8:   case REL_UINT8:  return 1;
-    case REL_INT16:  case REL_UINT16: return 2;
-    case REL_INT32:  case REL_UINT32: return 4;
-    case REL_FLOAT:  return sizeof(float);
-    default:         return 8;
-    }
-}
 
 /* Which constructor argument of model m is entry e (REL_NONE: none). */
 static uint32_t arg_of(const rel_model *m, uint32_t e)
@@ -434,7 +422,7 @@ bool rel_unique_new_args(rel_store *db, uint32_t k, void *const *req, void *o)
             }
             REL_AT(o, f->offset, const char *) = copy;
         } else {
-            memcpy((char *)o + f->offset, req[i], scalar_bytes(f->type));
+            memcpy((char *)o + f->offset, req[i], rel_scalar_size(f->type));
         }
     }
     return true;
@@ -457,26 +445,6 @@ void rel_unique_drop_args(rel_store *db, uint32_t k, void *o)
             rel_free((void *)(uintptr_t)s);
         REL_AT(o, f->offset, const char *) = f->def ? (const char *)f->def : rel_empty_string;
     }
-}
-
-void rel_unique_enter(rel_store *db, uint32_t k, void *o)
-{
-    const rel_model *m = &db->schema->models[k];
-    keysrc src = from_obj(o);
-    uint32_t i;
-    for (i = 0; i < m->nuniques; i++)
-        if (keyed(db, U(db, m->uniques[i]), &src))
-            ix_put(db, U(db, m->uniques[i]), &db->indexes[m->uniques[i]], o);
-}
-
-void rel_unique_leave(rel_store *db, uint32_t k, void *o)
-{
-    const rel_model *m = &db->schema->models[k];
-    keysrc src = from_obj(o);
-    uint32_t i;
-    for (i = 0; i < m->nuniques; i++)
-        if (keyed(db, U(db, m->uniques[i]), &src))
-            ix_remove(db, U(db, m->uniques[i]), &db->indexes[m->uniques[i]], o);
 }
 
 /* Member position of entry e in u, or UINT32_MAX. */
@@ -523,20 +491,30 @@ static rel_status check_swap(rel_store *db, const rel_model *m, uint32_t e, void
 }
 
 /* o leaves (enter false) or re-enters the indexes of the constraints with
- * entry e. */
+ * entry e (REL_NONE: all of them). */
 static void move_out_in(rel_store *db, const rel_model *m, uint32_t e, void *o, bool enter)
 {
     keysrc src = from_obj(o);
     uint32_t i;
     for (i = 0; i < m->nuniques; i++) {
         const rel_unique *u = U(db, m->uniques[i]);
-        if (member_pos(u, e) == UINT32_MAX || !keyed(db, u, &src))
+        if ((e != REL_NONE && member_pos(u, e) == UINT32_MAX) || !keyed(db, u, &src))
             continue;
         if (enter)
             ix_put(db, u, &db->indexes[m->uniques[i]], o);
         else
             ix_remove(db, u, &db->indexes[m->uniques[i]], o);
     }
+}
+
+void rel_unique_enter(rel_store *db, uint32_t k, void *o)
+{
+    move_out_in(db, &db->schema->models[k], REL_NONE, o, true);
+}
+
+void rel_unique_leave(rel_store *db, uint32_t k, void *o)
+{
+    move_out_in(db, &db->schema->models[k], REL_NONE, o, false);
 }
 
 rel_status rel_set_unique(void *o, uint32_t k, uint32_t field, const void *value)
@@ -567,7 +545,7 @@ rel_status rel_set_unique(void *o, uint32_t k, uint32_t field, const void *value
             rel_free((void *)(uintptr_t)old);
         REL_AT(o, f->offset, const char *) = copy;
     } else {
-        memcpy((char *)o + f->offset, value, scalar_bytes(f->type));
+        memcpy((char *)o + f->offset, value, rel_scalar_size(f->type));
     }
     move_out_in(db, m, e, o, true);
     return REL_OK;
