@@ -176,7 +176,7 @@ static void *ix_find_string(const rel_index *ix, size_t off, const char *key, co
     uint32_t mask = ix->cap - 1, at;
     for (at = (uint32_t)mix(hash_string(key)) & mask; ix->slots[at]; at = (at + 1) & mask) {
         void *o = ix->slots[at];
-        if (o != except && strcmp(REL_CAT(o, off, const char *), key) == 0)
+        if (o != except && strcmp(*(const char *const *)(const void *)((const char *)o + off), key) == 0)
             return o;
     }
     return NULL;
