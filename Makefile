@@ -181,7 +181,7 @@ check: $(B)/test_iter_debug
 # Fixtures (tests/test_fixture.c): Django's dumpdata and loaddata, on the
 # schemas of the cases recorded from Django (tests/fixtures/gen_cases.py
 # writes them and the cases) and on tests/fixtures/fx.rel.
-FIXTURE_SCHEMAS := fx lib social cycle
+FIXTURE_SCHEMAS := fx lib social cycle uniq
 $(B)/fixtures/%.c: tests/fixtures/schemas/%.rel $(RELC)
 	@mkdir -p $(B)/fixtures
 	@$(RELC) -o $(B)/fixtures $< 2> $(B)/fixtures/$*.warnings || { cat $(B)/fixtures/$*.warnings; exit 1; }
