@@ -37,7 +37,7 @@ typedef enum rel_status {
     REL_ENOMEM,         /* out of memory; nothing changed */
     REL_EPROTECTED,     /* delete refused: a PROTECT relation refers to it */
     REL_ERESTRICTED,    /* delete refused: a RESTRICT relation refers to it */
-    REL_EUNIQUE,        /* one-to-one target already has its object */
+    REL_EUNIQUE,        /* one-to-one target taken, or a unique value (rel_unique.c) */
     REL_ENULL,          /* NULL where the relation is not null = true */
     REL_ETOOLONG,       /* string longer than its max_length */
     REL_EINVAL,         /* an argument that cannot be right (wrong store, not related) */
