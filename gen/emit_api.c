@@ -196,7 +196,12 @@ static void model_basics(const Emitter *e, const Model *m, PrVars *v)
     pv_set(v, "store_fn", mn->store);
 
     pr(p, "/* ==== %s ==== */\n\n", m->name);
-    if (has_required(m))
+    if (m->nuniques)
+        pt(p, v, "/* A new $M$ with the values its unique constraints need and its required\n"
+                 " * relations set, every other field at its default; NULL (with the reason\n"
+                 " * in errmsg) when a value is taken (REL_EUNIQUE) or invalid, a relation\n"
+                 " * NULL, in another store or (one-to-one) taken, or out of memory. */\n");
+    else if (has_required(m))
         pt(p, v, "/* A new $M$ with every field at its default and its required relations\n"
                  " * set; NULL (with the reason in errmsg) when one is NULL, in another\n"
                  " * store or (one-to-one) taken, or when out of memory. */\n");

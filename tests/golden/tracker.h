@@ -90,9 +90,10 @@ static inline rel_status tracker_store_loaddata(tracker_store *db, const char *r
 
 /* ==== User ==== */
 
-/* A new User with every field at its default and its required relations
- * set; NULL (with the reason in errmsg) when one is NULL, in another
- * store or (one-to-one) taken, or when out of memory. */
+/* A new User with the values its unique constraints need and its required
+ * relations set, every other field at its default; NULL (with the reason
+ * in errmsg) when a value is taken (REL_EUNIQUE) or invalid, a relation
+ * NULL, in another store or (one-to-one) taken, or out of memory. */
 static inline User *User_new(tracker_store *db, const char *email)
 { return (User *)rel_new1((rel_store *)db, 0, REL_NONE, NULL, false, "User_new", (void *)&email); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
@@ -174,9 +175,10 @@ static inline Watch *User_watching_create(User *o, Issue *issue)
 
 /* ==== Project ==== */
 
-/* A new Project with every field at its default and its required relations
- * set; NULL (with the reason in errmsg) when one is NULL, in another
- * store or (one-to-one) taken, or when out of memory. */
+/* A new Project with the values its unique constraints need and its required
+ * relations set, every other field at its default; NULL (with the reason
+ * in errmsg) when a value is taken (REL_EUNIQUE) or invalid, a relation
+ * NULL, in another store or (one-to-one) taken, or out of memory. */
 static inline Project *Project_new(tracker_store *db, const char *key)
 { return (Project *)rel_new1((rel_store *)db, 1, REL_NONE, NULL, false, "Project_new", (void *)&key); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
@@ -235,9 +237,10 @@ static inline Issue *Project_issues_create(Project *o, int32_t number)
 
 /* ==== Issue ==== */
 
-/* A new Issue with every field at its default and its required relations
- * set; NULL (with the reason in errmsg) when one is NULL, in another
- * store or (one-to-one) taken, or when out of memory. */
+/* A new Issue with the values its unique constraints need and its required
+ * relations set, every other field at its default; NULL (with the reason
+ * in errmsg) when a value is taken (REL_EUNIQUE) or invalid, a relation
+ * NULL, in another store or (one-to-one) taken, or out of memory. */
 static inline Issue *Issue_new(tracker_store *db, Project *project, int32_t number)
 { return (Issue *)rel_new2((rel_store *)db, 2, REL_NONE, NULL, false, "Issue_new", (void *)project, (void *)&number); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
@@ -311,9 +314,10 @@ static inline Watch *Issue_watches_create(Issue *o, User *user)
 
 /* ==== Watch ==== */
 
-/* A new Watch with every field at its default and its required relations
- * set; NULL (with the reason in errmsg) when one is NULL, in another
- * store or (one-to-one) taken, or when out of memory. */
+/* A new Watch with the values its unique constraints need and its required
+ * relations set, every other field at its default; NULL (with the reason
+ * in errmsg) when a value is taken (REL_EUNIQUE) or invalid, a relation
+ * NULL, in another store or (one-to-one) taken, or out of memory. */
 static inline Watch *Watch_new(tracker_store *db, Issue *issue, User *user)
 { return (Watch *)rel_new2((rel_store *)db, 3, REL_NONE, NULL, false, "Watch_new", (void *)issue, (void *)user); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
