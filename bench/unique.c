@@ -219,6 +219,8 @@ static void run_hand(Run *r)
     free(all);
 }
 
+static void report(const Run *g, const Run *h, size_t runs);
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -282,10 +284,26 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    if (check) {
+    if (check)
         printf("unique-bench --check: %zu users, generated and hand agree\n", n_users);
-        return 0;
+    else
+        report(g, h, runs);
+    for (i = 0; i < n_users; i++) {
+        free(keys[i]);
+        free(missing[i]);
     }
+    free(keys);
+    free(missing);
+    free(order);
+    free(g);
+    free(h);
+    return 0;
+}
+
+/* The medians and ratios. */
+static void report(const Run *g, const Run *h, size_t runs)
+{
+    size_t i, k;
     printf("\nunique fields: User_get_by_email against a hand-written hash table, %zu users, median of %zu runs\n",
            n_users, runs);
     printf("%-22s %12s %12s %8s\n", "operation", "generated ns", "hand ns", "ratio");
@@ -303,14 +321,4 @@ int main(int argc, char **argv)
            h[0].index_bytes, g[0].index_bytes / h[0].index_bytes);
     printf("%-22s %12.1f %12.1f %8.2f   (everything a user costs, index included)\n", "all bytes/user",
            g[0].user_bytes, h[0].user_bytes, g[0].user_bytes / h[0].user_bytes);
-    for (i = 0; i < n_users; i++) {
-        free(keys[i]);
-        free(missing[i]);
-    }
-    free(keys);
-    free(missing);
-    free(order);
-    free(g);
-    free(h);
-    return 0;
 }

@@ -75,14 +75,20 @@ static void required_params(const Emitter *e, const Model *m, const Field *skip)
 }
 
 /* "rel_new1": the runtime's create for m's number of required relations
- * (rel_new0..2 take them as parameters, rel_new as variadic ones). */
+ * (rel_new0..2 take them as parameters, rel_new as variadic ones).  A
+ * model with unique scalars among its arguments takes rel_new: given a
+ * NULL store, rel_new1 and rel_new2 look for another store in their
+ * arguments, which must then be objects, not pointers to values. */
 static const char *new_fn(const Model *m)
 {
     static const char *const fixed[] = { "rel_new0", "rel_new1", "rel_new2" };
     const Field *f;
     size_t n = 0;
-    for (f = m->fields; f; f = f->next)
+    for (f = m->fields; f; f = f->next) {
+        if (is_ctor_arg(f) && !f->is_relation)
+            return "rel_new";
         n += is_ctor_arg(f);
+    }
     return n < 3 ? fixed[n] : "rel_new";
 }
 

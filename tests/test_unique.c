@@ -72,6 +72,10 @@ START_TEST(create_and_lookup)
     REFUSED(Person_new(db, "\xff", 9) ? REL_OK : REL_EINVAL, REL_EINVAL, "not valid UTF-8");
     REFUSED(Person_new(db, "0123456789012345678901", 9) ? REL_OK : REL_ETOOLONG, REL_ETOOLONG, "max_length");
     ck_assert_int_eq(Person_count(db), 2);
+    /* A NULL store: the unique values are no objects to find a store in
+     * (this crashed when M_new took rel_new2, which looks). */
+    ck_assert_ptr_null(Person_new(NULL, "n@x", 5));
+    ck_assert_str_eq(rel_errmsg_nostore(), "Person_new: NULL store");
 }
 END_TEST
 

@@ -95,7 +95,7 @@ static inline rel_status tracker_store_loaddata(tracker_store *db, const char *r
  * in errmsg) when a value is taken (REL_EUNIQUE) or invalid, a relation
  * NULL, in another store or (one-to-one) taken, or out of memory. */
 static inline User *User_new(tracker_store *db, const char *email)
-{ return (User *)rel_new1((rel_store *)db, 0, REL_NONE, NULL, false, "User_new", (void *)&email); }
+{ return (User *)rel_new((rel_store *)db, 0, REL_NONE, NULL, false, "User_new", (void *)&email); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status User_delete(User *o)
 { return rel_delete_many(0, (void *const *)&o, 1, "User_delete"); }
@@ -180,7 +180,7 @@ static inline Watch *User_watching_create(User *o, Issue *issue)
  * in errmsg) when a value is taken (REL_EUNIQUE) or invalid, a relation
  * NULL, in another store or (one-to-one) taken, or out of memory. */
 static inline Project *Project_new(tracker_store *db, const char *key)
-{ return (Project *)rel_new1((rel_store *)db, 1, REL_NONE, NULL, false, "Project_new", (void *)&key); }
+{ return (Project *)rel_new((rel_store *)db, 1, REL_NONE, NULL, false, "Project_new", (void *)&key); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Project_delete(Project *o)
 { return rel_delete_many(1, (void *const *)&o, 1, "Project_delete"); }
@@ -242,7 +242,7 @@ static inline Issue *Project_issues_create(Project *o, int32_t number)
  * in errmsg) when a value is taken (REL_EUNIQUE) or invalid, a relation
  * NULL, in another store or (one-to-one) taken, or out of memory. */
 static inline Issue *Issue_new(tracker_store *db, Project *project, int32_t number)
-{ return (Issue *)rel_new2((rel_store *)db, 2, REL_NONE, NULL, false, "Issue_new", (void *)project, (void *)&number); }
+{ return (Issue *)rel_new((rel_store *)db, 2, REL_NONE, NULL, false, "Issue_new", (void *)project, (void *)&number); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Issue_delete(Issue *o)
 { return rel_delete_many(2, (void *const *)&o, 1, "Issue_delete"); }
