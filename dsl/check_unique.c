@@ -239,7 +239,7 @@ bool check_unique(Schema *s, Arena *arena, Interner *in, Diags *d, const char *w
         Model *m = s->model_array[i];
         size_t n = max_uniques(&c, m);
         Field *f;
-        const Arg *a;
+        const Arg *a, *first;
         if (m->duplicate || n == 0)
             continue;
         if (!(m->uniques = (Unique *)arena_alloc(arena, n * sizeof *m->uniques))) {
@@ -249,9 +249,17 @@ bool check_unique(Schema *s, Arena *arena, Interner *in, Diags *d, const char *w
         for (f = m->fields; f && !c.oom; f = f->next)
             if (f->unique)
                 unique_field(&c, m, f);
-        for (a = m->options; a && !c.oom; a = a->next)
-            if (a->key == w_unique_together)
-                unique_together(&c, m, a);
+        for (a = m->options, first = NULL; a && !c.oom; a = a->next) {
+            if (a->key != w_unique_together)
+                continue;
+            if (first) {   /* one Meta, one unique_together */
+                diag_error(d, a->key_loc, "E114", "option 'unique_together' given twice for model '%s'", m->name);
+                diag_note(d, first->key_loc, "first given here");
+                continue;
+            }
+            first = a;
+            unique_together(&c, m, a);
+        }
     }
     for (i = 0; i < s->nmodels && !c.oom; i++) {
         Model *m = s->model_array[i];
