@@ -24,7 +24,7 @@ LDFLAGS += $(SANFLAGS)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
 DSL_SRC := dsl/arena.c dsl/oom.c dsl/utf8.c dsl/diag.c dsl/ast.c dsl/ptrmap.c dsl/names.c \
-           dsl/check.c dsl/check_through.c dsl/syntax.c dsl/relc.c dsl/vocab.c
+           dsl/check.c dsl/check_through.c dsl/check_unique.c dsl/syntax.c dsl/relc.c dsl/vocab.c
 GEN_SRC := gen/driver.c gen/printer.c gen/emit_c.c gen/emit_types.c gen/emit_api.c gen/emit_desc.c gen/emit_dot.c
 GENERATED := $(B)/gen-src/scan.c $(B)/gen-src/parse.c
 
@@ -75,7 +75,7 @@ clean:
 # creating, setters; rel_delete.c: the collector; rel_verify.c: invariants;
 # rel_json.c and rel_fixture.c: Django's dumpdata and loaddata.
 LIBREL  := $(B)/librel.a
-RT_SRC  := runtime/rel.c runtime/rel_store.c runtime/rel_delete.c runtime/rel_verify.c \
+RT_SRC  := runtime/rel.c runtime/rel_store.c runtime/rel_delete.c runtime/rel_verify.c runtime/rel_unique.c \
            runtime/rel_json.c runtime/rel_fixture.c runtime/rel_through.c
 RT_OBJ  := $(patsubst %.c,$(B)/obj/%.o,$(RT_SRC))
 RT_HDR  := runtime/rel.h runtime/rel_impl.h runtime/rel_version.h runtime/rel_json.h
@@ -112,7 +112,7 @@ $(B)/test_front: tests/test_front.c $(LIBRELC)
 # ---- examples: relc as a build step -------------------------------------------
 # The rule users copy (see README): generate NAME.h and NAME.c from NAME.rel,
 # with a dependency file so make knows when to run relc again.
-EXAMPLES := library shop company school profiles tree
+EXAMPLES := library shop company school profiles tree tracker
 .SECONDEXPANSION:
 $(B)/ex/%.c: examples/$$*/$$*.rel $(RELC)
 	@mkdir -p $(B)/ex
@@ -181,7 +181,7 @@ check: $(B)/test_iter_debug
 # Fixtures (tests/test_fixture.c): Django's dumpdata and loaddata, on the
 # schemas of the cases recorded from Django (tests/fixtures/gen_cases.py
 # writes them and the cases) and on tests/fixtures/fx.rel.
-FIXTURE_SCHEMAS := fx lib social cycle club
+FIXTURE_SCHEMAS := fx lib social cycle club uniq
 $(B)/fixtures/%.c: tests/fixtures/schemas/%.rel $(RELC)
 	@mkdir -p $(B)/fixtures
 	@$(RELC) -o $(B)/fixtures $< 2> $(B)/fixtures/$*.warnings || { cat $(B)/fixtures/$*.warnings; exit 1; }
@@ -190,6 +190,18 @@ $(B)/test_fixture: tests/test_fixture.c tests/failing_alloc.h tests/fixtures/fin
 	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/fixtures -Itests/fixtures -o $@ tests/test_fixture.c \
 	    $(FIXTURE_SCHEMAS:%=$(B)/fixtures/%.c) $(LIBREL) $(LDFLAGS)
 check: $(B)/test_fixture
+
+# Unique fields, unique_together and to_field (tests/test_unique.c).
+$(B)/unique/uq.c: tests/unique/uq.rel $(RELC)
+	@mkdir -p $(B)/unique
+	@$(RELC) -o $(B)/unique $< 2> $(B)/unique/uq.warnings || { cat $(B)/unique/uq.warnings; exit 1; }
+$(B)/unique/uq.h: $(B)/unique/uq.c ;
+$(B)/test_unique: tests/test_unique.c tests/failing_alloc.h $(B)/unique/uq.c $(LIBREL)
+	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/unique -o $@ $< $(B)/unique/uq.c $(LIBREL) $(CHECK_LIBS) $(LDFLAGS)
+$(B)/test_unique_cxx: tests/test_unique.c tests/failing_alloc.h $(B)/unique/uq.c $(RT_SRC) $(RT_HDR)
+	$(CXX) -x c++ $(OPT) -Wall -Wextra -pedantic -Werror $(SANFLAGS) -D_GNU_SOURCE -Iruntime -I$(B)/unique -o $@ \
+	    tests/test_unique.c $(B)/unique/uq.c $(RT_SRC) $(CHECK_LIBS) $(LDFLAGS)
+check: $(B)/test_unique $(B)/test_unique_cxx
 
 # The randomized model-based test, on tests/model/mb.rel.
 $(B)/model/mb.c: tests/model/mb.rel $(RELC)
@@ -204,11 +216,12 @@ check: $(B)/test_model
 # leak.  (Check runs its tests in-process here, so valgrind sees them.)
 VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=9
 valgrind: $(B)/test_front $(B)/test_api $(B)/test_runtime $(B)/test_model $(B)/test_safety $(B)/test_fixture \
-          $(B)/test_through $(PROGS)
+          $(B)/test_through $(B)/test_unique $(PROGS)
 	CK_FORK=no $(VALGRIND) $(B)/test_front
 	CK_FORK=no $(VALGRIND) $(B)/test_runtime
 	CK_FORK=no $(VALGRIND) $(B)/test_api
 	CK_FORK=no $(VALGRIND) $(B)/test_safety
+	CK_FORK=no $(VALGRIND) $(B)/test_unique
 	$(VALGRIND) $(B)/test_fixture
 	$(VALGRIND) $(B)/test_model 7 2000
 	$(VALGRIND) $(B)/test_through
@@ -295,6 +308,16 @@ $(B)/bench/tb.c: bench/through.rel $(RELC)
 $(B)/bench/tb.h: $(B)/bench/tb.c ;
 $(B)/bench/through-bench: bench/through.c $(B)/bench/tb.c $(LIBREL)
 	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iruntime -I$(B)/bench -o $@ bench/through.c $(B)/bench/tb.c $(LIBREL) $(LDFLAGS)
+
+# Unique fields (bench/unique.c): User_get_by_email against a hand-written
+# hash table, and the bytes an index adds per object.
+$(B)/bench/users.c: bench/users.rel $(RELC)
+	@mkdir -p $(B)/bench
+	$(RELC) -o $(B)/bench $<
+$(B)/bench/users.h: $(B)/bench/users.c ;
+$(B)/bench/unique-bench: bench/unique.c $(B)/bench/users.c $(LIBREL)
+	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iruntime -I$(B)/bench -o $@ bench/unique.c $(B)/bench/users.c $(LIBREL) $(LDFLAGS)
+bench: $(B)/bench/unique-bench
 bench: $(B)/bench/bench $(B)/bench/fixture-bench $(B)/bench/through-bench $(RELC)
 	$(B)/bench/bench --books $(BENCH_BOOKS) --runs $(BENCH_RUNS)
 	@echo
@@ -302,8 +325,10 @@ bench: $(B)/bench/bench $(B)/bench/fixture-bench $(B)/bench/through-bench $(RELC
 	@echo
 	$(B)/bench/through-bench --posts $(BENCH_POSTS) --runs $(BENCH_RUNS)
 	@echo
+	$(B)/bench/unique-bench --users $(BENCH_BOOKS) --runs $(BENCH_RUNS)
+	@echo
 	sh bench/scale.sh $(RELC)
-check: $(B)/bench/bench $(B)/bench/fixture-bench $(B)/bench/through-bench
+check: $(B)/bench/bench $(B)/bench/fixture-bench $(B)/bench/through-bench $(B)/bench/unique-bench
 .PHONY: bench
 
 # ---- install ---------------------------------------------------------------------

@@ -119,7 +119,23 @@ struct Field {
     Model *through;
     Field *through_src, *through_dst;
     Field *serves;
+    /* unique fields, unique_together, to_field (check_unique.c) */
+    const Arg *unique_arg;   /* unique = ..., as written; NULL: not given */
+    bool unique;             /* unique = true */
+    bool ctor_arg;           /* a scalar in a unique constraint: an argument
+                                of every constructor of its model */
+    const Value *to_field_value;  /* to_field = ..., as written */
+    Field *to_field;         /* the target's field it names; NULL: the pk */
 };
+
+/* One unique constraint of a model: a field with unique = true, or one
+ * group of unique_together (fields in the order written). */
+typedef struct Unique {
+    Field **fields;
+    size_t n;
+    Loc loc;                 /* the field, or the group */
+    bool together;           /* from unique_together */
+} Unique;
 
 struct Model {
     Model *next;
@@ -136,6 +152,9 @@ struct Model {
     Field **incoming;
     size_t nincoming;
     bool duplicate;          /* a second model of this name: ignored */
+    Unique *uniques;         /* its unique constraints (check_unique.c):
+                                unique fields in order, then unique_together */
+    size_t nuniques;
 };
 
 typedef struct Schema {

@@ -32,7 +32,9 @@ enum {
     OPT_SYMMETRICAL = 1 << 5,
     OPT_RELATED_QUERY_NAME = 1 << 6,
     OPT_THROUGH = 1 << 7,
-    OPT_THROUGH_FIELDS = 1 << 8
+    OPT_THROUGH_FIELDS = 1 << 8,
+    OPT_UNIQUE = 1 << 9,
+    OPT_TO_FIELD = 1 << 10
 };
 
 static const struct { const char *name; unsigned bit; } option_table[] = {
@@ -45,6 +47,8 @@ static const struct { const char *name; unsigned bit; } option_table[] = {
     { "related_query_name", OPT_RELATED_QUERY_NAME },
     { "through", OPT_THROUGH },
     { "through_fields", OPT_THROUGH_FIELDS },
+    { "unique", OPT_UNIQUE },
+    { "to_field", OPT_TO_FIELD },
 };
 #define NOPTIONS (sizeof option_table / sizeof option_table[0])
 /* Indexes into option_table, for the options read after the loop. */
@@ -62,23 +66,24 @@ typedef struct Checker {
     bool oom;
     const char *w_self, *w_true, *w_false, *w_True, *w_False;
     const char *option_names[NOPTIONS];
+    const char *w_unique_together;
 } Checker;
 
 static unsigned allowed_options(FieldKind k)
 {
     switch (k) {
     case FK_STRING:
-        return OPT_DEFAULT | OPT_MAX_LENGTH;
+        return OPT_DEFAULT | OPT_MAX_LENGTH | OPT_UNIQUE;
     case FK_FOREIGN_KEY:
     case FK_ONE_TO_ONE:
-        return OPT_ON_DELETE | OPT_RELATED_NAME | OPT_NULL | OPT_RELATED_QUERY_NAME;
+        return OPT_ON_DELETE | OPT_RELATED_NAME | OPT_NULL | OPT_RELATED_QUERY_NAME | OPT_UNIQUE | OPT_TO_FIELD;
     case FK_MANY_TO_MANY:
         return OPT_RELATED_NAME | OPT_NULL | OPT_SYMMETRICAL | OPT_RELATED_QUERY_NAME | OPT_THROUGH
-               | OPT_THROUGH_FIELDS;
+               | OPT_THROUGH_FIELDS | OPT_UNIQUE;
     case FK_UNRESOLVED:
         return 0;
     default:
-        return OPT_DEFAULT;
+        return OPT_DEFAULT | OPT_UNIQUE;
     }
 }
 
@@ -365,14 +370,14 @@ static const char *options_for(FieldKind k)
 {
     switch (k) {
     case FK_STRING:
-        return "default and max_length";
+        return "default, max_length and unique";
     case FK_FOREIGN_KEY:
     case FK_ONE_TO_ONE:
-        return "on_delete, related_name, null and related_query_name";
+        return "on_delete, related_name, null, related_query_name, unique and to_field";
     case FK_MANY_TO_MANY:
-        return "related_name, null, symmetrical, related_query_name, through and through_fields";
+        return "related_name, null, symmetrical, related_query_name, through, through_fields and unique";
     default:
-        return "default";
+        return "default and unique";
     }
 }
 
@@ -467,10 +472,14 @@ static void check_field(Checker *c, Field *f)
             }
             break;
         case OPT_NULL:
-        case OPT_SYMMETRICAL: {
+        case OPT_SYMMETRICAL:
+        case OPT_UNIQUE: {
             bool b = false;
             if (!value_bool(c, &a->value, &b)) {
                 wrong_kind(c, a, f, "true or false", "true");
+            } else if (option_table[opt].bit == OPT_UNIQUE) {
+                f->unique = b;
+                f->unique_arg = a;
             } else if (option_table[opt].bit == OPT_NULL) {
                 f->null = b;
             } else {
@@ -500,6 +509,12 @@ static void check_field(Checker *c, Field *f)
                 wrong_kind(c, a, f, "a list of two field names", "(\"group\", \"person\")");
             else
                 f->through_fields_arg = a;
+            break;
+        case OPT_TO_FIELD:
+            if (a->value.kind != VAL_STRING && a->value.kind != VAL_IDENT)
+                wrong_kind(c, a, f, "a field name", "\"email\"");
+            else
+                f->to_field_value = &a->value;
             break;
         }
     }
@@ -1064,8 +1079,10 @@ static void check_model_options(Checker *c, const Model *m)
 {
     const Arg *a;
     for (a = m->options; a; a = a->next) {
+        if (a->key == c->w_unique_together)
+            continue;   /* check_unique.c */
         diag_error(c->d, a->key_loc, "E113", "unknown option '%s' for model '%s'", a->key, m->name);
-        diag_note(c->d, a->key_loc, "a model's body holds fields (name: Type;); models take no options");
+        diag_note(c->d, a->key_loc, "the only model option is unique_together");
     }
 }
 
@@ -1090,10 +1107,11 @@ bool check_schema(Schema *s, const CheckInput *input, Arena *arena, Interner *in
     c.w_false = intern_cstr(in, "false");
     c.w_True = intern_cstr(in, "True");
     c.w_False = intern_cstr(in, "False");
+    c.w_unique_together = intern_cstr(in, "unique_together");
     for (i = 0; i < NOPTIONS; i++)
         if (!(c.option_names[i] = intern_cstr(in, option_table[i].name)))
             c.oom = true;
-    if (!c.w_self || !c.w_true || !c.w_false || !c.w_True || !c.w_False || c.oom)
+    if (!c.w_self || !c.w_true || !c.w_false || !c.w_True || !c.w_False || !c.w_unique_together || c.oom)
         return false;
 
     check_schema_name(&c);
@@ -1178,6 +1196,12 @@ bool check_schema(Schema *s, const CheckInput *input, Arena *arena, Interner *in
     for (i = 0; i < s->nmodels && !c.oom; i++)
         if (!s->model_array[i]->duplicate)
             check_clashes(&c, s->model_array[i], &indexes[i]);
+
+    /* Unique fields, unique_together and to_field (check_unique.c). */
+    if (c.oom || !check_unique(s, arena, in, d, c.w_unique_together)) {
+        ok = false;
+        goto done;
+    }
 
     /* 5. Generated names; 6. cycles of required relations. */
     if (c.oom || !names_build(names, s, input->prefix, arena, in, d) || !check_cycles(&c))

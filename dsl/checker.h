@@ -25,4 +25,10 @@ typedef struct CheckInput {
 bool check_schema(Schema *s, const CheckInput *in, Arena *arena, Interner *interner,
                   Diags *diags, NameTables *names);
 
+/* check_unique.c: `unique` on fields, the model option unique_together
+ * and to_field on relations, after relation targets are resolved: fills
+ * Model.uniques, Field.ctor_arg and Field.to_field.  False only when
+ * memory ran out. */
+bool check_unique(Schema *s, Arena *arena, Interner *in, Diags *d, const char *w_unique_together);
+
 #endif

@@ -488,7 +488,7 @@ static void choose_params(Builder *b, NameTables *t)
             FieldNames *fn = &t->fields[i][f->index];
             size_t k;
             bool clash = ptrmap_get(&b->seen, f->name) != NULL;
-            if (!f->is_relation)
+            if (!f->is_relation && !f->ctor_arg)
                 continue;
             for (k = 0; k < NLOCALS && !b->oom; k++)
                 clash = clash || strcmp(f->name, chosen[k]) == 0;
@@ -499,12 +499,13 @@ static void choose_params(Builder *b, NameTables *t)
     }
 }
 
-/* Whether w is the constructor parameter of a required relation of m. */
+/* Whether w is a constructor parameter of m (a required relation or a
+ * scalar of a unique constraint). */
 static bool param_of(const NameTables *t, const Model *m, const char *w)
 {
     const Field *g;
     for (g = m->fields; g; g = g->next)
-        if ((g->kind == FK_FOREIGN_KEY || g->kind == FK_ONE_TO_ONE) && !g->null
+        if ((((g->kind == FK_FOREIGN_KEY || g->kind == FK_ONE_TO_ONE) && !g->null) || g->ctor_arg)
             && strcmp(t->fields[m->index][g->index].param, w) == 0)
             return true;
     return false;
@@ -528,13 +529,51 @@ static void choose_through_params(Builder *b, NameTables *t)
                 FieldNames *gn = &t->fields[f->through->index][g->index];
                 const char *w = gn->through_param ? gn->through_param : gn->param;
                 unsigned k = 0;
-                if (!g->is_relation)
+                if (!g->is_relation && !g->ctor_arg)
                     continue;
                 while (w && (param_of(t, f->model, w) || param_of(t, f->target, w)))
                     w = arena_printf(b->arena, "%s%u_", gn->param, ++k);
                 if (!(gn->through_param = w))
                     b->oom = true;
             }
+        }
+    }
+}
+
+/* M_get_by_f1_f2 for each unique constraint of each model. */
+static void get_by_names(Builder *b, NameTables *t)
+{
+    size_t i, j, k;
+    Origin o;
+    t->get_by = (const char ***)arena_alloc(b->arena, (b->schema->nmodels ? b->schema->nmodels : 1) * sizeof *t->get_by);
+    if (!t->get_by) {
+        b->oom = true;
+        return;
+    }
+    for (i = 0; i < b->schema->nmodels && !b->oom; i++) {
+        const Model *m = b->schema->model_array[i];
+        t->get_by[i] = NULL;
+        if (m->duplicate || !m->nuniques)
+            continue;
+        if (!(t->get_by[i] = (const char **)arena_alloc(b->arena, m->nuniques * sizeof **t->get_by))) {
+            b->oom = true;
+            return;
+        }
+        for (j = 0; j < m->nuniques; j++) {
+            const Unique *u = &m->uniques[j];
+            const char *suffix = "";
+            for (k = 0; k < u->n && suffix; k++)
+                suffix = arena_printf(b->arena, "%s_%s", suffix, u->fields[k]->name);
+            if (!suffix) {
+                b->oom = true;
+                return;
+            }
+            memset(&o, 0, sizeof o);
+            o.owner = u->together ? OWN_MODEL : OWN_FIELD;
+            o.model = m;
+            o.field = u->fields[0];
+            o.role = "the unique lookup";
+            t->get_by[i][j] = make(b, &o, m->name, "_get_by", suffix, (char *)NULL);
         }
     }
 }
@@ -702,6 +741,7 @@ bool names_build(NameTables *t, const Schema *s, const char *prefix,
         }
     }
 
+    get_by_names(&b, t);
     if (!b.oom)
         choose_params(&b, t);
     if (!b.oom)

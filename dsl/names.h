@@ -13,6 +13,7 @@
  *                                  and _remove, _clear when null = true
  *   reverse of a OneToOneField:    P T_rv
  *   reverse of a ManyToManyField:  the forward set, under rv
+ *   unique constraint over f1, f2:  P M_get_by_f1_f2
  *
  * Struct members are the bare field and accessor names; relc's own members
  * and internal symbols start with rel_, which user names may not.  The
@@ -71,8 +72,9 @@ typedef struct FieldNames {
                                    symmetrical relation, or rel_rev_k */
     const char *pos_member;     /* ForeignKey: rel_pos_f, its place in the
                                    target's reverse list */
-    const char *param;          /* parameter name in constructors: the field
-                                   name, or name_ where that is a generated
+    const char *param;          /* parameter name in constructors (relations
+                                   and unique scalars): the field name, or
+                                   name_ where that is a generated
                                    identifier or a LocalNames word */
     const char *through_param;  /* a required relation of a through model,
                                    as an argument of add and create of the
@@ -86,6 +88,8 @@ typedef struct NameTables {
     LocalNames local;
     ModelNames *models;         /* indexed by Model.index */
     FieldNames **fields;        /* [model index][field index] */
+    const char ***get_by;       /* [model index][unique index]: M_get_by_f,
+                                   M_get_by_f1_f2 (Model.uniques) */
 } NameTables;
 
 /* Fills the tables for a resolved schema (every Field.accessor known) and

@@ -53,25 +53,42 @@ static void vars_relation(const Emitter *e, PrVars *v, const Field *f)
     pv_set(v, "null", f->null ? "true" : "false");
 }
 
-/* ", Author *author, User *user": the required relations of m, except
- * skip, as parameters. */
+/* "const char *" or "int64_t ": a scalar parameter's type, as a prefix. */
+static const char *scalar_param_type(const Field *f)
+{
+    return f->kind == FK_STRING ? "const char *" : type_info(f->kind)->c_type;
+}
+
+/* ", Author *author, const char *email": the constructor arguments of m
+ * (required relations, unique scalars), except skip, as parameters. */
 static void required_params(const Emitter *e, const Model *m, const Field *skip)
 {
     const Field *f;
-    for (f = m->fields; f; f = f->next)
-        if (is_required(f) && f != skip)
+    for (f = m->fields; f; f = f->next) {
+        if (!is_ctor_arg(f) || f == skip)
+            continue;
+        if (f->is_relation)
             pr(e->p, ", %s *%s", MN(e, f->target)->type, FN(e, f)->param);
+        else
+            pr(e->p, ", %s%s%s", scalar_param_type(f), f->kind == FK_STRING ? "" : " ", FN(e, f)->param);
+    }
 }
 
 /* "rel_new1": the runtime's create for m's number of required relations
- * (rel_new0..2 take them as parameters, rel_new as variadic ones). */
+ * (rel_new0..2 take them as parameters, rel_new as variadic ones).  A
+ * model with unique scalars among its arguments takes rel_new: given a
+ * NULL store, rel_new1 and rel_new2 look for another store in their
+ * arguments, which must then be objects, not pointers to values. */
 static const char *new_fn(const Model *m)
 {
     static const char *const fixed[] = { "rel_new0", "rel_new1", "rel_new2" };
     const Field *f;
     size_t n = 0;
-    for (f = m->fields; f; f = f->next)
-        n += is_required(f);
+    for (f = m->fields; f; f = f->next) {
+        if (is_ctor_arg(f) && !f->is_relation)
+            return "rel_new";
+        n += is_ctor_arg(f);
+    }
     return n < 3 ? fixed[n] : "rel_new";
 }
 
@@ -91,6 +108,8 @@ static bool fast_create(const Model *m)
 {
     const Field *f;
     size_t n = 0;
+    if (m->nuniques)
+        return false;   /* the generic path keeps the unique indexes */
     for (f = m->fields; f; f = f->next)
         if (is_required(f) && (n++ || !is_fk(f)))
             return false;
@@ -106,14 +125,15 @@ static const Field *first_required(const Model *m)
     return f;
 }
 
-/* ", (void *)author, (void *)o": the same as rel_new's variadic
- * arguments, with `fill` in place of skip. */
+/* ", (void *)author, (void *)&email, (void *)o": the same as rel_new's
+ * variadic arguments (a scalar's as a pointer to it), with `fill` in
+ * place of skip. */
 static void required_args(const Emitter *e, const Model *m, const Field *skip, const char *fill)
 {
     const Field *f;
     for (f = m->fields; f; f = f->next)
-        if (is_required(f))
-            pr(e->p, ", (void *)%s", f == skip ? fill : FN(e, f)->param);
+        if (is_ctor_arg(f))
+            pr(e->p, ", (void *)%s%s", f->is_relation ? "" : "&", f == skip ? fill : FN(e, f)->param);
 }
 
 /* ==== the store ========================================================== */
@@ -157,7 +177,7 @@ static bool has_required(const Model *m)
 {
     const Field *f;
     for (f = m->fields; f; f = f->next)
-        if (is_required(f))
+        if (is_ctor_arg(f))
             return true;
     return false;
 }
@@ -182,7 +202,12 @@ static void model_basics(const Emitter *e, const Model *m, PrVars *v)
     pv_set(v, "store_fn", mn->store);
 
     pr(p, "/* ==== %s ==== */\n\n", m->name);
-    if (has_required(m))
+    if (m->nuniques)
+        pt(p, v, "/* A new $M$ with the values its unique constraints need and its required\n"
+                 " * relations set, every other field at its default; NULL (with the reason\n"
+                 " * in errmsg) when a value is taken (REL_EUNIQUE) or invalid, a relation\n"
+                 " * NULL, in another store or (one-to-one) taken, or out of memory. */\n");
+    else if (has_required(m))
         pt(p, v, "/* A new $M$ with every field at its default and its required relations\n"
                  " * set; NULL (with the reason in errmsg) when one is NULL, in another\n"
                  " * store or (one-to-one) taken, or when out of memory. */\n");
@@ -256,7 +281,13 @@ static void scalar_api(const Emitter *e, const Field *f, PrVars *v)
         pr(p, "(max_length = %llu)", (unsigned long long)f->max_length);
     pr(p, f->kind == FK_STRING ? "; never NULL; the setter copies the text */\n" : " */\n");
     pt(p, v, "static inline $Cp$$sp$$get$(const $M$ *$o$) { return $o$->$f$; }\n");
-    if (f->kind == FK_STRING)
+    if (f->ctor_arg)   /* in a unique constraint: checked and indexed */
+        pt(p, v, f->kind == FK_STRING
+                 ? "static inline rel_status $set$($M$ *$o$, const char *$value$)\n"
+                   "{ return rel_set_unique($o$, $k$, $i$, (const void *)&$value$); }\n"
+                 : "static inline rel_status $set$($M$ *$o$, $C$ $value$)\n"
+                   "{ return rel_set_unique($o$, $k$, $i$, (const void *)&$value$); }\n");
+    else if (f->kind == FK_STRING)
         pt(p, v, "static inline rel_status $set$($M$ *$o$, const char *$value$)\n"
                  "{ return rel_set_string($o$, $k$, $i$, $value$); }\n");
     else
@@ -302,7 +333,9 @@ static void single_forward(const Emitter *e, const Field *f, PrVars *v)
     if (is_fk(f) && f->serves)
         pr(e->p, "/* Also moves the pair of this %s in %s.%s. */\n", f->model->name, f->serves->model->name,
            f->serves->name);
-    if (is_fk(f) && f->serves)
+    if (in_unique(f))   /* in a unique constraint: checked and indexed (and a bound ForeignKey's pair moved) */
+        pt(e->p, v, "static inline rel_status $set$($M$ *$o$, $T$ *$x$) { return rel_set_rel_unique($o$, $x$, $r$); }\n");
+    else if (is_fk(f) && f->serves)
         pt(e->p, v, "static inline rel_status $set$($M$ *$o$, $T$ *$x$)\n"
                     "{ return rel_through_fk_set($o$, $x$, $r$, \"$set$\"); }\n");
     else if (is_fk(f))
@@ -329,7 +362,9 @@ static void fk_reverse(const Emitter *e, const Field *f, PrVars *v)
        "{\n"
        "    if (!rel_alive($o$) || !rel_alive($x$))\n"
        "        return rel_fail_link($r$, $x$, $o$, false, \"$add$\");\n");
-    if (f->serves)
+    if (in_unique(f))
+        pt(p, v, "    return rel_set_rel_unique($x$, $o$, $r$);\n}\n");
+    else if (f->serves)
         pt(p, v, "    return rel_through_fk_set($x$, $o$, $r$, \"$add$\");\n}\n");
     else
         pt(p, v, "    return rel_fk_set($x$, $o$, $r$, offsetof(struct $mt$, $fwd$), offsetof(struct $mt$, $pos$), offsetof(struct $tt$, $rev$), $null$);\n"
@@ -493,6 +528,33 @@ static void reverse_api(const Emitter *e, const Model *m, const Field *g)
     }
 }
 
+/* M_get_by_f1_f2 for each unique constraint of m. */
+static void get_by_api(const Emitter *e, const Model *m, PrVars *v)
+{
+    Printer *p = e->p;
+    size_t i, j, base = unique_base(e->s, m);
+    for (i = 0; i < m->nuniques; i++) {
+        const Unique *u = &m->uniques[i];
+        pv_set(v, "get_by", e->n->get_by[m->index][i]);
+        pv_num(v, "u", base + i);
+        pv_num(v, "nm", u->n);
+        pt(p, v, "/* The $M$ with these values of a unique constraint; NULL if none (or a\n"
+                 " * NULL string or object).  O(1) on average. */\n"
+                 "static inline $M$ *$get_by$(const $S$ *$db$");
+        for (j = 0; j < u->n; j++) {
+            const Field *f = u->fields[j];
+            if (f->is_relation)
+                pr(p, ", const %s *%s", MN(e, f->target)->type, FN(e, f)->param);
+            else
+                pr(p, ", %s%s%s", scalar_param_type(f), f->kind == FK_STRING ? "" : " ", FN(e, f)->param);
+        }
+        pt(p, v, ")\n{\n    const void *rel_v[$nm$];\n");
+        for (j = 0; j < u->n; j++)
+            pr(p, "    rel_v[%lu] = (const void *)&%s;\n", (unsigned long)j, FN(e, u->fields[j])->param);
+        pt(p, v, "    return ($M$ *)rel_get_by((const rel_store *)$db$, $u$, rel_v);\n}\n");
+    }
+}
+
 void emit_model_api(const Emitter *e, const Model *m)
 {
     PrVars v;
@@ -500,6 +562,7 @@ void emit_model_api(const Emitter *e, const Model *m)
     size_t i;
     vars_model(e, &v, m);
     model_basics(e, m, &v);
+    get_by_api(e, m, &v);
     for (f = m->fields; f; f = f->next)
         field_api(e, m, f);
     for (i = 0; i < m->nincoming; i++)

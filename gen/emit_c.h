@@ -48,6 +48,14 @@ static inline bool is_o2o(const Field *f) { return f->kind == FK_ONE_TO_ONE; }
 static inline bool is_m2m(const Field *f) { return f->kind == FK_MANY_TO_MANY; }
 static inline bool is_single(const Field *f) { return is_fk(f) || is_o2o(f); }
 static inline bool is_required(const Field *f) { return is_single(f) && !f->null; }
+/* An argument of its model's constructors: a required relation, or a
+ * scalar in a unique constraint (check_unique.c). */
+static inline bool is_ctor_arg(const Field *f) { return is_required(f) || (!f->is_relation && f->ctor_arg); }
+/* Whether relation or field f is a member of a unique constraint of its
+ * model, and the number of the first constraint of model m among the
+ * schema's (rel_schema.uniques). */
+bool in_unique(const Field *f);
+size_t unique_base(const Schema *s, const Model *m);
 /* Does a reverse member on the target hold this relation's other side?
  * (A symmetrical set is its own reverse.) */
 static inline bool has_rev_member(const Field *f) { return f->is_relation && !f->symmetrical; }

@@ -123,6 +123,97 @@ static void index_array(const Emitter *e, const Model *m, const char *name, cons
 }
 
 static bool is_relation(const Field *f) { return f->is_relation; }
+static size_t count_fields(const Model *m, bool (*want)(const Field *), bool scalars);
+
+/* A relation's or scalar's entry in rel_model.required and
+ * rel_unique.members: the relation index, or REL_ARG_FIELD | its place
+ * among the scalars. */
+static void member_entry(const Emitter *e, Printer *p, const Field *f)
+{
+    if (f->is_relation)
+        pr(p, "%lu", (unsigned long)FN(e, f)->relation);
+    else
+        pr(p, "REL_ARG_FIELD | %lu", (unsigned long)scalar_index(f));
+}
+
+/* rel_required_K: the constructor's arguments, relations and scalars. */
+static void ctor_array(const Emitter *e, const Model *m)
+{
+    Printer *p = e->p;
+    const Field *f;
+    size_t i = 0;
+    if (!count_fields(m, is_ctor_arg, false))
+        return;
+    pr(p, "static const uint32_t rel_required_%lu[] = {", (unsigned long)m->index);
+    for (f = m->fields; f; f = f->next)
+        if (is_ctor_arg(f)) {
+            pr(p, i++ ? ", " : " ");
+            member_entry(e, p, f);
+        }
+    pr(p, " };  /* the arguments of its constructor */\n");
+}
+
+bool in_unique(const Field *f)
+{
+    size_t i, j;
+    for (i = 0; i < f->model->nuniques; i++)
+        for (j = 0; j < f->model->uniques[i].n; j++)
+            if (f->model->uniques[i].fields[j] == f)
+                return true;
+    return false;
+}
+
+size_t unique_base(const Schema *s, const Model *m)
+{
+    size_t i, n = 0;
+    for (i = 0; i < m->index; i++)
+        n += s->model_array[i]->nuniques;
+    return n;
+}
+
+/* rel_umembers_K_J for each unique constraint J of m, and rel_uniques_K,
+ * their numbers in rel_unique_table. */
+static void unique_arrays(const Emitter *e, const Model *m)
+{
+    Printer *p = e->p;
+    unsigned long k = (unsigned long)m->index;
+    size_t i, j, base = unique_base(e->s, m);
+    if (!m->nuniques)
+        return;
+    for (i = 0; i < m->nuniques; i++) {
+        const Unique *u = &m->uniques[i];
+        pr(p, "static const uint32_t rel_umembers_%lu_%lu[] = {", k, (unsigned long)i);
+        for (j = 0; j < u->n; j++) {
+            pr(p, j ? ", " : " ");
+            member_entry(e, p, u->fields[j]);
+        }
+        pr(p, " };  /* unique%s */\n", u->together ? "_together" : "");
+    }
+    pr(p, "static const uint32_t rel_uniques_%lu[] = {", k);
+    for (i = 0; i < m->nuniques; i++)
+        pr(p, "%s%lu", i ? ", " : " ", (unsigned long)(base + i));
+    pr(p, " };  /* its unique constraints */\n");
+}
+
+/* rel_unique_table: every model's constraints; returns how many. */
+static size_t unique_table(const Emitter *e)
+{
+    Printer *p = e->p;
+    size_t i, j, n = 0;
+    for (i = 0; i < e->s->nmodels; i++)
+        n += e->s->model_array[i]->nuniques;
+    if (!n)
+        return 0;
+    pr(p, "static const rel_unique rel_unique_table[] = {\n");
+    for (i = 0; i < e->s->nmodels; i++) {
+        const Model *m = e->s->model_array[i];
+        for (j = 0; j < m->nuniques; j++)
+            pr(p, "    { %lu, rel_umembers_%lu_%lu, %lu },\n", (unsigned long)i, (unsigned long)i, (unsigned long)j,
+               (unsigned long)m->uniques[j].n);
+    }
+    pr(p, "};\n\n");
+    return n;
+}
 
 static size_t count_fields(const Model *m, bool (*want)(const Field *), bool scalars)
 {
@@ -193,7 +284,8 @@ static void model_tables(const Emitter *e, const Model *m)
         pr(p, "};\n");
     }
     index_array(e, m, "relations", "the relations it declares", is_relation, false);
-    index_array(e, m, "required", "the arguments of its constructor", is_required, false);
+    ctor_array(e, m);
+    unique_arrays(e, m);
     index_array(e, m, "incoming", "the relations that point at it", NULL, true);
     order_array(e, m);
     pr(p, "\n");
@@ -215,12 +307,16 @@ static void model_entry(const Emitter *e, const Model *m)
     pr(p, "    { \"%s\", sizeof(struct %s),\n     ", m->name, MN(e, m)->type);
     table_ref(p, "fields", k, count_fields(m, NULL, true));
     table_ref(p, "relations", k, count_fields(m, is_relation, false));
-    table_ref(p, "required", k, count_fields(m, is_required, false));
+    table_ref(p, "required", k, count_fields(m, is_ctor_arg, false));
     table_ref(p, "incoming", k, m->nincoming);
     if (interleaved(m))
-        pr(p, " rel_order_%lu },\n", k);
+        pr(p, " rel_order_%lu,", k);
     else
-        pr(p, " NULL },\n");
+        pr(p, " NULL,");
+    if (m->nuniques)
+        pr(p, " rel_uniques_%lu, %lu },\n", k, (unsigned long)m->nuniques);
+    else
+        pr(p, " NULL, 0 },\n");
 }
 
 /* The through model's members of a relation entry: REL_NO_THROUGH, or
@@ -258,7 +354,8 @@ static void relation_entry(const Emitter *e, const Field *f)
         pr(p, "offsetof(struct %s, %s), ", mt, fn->pos_member);
     else
         pr(p, "0, ");
-    pr(p, "offsetof(struct %s, %s),\n      ", tt, f->symmetrical ? f->name : fn->rev_member);
+    pr(p, "offsetof(struct %s, %s),\n      %lu, %d, ", tt, f->symmetrical ? f->name : fn->rev_member,
+       f->to_field ? (unsigned long)scalar_index(f->to_field) + 1 : 0UL, in_unique(f) ? 1 : 0);
     through_members(e, f);
     pr(p, " },\n");
 }
@@ -267,7 +364,7 @@ void emit_descriptor(const Emitter *e)
 {
     Printer *p = e->p;
     const Schema *s = e->s;
-    size_t i, nrel = 0;
+    size_t i, nrel = 0, nuniques;
     const Field *f;
 
     pr(p, "/* The schema, as the runtime's generic code reads it (rel_schema in\n"
@@ -292,7 +389,9 @@ void emit_descriptor(const Emitter *e)
                     relation_entry(e, f);
         pr(p, "};\n\n");
     }
+    nuniques = unique_table(e);
     pr(p, "const rel_schema %s = {\n    \"", e->n->schema.desc);
-    pr(p, "%s\", rel_model_table, %lu, %s, %lu\n};\n", s->name, (unsigned long)s->nmodels,
-       nrel ? "rel_relation_table" : "NULL", (unsigned long)nrel);
+    pr(p, "%s\", rel_model_table, %lu, %s, %lu,\n    %s, %lu\n};\n", s->name, (unsigned long)s->nmodels,
+       nrel ? "rel_relation_table" : "NULL", (unsigned long)nrel, nuniques ? "rel_unique_table" : "NULL",
+       (unsigned long)nuniques);
 }

@@ -129,6 +129,8 @@ static void field_type(Printer *p, const Field *f)
         html_text(p, field_kind_name(f->kind));
         if (f->max_length)
             pr(p, "(max_length = %lu)", (unsigned long)f->max_length);
+        if (f->unique)
+            pr(p, " <i>unique</i>");
         return;
     }
     html_text(p, f->target_is_self ? "self" : f->target->name);
@@ -138,6 +140,26 @@ static void field_type(Printer *p, const Field *f)
     }
     if (f->null)
         pr(p, " (null)");
+    if (f->unique && f->kind == FK_FOREIGN_KEY)
+        pr(p, " <i>unique</i>");
+}
+
+/* One row per unique_together group: "unique (a, b)". */
+static void together_rows(Printer *p, const Model *m)
+{
+    size_t i, j;
+    for (i = 0; i < m->nuniques; i++) {
+        const Unique *u = &m->uniques[i];
+        if (!u->together)
+            continue;
+        pr(p, "<tr><td align=\"left\"><i>unique (");
+        for (j = 0; j < u->n; j++) {
+            if (j)
+                pr(p, ", ");
+            html_text(p, u->fields[j]->name);
+        }
+        pr(p, ")</i></td></tr>\n");
+    }
 }
 
 static void model_node(Printer *p, const Model *m)
@@ -158,6 +180,7 @@ static void model_node(Printer *p, const Model *m)
         field_type(p, f);
         pr(p, "</td></tr>\n");
     }
+    together_rows(p, m);
     p->indent--;
     pr(p, "</table>>];\n");
 }
@@ -207,6 +230,10 @@ static void relation_edge(Printer *p, const Field *f)
         pr(p, ", ");
         dot_text(p, f->through_dst->name);
         pr(p, ")");
+    }
+    if (f->to_field) {
+        pr(p, ", to_field ");
+        dot_text(p, f->to_field->name);
     }
     pr(p, "\\n");
     reverse_text(p, f);

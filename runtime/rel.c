@@ -13,7 +13,7 @@ const char *rel_strerror(rel_status status)
     case REL_ENOMEM:      return "out of memory";
     case REL_EPROTECTED:  return "protected by an on_delete = PROTECT relation";
     case REL_ERESTRICTED: return "restricted by an on_delete = RESTRICT relation";
-    case REL_EUNIQUE:     return "one-to-one target already has an object";
+    case REL_EUNIQUE:     return "not unique: a one-to-one target or a unique value is taken";
     case REL_ENULL:       return "null not allowed";
     case REL_ETOOLONG:    return "string longer than max_length";
     case REL_EINVAL:      return "invalid argument";

@@ -37,7 +37,7 @@ typedef enum rel_status {
     REL_ENOMEM,         /* out of memory; nothing changed */
     REL_EPROTECTED,     /* delete refused: a PROTECT relation refers to it */
     REL_ERESTRICTED,    /* delete refused: a RESTRICT relation refers to it */
-    REL_EUNIQUE,        /* one-to-one target already has its object */
+    REL_EUNIQUE,        /* one-to-one target taken, or a unique value (rel_unique.c) */
     REL_ENULL,          /* NULL where the relation is not null = true */
     REL_ETOOLONG,       /* string longer than its max_length */
     REL_EINVAL,         /* an argument that cannot be right (wrong store, not related) */
@@ -201,6 +201,10 @@ typedef struct rel_relation {
     uint32_t rev;            /* in target: the rel_list (ForeignKey), the
                                 pointer back (one-to-one) or the rel_vec
                                 (many-to-many; == fwd when symmetrical) */
+    uint32_t to_field;       /* 1 + the target's scalar field that fixtures
+                                write for it (Django's to_field); 0: the pk */
+    uint8_t in_unique;       /* a member of a unique constraint of model:
+                                every change goes through rel_unique.c */
     /* Through models (rel_through.c).  A many-to-many with a through
      * model: `through` is that model and through_src, through_dst the
      * relation indexes of its ForeignKeys to the declaring model and to
@@ -214,6 +218,22 @@ typedef struct rel_relation {
 /* The last four members of a relation without a through model. */
 #define REL_NO_THROUGH REL_NONE, REL_NONE, REL_NONE, REL_NONE
 
+/* In rel_model.required and rel_unique.members, an entry with this bit
+ * names scalar field (entry & ~REL_ARG_FIELD) of the model; without it, an
+ * entry is a relation index. */
+#define REL_ARG_FIELD ((uint32_t)1 << 31)
+
+/* A unique constraint: a field with unique = true, or one group of
+ * Django's unique_together.  No two live objects of `model` have equal
+ * values in every member; an object with a NULL relation among them is
+ * distinct from every other (as in SQL).  Strings compare bytes; floats
+ * compare as numbers (+0.0 equals -0.0) but every NaN equals every NaN. */
+typedef struct rel_unique {
+    uint32_t model;
+    const uint32_t *members;        /* relation index or REL_ARG_FIELD | field */
+    uint32_t nmembers;
+} rel_unique;
+
 /* A model. */
 typedef struct rel_model {
     const char *name;               /* "Book" */
@@ -222,9 +242,12 @@ typedef struct rel_model {
     uint32_t nfields;
     const uint32_t *relations;      /* relations it declares, in schema order */
     uint32_t nrelations;
-    const uint32_t *required;       /* its ForeignKey and OneToOneField
-                                       relations that are not null = true,
-                                       in order: the arguments of M_new */
+    const uint32_t *required;       /* the arguments of M_new, in order: its
+                                       ForeignKey and OneToOneField relations
+                                       that are not null = true, and (with
+                                       REL_ARG_FIELD) its scalars in a unique
+                                       constraint, which come as a pointer
+                                       to the value */
     uint32_t nrequired;
     const uint32_t *incoming;       /* relations whose target it is */
     uint32_t nincoming;
@@ -233,6 +256,8 @@ typedef struct rel_model {
      * relations[v - nfields].  NULL when that order is the fields, then
      * the relations. */
     const uint32_t *order;
+    const uint32_t *uniques;        /* its unique constraints (rel_schema.uniques) */
+    uint32_t nuniques;
 } rel_model;
 
 /* A schema: what every generic algorithm walks. */
@@ -242,6 +267,8 @@ typedef struct rel_schema {
     uint32_t nmodels;
     const rel_relation *relations;
     uint32_t nrelations;
+    const rel_unique *uniques;      /* every model's, model by model */
+    uint32_t nuniques;
 } rel_schema;
 
 /* ==== objects and the store =============================================== */
@@ -415,7 +442,16 @@ struct rel_store {
                                    collected objects of, in order */
     uint32_t ntouched;
     rel_errmsg errmsg;          /* why the last failing call failed */
+    struct rel_index *indexes;  /* [schema->nuniques] (rel_unique.c) */
 };
+
+/* The hash index of one unique constraint: open addressing with linear
+ * probing over object pointers (the keys are read from the objects),
+ * cap a power of two or 0, at most three quarters full. */
+typedef struct rel_index {
+    void **slots;
+    uint32_t cap, count;
+} rel_index;
 
 /* A new, empty store of the schema; NULL when out of memory. */
 rel_store *rel_store_new(const rel_schema *schema);
@@ -557,6 +593,17 @@ rel_status rel_fail_taken(uint32_t r, void *t);
  * one the call was made on), for rel_fail_arg. */
 rel_status rel_fail_link(uint32_t r, const void *m, const void *t, bool m_is_self, const char *who);
 rel_status rel_fail_nomem(uint32_t r, void *self);
+
+/* Unique constraints (rel_unique.c).  rel_get_by finds model's object
+ * whose members of constraint u equal *vals[i] (each points at a value
+ * of the member's C type; a relation's at the target pointer); NULL if
+ * none.  rel_set_unique sets scalar field `field` of o (model k) to
+ * *(const T *)value, refusing with REL_EUNIQUE a value another object
+ * has.  rel_set_rel_unique is M_set_r (and the reverse add) for a
+ * ForeignKey or OneToOneField r in a unique constraint: m.r = t. */
+void *rel_get_by(const rel_store *db, uint32_t u, const void *const *vals);
+rel_status rel_set_unique(void *o, uint32_t k, uint32_t field, const void *value);
+rel_status rel_set_rel_unique(void *m, void *t, uint32_t r);
 
 /* ==== inline helpers: the hot calls ====================================== */
 

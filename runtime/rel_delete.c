@@ -228,14 +228,20 @@ static void set_null(rel_store *db, uint32_t k)
             for (n = 0; n < c->count; n++) {
                 const rel_list *l = &REL_AT(c->items[n], rev, rel_list);
                 for (j = 0; j < l->count; j++)
-                    if (!(REL_TAG(l->items[j]) & REL_MARK))
+                    if (!(REL_TAG(l->items[j]) & REL_MARK)) {
+                        if (r->in_unique)
+                            rel_unique_unset(db, m->incoming[i], l->items[j]);
                         REL_AT(l->items[j], fwd, void *) = NULL;
+                    }
             }
         } else {
             for (n = 0; n < c->count; n++) {
                 void *x = REL_AT(c->items[n], rev, void *);
-                if (x && !(REL_TAG(x) & REL_MARK))
+                if (x && !(REL_TAG(x) & REL_MARK)) {
+                    if (r->in_unique)
+                        rel_unique_unset(db, m->incoming[i], x);
                     REL_AT(x, fwd, void *) = NULL;
+                }
             }
         }
     }
@@ -312,6 +318,18 @@ static void through_pairs(rel_store *db, uint32_t k)
         rel_through_leave(db, k, c->items[n]);
 }
 
+/* Model k's collected objects leave the unique indexes, before any of
+ * their relations is undone (their keys are read from them). */
+static void leave_indexes(rel_store *db, uint32_t k)
+{
+    const rel_list *c = &db->models[k].collected;
+    uint32_t n;
+    if (!(db->models[k].flags & REL_HAS_UNIQUE))
+        return;
+    for (n = 0; n < c->count; n++)
+        rel_unique_leave(db, k, c->items[n]);
+}
+
 /* Model k's collected objects leave the store: their memory freed, their
  * tag marked deleted (what rel_get and a cursor look for), back to the
  * pool. */
@@ -350,6 +368,8 @@ REL_ALWAYS_INLINE void leave(rel_store *db, uint32_t k, void *o)
     const rel_schema *s = db->schema;
     const rel_model *m = &s->models[k];
     uint32_t i, j;
+    if (db->models[k].flags & REL_HAS_UNIQUE)
+        rel_unique_leave(db, k, o);
     if (db->models[k].flags & REL_THROUGH)
         rel_through_leave(db, k, o);
     for (i = 0; i < m->nrelations; i++) {
@@ -417,8 +437,11 @@ static void delete_now(rel_store *db, uint32_t k, void *o)
                 }
             } else {   /* SET_NULL: the fast path has no PROTECT or RESTRICT */
                 for (j = 0; j < l->count; j++)
-                    if (!(REL_TAG(l->items[j]) & (REL_MARK | REL_DEAD)))
+                    if (!(REL_TAG(l->items[j]) & (REL_MARK | REL_DEAD))) {
+                        if (r->in_unique)
+                            rel_unique_unset(db, m->incoming[i], l->items[j]);
                         REL_AT(l->items[j], fwd, void *) = NULL;
+                    }
             }
         } else if (r->type == REL_ONE_TO_ONE) {
             void *x = REL_AT(o, rev, void *);
@@ -427,6 +450,8 @@ static void delete_now(rel_store *db, uint32_t k, void *o)
                     REL_TAG(x) |= REL_MARK;
                     delete_now(db, r->model, x);
                 } else {
+                    if (r->in_unique)
+                        rel_unique_unset(db, m->incoming[i], x);
                     REL_AT(x, fwd, void *) = NULL;
                 }
             }
@@ -514,6 +539,8 @@ rel_status rel_delete_many(uint32_t k, void *const *objects, size_t n, const cha
     }
     st = decide(db, k, objects, n, NULL);
     if (st == REL_OK) {
+        for (t = 0; t < db->ntouched; t++)
+            leave_indexes(db, db->touched[t]);
         for (t = 0; t < db->ntouched; t++)
             set_null(db, db->touched[t]);
         for (t = 0; t < db->ntouched; t++)

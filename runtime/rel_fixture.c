@@ -520,10 +520,19 @@ rel_status rel_dumpdata(const rel_store *cdb, FILE *out, int indent)
                     }
                 } else if (r->type != REL_MANY_TO_MANY) {
                     const void *t = REL_CAT(o, r->fwd, rel_ptr);
-                    if (t)
-                        w_u64(w, rel_obj_id(t));
-                    else
+                    const rel_field *tf = r->to_field ? &s->models[r->target].fields[r->to_field - 1] : NULL;
+                    if (!t)
                         w_str(w, "null");
+                    else if (!tf)
+                        w_u64(w, rel_obj_id(t));
+                    else if (tf->type != REL_STRING)
+                        w_scalar(w, t, tf);   /* Django writes the to_field's value */
+                    else if (!w_string(w, string_member(t, tf->offset))) {
+                        st = rel_fail(&db->errmsg, REL_EINVAL,
+                                      "dumpdata: %s %llu: %s: its target's %s is not valid UTF-8", lbuf,
+                                      (unsigned long long)id, r->name, tf->name);
+                        break;
+                    }
                 } else {
                     const rel_vec *set = &REL_CAT(o, r->fwd, rel_vec);
                     uint32_t j;
@@ -638,6 +647,12 @@ typedef struct loader {
     const char *last_label;     /* the last label read from the text, and its model */
     size_t last_label_len;
     uint32_t last_model;
+
+    struct to_value {           /* values of to_field relations, until resolved */
+        uint64_t val;
+        const rel_field *field; /* the target's field: its type, its strings */
+    } *tovals;
+    size_t ntovals, captovals;
 } loader;
 
 static inline size_t ord(const loader *L, size_t i) { return L->order ? L->order[i] : i; }
@@ -859,19 +874,16 @@ static const char *keep_string(const rel_field *f, const rel_json_str *v)
 }
 
 /* The value of item v of occurrence `oi` (model k, pk) at the cursor. */
-static rel_status parse_value(loader *L, size_t oi, uint32_t k, uint64_t pk, uint32_t v, uint64_t *slot)
+/* A scalar value for field f (item v of model k's object pk, which the
+ * messages name: the field itself, or a to_field relation to it). */
+static rel_status parse_scalar(loader *L, uint32_t k, uint64_t pk, uint32_t v, const rel_field *f, uint64_t *slot)
 {
     rel_json *j = &L->j;
-    const rel_model *m = &L->s->models[k];
-    const rel_relation *r = item_relation(L->s, m, v);
-    const char *at;
+    const char *at = j->p;
     rel_json_num num;
     char q[48];
     int c = rel_json_peek(j), rc;
-
-    at = j->p;
-    if (!r) {
-        const rel_field *f = &m->fields[v];
+    {
         if (f->type == REL_STRING) {
             rel_json_str str;
             const char *kept;
@@ -944,6 +956,46 @@ static rel_status parse_value(loader *L, size_t oi, uint32_t k, uint64_t pk, uin
             return REL_OK;
         }
     }
+}
+
+/* A ForeignKey's or OneToOneField's value that is its to_field's value
+ * (as Django writes it): parsed as that field of the target, kept in
+ * L->tovals, and the slot gets its place + 1 until resolve_to_fields
+ * turns it into the target's pk. */
+static rel_status parse_to_field(loader *L, uint32_t k, uint64_t pk, uint32_t v, uint32_t ri, uint64_t *slot)
+{
+    const rel_relation *r = &L->s->relations[ri];
+    const rel_field *tf = &L->s->models[r->target].fields[r->to_field - 1];
+    uint64_t val;
+    rel_status st;
+    if ((st = parse_scalar(L, k, pk, v, tf, &val)) != REL_OK)
+        return st;
+    if (!grow((void **)&L->tovals, &L->captovals, L->ntovals + 1, sizeof *L->tovals)) {
+        if (tf->type == REL_STRING && rel_string_owned(tf, (const char *)(uintptr_t)val))
+            rel_free((void *)(uintptr_t)val);
+        return fail_nomem(L);
+    }
+    L->tovals[L->ntovals].val = val;
+    L->tovals[L->ntovals].field = tf;
+    *slot = ++L->ntovals;
+    return REL_OK;
+}
+
+static rel_status parse_value(loader *L, size_t oi, uint32_t k, uint64_t pk, uint32_t v, uint64_t *slot)
+{
+    rel_json *j = &L->j;
+    const rel_model *m = &L->s->models[k];
+    const rel_relation *r = item_relation(L->s, m, v);
+    const char *at;
+    rel_json_num num;
+    char q[48];
+    int c = rel_json_peek(j), rc;
+
+    at = j->p;
+    if (!r)
+        return parse_scalar(L, k, pk, v, &m->fields[v], slot);
+    if (r->type != REL_MANY_TO_MANY && r->to_field && c != 'n')
+        return parse_to_field(L, k, pk, v, m->relations[v - m->nfields], slot);
     if (r->through != REL_NONE)
         /* Django's loaddata calls set() with the list, which makes through
          * objects with their defaults and new pks; relc takes the through
@@ -1107,7 +1159,10 @@ static rel_status parse_fields(loader *L, uint32_t k, uint64_t pk, const char *o
     /* Django saves every object of the text, so each must have its
      * required relations (NOT NULL), a new object or an update. */
     for (i = 0; i < m->nrequired; i++) {
-        uint32_t v = in->rel_item[m->required[i]];
+        uint32_t v;
+        if (m->required[i] & REL_ARG_FIELD)
+            continue;   /* a unique scalar: missing, it takes its default */
+        v = in->rel_item[m->required[i]];
         if (!has(&L->slots[base], v))
             return fail_at(L, open, REL_ENULL, k, pk, v, "missing, but it is required (not null = true)");
     }
@@ -1803,18 +1858,7 @@ static rel_status reserve_pairs(loader *L)
 
 /* ==== loaddata: phase 4, applying (cannot fail) ===================================== */
 
-/* Bytes of a scalar member. */
-static size_t scalar_size(uint8_t type)
-{
-    switch (type) {
-    case REL_BOOL:   return sizeof(bool);
-    case REL_INT8:   case REL_UINT8:  return 1;
-    case REL_INT16:  case REL_UINT16: return 2;
-    case REL_INT32:  case REL_UINT32: return 4;
-    case REL_FLOAT:  return sizeof(float);
-    default:         return 8;
-    }
-}
+static void put_scalar(const rel_field *f, char *member, bool present, uint64_t val);
 
 static void apply(loader *L)
 {
@@ -1871,34 +1915,7 @@ static void apply(loader *L)
                 *(const char **)(void *)member = now;
                 continue;
             }
-            if (!has(mask, x)) {
-                /* Missing: the default, for a new object and an update alike. */
-                if (f->def)
-                    memcpy(member, f->def, scalar_size(f->type));
-                else
-                    memset(member, 0, scalar_size(f->type));
-                continue;
-            }
-            switch (f->type) {
-            case REL_BOOL:   *(bool *)(void *)member = val != 0; break;
-            case REL_INT8:   *(int8_t *)(void *)member = (int8_t)(int64_t)val; break;
-            case REL_INT16:  *(int16_t *)(void *)member = (int16_t)(int64_t)val; break;
-            case REL_INT32:  *(int32_t *)(void *)member = (int32_t)(int64_t)val; break;
-            case REL_INT64:  *(int64_t *)(void *)member = (int64_t)val; break;
-            case REL_UINT8:  *(uint8_t *)(void *)member = (uint8_t)val; break;
-            case REL_UINT16: *(uint16_t *)(void *)member = (uint16_t)val; break;
-            case REL_UINT32: *(uint32_t *)(void *)member = (uint32_t)val; break;
-            case REL_UINT64: *(uint64_t *)(void *)member = val; break;
-            case REL_FLOAT: {
-                double d;
-                memcpy(&d, &val, sizeof d);
-                *(float *)(void *)member = (float)d;
-                break;
-            }
-            default:
-                memcpy(member, &val, sizeof val);
-                break;
-            }
+            put_scalar(f, member, has(mask, x), val);
         }
         for (x = 0; x < m->nrelations; x++) {
             const rel_relation *r = &s->relations[m->relations[x]];
@@ -1924,6 +1941,40 @@ static void apply(loader *L)
         if (L->db->models[k].flags & REL_THROUGH)   /* its pairs join the sets (room reserved) */
             rel_through_link_new(L->db, k, obj);
     }
+}
+
+/* A scalar member other than a string, as apply writes it: the value of
+ * its slot, or when the fixture leaves it out, its default. */
+static void put_scalar(const rel_field *f, char *member, bool present, uint64_t val)
+{
+            if (!present) {
+                /* Missing: the default, for a new object and an update alike. */
+                if (f->def)
+                    memcpy(member, f->def, rel_scalar_size(f->type));
+                else
+                    memset(member, 0, rel_scalar_size(f->type));
+                return;
+            }
+            switch (f->type) {
+            case REL_BOOL:   *(bool *)(void *)member = val != 0; break;
+            case REL_INT8:   *(int8_t *)(void *)member = (int8_t)(int64_t)val; break;
+            case REL_INT16:  *(int16_t *)(void *)member = (int16_t)(int64_t)val; break;
+            case REL_INT32:  *(int32_t *)(void *)member = (int32_t)(int64_t)val; break;
+            case REL_INT64:  *(int64_t *)(void *)member = (int64_t)val; break;
+            case REL_UINT8:  *(uint8_t *)(void *)member = (uint8_t)val; break;
+            case REL_UINT16: *(uint16_t *)(void *)member = (uint16_t)val; break;
+            case REL_UINT32: *(uint32_t *)(void *)member = (uint32_t)val; break;
+            case REL_UINT64: *(uint64_t *)(void *)member = val; break;
+            case REL_FLOAT: {
+                double d;
+                memcpy(&d, &val, sizeof d);
+                *(float *)(void *)member = (float)d;
+                break;
+            }
+            default:
+                memcpy(member, &val, sizeof val);
+                break;
+            }
 }
 
 /* ==== loaddata: cleaning up ================================================================== */
@@ -1990,6 +2041,12 @@ static void discard_created(loader *L)
 
 static void loader_free(loader *L)
 {
+    size_t i;
+    for (i = 0; i < L->ntovals; i++)
+        if (L->tovals[i].field->type == REL_STRING
+            && rel_string_owned(L->tovals[i].field, (const char *)(uintptr_t)L->tovals[i].val))
+            rel_free((void *)(uintptr_t)L->tovals[i].val);
+    rel_free(L->tovals);
     rel_free(L->occ);
     rel_free(L->slots);
     rel_free(L->lists);
@@ -2006,6 +2063,263 @@ static void loader_free(loader *L)
 
 /* Makes the objects the fixture adds, in (model, pk) order, after
  * checking that their pks do not leave too many ids unused. */
+/* ==== loaddata: unique constraints ============================================================ */
+
+/* The unique constraint of model k that is field f alone (what a
+ * to_field names), or NONE. */
+static uint32_t unique_of_field(const rel_schema *s, uint32_t k, uint32_t f)
+{
+    const rel_model *m = &s->models[k];
+    uint32_t i;
+    for (i = 0; i < m->nuniques; i++) {
+        const rel_unique *u = &s->uniques[m->uniques[i]];
+        if (u->nmembers == 1 && u->members[0] == (REL_ARG_FIELD | f))
+            return m->uniques[i];
+    }
+    return NONE;
+}
+
+/* Field f of occurrence o's object as the load leaves it, written into
+ * the member at sh (a string points into the plan). */
+static void put_field(loader *L, const occ_rec *o, const rel_field *f, uint32_t x, char *sh)
+{
+    bool present = has(occ_mask(L, o), x);
+    uint64_t val = *value_slot(L, o, x);
+    if (f->type == REL_STRING)
+        *(const char **)(void *)(sh + f->offset) = present ? (const char *)(uintptr_t)val
+                                                   : f->def ? (const char *)f->def : rel_empty_string;
+    else
+        put_scalar(f, sh + f->offset, present, val);
+}
+
+static const char *value_text(const rel_field *f, uint64_t val, char *buf, size_t cap)
+{
+    double d;
+    switch (f->type) {
+    case REL_STRING: snprintf(buf, cap, "\"%s\"", (const char *)(uintptr_t)val); break;
+    case REL_BOOL: snprintf(buf, cap, "%s", val ? "true" : "false"); break;
+    case REL_INT8: case REL_INT16: case REL_INT32: case REL_INT64:
+        snprintf(buf, cap, "%lld", (long long)val);
+        break;
+    case REL_FLOAT: case REL_DOUBLE:
+        memcpy(&d, &val, sizeof d);
+        snprintf(buf, cap, "%.17g", d);
+        break;
+    default: snprintf(buf, cap, "%llu", (unsigned long long)val); break;
+    }
+    return buf;
+}
+
+/* The values of relation ri's to_field become the pks of the objects
+ * that have them once the load is applied: an object of the fixture
+ * (with the value it gives or its default), or one of the store that the
+ * fixture leaves alone.  None is a dangling reference, as a missing pk. */
+static rel_status resolve_relation(loader *L, uint32_t ri)
+{
+    const rel_schema *s = L->s;
+    const rel_relation *r = &s->relations[ri];
+    uint32_t t = r->target, f = r->to_field - 1, x, ui = unique_of_field(s, t, f);
+    const rel_model *m = &s->models[r->model], *tm = &s->models[t];
+    const rel_field *tf = &tm->fields[f];
+    size_t n = L->range[t + 1] - L->range[t], j, at = 0;
+    char *shadows, *probe;
+    rel_index ix;
+    rel_status st = REL_OK;
+
+    for (x = 0; x < m->nrelations && m->relations[x] != ri; x++)
+        ;
+    if (ui == NONE)
+        return fail_at(L, L->j.start, REL_EINVAL, r->model, 0, m->nfields + x,
+                       "its to_field %s is not unique by itself", tf->name);
+    memset(&ix, 0, sizeof ix);
+    shadows = n + 1 <= SIZE_MAX / tm->size ? (char *)rel_malloc((n + 1) * tm->size) : NULL;
+    if (!shadows || !rel_unique_scratch_reserve(L->db, ui, &ix, n)) {
+        rel_free(shadows);
+        return fail_nomem(L);
+    }
+    memset(shadows, 0, (n + 1) * tm->size);
+    probe = shadows + n * tm->size;
+    for (j = L->range[t]; j < L->range[t + 1]; j++) {
+        const occ_rec *o = &L->occ[ord(L, j)];
+        char *sh = shadows + at++ * tm->size;
+        if (o->mk & OCC_SUPERSEDED)
+            continue;
+        REL_TAG(sh) = o->pk;
+        put_field(L, o, tf, f, sh);
+        rel_unique_scratch_put(L->db, ui, &ix, sh);   /* a clash: check_unique reports it */
+    }
+    for (j = L->range[r->model]; j < L->range[r->model + 1] && !st; j++) {
+        occ_rec *o = &L->occ[ord(L, j)];
+        uint32_t v = m->nfields + x;
+        uint64_t *slot = value_slot(L, o, v);
+        const void *hit;
+        if (!has(occ_mask(L, o), v) || !*slot)
+            continue;
+        if (tf->type == REL_STRING)
+            *(const char **)(void *)(probe + tf->offset) = (const char *)(uintptr_t)L->tovals[*slot - 1].val;
+        else
+            put_scalar(tf, probe + tf->offset, true, L->tovals[*slot - 1].val);
+        hit = rel_unique_scratch_find(L->db, ui, &ix, probe);
+        if (!hit && (hit = rel_unique_find(L->db, ui, probe)) != NULL && find_occ(L, t, rel_obj_id(hit)) != SIZE_MAX)
+            hit = NULL;   /* the fixture gives it another value */
+        if (!hit) {
+            char tl[520], vt[96];
+            label(&L->in, t, tl, sizeof tl);
+            st = fail_at(L, locate(L, ord(L, j), v, -1), REL_EINVAL, r->model, o->pk, v,
+                         "%s with %s = %s does not exist", tl, tf->name,
+                         value_text(tf, L->tovals[*slot - 1].val, vt, sizeof vt));
+            break;
+        }
+        *slot = rel_obj_id(hit);
+    }
+    rel_free(ix.slots);
+    rel_free(shadows);
+    return st;
+}
+
+static rel_status resolve_to_fields(loader *L)
+{
+    uint32_t ri;
+    rel_status st = REL_OK;
+    if (!L->ntovals)
+        return REL_OK;
+    for (ri = 0; ri < L->s->nrelations && !st; ri++)
+        if (L->s->relations[ri].to_field && L->s->relations[ri].type != REL_MANY_TO_MANY)
+            st = resolve_relation(L, ri);
+    return st;
+}
+
+/* Occurrence o laid out as the object it will be (scalars and
+ * ForeignKey/OneToOneField targets, as apply will write them; its tag its
+ * pk) at sh, zeroed: what the unique constraints read. */
+static void shadow(loader *L, const occ_rec *o, char *sh)
+{
+    const rel_model *m = &L->s->models[occ_model(o)];
+    const uint64_t *mask = occ_mask(L, o);
+    uint32_t x;
+    REL_TAG(sh) = o->pk;
+    for (x = 0; x < m->nfields; x++)
+        put_field(L, o, &m->fields[x], x, sh);
+    for (x = 0; x < m->nrelations; x++) {
+        const rel_relation *r = &L->s->relations[m->relations[x]];
+        uint32_t v = m->nfields + x;
+        uint64_t val = has(mask, v) ? *value_slot(L, o, v) : 0;
+        if (r->type != REL_MANY_TO_MANY && val)
+            REL_AT(sh, r->fwd, void *) = rel_obj_find(L->db, r->target, val);
+    }
+}
+
+/* The item (fixture field) of constraint u's first member. */
+static uint32_t first_item(const rel_schema *s, const rel_unique *u)
+{
+    const rel_model *m = &s->models[u->model];
+    uint32_t e = u->members[0], i;
+    if (e & REL_ARG_FIELD)
+        return e & ~REL_ARG_FIELD;
+    for (i = 0; i < m->nrelations && m->relations[i] != e; i++)
+        ;
+    return m->nfields + i;
+}
+
+/* Constraint ui over the state the load ends in: the objects of its model
+ * that the fixture leaves alone, and the shadows of those it writes. */
+static rel_status check_constraint(loader *L, uint32_t ui, char *shadows, const size_t *occs, size_t n)
+{
+    const rel_unique *u = &L->s->uniques[ui];
+    uint32_t k = u->model;
+    size_t size = L->s->models[k].size, j;
+    rel_index ix;
+    rel_cursor c;
+    void *o;
+    rel_status st = REL_OK;
+
+    memset(&ix, 0, sizeof ix);
+    if (!rel_unique_scratch_reserve(L->db, ui, &ix, (size_t)L->db->models[k].count + n))
+        return fail_nomem(L);
+    c = rel_all(L->db, k);
+    while ((o = rel_cursor_next(&c)))
+        if (find_occ(L, k, rel_obj_id(o)) == SIZE_MAX)
+            rel_unique_scratch_put(L->db, ui, &ix, o);
+    for (j = 0; j < n && !st; j++) {
+        void *x = rel_unique_scratch_put(L->db, ui, &ix, shadows + j * size);
+        if (x) {
+            char ml[520], members[160];
+            uint32_t v = first_item(L->s, u);
+            label(&L->in, k, ml, sizeof ml);
+            rel_unique_describe(L->db, ui, members, sizeof members);
+            st = fail_at(L, locate(L, occs[j], v, -1), REL_EUNIQUE, k, L->occ[occs[j]].pk, v,
+                         "%s %llu has the same %s%s%s", ml, (unsigned long long)rel_obj_id(x),
+                         u->nmembers > 1 ? "(" : "", members, u->nmembers > 1 ? ")" : "");
+        }
+    }
+    rel_free(ix.slots);
+    return st;
+}
+
+/* No two objects share the values of a unique constraint once the load
+ * is applied (Django checks each save; a database at commit), and the
+ * store's indexes have room for the objects the load adds. */
+static rel_status check_unique(loader *L)
+{
+    const rel_schema *s = L->s;
+    uint32_t k, i;
+    rel_status st = REL_OK;
+    for (k = 0; k < s->nmodels && !st; k++) {
+        const rel_model *m = &s->models[k];
+        size_t n = 0, j, added = 0;
+        char *shadows;
+        size_t *occs;
+        if (!m->nuniques || L->range[k] == L->range[k + 1])
+            continue;
+        for (j = L->range[k]; j < L->range[k + 1]; j++) {
+            const occ_rec *o = &L->occ[ord(L, j)];
+            n += !(o->mk & OCC_SUPERSEDED);
+            added += (o->mk & (OCC_SUPERSEDED | OCC_CREATED)) == OCC_CREATED;
+        }
+        if (!rel_unique_reserve(L->db, k, added))
+            return fail_nomem(L);
+        shadows = n <= SIZE_MAX / m->size ? (char *)rel_malloc(n * m->size) : NULL;
+        occs = (size_t *)rel_malloc(n * sizeof *occs);
+        if (!shadows || !occs) {
+            rel_free(shadows);
+            rel_free(occs);
+            return fail_nomem(L);
+        }
+        memset(shadows, 0, n * m->size);
+        for (n = 0, j = L->range[k]; j < L->range[k + 1]; j++) {
+            const occ_rec *o = &L->occ[ord(L, j)];
+            if (o->mk & OCC_SUPERSEDED)
+                continue;
+            occs[n] = ord(L, j);
+            shadow(L, o, shadows + n++ * m->size);
+        }
+        for (i = 0; i < m->nuniques && !st; i++)
+            st = check_constraint(L, m->uniques[i], shadows, occs, n);
+        rel_free(shadows);
+        rel_free(occs);
+    }
+    return st;
+}
+
+/* Before apply (enter false): the objects the load rewrites leave the
+ * unique indexes of their models; after (true): every object it wrote
+ * enters them. */
+static void unique_moves(loader *L, bool enter)
+{
+    size_t i;
+    for (i = 0; i < L->nocc; i++) {
+        const occ_rec *o = &L->occ[i];
+        uint32_t k = occ_model(o);
+        if ((o->mk & OCC_SUPERSEDED) || !(L->db->models[k].flags & REL_HAS_UNIQUE)
+            || (!enter && !(o->mk & OCC_EXISTED)))
+            continue;
+        if (enter)
+            rel_unique_enter(L->db, k, rel_obj_find(L->db, k, o->pk));
+        else
+            rel_unique_leave(L->db, k, rel_obj_find(L->db, k, o->pk));
+    }
+}
+
 static rel_status create_objects(loader *L)
 {
     const rel_schema *s = L->s;
@@ -2108,14 +2422,16 @@ rel_status rel_loaddata(rel_store *db, const char *text, size_t len, const char 
         L->range[k] = i;
     }
     L->range[s->nmodels] = L->nocc;
-    if (create_objects(L) || check_references(L) || check_one_to_one(L))
+    if (resolve_to_fields(L) || create_objects(L) || check_references(L) || check_one_to_one(L))
         goto fail;
     dedupe_lists(L);
     filter_symmetrical(L);
-    if (reserve_links(L) || reserve_pairs(L))
+    if (reserve_links(L) || reserve_pairs(L) || check_unique(L))
         goto fail;
-    /* 4: apply. */
+    /* 4: apply, the objects it changes out of the unique indexes. */
+    unique_moves(L, false);
     apply(L);
+    unique_moves(L, true);
     free_strings(L, false);
     loader_free(L);
     rel_free(L);

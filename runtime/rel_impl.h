@@ -37,6 +37,20 @@ static inline bool rel_string_owned(const rel_field *f, const char *s)
     return s != (const char *)f->def && s != rel_empty_string;
 }
 
+/* Bytes of a scalar field's member other than a string (rel_type): what
+ * a default or a value copies. */
+static inline size_t rel_scalar_size(uint8_t type)
+{
+    switch (type) {
+    case REL_BOOL:   return sizeof(bool);
+    case REL_INT8:   case REL_UINT8:  return 1;
+    case REL_INT16:  case REL_UINT16: return 2;
+    case REL_INT32:  case REL_UINT32: return 4;
+    case REL_FLOAT:  return sizeof(float);
+    default:         return 8;
+    }
+}
+
 /* The name a message gives the call: `who` from the generated wrapper. */
 static inline const char *rel_who(const char *who) { return who ? who : "rel"; }
 
@@ -65,8 +79,50 @@ enum {
     /* One of its ForeignKeys carries a many-to-many through it (it is a
      * through model): creating, relinking and deleting its objects keep
      * that relation's sets in step (rel_through.c). */
-    REL_THROUGH = 16
+    REL_THROUGH = 16,
+    /* The model has unique constraints (rel_unique.c keeps their
+     * indexes): creates and deletes go through the generic paths. */
+    REL_HAS_UNIQUE = 32
 };
+
+/* ---- unique constraints (rel_unique.c) --------------------------------------
+ * Each constraint's index holds the live objects whose relation members
+ * are all set.  A create checks and reserves with rel_unique_new_check
+ * before it changes anything, writes its scalar arguments with
+ * rel_unique_new_args (strings copied; false when out of memory, nothing
+ * left allocated), and enters the indexes once linked.  An object leaves
+ * them before its members change or it is deleted. */
+rel_status rel_unique_new_check(rel_store *db, uint32_t k, void *const *req, const rel_relation *via, void *other,
+                                bool new_is_model, const char *who);
+bool rel_unique_new_args(rel_store *db, uint32_t k, void *const *req, void *o);
+void rel_unique_drop_args(rel_store *db, uint32_t k, void *o);
+void rel_unique_enter(rel_store *db, uint32_t k, void *o);
+void rel_unique_leave(rel_store *db, uint32_t k, void *o);
+/* Before relation r of m becomes NULL: m leaves the indexes of r's
+ * constraints (NULL is distinct from everything). */
+void rel_unique_unset(rel_store *db, uint32_t r, void *m);
+void rel_unique_free(rel_store *db);
+rel_status rel_unique_verify(const rel_store *db);
+/* Whether the string argument is fit for field f of o (not NULL, UTF-8,
+ * within max_length); sets errmsg naming `who` (or the object) if not. */
+rel_status rel_string_check(rel_store *db, uint32_t k, const void *o, const rel_field *f, const char *value,
+                            const char *who);
+
+/* For loaddata: a scratch index over objects that need not be the
+ * store's (shadows laid out as objects).  rel_unique_scratch_put enters o
+ * unless its relation members are not all set; it returns the object
+ * already there with the same key (and then does not enter o), or NULL.
+ * False from reserve: out of memory. */
+bool rel_unique_scratch_reserve(const rel_store *db, uint32_t u, rel_index *ix, size_t need);
+void *rel_unique_scratch_put(const rel_store *db, uint32_t u, rel_index *ix, void *o);
+/* The object other than probe with probe's key for constraint u: in a
+ * scratch index, or in the store's. */
+void *rel_unique_scratch_find(const rel_store *db, uint32_t u, const rel_index *ix, const void *probe);
+void *rel_unique_find(const rel_store *db, uint32_t u, const void *probe);
+/* Room in the store's indexes of model k for `more` objects. */
+bool rel_unique_reserve(rel_store *db, uint32_t k, size_t more);
+/* "author, title": the members of constraint u, into buf. */
+const char *rel_unique_describe(const rel_store *db, uint32_t u, char *buf, size_t cap);
 
 /* Frees what object o of model k owns: strings set by a setter, the set
  * of each many-to-many relation the model declares, and the reverse side

@@ -72,7 +72,9 @@ static uint32_t model_flags(const rel_schema *s, uint32_t k)
     for (i = 0; i < m->nincoming; i++)
         if (s->relations[m->incoming[i]].type != REL_ONE_TO_ONE)
             flags |= REL_HAS_OWNED;
-    if (m->nincoming == 0 && m->nrelations == 1 && !(flags & REL_HAS_OWNED))
+    if (m->nuniques)
+        flags |= REL_HAS_UNIQUE;
+    else if (m->nincoming == 0 && m->nrelations == 1 && !(flags & REL_HAS_OWNED))
         flags |= REL_LEAF;
     for (i = 0; i < m->nrelations; i++)
         if (s->relations[m->relations[i]].serves != REL_NONE)
@@ -88,7 +90,7 @@ rel_store *rel_store_new(const rel_schema *schema)
 {
     size_t align = offsetof(state_align, state);
     size_t at = (sizeof(rel_store) + align - 1) / align * align;
-    size_t per_model = sizeof(rel_model_state) + sizeof(uint32_t), bytes;
+    size_t per_model = sizeof(rel_model_state) + sizeof(uint32_t), bytes, at_ix;
     unsigned char *state;
     char *block;
     rel_store *db;
@@ -97,6 +99,11 @@ rel_store *rel_store_new(const rel_schema *schema)
     if (!schema || schema->nmodels > (SIZE_MAX - at) / per_model)
         return NULL;
     bytes = at + (size_t)schema->nmodels * per_model;
+    /* then the unique indexes, rel_index[nuniques], pointer-aligned */
+    at_ix = (bytes + sizeof(void *) - 1) / sizeof(void *) * sizeof(void *);
+    if (schema->nuniques > (SIZE_MAX - at_ix) / sizeof(rel_index))
+        return NULL;
+    bytes = at_ix + (size_t)schema->nuniques * sizeof(rel_index);
     if (!(block = (char *)rel_malloc(bytes)))
         return NULL;
     memset(block, 0, bytes);
@@ -104,6 +111,7 @@ rel_store *rel_store_new(const rel_schema *schema)
     db->schema = schema;
     db->models = (rel_model_state *)(void *)(block + at);
     db->touched = (uint32_t *)(void *)(block + at + (size_t)schema->nmodels * sizeof(rel_model_state));
+    db->indexes = schema->nuniques ? (rel_index *)(void *)(block + at_ix) : NULL;
     state = (unsigned char *)db->touched;   /* UNSEEN is 0 */
     for (k = 0; k < schema->nmodels; k++) {
         rel_pool_init(&db->models[k].pool, db, schema->models[k].size);
@@ -163,6 +171,7 @@ void rel_store_free(rel_store *db)
         rel_list_free(&ms->collected);
         rel_pool_free(&ms->pool);
     }
+    rel_unique_free(db);
     rel_free(db);
 }
 
@@ -191,24 +200,6 @@ bool rel_index_ids(rel_store *db, uint32_t k)
 
 /* ---- creating objects ------------------------------------------------------- */
 
-/* Bytes of a scalar field's member, by rel_type: what a default copies. */
-static size_t scalar_size(uint8_t type)
-{
-    switch (type) {
-    case REL_BOOL:   return sizeof(bool);
-    case REL_INT8:   return sizeof(int8_t);
-    case REL_INT16:  return sizeof(int16_t);
-    case REL_INT32:  return sizeof(int32_t);
-    case REL_INT64:  return sizeof(int64_t);
-    case REL_UINT8:  return sizeof(uint8_t);
-    case REL_UINT16: return sizeof(uint16_t);
-    case REL_UINT32: return sizeof(uint32_t);
-    case REL_UINT64: return sizeof(uint64_t);
-    case REL_FLOAT:  return sizeof(float);
-    case REL_DOUBLE: return sizeof(double);
-    }
-    return 0;
-}
 
 /* Why t cannot be the target of relation r for a new object: NULL (only
  * for a required relation), in another store, or a one-to-one target
@@ -278,7 +269,7 @@ static void init_fields(const rel_model *m, void *o)
         if (f->type == REL_STRING)
             REL_AT(o, f->offset, const char *) = f->def ? (const char *)f->def : rel_empty_string;
         else if (f->def)
-            memcpy((char *)o + f->offset, f->def, scalar_size(f->type));
+            memcpy((char *)o + f->offset, f->def, rel_scalar_size(f->type));
     }
 }
 
@@ -298,12 +289,18 @@ static void *new_object(rel_store *db, uint32_t k, void *const *req, const rel_r
     uint32_t i;
 
     for (i = 0; i < m->nrequired; i++) {
-        const rel_relation *r = REL_RELATION(db, m->required[i]);
+        const rel_relation *r;
+        if (m->required[i] & REL_ARG_FIELD)
+            continue;
+        r = REL_RELATION(db, m->required[i]);
         if (!target_ok(db, r, req[i]))
             return fail_target(db, r, req[i], who);
     }
     if (via && !via_ok(db, via, other, new_is_model))
         return fail_via(db, via, other, new_is_model, who);
+    /* Scalar arguments and unique constraints: checked, room reserved. */
+    if ((ms->flags & REL_HAS_UNIQUE) && rel_unique_new_check(db, k, req, via, other, new_is_model, who))
+        return NULL;
 
     /* Room for every link the new object makes.  Growing a list changes
      * no count, so a failure part way leaves nothing to undo. */
@@ -315,8 +312,11 @@ static void *new_object(rel_store *db, uint32_t k, void *const *req, const rel_r
     if (ms->ids.items && rel_list_reserve(&ms->ids, (size_t)ms->ids.count + 1))
         goto nomem;
     for (i = 0; i < m->nrequired; i++) {
-        const rel_relation *r = REL_RELATION(db, m->required[i]);
+        const rel_relation *r;
         rel_list *l;
+        if (m->required[i] & REL_ARG_FIELD)
+            continue;
+        r = REL_RELATION(db, m->required[i]);
         if (r->type != REL_FOREIGN_KEY)
             continue;
         l = &REL_AT(req[i], r->rev, rel_list);
@@ -337,22 +337,32 @@ static void *new_object(rel_store *db, uint32_t k, void *const *req, const rel_r
     if (!(o = rel_pool_get(&ms->pool)))
         goto nomem;
     memset(o, 0, m->size);
+    if (ms->flags & REL_HAS_INIT)
+        init_fields(m, o);
+    if ((ms->flags & REL_HAS_UNIQUE) && !rel_unique_new_args(db, k, req, o)) {
+        REL_TAG(o) = REL_DEAD;
+        rel_pool_put(&ms->pool, o);
+        goto nomem;
+    }
     if (via && via->type == REL_MANY_TO_MANY
         && rel_vec_reserve(&REL_AT(o, new_is_model ? via->fwd : via->rev, rel_vec), 1)) {
+        if (ms->flags & REL_HAS_UNIQUE)
+            rel_unique_drop_args(db, k, o);
         REL_TAG(o) = REL_DEAD;   /* never seen: a slot a cursor skips */
         rel_pool_put(&ms->pool, o);
         goto nomem;
     }
 
     /* Nothing below can fail. */
-    if (ms->flags & REL_HAS_INIT)
-        init_fields(m, o);
     REL_TAG(o) = ++ms->last_id;
     ms->count++;
     if (ms->ids.items)
         ms->ids.items[ms->ids.count++] = o;
     for (i = 0; i < m->nrequired; i++) {
-        const rel_relation *r = REL_RELATION(db, m->required[i]);
+        const rel_relation *r;
+        if (m->required[i] & REL_ARG_FIELD)
+            continue;
+        r = REL_RELATION(db, m->required[i]);
         if (r->type == REL_FOREIGN_KEY) {
             rel_fk_link(o, req[i], r->fwd, r->pos, r->rev);
         } else {
@@ -374,6 +384,8 @@ static void *new_object(rel_store *db, uint32_t k, void *const *req, const rel_r
     }
     if (ms->flags & REL_THROUGH)
         rel_through_link_new(db, k, o);
+    if (ms->flags & REL_HAS_UNIQUE)
+        rel_unique_enter(db, k, o);
     return o;
 
 nomem:
@@ -571,6 +583,8 @@ rel_status rel_fk_remove(uint32_t ri, void *t, void *m, const char *who)
         return rel_fail_required(ri, m);
     if (r->serves != REL_NONE)
         rel_through_detach(db, ri, m);
+    if (r->in_unique)
+        rel_unique_unset(db, ri, m);
     if (r->type == REL_ONE_TO_ONE) {
         REL_AT(t, r->rev, void *) = NULL;
         REL_AT(m, r->fwd, void *) = NULL;
@@ -594,6 +608,8 @@ rel_status rel_fk_clear(uint32_t ri, void *t)
     while (l->count) {
         if (r->serves != REL_NONE)
             rel_through_detach(rel_store_of(t), ri, l->items[l->count - 1]);
+        if (r->in_unique)
+            rel_unique_unset(rel_store_of(t), ri, l->items[l->count - 1]);
         rel_fk_unlink(l->items[l->count - 1], r->fwd, r->pos, r->rev);
     }
     return REL_OK;

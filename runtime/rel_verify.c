@@ -199,5 +199,7 @@ rel_status rel_store_verify(const rel_store *db)
                         "verify: a delete left models marked as touched");
     for (k = 0; st == REL_OK && k < db->schema->nmodels; k++)
         st = verify_model(db, k);
+    if (st == REL_OK)
+        st = rel_unique_verify(db);
     return st;
 }

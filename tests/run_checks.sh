@@ -60,6 +60,9 @@ if "$b/test_model"; then ok; else bad "randomized model-based test"; fi
 # Many-to-many relations through a model, with out of memory at every
 # allocation of their calls (tests/test_through.c).
 if "$b/test_through"; then ok; else bad "through models (tests/test_through.c)"; fi
+# Unique fields, unique_together and to_field (tests/test_unique.c).
+if "$b/test_unique"; then ok; else bad "unique constraints Check suite"; fi
+if "$b/test_unique_cxx"; then ok; else bad "unique constraints Check suite built as C++"; fi
 # Django's dumpdata and loaddata: the cases recorded from Django, messages,
 # out of memory (tests/test_fixture.c).
 if "$b/test_fixture"; then ok; else bad "fixtures (dumpdata and loaddata against Django)"; fi
@@ -139,7 +142,7 @@ for lang in c c++; do
         fi
     done
 done
-for src in runtime/rel.c runtime/rel_store.c runtime/rel_delete.c runtime/rel_verify.c runtime/rel_json.c \
+for src in runtime/rel.c runtime/rel_store.c runtime/rel_delete.c runtime/rel_verify.c runtime/rel_unique.c runtime/rel_json.c \
            runtime/rel_fixture.c; do
     obj="$b/$(basename "$src" .c).cxx.o"
     if $CXX -x c++ -Wall -Wextra -pedantic -Werror -Iruntime -c "$src" -o "$obj"; then ok; else
@@ -194,6 +197,7 @@ if "$b/fuzz-replay-loaddata" tests/fuzz/regress-loaddata/* tests/fuzz/seeds-load
 if "$b/bench/bench" --books 20000 --check; then ok; else bad "benchmark checksums"; fi
 if "$b/bench/fixture-bench" --books 20000 --check; then ok; else bad "fixture benchmark: dump, load, dump"; fi
 if "$b/bench/through-bench" --check > /dev/null; then ok; else bad "through benchmark: checksums and verify"; fi
+if "$b/bench/unique-bench" --users 20000 --check; then ok; else bad "unique benchmark: generated and hand find the same users"; fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

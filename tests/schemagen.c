@@ -13,7 +13,8 @@
  * look-alikes, non-ASCII text and (sometimes) more than 4095 bytes,
  * max_length up to 4294967295, the three relation kinds with every
  * on_delete, null, related_name (hidden, '%(class)s', colliding), symmetry,
- * self targets in all three spellings, forward references, doc comments
+ * self targets in all three spellings, forward references, unique fields,
+ * unique_together and to_field, doc comments
  * full of comment delimiters, CRLF line ends, a byte order mark.
  *
  * Names are the point: models, fields and reverse accessors are drawn from
@@ -358,6 +359,8 @@ typedef struct Field {
     bool trailing_comma;
     int through;            /* ManyToManyField: its through model's index + 1; 0 none */
     bool through_fields;    /* write through_fields too */
+    bool unique;            /* unique = true (a ForeignKey: W342) */
+    int to_field;           /* -1, or the target's unique scalar field it names */
 } Field;
 
 typedef struct Model {
@@ -365,6 +368,7 @@ typedef struct Model {
     char *doc;
     Field f[MAX_FIELDS];
     int nf;
+    int together[2];        /* a unique_together group of two fields; [0] -1: none */
 } Model;
 
 typedef struct Gen {
@@ -857,6 +861,60 @@ static void gen_models(Gen *g)
     }
 }
 
+/* unique = true now and then, when its lookup's name M_get_by_f is free. */
+static void unique_option(Gen *g, const Model *m, Field *f)
+{
+    Group gr;
+    if (!chance(&g->r, f->type == T_FK ? 4 : 12))
+        return;
+    gr.n = 0;
+    group_add(&gr, m->name, "_get_by_", f->name, NULL);
+    if (!group_ok(&g->names, &gr))
+        return;
+    group_commit(&g->names, &gr);
+    f->unique = true;
+}
+
+/* unique_together over two of a model's fields (not many-to-many), and
+ * to_field on relations whose target has a unique scalar field. */
+static void gen_uniques(Gen *g)
+{
+    Rng *r = &g->r;
+    int i, j, k;
+    for (i = 0; i < g->nm; i++) {
+        Model *m = &g->m[i];
+        m->together[0] = -1;
+        if (m->nf >= 2 && chance(r, 20)) {
+            int a = (int)below(r, (unsigned)m->nf), b = (int)below(r, (unsigned)m->nf);
+            char tail[NAME_MAX_LEN + 2];
+            Group gr;
+            if (a == b || m->f[a].type == T_M2M || m->f[b].type == T_M2M)
+                continue;
+            snprintf(tail, sizeof tail, "_%s", m->f[b].name);
+            gr.n = 0;
+            group_add(&gr, m->name, "_get_by_", m->f[a].name, tail);
+            if (!group_ok(&g->names, &gr))
+                continue;
+            group_commit(&g->names, &gr);
+            m->together[0] = a;
+            m->together[1] = b;
+        }
+    }
+    for (i = 0; i < g->nm; i++)
+        for (j = 0; j < g->m[i].nf; j++) {
+            Field *f = &g->m[i].f[j];
+            const Model *t;
+            if ((f->type != T_FK && f->type != T_O2O) || !chance(r, 40))
+                continue;
+            t = &g->m[f->target];
+            for (k = 0; k < t->nf; k++)
+                if (t->f[k].unique && t->f[k].type <= T_STRING) {
+                    f->to_field = k;
+                    break;
+                }
+        }
+}
+
 static void gen_fields(Gen *g)
 {
     Rng *r = &g->r;
@@ -897,6 +955,9 @@ static void gen_fields(Gen *g)
             group_commit(&g->names, &gr);
             if (chance(r, 20))
                 f->doc = make_doc(g);
+            f->to_field = -1;
+            if (f->type <= T_STRING || f->type == T_FK)
+                unique_option(g, m, f);
             if (f->type <= T_STRING) {
                 scalar_options(g, f);
             } else {
@@ -1140,6 +1201,10 @@ static void write_relation(Gen *g, Buf *b, const Model *m, const Field *f)
         snprintf(opts[n++], sizeof opts[0], "through = \"%s\"", g->m[f->through - 1].name);
     if (f->through_fields)
         snprintf(opts[n++], sizeof opts[0], "through_fields = (\"src\", \"dst\")");
+    if (f->unique)
+        snprintf(opts[n++], sizeof opts[0], "unique = true");
+    if (f->to_field >= 0)
+        snprintf(opts[n++], sizeof opts[0], "to_field = \"%s\"", g->m[f->target].f[f->to_field].name);
     /* options in any order after the target */
     for (i = n - 1; i > 0; i--) {
         int k = (int)below(r, (unsigned)i + 1);
@@ -1277,9 +1342,11 @@ static char *write_schema(Gen *g)
                 write_relation(g, &b, m, f);
                 buf_puts(&b, ")");
             } else if (f->scalar_args) {
-                buf_puts(&b, "(");
+                buf_puts(&b, f->unique ? "(unique = true, " : "(");
             buf_puts(&b, f->scalar_args);
             buf_puts(&b, ")");
+            } else if (f->unique) {
+                buf_puts(&b, "(unique = true)");
             } else if (f->empty_parens) {
                 buf_puts(&b, "()");
             }
@@ -1288,6 +1355,9 @@ static char *write_schema(Gen *g)
                 buf_puts(&b, "  // trailing comment */ /*");
             buf_puts(&b, one_line ? " " : "\n");
         }
+        if (m->together[0] >= 0)
+            buf_printf(&b, "%sunique_together = (\"%s\", \"%s\");\n", one_line ? "" : indent, m->f[m->together[0]].name,
+                       m->f[m->together[1]].name);
         buf_puts(&b, "}\n\n");
     }
     if (chance(r, 5))
@@ -1352,6 +1422,7 @@ static char *generate(uint64_t seed)
 
     gen_models(&g);
     gen_fields(&g);
+    gen_uniques(&g);
     gen_reverse(&g);
     gen_through(&g);
     text = write_schema(&g);

@@ -944,6 +944,63 @@ START_TEST(test_dumpdata_loaddata)
 }
 END_TEST
 
+/* Unique fields and unique_together: every function of Account (the
+ * behaviour in depth is tests/test_unique.c's). */
+START_TEST(test_unique_account)
+{
+    Author *a = Author_new(db), *b = Author_new(db);
+    Account *x = Account_new(db, "ann", "h"), *y = Author_accounts_create(a, "bob", "h"), *z;
+    Account *arr[1];
+    rel_delete_plan plan;
+    api_delete_result res;
+    char *before;
+
+    ck_assert_ptr_nonnull(x);
+    ck_assert_ptr_nonnull(y);
+    ck_assert_str_eq(Account_login(x), "ann");
+    ck_assert_str_eq(Account_handle(y), "h");
+    ck_assert_ptr_eq(Account_owner(y), a);
+    ck_assert_ptr_eq(Account_get_by_login(db, "bob"), y);
+    ck_assert_ptr_eq(Account_get_by_owner_handle(db, a, "h"), y);
+    ck_assert_ptr_null(Account_get_by_owner_handle(db, NULL, "h"));   /* NULL owner: distinct */
+    before = fingerprint();
+    ck_assert_ptr_null(Account_new(db, "ann", "k"));
+    ck_assert_str_eq(api_store_errmsg(db), "Account_new: Account 1 already has this login");
+    ck_assert_int_eq(Account_set_login(x, "bob"), REL_EUNIQUE);
+    ck_assert_int_eq(Account_set_owner(x, a), REL_EUNIQUE);
+    ck_assert_str_eq(api_store_errmsg(db), "Account 1: Account 2 already has this (owner, handle)");
+    ck_assert_int_eq(Author_accounts_add(a, x), REL_EUNIQUE);
+    UNCHANGED(before);
+    free(before);
+    ck_assert_int_eq(Account_set_handle(x, "k"), REL_OK);
+    ck_assert_int_eq(Author_accounts_add(a, x), REL_OK);
+    ck_assert(Author_accounts_contains(a, x));
+    ck_assert_uint_eq(Author_accounts_count(a), 2);
+    ck_assert_uint_eq(Author_accounts(a).count, 2);
+    ck_assert_int_eq(Author_accounts_remove(a, x), REL_OK);
+    ck_assert_int_eq(Author_accounts_clear(a), REL_OK);
+    ck_assert_ptr_null(Account_get_by_owner_handle(db, a, "h"));
+    ck_assert_int_eq(Account_set_owner(y, b), REL_OK);
+    ck_assert_ptr_eq(Account_get_by_owner_handle(db, b, "h"), y);
+    ck_assert_uint_eq(Account_id(y), 2);
+    ck_assert_ptr_eq(Account_get(db, 2), y);
+    ck_assert_ptr_eq(Account_store(y), db);
+    ck_assert_uint_eq(Account_count(db), 2);
+    { rel_cursor c = Account_all(db); size_t n = 0; while (Account_next(&c)) n++; ck_assert_uint_eq(n, 2); }
+    ck_assert_int_eq(Account_delete_plan(y, &plan), REL_OK);
+    ck_assert_uint_eq(plan.total, 1);
+    rel_delete_plan_free(&plan);
+    ck_assert_int_eq(Account_delete_ex(y, &res), REL_OK);
+    ck_assert_ptr_null(Account_get_by_login(db, "bob"));
+    z = Account_new(db, "bob", "h");
+    ck_assert_ptr_nonnull(z);
+    arr[0] = z;
+    ck_assert_int_eq(Account_delete_many(arr, 1), REL_OK);
+    ck_assert_int_eq(Account_delete(x), REL_OK);
+    ck_assert_int_eq(api_store_verify(db), REL_OK);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("generated API");
@@ -965,6 +1022,7 @@ int main(void)
     tcase_add_test(t, test_invalid_arguments_change_nothing);
     tcase_add_test(t, test_one_to_one_rules);
     tcase_add_test(t, test_dumpdata_loaddata);
+    tcase_add_test(t, test_unique_account);
     suite_add_tcase(s, t);
     r = srunner_create(s);
     srunner_run_all(r, CK_NORMAL);

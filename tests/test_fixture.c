@@ -35,7 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern const rel_schema rel_desc_lib, rel_desc_social, rel_desc_cycle, rel_desc_club;
+extern const rel_schema rel_desc_lib, rel_desc_social, rel_desc_cycle, rel_desc_club, rel_desc_uniq;
 
 static int failures, checks;
 
@@ -231,6 +231,8 @@ static const rel_schema *schema_named(const char *name)
         return &rel_desc_cycle;
     if (strcmp(name, "fx") == 0)
         return &rel_desc_fx;
+    if (strcmp(name, "uniq") == 0)
+        return &rel_desc_uniq;
     return NULL;
 }
 
@@ -248,6 +250,17 @@ static void *target(rel_store *db, uint32_t k, const jv *v)
     return v && v->type == 'n' ? rel_obj_find(db, k, (uint64_t)strtoull(v->s, NULL, 10)) : NULL;
 }
 
+/* Which constructor argument of model m scalar field i is (a unique
+ * value), or UINT32_MAX. */
+static uint32_t unique_arg(const rel_model *m, uint32_t i)
+{
+    uint32_t a;
+    for (a = 0; a < m->nrequired; a++)
+        if (m->required[a] == (REL_ARG_FIELD | i))
+            return a;
+    return UINT32_MAX;
+}
+
 /* model k's field or relation `name` := v. */
 static rel_status set_value(rel_store *db, uint32_t k, void *o, const char *name, const jv *v)
 {
@@ -259,6 +272,18 @@ static rel_status set_value(rel_store *db, uint32_t k, void *o, const char *name
         char *p = (char *)o + f->offset;
         if (strcmp(f->name, name) != 0)
             continue;
+        if (unique_arg(m, i) != UINT32_MAX) {   /* kept by the unique indexes */
+            union { bool b; int32_t i; double d; const char *s; } val;
+            if (f->type == REL_STRING)
+                val.s = v->s;
+            else if (f->type == REL_BOOL)
+                val.b = v->type == 't';
+            else if (f->type == REL_INT32)
+                val.i = (int32_t)strtol(v->s, NULL, 10);
+            else
+                val.d = strtod(v->s, NULL);
+            return rel_set_unique(o, k, i, &val);
+        }
         switch (f->type) {
         case REL_BOOL: *(bool *)(void *)p = v->type == 't'; return REL_OK;
         case REL_INT32: *(int32_t *)(void *)p = (int32_t)strtol(v->s, NULL, 10); return REL_OK;
@@ -300,10 +325,28 @@ static rel_status run_op(rel_store *db, const jv *op)
         const rel_model *m = &s->models[k];
         const jv *values = get(op, "values");
         void *req[3] = { NULL, NULL, NULL };
+        /* A unique scalar's argument: a pointer to its value (the default
+         * when the operation leaves it out). */
+        union { bool b; int32_t i; double d; const char *s; } arg[3];
         if (m->nrequired > 3)
             return REL_EINVAL;
         for (i = 0; i < m->nrequired; i++) {
-            const rel_relation *r = &s->relations[m->required[i]];
+            const rel_relation *r;
+            if (m->required[i] & REL_ARG_FIELD) {
+                const rel_field *f = &m->fields[m->required[i] & ~REL_ARG_FIELD];
+                const jv *v = get(values, f->name);
+                if (f->type == REL_STRING)
+                    arg[i].s = v ? v->s : f->def ? (const char *)f->def : "";
+                else if (f->type == REL_BOOL)
+                    arg[i].b = v ? v->type == 't' : f->def && *(const bool *)f->def;
+                else if (f->type == REL_INT32)
+                    arg[i].i = v ? (int32_t)strtol(v->s, NULL, 10) : f->def ? *(const int32_t *)f->def : 0;
+                else
+                    arg[i].d = v ? strtod(v->s, NULL) : f->def ? *(const double *)f->def : 0.0;
+                req[i] = &arg[i];
+                continue;
+            }
+            r = &s->relations[m->required[i]];
             req[i] = target(db, r->target, get(values, r->name));
         }
         o = rel_new(db, k, REL_NONE, NULL, false, "create", req[0], req[1], req[2]);
@@ -315,7 +358,8 @@ static rel_status run_op(rel_store *db, const jv *op)
             uint32_t x;
             bool required = false;
             for (x = 0; x < m->nrequired; x++)
-                required |= strcmp(s->relations[m->required[x]].name, values->keys[i]) == 0;
+                required |= strcmp(m->required[x] & REL_ARG_FIELD ? m->fields[m->required[x] & ~REL_ARG_FIELD].name
+                                   : s->relations[m->required[x]].name, values->keys[i]) == 0;
             if (!required)
                 st = set_value(db, k, o, values->keys[i], &values->items[i]);
         }

@@ -143,29 +143,29 @@ static const rel_field club_fields[] = { { "name", OFF(Club, name), REL_STRING, 
 
 static const rel_relation relations[NRELATIONS] = {
     { "author", "books", M_BOOK, M_AUTHOR, REL_FOREIGN_KEY, REL_CASCADE, 0, 0,
-      OFF(Book, author), OFF(Book, pos_author), OFF(Author, books), REL_NO_THROUGH },
+      OFF(Book, author), OFF(Book, pos_author), OFF(Author, books), 0, 0, REL_NO_THROUGH },
     { "editor", "edited", M_BOOK, M_AUTHOR, REL_FOREIGN_KEY, REL_SET_NULL, 1, 0,
-      OFF(Book, editor), OFF(Book, pos_editor), OFF(Author, edited), REL_NO_THROUGH },
+      OFF(Book, editor), OFF(Book, pos_editor), OFF(Author, edited), 0, 0, REL_NO_THROUGH },
     { "publisher", "contracts", M_CONTRACT, M_PUBLISHER, REL_FOREIGN_KEY, REL_PROTECT, 0, 0,
-      OFF(Contract, publisher), OFF(Contract, pos_publisher), OFF(Publisher, contracts), REL_NO_THROUGH },
+      OFF(Contract, publisher), OFF(Contract, pos_publisher), OFF(Publisher, contracts), 0, 0, REL_NO_THROUGH },
     { "book", "contracts", M_CONTRACT, M_BOOK, REL_FOREIGN_KEY, REL_RESTRICT, 1, 0,
-      OFF(Contract, book), OFF(Contract, pos_book), OFF(Book, contracts), REL_NO_THROUGH },
+      OFF(Contract, book), OFF(Contract, pos_book), OFF(Book, contracts), 0, 0, REL_NO_THROUGH },
     { "author", "contracts", M_CONTRACT, M_AUTHOR, REL_FOREIGN_KEY, REL_CASCADE, 1, 0,
-      OFF(Contract, author), OFF(Contract, pos_author), OFF(Author, contracts), REL_NO_THROUGH },
+      OFF(Contract, author), OFF(Contract, pos_author), OFF(Author, contracts), 0, 0, REL_NO_THROUGH },
     { "user", "profile", M_PROFILE, M_USER, REL_ONE_TO_ONE, REL_CASCADE, 0, 0,
-      OFF(Profile, user), 0, OFF(User, profile), REL_NO_THROUGH },
+      OFF(Profile, user), 0, OFF(User, profile), 0, 0, REL_NO_THROUGH },
     { "friends", NULL, M_PERSON, M_PERSON, REL_MANY_TO_MANY, REL_NO_ACTION, 0, 1,
-      OFF(Person, friends), 0, OFF(Person, friends), REL_NO_THROUGH },
+      OFF(Person, friends), 0, OFF(Person, friends), 0, 0, REL_NO_THROUGH },
     { "boss", "reports", M_PERSON, M_PERSON, REL_FOREIGN_KEY, REL_CASCADE, 1, 0,
-      OFF(Person, boss), OFF(Person, pos_boss), OFF(Person, reports), REL_NO_THROUGH },
+      OFF(Person, boss), OFF(Person, pos_boss), OFF(Person, reports), 0, 0, REL_NO_THROUGH },
     { "clubs", "members", M_PERSON, M_CLUB, REL_MANY_TO_MANY, REL_NO_ACTION, 0, 0,
-      OFF(Person, clubs), 0, OFF(Club, members), REL_NO_THROUGH },
+      OFF(Person, clubs), 0, OFF(Club, members), 0, 0, REL_NO_THROUGH },
     { "holder", "badge", M_BADGE, M_USER, REL_ONE_TO_ONE, REL_SET_NULL, 1, 0,
-      OFF(Badge, holder), 0, OFF(User, badge), REL_NO_THROUGH },
+      OFF(Badge, holder), 0, OFF(User, badge), 0, 0, REL_NO_THROUGH },
     { "club", "seat", M_SEAT, M_CLUB, REL_ONE_TO_ONE, REL_RESTRICT, 0, 0,
-      OFF(Seat, club), 0, OFF(Club, seat), REL_NO_THROUGH },
+      OFF(Seat, club), 0, OFF(Club, seat), 0, 0, REL_NO_THROUGH },
     { "follows", "followers", M_PERSON, M_PERSON, REL_MANY_TO_MANY, REL_NO_ACTION, 0, 0,
-      OFF(Person, follows), 0, OFF(Person, followers), REL_NO_THROUGH },
+      OFF(Person, follows), 0, OFF(Person, followers), 0, 0, REL_NO_THROUGH },
 };
 
 static const uint32_t author_in[] = { R_BOOK_AUTHOR, R_BOOK_EDITOR, R_CONTRACT_AUTHOR };
@@ -185,20 +185,20 @@ static const uint32_t seat_rel[] = { R_SEAT_CLUB };
 
 #define N(a) (uint32_t)(sizeof(a) / sizeof((a)[0]))
 static const rel_model models[NMODELS] = {
-    { "Author", sizeof(Author), author_fields, N(author_fields), NULL, 0, NULL, 0, author_in, N(author_in), NULL },
+    { "Author", sizeof(Author), author_fields, N(author_fields), NULL, 0, NULL, 0, author_in, N(author_in), NULL, NULL, 0 },
     { "Book", sizeof(Book), book_fields, N(book_fields), book_rel, N(book_rel), book_req, N(book_req), book_in,
-      N(book_in), NULL },
-    { "Publisher", sizeof(Publisher), publisher_fields, 1, NULL, 0, NULL, 0, publisher_in, 1, NULL },
-    { "Contract", sizeof(Contract), NULL, 0, contract_rel, N(contract_rel), contract_req, 1, NULL, 0, NULL },
-    { "User", sizeof(User), user_fields, 1, NULL, 0, NULL, 0, user_in, N(user_in), NULL },
-    { "Profile", sizeof(Profile), NULL, 0, profile_rel, 1, profile_rel, 1, NULL, 0, NULL },
-    { "Person", sizeof(Person), NULL, 0, person_rel, N(person_rel), NULL, 0, person_in, N(person_in), NULL },
-    { "Club", sizeof(Club), club_fields, 1, NULL, 0, NULL, 0, club_in, N(club_in), NULL },
-    { "Badge", sizeof(Badge), NULL, 0, badge_rel, 1, NULL, 0, NULL, 0, NULL },
-    { "Seat", sizeof(Seat), NULL, 0, seat_rel, 1, seat_rel, 1, NULL, 0, NULL },
+      N(book_in), NULL, NULL, 0 },
+    { "Publisher", sizeof(Publisher), publisher_fields, 1, NULL, 0, NULL, 0, publisher_in, 1, NULL, NULL, 0 },
+    { "Contract", sizeof(Contract), NULL, 0, contract_rel, N(contract_rel), contract_req, 1, NULL, 0, NULL, NULL, 0 },
+    { "User", sizeof(User), user_fields, 1, NULL, 0, NULL, 0, user_in, N(user_in), NULL, NULL, 0 },
+    { "Profile", sizeof(Profile), NULL, 0, profile_rel, 1, profile_rel, 1, NULL, 0, NULL, NULL, 0 },
+    { "Person", sizeof(Person), NULL, 0, person_rel, N(person_rel), NULL, 0, person_in, N(person_in), NULL, NULL, 0 },
+    { "Club", sizeof(Club), club_fields, 1, NULL, 0, NULL, 0, club_in, N(club_in), NULL, NULL, 0 },
+    { "Badge", sizeof(Badge), NULL, 0, badge_rel, 1, NULL, 0, NULL, 0, NULL, NULL, 0 },
+    { "Seat", sizeof(Seat), NULL, 0, seat_rel, 1, seat_rel, 1, NULL, 0, NULL, NULL, 0 },
 };
 
-static const rel_schema schema = { "api", models, NMODELS, relations, NRELATIONS };
+static const rel_schema schema = { "api", models, NMODELS, relations, NRELATIONS, NULL, 0 };
 
 /* ==== typed wrappers, as the generated header would have them ============== */
 

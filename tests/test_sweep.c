@@ -228,6 +228,7 @@ static void populate(void)
     Seat *s1, *dS;
     Team *t1, *dT;
     Roster *r1, *dR;
+    Account *ac1, *dAc;
     uint32_t k;
 
     CHECK((db = api_store_new()) != NULL);
@@ -261,6 +262,8 @@ static void populate(void)
     CHECK(t1 && Team_players_add(t1, pe1, c1) == REL_OK && Person_teams_add(pe2, t1, c2) == REL_OK);
     r1 = Team_players_through(t1, pe1);
     CHECK(r1 && Team_players_create(t1, c1) && Person_teams_create(pe3, c1));
+    ac1 = Account_new(db, "ac1", "h");
+    CHECK(ac1 && Account_set_owner(ac1, a1) == REL_OK && Author_accounts_create(a2, "ac2", "h"));
 
     /* The deleted ones, made last so that no live object reuses a slot. */
     dA = Author_new(db);
@@ -276,7 +279,8 @@ static void populate(void)
     dS = Seat_new(db, c3);
     dT = Team_new(db);
     dR = Roster_new(db, t1, pe2, c2);
-    CHECK(dA && dB && dP && dK && dU && dPr && dPe && dC && dBg && dS && dT && dR);
+    dAc = Author_accounts_create(a1, "dead", "d");
+    CHECK(dA && dB && dP && dK && dU && dPr && dPe && dC && dBg && dS && dT && dR && dAc);
     CHECK(Team_players_add(dT, pe1, c1) == REL_OK);
 
     nobjs = 0;
@@ -294,6 +298,7 @@ static void populate(void)
     OBJS(Seat, s1, dS);
     OBJS(Team, t1, dT);
     OBJS(Roster, r1, dR);
+    OBJS(Account, ac1, dAc);
 #undef OBJS
     /* Every model of the schema has its objects here. */
     for (k = 0; k < schema->nmodels; k++)

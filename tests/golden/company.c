@@ -20,20 +20,21 @@ static const uint32_t rel_required_1[] = { 0 };  /* the arguments of its constru
 
 static const rel_model rel_model_table[] = {
     { "Employee", sizeof(struct Employee),
-      rel_fields_0, 1, NULL, 0, NULL, 0, rel_incoming_0, 2, NULL },
+      rel_fields_0, 1, NULL, 0, NULL, 0, rel_incoming_0, 2, NULL, NULL, 0 },
     { "Department", sizeof(struct Department),
-      rel_fields_1, 1, rel_relations_1, 2, rel_required_1, 1, NULL, 0, NULL },
+      rel_fields_1, 1, rel_relations_1, 2, rel_required_1, 1, NULL, 0, NULL, NULL, 0 },
 };
 
 static const rel_relation rel_relation_table[] = {
     { "manager", "managed_departments", 1, 0, REL_FOREIGN_KEY, REL_PROTECT, 0, 0,
       offsetof(struct Department, manager), offsetof(struct Department, rel_pos_manager), offsetof(struct Employee, managed_departments),
-      REL_NO_THROUGH },
+      0, 0, REL_NO_THROUGH },
     { "workers", "departments", 1, 0, REL_MANY_TO_MANY, REL_NO_ACTION, 0, 0,
       offsetof(struct Department, workers), 0, offsetof(struct Employee, departments),
-      REL_NO_THROUGH },
+      0, 0, REL_NO_THROUGH },
 };
 
 const rel_schema rel_desc_company = {
-    "company", rel_model_table, 2, rel_relation_table, 2
+    "company", rel_model_table, 2, rel_relation_table, 2,
+    NULL, 0
 };

@@ -23,20 +23,21 @@ static const uint32_t rel_required_1[] = { 0 };  /* the arguments of its constru
 
 static const rel_model rel_model_table[] = {
     { "Author", sizeof(struct Author),
-      rel_fields_0, 2, NULL, 0, NULL, 0, rel_incoming_0, 2, NULL },
+      rel_fields_0, 2, NULL, 0, NULL, 0, rel_incoming_0, 2, NULL, NULL, 0 },
     { "Book", sizeof(struct Book),
-      rel_fields_1, 2, rel_relations_1, 2, rel_required_1, 1, NULL, 0, NULL },
+      rel_fields_1, 2, rel_relations_1, 2, rel_required_1, 1, NULL, 0, NULL, NULL, 0 },
 };
 
 static const rel_relation rel_relation_table[] = {
     { "author", "books", 1, 0, REL_FOREIGN_KEY, REL_CASCADE, 0, 0,
       offsetof(struct Book, author), offsetof(struct Book, rel_pos_author), offsetof(struct Author, books),
-      REL_NO_THROUGH },
+      0, 0, REL_NO_THROUGH },
     { "editor", NULL, 1, 0, REL_FOREIGN_KEY, REL_SET_NULL, 1, 0,
       offsetof(struct Book, editor), offsetof(struct Book, rel_pos_editor), offsetof(struct Author, rel_rev_1),
-      REL_NO_THROUGH },
+      0, 0, REL_NO_THROUGH },
 };
 
 const rel_schema rel_desc_library = {
-    "library", rel_model_table, 2, rel_relation_table, 2
+    "library", rel_model_table, 2, rel_relation_table, 2,
+    NULL, 0
 };

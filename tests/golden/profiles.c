@@ -22,17 +22,18 @@ static const uint32_t rel_order_1[] = { 1, 0 };  /* declaration order: fields, t
 
 static const rel_model rel_model_table[] = {
     { "User", sizeof(struct User),
-      rel_fields_0, 1, NULL, 0, NULL, 0, rel_incoming_0, 1, NULL },
+      rel_fields_0, 1, NULL, 0, NULL, 0, rel_incoming_0, 1, NULL, NULL, 0 },
     { "Profile", sizeof(struct Profile),
-      rel_fields_1, 1, rel_relations_1, 1, rel_required_1, 1, NULL, 0, rel_order_1 },
+      rel_fields_1, 1, rel_relations_1, 1, rel_required_1, 1, NULL, 0, rel_order_1, NULL, 0 },
 };
 
 static const rel_relation rel_relation_table[] = {
     { "user", "profile", 1, 0, REL_ONE_TO_ONE, REL_CASCADE, 0, 0,
       offsetof(struct Profile, user), 0, offsetof(struct User, profile),
-      REL_NO_THROUGH },
+      0, 0, REL_NO_THROUGH },
 };
 
 const rel_schema rel_desc_profiles = {
-    "profiles", rel_model_table, 2, rel_relation_table, 1
+    "profiles", rel_model_table, 2, rel_relation_table, 1,
+    NULL, 0
 };

@@ -29,27 +29,28 @@ static const uint32_t rel_required_3[] = { 1, 2 };  /* the arguments of its cons
 
 static const rel_model rel_model_table[] = {
     { "Student", sizeof(struct Student),
-      rel_fields_0, 1, rel_relations_0, 1, NULL, 0, NULL, 0, NULL },
+      rel_fields_0, 1, rel_relations_0, 1, NULL, 0, NULL, 0, NULL, NULL, 0 },
     { "Course", sizeof(struct Course),
-      rel_fields_1, 1, NULL, 0, NULL, 0, rel_incoming_1, 2, NULL },
+      rel_fields_1, 1, NULL, 0, NULL, 0, rel_incoming_1, 2, NULL, NULL, 0 },
     { "Teacher", sizeof(struct Teacher),
-      rel_fields_2, 1, NULL, 0, NULL, 0, rel_incoming_2, 1, NULL },
+      rel_fields_2, 1, NULL, 0, NULL, 0, rel_incoming_2, 1, NULL, NULL, 0 },
     { "Assignment", sizeof(struct Assignment),
-      NULL, 0, rel_relations_3, 2, rel_required_3, 2, NULL, 0, NULL },
+      NULL, 0, rel_relations_3, 2, rel_required_3, 2, NULL, 0, NULL, NULL, 0 },
 };
 
 static const rel_relation rel_relation_table[] = {
     { "courses", "students", 0, 1, REL_MANY_TO_MANY, REL_NO_ACTION, 0, 0,
       offsetof(struct Student, courses), 0, offsetof(struct Course, students),
-      REL_NO_THROUGH },
+      0, 0, REL_NO_THROUGH },
     { "course", "assignments", 3, 1, REL_FOREIGN_KEY, REL_CASCADE, 0, 0,
       offsetof(struct Assignment, course), offsetof(struct Assignment, rel_pos_course), offsetof(struct Course, assignments),
-      REL_NO_THROUGH },
+      0, 0, REL_NO_THROUGH },
     { "teacher", "assignments", 3, 2, REL_FOREIGN_KEY, REL_PROTECT, 0, 0,
       offsetof(struct Assignment, teacher), offsetof(struct Assignment, rel_pos_teacher), offsetof(struct Teacher, assignments),
-      REL_NO_THROUGH },
+      0, 0, REL_NO_THROUGH },
 };
 
 const rel_schema rel_desc_school = {
-    "school", rel_model_table, 4, rel_relation_table, 3
+    "school", rel_model_table, 4, rel_relation_table, 3,
+    NULL, 0
 };

@@ -21,20 +21,21 @@ static const uint32_t rel_required_1[] = { 0 };  /* the arguments of its constru
 
 static const rel_model rel_model_table[] = {
     { "Category", sizeof(struct Category),
-      rel_fields_0, 1, NULL, 0, NULL, 0, rel_incoming_0, 2, NULL },
+      rel_fields_0, 1, NULL, 0, NULL, 0, rel_incoming_0, 2, NULL, NULL, 0 },
     { "Product", sizeof(struct Product),
-      rel_fields_1, 2, rel_relations_1, 2, rel_required_1, 1, NULL, 0, NULL },
+      rel_fields_1, 2, rel_relations_1, 2, rel_required_1, 1, NULL, 0, NULL, NULL, 0 },
 };
 
 static const rel_relation rel_relation_table[] = {
     { "category", "products", 1, 0, REL_FOREIGN_KEY, REL_CASCADE, 0, 0,
       offsetof(struct Product, category), offsetof(struct Product, rel_pos_category), offsetof(struct Category, products),
-      REL_NO_THROUGH },
+      0, 0, REL_NO_THROUGH },
     { "featured_in", NULL, 1, 0, REL_FOREIGN_KEY, REL_SET_NULL, 1, 0,
       offsetof(struct Product, featured_in), offsetof(struct Product, rel_pos_featured_in), offsetof(struct Category, rel_rev_1),
-      REL_NO_THROUGH },
+      0, 0, REL_NO_THROUGH },
 };
 
 const rel_schema rel_desc_shop = {
-    "shop", rel_model_table, 2, rel_relation_table, 2
+    "shop", rel_model_table, 2, rel_relation_table, 2,
+    NULL, 0
 };

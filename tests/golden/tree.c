@@ -14,18 +14,19 @@ static const uint32_t rel_incoming_0[] = { 0, 1 };  /* the relations that point 
 
 static const rel_model rel_model_table[] = {
     { "Employee", sizeof(struct Employee),
-      rel_fields_0, 1, rel_relations_0, 2, NULL, 0, rel_incoming_0, 2, NULL },
+      rel_fields_0, 1, rel_relations_0, 2, NULL, 0, rel_incoming_0, 2, NULL, NULL, 0 },
 };
 
 static const rel_relation rel_relation_table[] = {
     { "manager", "reports", 0, 0, REL_FOREIGN_KEY, REL_CASCADE, 1, 0,
       offsetof(struct Employee, manager), offsetof(struct Employee, rel_pos_manager), offsetof(struct Employee, reports),
-      REL_NO_THROUGH },
+      0, 0, REL_NO_THROUGH },
     { "friends", NULL, 0, 0, REL_MANY_TO_MANY, REL_NO_ACTION, 0, 1,
       offsetof(struct Employee, friends), 0, offsetof(struct Employee, friends),
-      REL_NO_THROUGH },
+      0, 0, REL_NO_THROUGH },
 };
 
 const rel_schema rel_desc_tree = {
-    "tree", rel_model_table, 1, rel_relation_table, 2
+    "tree", rel_model_table, 1, rel_relation_table, 2,
+    NULL, 0
 };
