@@ -391,12 +391,14 @@ static void through_extras(const Emitter *e, const Field *f, bool args)
 {
     const Field *g;
     for (g = f->through->fields; g; g = g->next) {
-        if (!is_required(g) || g == f->through_src || g == f->through_dst)
+        if (!is_ctor_arg(g) || g == f->through_src || g == f->through_dst)
             continue;
         if (args)
-            pr(e->p, ", (void *)%s", FN(e, g)->through_param);
-        else
+            pr(e->p, ", (void *)%s%s", g->is_relation ? "" : "&", FN(e, g)->through_param);
+        else if (g->is_relation)
             pr(e->p, ", %s *%s", MN(e, g->target)->type, FN(e, g)->through_param);
+        else
+            pr(e->p, ", %s%s%s", scalar_param_type(g), g->kind == FK_STRING ? "" : " ", FN(e, g)->through_param);
     }
 }
 

@@ -230,19 +230,29 @@ static rel_status check_pair(uint32_t ri, void *m, void *t, bool self_is_m, cons
     return REL_OK;
 }
 
-/* Why creating an object of model m with required targets req failed (the
- * create wrote the message): as rel_store.c's fail_target decides. */
-static rel_status create_status(const rel_store *db, const rel_model *m, void *const *req)
+/* Why creating an object of model k with constructor arguments req
+ * failed (the create wrote the message): as rel_store.c's fail_target
+ * decides, then the unique constraints' check, else out of memory. */
+static rel_status create_status(rel_store *db, uint32_t k, void *const *req, const char *who)
 {
+    const rel_model *m = &db->schema->models[k];
     uint32_t i;
     for (i = 0; i < m->nrequired; i++) {
-        const rel_relation *r = REL_RELATION(db, m->required[i]);
+        const rel_relation *r;
+        if (m->required[i] & REL_ARG_FIELD)
+            continue;
+        r = REL_RELATION(db, m->required[i]);
         if (!req[i])
             return REL_ENULL;
         if (!rel_alive(req[i]) || rel_store_of(req[i]) != db)
             return REL_EINVAL;
         if (r->type == REL_ONE_TO_ONE && REL_CAT(req[i], r->rev, rel_ptr))
             return REL_EUNIQUE;
+    }
+    if (db->models[k].flags & REL_HAS_UNIQUE) {
+        rel_status st = rel_unique_new_check(db, k, req, NULL, NULL, false, who);
+        if (st != REL_OK)
+            return st;
     }
     return REL_ENOMEM;
 }
@@ -273,11 +283,14 @@ static rel_status extras_read(rel_store *db, const rel_relation *r, void *self, 
     if (n > SMALL && !(e->items = (void **)rel_malloc(n * sizeof *e->items)))
         return rel_fail(&db->errmsg, REL_ENOMEM, "%s: out of memory", rel_who(who));
     for (i = 0; i < tm->nrequired; i++) {
-        const rel_relation *x = REL_RELATION(db, tm->required[i]);
+        const rel_relation *x;
         void *v;
         if (tm->required[i] == r->through_src || tm->required[i] == r->through_dst)
             continue;
         v = e->items[e->n++] = va_arg(*ap, void *);
+        if (tm->required[i] & REL_ARG_FIELD)
+            continue;   /* a pointer to a unique scalar's value: the create checks it */
+        x = REL_RELATION(db, tm->required[i]);
         if (!rel_alive(v))
             return rel_fail_arg(v, x->target, self, who);
         if (rel_store_of(v) != db)
@@ -316,7 +329,7 @@ static rel_status add_pair(rel_store *db, uint32_t ri, void *m, void *t, void *s
         req[i] = tm->required[i] == r->through_src ? m : tm->required[i] == r->through_dst ? t : e->items[x++];
     o = rel_new_req(db, r->through, tm->nrequired ? req : NULL, REL_NONE, NULL, false, who);
     if (!o)   /* errmsg says why; the status is the one of the first argument that is wrong */
-        st = create_status(db, tm, req);
+        st = create_status(db, r->through, req, who);
     if (req != small)
         rel_free(req);
     if (!o)

@@ -331,6 +331,36 @@ static void test_oom(void)
     rel_set_allocator(NULL);
 }
 
+/* A through model with unique constraints: add takes its unique scalar,
+ * and every way of making a second object of a pair or a taken number is
+ * refused with REL_EUNIQUE, changing nothing. */
+static void test_unique_through(void)
+{
+    Player *p = Player_new(db), *q = Player_new(db);
+    League *l = League_new(db);
+    Entry *e;
+    Player *c;
+    CHECK(League_players_add(l, p, "7") == REL_OK);
+    e = League_players_through(l, p);
+    CHECK(e && strcmp(Entry_number(e), "7") == 0 && Entry_get_by_number(db, "7") == e);
+    CHECK(League_players_add(l, q, "7") == REL_EUNIQUE);   /* the number is taken */
+    CHECK(strstr(th_store_errmsg(db), "already has this number") != NULL);
+    CHECK(League_players_count(l) == 1 && Entry_count(db) == 1);
+    CHECK(League_players_add(l, p, "8") == REL_OK && Entry_count(db) == 1);   /* linked: nothing */
+    CHECK(Player_leagues_add(q, l, "8") == REL_OK && League_players_count(l) == 2);
+    CHECK(Entry_set_player(e, q) == REL_EUNIQUE);          /* (q, l) has an entry */
+    CHECK(Entry_player(e) == p && League_players_contains(l, p));
+    CHECK(Entry_new(db, p, l, "9") == NULL);                /* (p, l) has one */
+    CHECK(Entry_get_by_player_league(db, q, l) == League_players_through(l, q));
+    c = League_players_create(l, "10");
+    CHECK(c && League_players_count(l) == 3);
+    CHECK(League_players_create(l, "10") == NULL && Player_count(db) == 3);   /* undone */
+    CHECK(League_players_remove(l, p) == REL_OK && Entry_get_by_number(db, "7") == NULL);
+    CHECK(League_players_add(l, p, "7") == REL_OK);       /* the number is free again */
+    CHECK(Player_delete(q) == REL_OK && Entry_get_by_number(db, "8") == NULL && League_players_count(l) == 2);
+    verify();
+}
+
 int main(void)
 {
     db = th_store_new();
@@ -338,6 +368,7 @@ int main(void)
     test_relink();
     test_delete();
     test_self();
+    test_unique_through();
     verify();
     th_store_free(db);
     test_oom();
