@@ -252,6 +252,28 @@ static inline uint32_t rel_id_of(const void *o) { return REL_CTAG(o) & REL_ID_MA
 /* Not NULL and not deleted. */
 static inline bool rel_alive(const void *o) { return o && !(REL_CTAG(o) & REL_DEAD); }
 
+/* REL_ASAN: built with AddressSanitizer (GCC's macro, or Clang's
+ * feature test).  The runtime then poisons a deleted object's slot. */
+#if defined(__SANITIZE_ADDRESS__)
+#define REL_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define REL_ASAN 1
+#endif
+#endif
+
+/* What a generated getter returns: `member` of object o.  A delete leaves
+ * a deleted object's members empty (zero, NULL, "", an empty list), so a
+ * getter of a deleted object returns `empty` without testing anything;
+ * only under AddressSanitizer, where the runtime poisons the deleted
+ * object's slot (to report other reads of it), does the getter test the
+ * tag instead of reading the member. */
+#ifdef REL_ASAN
+#define REL_GET(o, member, empty) (rel_alive(o) ? (member) : (empty))
+#else
+#define REL_GET(o, member, empty) (member)
+#endif
+
 /* The member at byte offset `off` of object o, as type T. */
 #define REL_AT(o, off, T) (*(T *)(void *)((char *)(o) + (off)))
 #define REL_CAT(o, off, T) (*(const T *)(const void *)((const char *)(o) + (off)))
@@ -270,6 +292,9 @@ typedef struct rel_region {
     char *end;                  /* end of the slots handed out */
     void *block;                /* what rel_malloc returned, in the first
                                    region of a block; NULL in the others */
+    uint32_t link;              /* how a free-list link names it: (its
+                                   index in its pool's regions + 1)
+                                   << REL_LINK_SHIFT */
 } rel_region;
 
 static inline rel_region *rel_region_of(const void *o)
@@ -282,11 +307,21 @@ static inline rel_store *rel_store_of(const void *o) { return rel_region_of(o)->
 /* The objects of one model: slots carved from regions in blocks that grow
  * geometrically, and freed slots reused first in, first out (a deleted
  * object stays recognisable as long as possible).  A freed slot keeps its
- * tag (REL_DEAD set) and links the free list through the pointer at byte
- * 8, so slots are at least 16 bytes.  Regions are returned only by
- * rel_pool_free.  Under AddressSanitizer a freed slot is poisoned but for
- * its tag, so that reading a deleted object's members is reported. */
-#define REL_LINK(o) (*(void **)(void *)((char *)(o) + 8))
+ * tag (REL_DEAD set); the rest of it was scrubbed by the delete (members
+ * zero, strings ""), so that a getter of a deleted object reads it as
+ * empty.  The free list is linked through a 32-bit word at offset `link`
+ * of each freed slot, one that no getter reads (rel_store_new picks it
+ * from the descriptor: padding, a ForeignKey's position, a list's
+ * capacity..., or 8 more bytes at the end of the slot when the model has
+ * none), holding the next slot's region (rel_region.link) and its offset
+ * in that region in 8-byte units (REL_LINK_SHIFT bits); the tail's link
+ * is not set.
+ * Regions are returned only by rel_pool_free.  Under AddressSanitizer a
+ * freed slot is poisoned but for its tag, so that reading a deleted
+ * object's members other than through the generated getters (which then
+ * test the tag) is reported. */
+#define REL_LINK_SHIFT 13                        /* REL_REGION / 8 offsets */
+#define REL_LINK_REGIONS (((uint32_t)1 << (32 - REL_LINK_SHIFT)) - 1)
 typedef struct rel_pool {
     void *free_head, *free_tail;
     char *next, *end;           /* the unused rest of the newest region */
@@ -295,9 +330,27 @@ typedef struct rel_pool {
     rel_store *db;
     uint32_t size;              /* of a slot */
     uint32_t grow;              /* regions in the next block */
+    rel_region **regions;       /* [nregions] the regions taken, in order */
+    uint32_t nregions, regions_cap;
+    uint32_t link;              /* offset of a freed slot's link */
 } rel_pool;
 
-void  rel_pool_init(rel_pool *p, rel_store *db, size_t object_size);
+/* The free-list link of freed slot o (not the tail): the next one. */
+static inline void *rel_link_get(const rel_pool *p, const void *o)
+{
+    uint32_t l = REL_CAT(o, p->link, uint32_t);
+    return (char *)p->regions[(l >> REL_LINK_SHIFT) - 1] + ((size_t)(l & ((1u << REL_LINK_SHIFT) - 1)) << 3);
+}
+/* Points freed slot o's link at slot next. */
+static inline void rel_link_set(const rel_pool *p, void *o, const void *next)
+{
+    REL_AT(o, p->link, uint32_t) = rel_region_of(next)->link | (uint32_t)(((uintptr_t)next & (REL_REGION - 1)) >> 3);
+}
+
+/* A pool of slots of object_size bytes (rounded up to 8, at least 16),
+ * linking freed slots through the word at `link` (beyond object_size:
+ * the slot grows to hold it). */
+void  rel_pool_init(rel_pool *p, rel_store *db, size_t object_size, uint32_t link);
 void *rel_pool_get_slow(rel_pool *p);
 void  rel_pool_put_asan(rel_pool *p, void *o);
 void  rel_pool_free(rel_pool *p);
@@ -307,11 +360,13 @@ void  rel_pool_free(rel_pool *p);
  * bump in the current region. */
 static inline void *rel_pool_get(rel_pool *p)
 {
-#if !defined(__SANITIZE_ADDRESS__)
+#ifndef REL_ASAN
     void *o = p->free_head;
     if (o) {
-        if (!(p->free_head = REL_LINK(o)))
-            p->free_tail = NULL;
+        if (o == p->free_tail)
+            p->free_head = p->free_tail = NULL;
+        else
+            p->free_head = rel_link_get(p, o);
         return o;
     }
     if ((size_t)(p->end - p->next) >= p->size) {
@@ -326,12 +381,11 @@ static inline void *rel_pool_get(rel_pool *p)
 /* Back to the pool; its tag must already say REL_DEAD. */
 static inline void rel_pool_put(rel_pool *p, void *o)
 {
-#if defined(__SANITIZE_ADDRESS__)
+#ifdef REL_ASAN
     rel_pool_put_asan(p, o);   /* poisons all of it but the tag */
 #else
-    REL_LINK(o) = NULL;
     if (p->free_tail)
-        REL_LINK(p->free_tail) = o;
+        rel_link_set(p, p->free_tail, o);
     else
         p->free_head = o;
     p->free_tail = o;
@@ -525,6 +579,22 @@ rel_status rel_fail_taken(uint32_t r, void *t);
  * one the call was made on), for rel_fail_arg. */
 rel_status rel_fail_link(uint32_t r, const void *m, const void *t, bool m_is_self, const char *who);
 rel_status rel_fail_nomem(uint32_t r, void *self);
+
+/* The calls above that can be given nothing but NULL objects (a setter or
+ * clear of NULL, M_delete(NULL), a create through a NULL object), with
+ * the schema, which the generated code passes: without a store, the
+ * message in rel_errmsg_nostore() still names the model ("Author_delete:
+ * NULL Author"), and a create through a NULL or deleted object reports
+ * in the store of its other arguments (the schema says how many required
+ * targets follow).  Otherwise the same as without _of. */
+rel_status rel_fail_arg_of(const rel_schema *s, const void *o, uint32_t k, const void *other, const char *who);
+rel_status rel_delete_many_of(const rel_schema *s, uint32_t k, void *const *objects, size_t n, const char *who);
+rel_status rel_delete_ex_of(const rel_schema *s, uint32_t k, void *const *objects, size_t n, size_t *total,
+                            size_t *per_model, uint32_t nmodels, const char *who);
+rel_status rel_delete_plan_of(const rel_schema *s, uint32_t k, void *const *objects, size_t n,
+                              rel_delete_plan *plan, const char *who);
+void *rel_new_from_of(const rel_schema *s, const void *self, uint32_t sk, uint32_t k, uint32_t via, void *other,
+                      bool new_is_model, const char *who, ...);
 
 /* ==== inline helpers: the hot calls ====================================== */
 

@@ -5,6 +5,8 @@
 
 #include "rel.h"
 
+#include <string.h>
+
 /* Failure paths: out of the way of the code that succeeds. */
 #if defined(__GNUC__)
 #define REL_COLD __attribute__((cold))
@@ -61,7 +63,9 @@ enum {
     /* Nothing points at an object of this model, it owns no memory and
      * it declares one relation: reached through that relation by a
      * cascade, it has nothing to undo, and deleting it is retiring it. */
-    REL_LEAF = 8
+    REL_LEAF = 8,
+    /* It has a string field (which a delete points at ""). */
+    REL_HAS_STRING = 16
 };
 
 /* Frees what object o of model k owns: strings set by a setter, the set
@@ -70,12 +74,38 @@ enum {
  * non-symmetrical many-to-many's set).  It touches nothing outside o. */
 void rel_free_members(const rel_store *db, uint32_t k, void *o);
 
+/* The word of model k's slots that links the pool's free list: one no
+ * generated getter reads, or the slot's end (rel_scrub.c). */
+uint32_t rel_link_offset(const rel_schema *s, uint32_t k);
+/* Points every string member of o (model k) at "". */
+void rel_scrub_strings(const rel_store *db, uint32_t k, void *o);
+/* rel_retire for each object of items[0..count) of model k, a REL_LEAF
+ * one, that is neither marked nor deleted. */
+void rel_retire_leaves(rel_store *db, uint32_t k, void *const *items, uint32_t count);
+
+/* Zeroes slot o (size bytes, a multiple of 8 and at least 16) but for
+ * its tag.  Slots are small, and the first and last 8 bytes (which may
+ * overlap) cover the common sizes in a few stores, without a call. */
+static inline void rel_zero_slot(void *o, size_t size)
+{
+    REL_AT(o, 4, uint32_t) = 0;
+    REL_AT(o, 8, uint64_t) = 0;
+    REL_AT(o, size - 8, uint64_t) = 0;
+    if (size > 24)
+        memset((char *)o + 16, 0, size - 24);
+}
+
 /* Takes o (of model k, its members already freed) out of the store: its
- * tag says deleted, the count drops, the slot goes back to the pool. */
+ * tag says deleted, every member reads as empty (zero, NULL, "", an empty
+ * list: what a getter of a deleted object returns), the count drops, the
+ * slot goes back to the pool. */
 static inline void rel_retire(rel_store *db, uint32_t k, void *o)
 {
     rel_model_state *ms = &db->models[k];
     REL_TAG(o) = (REL_TAG(o) & REL_ID_MAX) | REL_DEAD;
+    rel_zero_slot(o, ms->pool.size);
+    if (ms->flags & REL_HAS_STRING)
+        rel_scrub_strings(db, k, o);
     ms->count--;
     rel_pool_put(&ms->pool, o);
 }
