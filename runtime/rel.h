@@ -341,10 +341,15 @@ static inline void *rel_link_get(const rel_pool *p, const void *o)
     uint32_t l = REL_CAT(o, p->link, uint32_t);
     return (char *)p->regions[(l >> REL_LINK_SHIFT) - 1] + ((size_t)(l & ((1u << REL_LINK_SHIFT) - 1)) << 3);
 }
+/* What a link to slot o says: its region, and its offset there. */
+static inline uint32_t rel_link_to(const void *o)
+{
+    return rel_region_of(o)->link | (uint32_t)(((uintptr_t)o & (REL_REGION - 1)) >> 3);
+}
 /* Points freed slot o's link at slot next. */
 static inline void rel_link_set(const rel_pool *p, void *o, const void *next)
 {
-    REL_AT(o, p->link, uint32_t) = rel_region_of(next)->link | (uint32_t)(((uintptr_t)next & (REL_REGION - 1)) >> 3);
+    REL_AT(o, p->link, uint32_t) = rel_link_to(next);
 }
 
 /* A pool of slots of object_size bytes (rounded up to 8, at least 16),

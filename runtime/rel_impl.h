@@ -83,12 +83,17 @@ void rel_scrub_strings(const rel_store *db, uint32_t k, void *o);
  * one, that is neither marked nor deleted. */
 void rel_retire_leaves(rel_store *db, uint32_t k, void *const *items, uint32_t count);
 
-/* Zeroes slot o (size bytes, a multiple of 8 and at least 16) but for
- * its tag.  Slots are small, and the first and last 8 bytes (which may
- * overlap) cover the common sizes in a few stores, without a call. */
-static inline void rel_zero_slot(void *o, size_t size)
+/* Slot o (size bytes, a multiple of 8 and at least 16) becomes deleted:
+ * its tag `tag` (REL_DEAD set), every other byte zero.  Slots are small:
+ * the first 8 bytes are one store (the tag and the word beside it), and
+ * the next 8 and the last 8 (which may be the same) cover the common
+ * sizes without a call. */
+static inline void rel_kill_slot(void *o, uint32_t tag, size_t size)
 {
-    REL_AT(o, 4, uint32_t) = 0;
+    uint32_t head[2];
+    head[0] = tag;
+    head[1] = 0;
+    memcpy(o, head, sizeof head);
     REL_AT(o, 8, uint64_t) = 0;
     REL_AT(o, size - 8, uint64_t) = 0;
     if (size > 24)
@@ -102,8 +107,7 @@ static inline void rel_zero_slot(void *o, size_t size)
 static inline void rel_retire(rel_store *db, uint32_t k, void *o)
 {
     rel_model_state *ms = &db->models[k];
-    REL_TAG(o) = (REL_TAG(o) & REL_ID_MAX) | REL_DEAD;
-    rel_zero_slot(o, ms->pool.size);
+    rel_kill_slot(o, (REL_TAG(o) & REL_ID_MAX) | REL_DEAD, ms->pool.size);
     if (ms->flags & REL_HAS_STRING)
         rel_scrub_strings(db, k, o);
     ms->count--;

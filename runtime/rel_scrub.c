@@ -11,8 +11,6 @@
  */
 #include "rel_impl.h"
 
-#include <string.h>
-
 /* The bytes of a member of type t. */
 static size_t type_size(uint8_t t)
 {
@@ -107,19 +105,13 @@ void rel_scrub_strings(const rel_store *db, uint32_t k, void *o)
             REL_AT(o, m->fields[j].offset, const char *) = rel_empty_string;
 }
 
-/* Link word of free slot `tail` (at offset link) to slot x. */
-static inline void link_to(char *tail, size_t link, const char *x)
-{
-    REL_AT(tail, link, uint32_t) = rel_region_of(x)->link | (uint32_t)(((uintptr_t)x & (REL_REGION - 1)) >> 3);
-}
-
 void rel_retire_leaves(rel_store *db, uint32_t k, void *const *items, uint32_t count)
 {
     rel_model_state *ms = &db->models[k];
     rel_pool *p = &ms->pool;
     size_t size = p->size, link = p->link;
     uint32_t j, skipped = 0;
-    char *head = NULL, *tail = NULL;
+    char *head, *tail;
 #ifdef REL_ASAN
     for (j = 0; j < count; j++)   /* each slot poisoned as it goes */
         if (!(REL_TAG(items[j]) & (REL_MARK | REL_DEAD)))
@@ -127,31 +119,27 @@ void rel_retire_leaves(rel_store *db, uint32_t k, void *const *items, uint32_t c
     return;
 #endif
     /* rel_retire without its string test (a leaf owns none), the slots
-     * chained here and handed to the pool at once. */
-    for (j = 0; j < count; j++) {
+     * chained here (the first one found before the loop, which then
+     * always has a tail) and handed to the pool at once. */
+    for (j = 0; j < count && (REL_TAG(items[j]) & (REL_MARK | REL_DEAD)); j++)
+        skipped++;
+    if (j == count)
+        return;
+    head = tail = (char *)items[j];
+    rel_kill_slot(head, (REL_TAG(head) & REL_ID_MAX) | REL_DEAD, size);
+    for (j++; j < count; j++) {
         char *x = (char *)items[j];
         uint32_t tag = REL_TAG(x);
         if (tag & (REL_MARK | REL_DEAD)) {
             skipped++;
             continue;
         }
-        {
-            uint32_t words[2];   /* the tag, and the zero word beside it: one store */
-            words[0] = (tag & REL_ID_MAX) | REL_DEAD;
-            words[1] = 0;
-            memcpy(x, words, sizeof words);
-        }
-        rel_zero_slot(x, size);
-        if (tail)
-            link_to(tail, link, x);
-        else
-            head = x;
+        rel_kill_slot(x, (tag & REL_ID_MAX) | REL_DEAD, size);
+        REL_AT(tail, link, uint32_t) = rel_link_to(x);
         tail = x;
     }
-    if (!head)
-        return;
     if (p->free_tail)
-        link_to((char *)p->free_tail, link, head);
+        rel_link_set(p, p->free_tail, head);
     else
         p->free_head = head;
     p->free_tail = tail;
