@@ -105,6 +105,30 @@ void rel_scrub_strings(const rel_store *db, uint32_t k, void *o)
             REL_AT(o, m->fields[j].offset, const char *) = rel_empty_string;
 }
 
+/* rel_retire_leaves' loop over items[j..count), after the first slot
+ * (tail): each live one killed (rel_kill_slot, without its test of the
+ * size when `small`, size being at most 24 bytes: the caller makes one
+ * copy of the loop for each case) and chained after the last.  Returns
+ * the last; *skipped counts the others. */
+REL_ALWAYS_INLINE char *chain(void *const *items, uint32_t j, uint32_t count, char *tail, size_t size, size_t link,
+                              bool small, uint32_t *skipped)
+{
+    for (; j < count; j++) {
+        char *x = (char *)items[j];
+        uint32_t tag = REL_TAG(x);
+        if (tag & (REL_MARK | REL_DEAD)) {
+            ++*skipped;
+            continue;
+        }
+        rel_kill_slot(x, (tag & REL_ID_MAX) | REL_DEAD, small ? 16 : size);
+        if (small)
+            REL_AT(x, size - 8, uint64_t) = 0;   /* the rest of a 24-byte slot */
+        REL_AT(tail, link, uint32_t) = rel_link_to(x);
+        tail = x;
+    }
+    return tail;
+}
+
 void rel_retire_leaves(rel_store *db, uint32_t k, void *const *items, uint32_t count)
 {
     rel_model_state *ms = &db->models[k];
@@ -125,19 +149,12 @@ void rel_retire_leaves(rel_store *db, uint32_t k, void *const *items, uint32_t c
         skipped++;
     if (j == count)
         return;
-    head = tail = (char *)items[j];
+    head = (char *)items[j];
     rel_kill_slot(head, (REL_TAG(head) & REL_ID_MAX) | REL_DEAD, size);
-    for (j++; j < count; j++) {
-        char *x = (char *)items[j];
-        uint32_t tag = REL_TAG(x);
-        if (tag & (REL_MARK | REL_DEAD)) {
-            skipped++;
-            continue;
-        }
-        rel_kill_slot(x, (tag & REL_ID_MAX) | REL_DEAD, size);
-        REL_AT(tail, link, uint32_t) = rel_link_to(x);
-        tail = x;
-    }
+    if (size <= 24)
+        tail = chain(items, j + 1, count, head, size, link, true, &skipped);
+    else
+        tail = chain(items, j + 1, count, head, size, link, false, &skipped);
     if (p->free_tail)
         rel_link_set(p, p->free_tail, head);
     else
