@@ -771,9 +771,10 @@ void rel_init_fields(const rel_store *db, uint32_t k, void *o);
  * when it has defaults to set) with no required relation, or with one
  * required ForeignKey r to t (fwd, pos, rev its offsets; t NULL for none):
  * the common case of rel_new0/rel_new1, inline with constant sizes and
- * offsets.  Whatever is not common (a list or the id space to grow, a bad
- * argument, no free slot at hand) goes to the generic path, which reports
- * errors as usual. */
+ * offsets (t's list grows here too, out of line).  Whatever is not common
+ * (the id index or the id space to grow, a bad argument, no free slot at
+ * hand, no memory) goes to the generic path, which reports errors as
+ * usual. */
 static inline void *rel_new_fast(rel_store *db, uint32_t k, size_t size, bool init, uint32_t r, void *t,
                                  size_t fwd, size_t pos, size_t rev, const char *who)
 {
@@ -784,9 +785,11 @@ static inline void *rel_new_fast(rel_store *db, uint32_t k, size_t size, bool in
         goto slow;
     ms = &db->models[k];
     if (r != REL_NONE) {
+        /* Growing the target's list changes no count: a failure after it
+         * has nothing to undo. */
         l = &REL_AT(t, rev, rel_list);
-        if (l->count == l->cap)
-            goto slow;
+        if (l->count == l->cap && rel_list_grow(l, (size_t)l->count + 1))
+            goto slow;   /* which reports it */
     }
     if (ms->last_id >= REL_ID_MAX || (ms->ids.items && ms->ids.count == ms->ids.cap)
         || !(o = rel_pool_get(&ms->pool)))

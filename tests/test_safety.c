@@ -724,6 +724,30 @@ START_TEST(test_create_through_null_reports_in_store)
 }
 END_TEST
 
+/* A create whose target's list must grow grows it on the inline fast
+ * path; when that fails for want of memory, the generic path reports it
+ * and nothing changes. */
+START_TEST(test_create_grow_fails)
+{
+    rel_allocator refuse = { refuse_malloc, refuse_realloc, refuse_free, NULL };
+    Tag *tag = Tag_new(db);
+    Pin *pin;
+    size_t pins = Pin_count(db);
+    ck_assert_ptr_nonnull(tag);
+    rel_set_allocator(&refuse);
+    ck_assert_ptr_null(Pin_new(db, tag));
+    rel_set_allocator(NULL);
+    ck_assert_msg(strstr(safety_store_errmsg(db), "out of memory") != NULL, "%s", safety_store_errmsg(db));
+    ck_assert_uint_eq(Pin_count(db), pins);
+    ck_assert_uint_eq(Tag_pins_count(tag), 0);
+    ck_assert_int_eq(safety_store_verify(db), REL_OK);
+    pin = Pin_new(db, tag);
+    ck_assert_ptr_nonnull(pin);
+    ck_assert_ptr_eq(Pin_tag(pin), tag);
+    ck_assert_uint_eq(Tag_pins_count(tag), 1);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("safety");
@@ -745,6 +769,7 @@ int main(void)
     tcase_add_test(t, test_reuse_after_scrub);
     tcase_add_test(t, test_nostore_names_the_model);
     tcase_add_test(t, test_create_through_null_reports_in_store);
+    tcase_add_test(t, test_create_grow_fails);
     suite_add_tcase(s, t);
     r = srunner_create(s);
     srunner_run_all(r, CK_NORMAL);
