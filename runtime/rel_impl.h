@@ -94,8 +94,8 @@ static inline void rel_kill_slot(void *o, uint32_t tag, size_t size)
     head[0] = tag;
     head[1] = 0;
     memcpy(o, head, sizeof head);
-    REL_AT(o, 8, uint64_t) = 0;
-    REL_AT(o, size - 8, uint64_t) = 0;
+    memset((char *)o + 8, 0, 8);          /* constant sizes: one store each */
+    memset((char *)o + size - 8, 0, 8);
     if (size > 24)
         memset((char *)o + 16, 0, size - 24);
 }

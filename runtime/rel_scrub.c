@@ -2,7 +2,7 @@
  *
  * A deleted object's memory stays the store's until its slot is reused,
  * and the generated getters read members without testing the tag (a test
- * in every getter costs the traversals about half their speed).  So the
+ * in every getter made the traversals half again as slow).  So the
  * delete leaves nothing stale to read: rel_retire zeroes every member and
  * points every string at "" (a getter then answers as for an empty
  * object: NULL, "", 0, an empty view), and the pool's free list is linked
@@ -10,6 +10,8 @@
  * from the descriptor.
  */
 #include "rel_impl.h"
+
+#include <string.h>
 
 /* The bytes of a member of type t. */
 static size_t type_size(uint8_t t)
@@ -122,7 +124,7 @@ REL_ALWAYS_INLINE char *chain(void *const *items, uint32_t j, uint32_t count, ch
         }
         rel_kill_slot(x, (tag & REL_ID_MAX) | REL_DEAD, small ? 16 : size);
         if (small)
-            REL_AT(x, size - 8, uint64_t) = 0;   /* the rest of a 24-byte slot */
+            memset(x + size - 8, 0, 8);   /* the rest of a 24-byte slot */
         REL_AT(tail, link, uint32_t) = rel_link_to(x);
         tail = x;
     }
