@@ -18,6 +18,8 @@
  */
 #include "emit_c.h"
 
+#include <string.h>
+
 static void vars_common(const Emitter *e, PrVars *v)
 {
     pv_init(v);
@@ -231,24 +233,27 @@ static void model_basics(const Emitter *e, const Model *m, PrVars *v)
                      "\"$new$\"); }\n");
         }
     } else {
-        pt(p, v, ")\n{ return ($M$ *)$new_fn$((rel_store *)$db$, $k$, REL_NONE, NULL, false, \"$new$\"");
+        if (strcmp(new_fn(m), "rel_new") == 0)   /* the schema says which arguments are objects */
+            pt(p, v, ")\n{ return ($M$ *)rel_new_of(&$desc$, (rel_store *)$db$, $k$, REL_NONE, NULL, false, \"$new$\"");
+        else
+            pt(p, v, ")\n{ return ($M$ *)$new_fn$((rel_store *)$db$, $k$, REL_NONE, NULL, false, \"$new$\"");
         required_args(e, m, NULL, NULL);
         pt(p, v, "); }\n");
     }
     pt(p, v,
        "/* Deletes it as Django's collector does (on_delete); all or nothing. */\n"
        "static inline rel_status $delete$($M$ *$o$)\n"
-       "{ return rel_delete_many($k$, (void *const *)&$o$, 1, \"$delete$\"); }\n"
+       "{ return rel_delete_many_of(&$desc$, $k$, (void *const *)&$o$, 1, \"$delete$\"); }\n"
        "/* The same, saying what went (when it succeeds; zeroes when refused). */\n"
        "static inline rel_status $delete_ex$($M$ *$o$, $R$ *$x$)\n"
-       "{ return rel_delete_ex($k$, (void *const *)&$o$, 1, $x$ ? &$x$->total : NULL, $x$ ? $x$->per_model : NULL, $N$, \"$delete_ex$\"); }\n"
+       "{ return rel_delete_ex_of(&$desc$, $k$, (void *const *)&$o$, 1, $x$ ? &$x$->total : NULL, $x$ ? $x$->per_model : NULL, $N$, \"$delete_ex$\"); }\n"
        "/* What deleting it would do, changing nothing: what would go, what would be\n"
        " * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */\n"
        "static inline rel_status $delete_plan$(const $M$ *$o$, rel_delete_plan *$x$)\n"
-       "{ return rel_delete_plan_make($k$, (void *const *)&$o$, 1, $x$, \"$delete_plan$\"); }\n"
+       "{ return rel_delete_plan_of(&$desc$, $k$, (void *const *)&$o$, 1, $x$, \"$delete_plan$\"); }\n"
        "/* Deletes n objects with one collector, like QuerySet.delete(). */\n"
        "static inline rel_status $delete_many$($M$ *const *$objects$, size_t $n$)\n"
-       "{ return rel_delete_many($k$, (void *const *)$objects$, $n$, \"$delete_many$\"); }\n"
+       "{ return rel_delete_many_of(&$desc$, $k$, (void *const *)$objects$, $n$, \"$delete_many$\"); }\n"
        "/* 1, 2, 3 ... in creation order; never reused. */\n"
        "static inline uint64_t $id_fn$(const $M$ *$o$) { return rel_id_of($o$); }\n"
        "/* The store it belongs to. */\n"
@@ -280,19 +285,20 @@ static void scalar_api(const Emitter *e, const Field *f, PrVars *v)
     if (f->kind == FK_STRING && f->max_length)
         pr(p, "(max_length = %llu)", (unsigned long long)f->max_length);
     pr(p, f->kind == FK_STRING ? "; never NULL; the setter copies the text */\n" : " */\n");
-    pt(p, v, "static inline $Cp$$sp$$get$(const $M$ *$o$) { return $o$->$f$; }\n");
+    pv_set(v, "empty", f->kind == FK_STRING ? "\"\"" : "0");
+    pt(p, v, "static inline $Cp$$sp$$get$(const $M$ *$o$) { return REL_GET($o$, $o$->$f$, $empty$); }\n");
     if (f->ctor_arg)   /* in a unique constraint: checked and indexed */
         pt(p, v, f->kind == FK_STRING
                  ? "static inline rel_status $set$($M$ *$o$, const char *$value$)\n"
-                   "{ return rel_set_unique($o$, $k$, $i$, (const void *)&$value$); }\n"
+                   "{ return rel_alive($o$) ? rel_set_unique($o$, $k$, $i$, (const void *)&$value$) : rel_fail_arg_of(&$desc$, $o$, $k$, NULL, \"$set$\"); }\n"
                  : "static inline rel_status $set$($M$ *$o$, $C$ $value$)\n"
-                   "{ return rel_set_unique($o$, $k$, $i$, (const void *)&$value$); }\n");
+                   "{ return rel_alive($o$) ? rel_set_unique($o$, $k$, $i$, (const void *)&$value$) : rel_fail_arg_of(&$desc$, $o$, $k$, NULL, \"$set$\"); }\n");
     else if (f->kind == FK_STRING)
         pt(p, v, "static inline rel_status $set$($M$ *$o$, const char *$value$)\n"
-                 "{ return rel_set_string($o$, $k$, $i$, $value$); }\n");
+                 "{ return rel_alive($o$) ? rel_set_string($o$, $k$, $i$, $value$) : rel_fail_arg_of(&$desc$, $o$, $k$, NULL, \"$set$\"); }\n");
     else
         pt(p, v, "static inline rel_status $set$($M$ *$o$, $C$ $value$)\n"
-                 "{ return rel_alive($o$) ? ($o$->$f$ = $value$, REL_OK) : rel_fail_arg($o$, $k$, NULL, \"$set$\"); }\n");
+                 "{ return rel_alive($o$) ? ($o$->$f$ = $value$, REL_OK) : rel_fail_arg_of(&$desc$, $o$, $k$, NULL, \"$set$\"); }\n");
 }
 
 /* ==== relations ========================================================== */
@@ -302,8 +308,8 @@ static void list_view(const Emitter *e, PrVars *v)
 {
     pt(e->p, v,
        "static inline $TL$ $get$(const $Own$ *$o$)\n"
-       "{ $TL$ $l$; $l$.items = (struct $T$ *const *)$o$->$set$.items; $l$.count = $o$->$set$.count; return $l$; }\n"
-       "static inline size_t $count$(const $Own$ *$o$) { return $o$->$set$.count; }\n");
+       "{ $TL$ $l$; $l$.items = (struct $T$ *const *)REL_GET($o$, $o$->$set$.items, NULL); $l$.count = REL_GET($o$, $o$->$set$.count, 0); return $l$; }\n"
+       "static inline size_t $count$(const $Own$ *$o$) { return REL_GET($o$, $o$->$set$.count, 0); }\n");
 }
 
 /* The set API's names for one side. */
@@ -329,7 +335,7 @@ static void single_forward(const Emitter *e, const Field *f, PrVars *v)
     pv_set(v, "get", FN(e, f)->fwd.get);
     pv_set(v, "set", FN(e, f)->fwd.set);
     pv_set(v, "T", MN(e, f->target)->type);
-    pt(e->p, v, "static inline $T$ *$get$(const $M$ *$o$) { return $o$->$fwd$; }\n");
+    pt(e->p, v, "static inline $T$ *$get$(const $M$ *$o$) { return REL_GET($o$, $o$->$fwd$, NULL); }\n");
     if (is_fk(f) && f->serves)
         pr(e->p, "/* Also moves the pair of this %s in %s.%s. */\n", f->model->name, f->serves->model->name,
            f->serves->name);
@@ -372,17 +378,18 @@ static void fk_reverse(const Emitter *e, const Field *f, PrVars *v)
     pt(p, v, "static inline $T$ *$create$($Own$ *$o$");
     required_params(e, f->model, f);
     if (is_required(f)) {
-        pt(p, v, ")\n{ return ($T$ *)rel_new_from($o$, $k$, $mk$, REL_NONE, NULL, false, \"$create$\"");
+        pt(p, v, ")\n{ return ($T$ *)rel_new_from_of(&$desc$, $o$, $k$, $mk$, REL_NONE, NULL, false, \"$create$\"");
         required_args(e, f->model, f, e->l->self);
     } else {
-        pt(p, v, ")\n{ return ($T$ *)rel_new_from($o$, $k$, $mk$, $r$, $o$, true, \"$create$\"");
+        pt(p, v, ")\n{ return ($T$ *)rel_new_from_of(&$desc$, $o$, $k$, $mk$, $r$, $o$, true, \"$create$\"");
         required_args(e, f->model, NULL, NULL);
     }
     pr(p, "); }\n");
     if (FN(e, f)->rev.remove)
         pt(p, v,
            "static inline rel_status $remove$($Own$ *$o$, $T$ *$x$) { return rel_fk_remove($r$, $o$, $x$, \"$remove$\"); }\n"
-           "static inline rel_status $clear$($Own$ *$o$) { return rel_fk_clear($r$, $o$); }\n");
+           "static inline rel_status $clear$($Own$ *$o$)\n"
+           "{ return rel_alive($o$) ? rel_fk_clear($r$, $o$) : rel_fail_arg_of(&$desc$, $o$, $k$, NULL, \"$clear$\"); }\n");
 }
 
 /* ", Role *role": the required relations of through model of f other than
@@ -427,12 +434,12 @@ static void through_side(const Emitter *e, const Field *f, PrVars *v, bool forwa
        "static inline rel_status $remove$($Own$ *$o$, $T$ *$x$)\n"
        "{ return rel_through_remove($r$, $m$, $t$, $fwd_side$, \"$remove$\"); }\n"
        "/* Deletes every $Thr$ of it, with its on_delete rules; all or nothing. */\n"
-       "static inline rel_status $clear$($Own$ *$o$) { return rel_through_clear($r$, $o$, $fwd_side$, \"$clear$\"); }\n"
+       "static inline rel_status $clear$($Own$ *$o$) { return rel_through_clear(&$desc$, $r$, $o$, $fwd_side$, \"$clear$\"); }\n"
        "/* A new $T$, added as $add$ adds; all or nothing. */\n");
     pt(p, v, "static inline $T$ *$create$($Own$ *$o$");
     required_params(e, other, NULL);
     through_extras(e, f, false);
-    pt(p, v, ")\n{ return ($T$ *)rel_through_create($r$, $o$, $fwd_side$, \"$create$\"");
+    pt(p, v, ")\n{ return ($T$ *)rel_through_create(&$desc$, $r$, $o$, $fwd_side$, \"$create$\"");
     required_args(e, other, NULL, NULL);
     through_extras(e, f, true);
     pr(p, "); }\n");
@@ -466,10 +473,11 @@ static void m2m_side(const Emitter *e, const Field *f, PrVars *v, bool forward)
        "{ return rel_m2m_add($r$, $m$, offsetof(struct $mt$, $fwd$), $t$, offsetof(struct $tt$, $rev$), $fwd_side$, \"$add$\"); }\n"
        "static inline rel_status $remove$($Own$ *$o$, $T$ *$x$)\n"
        "{ return rel_m2m_remove($r$, $m$, offsetof(struct $mt$, $fwd$), $t$, offsetof(struct $tt$, $rev$), $fwd_side$, \"$remove$\"); }\n"
-       "static inline rel_status $clear$($Own$ *$o$) { return rel_m2m_clear($r$, $o$, $fwd_side$); }\n");
+       "static inline rel_status $clear$($Own$ *$o$)\n"
+       "{ return rel_alive($o$) ? rel_m2m_clear($r$, $o$, $fwd_side$) : rel_fail_arg_of(&$desc$, $o$, $k$, NULL, \"$clear$\"); }\n");
     pt(p, v, "static inline $T$ *$create$($Own$ *$o$");
     required_params(e, other, NULL);
-    pt(p, v, ")\n{ return ($T$ *)rel_new_from($o$, $k$, $ok$, $r$, $o$, $new_side$, \"$create$\"");
+    pt(p, v, ")\n{ return ($T$ *)rel_new_from_of(&$desc$, $o$, $k$, $ok$, $r$, $o$, $new_side$, \"$create$\"");
     required_args(e, other, NULL, NULL);
     pr(p, "); }\n");
 }
@@ -522,7 +530,7 @@ static void reverse_api(const Emitter *e, const Model *m, const Field *g)
     if (is_o2o(g)) {
         pv_set(&v, "get", FN(e, g)->rev.get);
         pv_set(&v, "T", MN(e, g->model)->type);
-        pt(e->p, &v, "static inline $T$ *$get$(const $M$ *$o$) { return $o$->$rev$; }\n");
+        pt(e->p, &v, "static inline $T$ *$get$(const $M$ *$o$) { return REL_GET($o$, $o$->$rev$, NULL); }\n");
     } else if (is_fk(g)) {
         fk_reverse(e, g, &v);
     } else {

@@ -140,7 +140,7 @@ void rel_vec_free(rel_vec *v)
 
 /* ---- object pools ------------------------------------------------------- */
 
-#if defined(__SANITIZE_ADDRESS__)
+#ifdef REL_ASAN
 #include <sanitizer/asan_interface.h>
 #define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
 #define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
@@ -154,13 +154,16 @@ void rel_vec_free(rel_vec *v)
  * small and a large one makes few allocations. */
 enum { FIRST_BLOCK = 1, LAST_BLOCK = 64 };
 
-void rel_pool_init(rel_pool *p, rel_store *db, size_t object_size)
+void rel_pool_init(rel_pool *p, rel_store *db, size_t object_size, uint32_t link)
 {
     size_t size = (object_size + 7) / 8 * 8;
+    if (link + sizeof(uint32_t) > size)   /* the link beyond the object: 8 more bytes */
+        size = (link + sizeof(uint32_t) + 7) / 8 * 8;
     memset(p, 0, sizeof *p);
     p->db = db;
-    p->size = (uint32_t)(size < 16 ? 16 : size);   /* room for the tag and the link */
+    p->size = (uint32_t)(size < 16 ? 16 : size);
     p->grow = FIRST_BLOCK;
+    p->link = link;
 }
 
 /* The bytes of a region that holds slots of this pool: REL_REGION, or for
@@ -195,24 +198,48 @@ static bool new_block(rel_pool *p)
     return true;
 }
 
+/* Room in regions[] for one more region; false when out of memory or
+ * when the link's bits cannot number another one. */
+static bool regions_reserve(rel_pool *p)
+{
+    rel_region **regions;
+    uint32_t cap;
+    if (p->nregions < p->regions_cap)
+        return true;
+    if (p->nregions >= REL_LINK_REGIONS)
+        return false;
+    cap = p->regions_cap ? p->regions_cap * 2 : 8;
+    if (cap > REL_LINK_REGIONS)
+        cap = REL_LINK_REGIONS;
+    if (!(regions = (rel_region **)rel_realloc(p->regions, cap * sizeof *regions)))
+        return false;
+    p->regions = regions;
+    p->regions_cap = cap;
+    return true;
+}
+
 void *rel_pool_get_slow(rel_pool *p)
 {
     void *o = p->free_head;
     rel_region *r;
     if (o) {
         UNPOISON(o, p->size);
-        if (!(p->free_head = REL_LINK(o)))
-            p->free_tail = NULL;
+        if (o == p->free_tail)
+            p->free_head = p->free_tail = NULL;
+        else
+            p->free_head = rel_link_get(p, o);
         return o;
     }
     if ((size_t)(p->end - p->next) < p->size) {
-        if (!p->spare && !new_block(p))
+        if ((!p->spare && !new_block(p)) || !regions_reserve(p))
             return NULL;
         /* The next spare region becomes the one slots come from; the one
          * left behind records how far it was used, for cursors. */
         r = p->spare;
         p->spare = r->next;
         r->next = NULL;
+        p->regions[p->nregions++] = r;
+        r->link = p->nregions << REL_LINK_SHIFT;
         if (p->last) {
             p->last->end = p->next;
             p->last->next = r;
@@ -228,17 +255,16 @@ void *rel_pool_get_slow(rel_pool *p)
     return o;
 }
 
-/* rel_pool_put under AddressSanitizer: the link is written with the slot
- * unpoisoned for that moment, and all of the slot but its tag (bytes 0 to
- * 3, which the liveness checks read) stays poisoned while free.  The slow
- * get unpoisons a slot whole before reading its link. */
+/* rel_pool_put under AddressSanitizer: the links are written with the
+ * slot unpoisoned for that moment, and all of the slot but its tag (bytes
+ * 0 to 3, which the liveness checks read) stays poisoned while free.  The
+ * slow get unpoisons a slot whole before reading its link. */
 void rel_pool_put_asan(rel_pool *p, void *o)
 {
-    REL_LINK(o) = NULL;
     if (p->free_tail) {
-        UNPOISON((char *)p->free_tail + 8, sizeof(void *));
-        REL_LINK(p->free_tail) = o;
-        POISON((char *)p->free_tail + 8, sizeof(void *));
+        UNPOISON((char *)p->free_tail + p->link, sizeof(uint32_t));
+        rel_link_set(p, p->free_tail, o);
+        POISON((char *)p->free_tail + p->link, sizeof(uint32_t));
     } else {
         p->free_head = o;
     }
@@ -273,7 +299,8 @@ void rel_pool_free(rel_pool *p)
         next = blocks->next;
         rel_free(blocks->block);
     }
-    rel_pool_init(p, p->db, p->size);
+    rel_free(p->regions);
+    rel_pool_init(p, p->db, p->size, p->link);
 }
 
 /* ---- strings ------------------------------------------------------------ */

@@ -290,6 +290,28 @@ static inline uint32_t rel_id_of(const void *o) { return REL_CTAG(o) & REL_ID_MA
 /* Not NULL and not deleted. */
 static inline bool rel_alive(const void *o) { return o && !(REL_CTAG(o) & REL_DEAD); }
 
+/* REL_ASAN: built with AddressSanitizer (GCC's macro, or Clang's
+ * feature test).  The runtime then poisons a deleted object's slot. */
+#if defined(__SANITIZE_ADDRESS__)
+#define REL_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define REL_ASAN 1
+#endif
+#endif
+
+/* What a generated getter returns: `member` of object o.  A delete leaves
+ * a deleted object's members empty (zero, NULL, "", an empty list), so a
+ * getter of a deleted object returns `empty` without testing anything;
+ * only under AddressSanitizer, where the runtime poisons the deleted
+ * object's slot (to report other reads of it), does the getter test the
+ * tag instead of reading the member. */
+#ifdef REL_ASAN
+#define REL_GET(o, member, empty) (rel_alive(o) ? (member) : (empty))
+#else
+#define REL_GET(o, member, empty) (member)
+#endif
+
 /* The member at byte offset `off` of object o, as type T. */
 #define REL_AT(o, off, T) (*(T *)(void *)((char *)(o) + (off)))
 #define REL_CAT(o, off, T) (*(const T *)(const void *)((const char *)(o) + (off)))
@@ -308,6 +330,9 @@ typedef struct rel_region {
     char *end;                  /* end of the slots handed out */
     void *block;                /* what rel_malloc returned, in the first
                                    region of a block; NULL in the others */
+    uint32_t link;              /* how a free-list link names it: (its
+                                   index in its pool's regions + 1)
+                                   << REL_LINK_SHIFT */
 } rel_region;
 
 static inline rel_region *rel_region_of(const void *o)
@@ -320,11 +345,21 @@ static inline rel_store *rel_store_of(const void *o) { return rel_region_of(o)->
 /* The objects of one model: slots carved from regions in blocks that grow
  * geometrically, and freed slots reused first in, first out (a deleted
  * object stays recognisable as long as possible).  A freed slot keeps its
- * tag (REL_DEAD set) and links the free list through the pointer at byte
- * 8, so slots are at least 16 bytes.  Regions are returned only by
- * rel_pool_free.  Under AddressSanitizer a freed slot is poisoned but for
- * its tag, so that reading a deleted object's members is reported. */
-#define REL_LINK(o) (*(void **)(void *)((char *)(o) + 8))
+ * tag (REL_DEAD set); the rest of it was scrubbed by the delete (members
+ * zero, strings ""), so that a getter of a deleted object reads it as
+ * empty.  The free list is linked through a 32-bit word at offset `link`
+ * of each freed slot, one that no getter reads (rel_store_new picks it
+ * from the descriptor: padding, a ForeignKey's position, a list's
+ * capacity..., or 8 more bytes at the end of the slot when the model has
+ * none), holding the next slot's region (rel_region.link) and its offset
+ * in that region in 8-byte units (REL_LINK_SHIFT bits); the tail's link
+ * is not set.
+ * Regions are returned only by rel_pool_free.  Under AddressSanitizer a
+ * freed slot is poisoned but for its tag, so that reading a deleted
+ * object's members other than through the generated getters (which then
+ * test the tag) is reported. */
+#define REL_LINK_SHIFT 13                        /* REL_REGION / 8 offsets */
+#define REL_LINK_REGIONS (((uint32_t)1 << (32 - REL_LINK_SHIFT)) - 1)
 typedef struct rel_pool {
     void *free_head, *free_tail;
     char *next, *end;           /* the unused rest of the newest region */
@@ -333,9 +368,32 @@ typedef struct rel_pool {
     rel_store *db;
     uint32_t size;              /* of a slot */
     uint32_t grow;              /* regions in the next block */
+    rel_region **regions;       /* [nregions] the regions taken, in order */
+    uint32_t nregions, regions_cap;
+    uint32_t link;              /* offset of a freed slot's link */
 } rel_pool;
 
-void  rel_pool_init(rel_pool *p, rel_store *db, size_t object_size);
+/* The free-list link of freed slot o (not the tail): the next one. */
+static inline void *rel_link_get(const rel_pool *p, const void *o)
+{
+    uint32_t l = REL_CAT(o, p->link, uint32_t);
+    return (char *)p->regions[(l >> REL_LINK_SHIFT) - 1] + ((size_t)(l & ((1u << REL_LINK_SHIFT) - 1)) << 3);
+}
+/* What a link to slot o says: its region, and its offset there. */
+static inline uint32_t rel_link_to(const void *o)
+{
+    return rel_region_of(o)->link | (uint32_t)(((uintptr_t)o & (REL_REGION - 1)) >> 3);
+}
+/* Points freed slot o's link at slot next. */
+static inline void rel_link_set(const rel_pool *p, void *o, const void *next)
+{
+    REL_AT(o, p->link, uint32_t) = rel_link_to(next);
+}
+
+/* A pool of slots of object_size bytes (rounded up to 8, at least 16),
+ * linking freed slots through the word at `link` (beyond object_size:
+ * the slot grows to hold it). */
+void  rel_pool_init(rel_pool *p, rel_store *db, size_t object_size, uint32_t link);
 void *rel_pool_get_slow(rel_pool *p);
 void  rel_pool_put_asan(rel_pool *p, void *o);
 void  rel_pool_free(rel_pool *p);
@@ -345,11 +403,13 @@ void  rel_pool_free(rel_pool *p);
  * bump in the current region. */
 static inline void *rel_pool_get(rel_pool *p)
 {
-#if !defined(__SANITIZE_ADDRESS__)
+#ifndef REL_ASAN
     void *o = p->free_head;
     if (o) {
-        if (!(p->free_head = REL_LINK(o)))
-            p->free_tail = NULL;
+        if (o == p->free_tail)
+            p->free_head = p->free_tail = NULL;
+        else
+            p->free_head = rel_link_get(p, o);
         return o;
     }
     if ((size_t)(p->end - p->next) >= p->size) {
@@ -364,12 +424,11 @@ static inline void *rel_pool_get(rel_pool *p)
 /* Back to the pool; its tag must already say REL_DEAD. */
 static inline void rel_pool_put(rel_pool *p, void *o)
 {
-#if defined(__SANITIZE_ADDRESS__)
+#ifdef REL_ASAN
     rel_pool_put_asan(p, o);   /* poisons all of it but the tag */
 #else
-    REL_LINK(o) = NULL;
     if (p->free_tail)
-        REL_LINK(p->free_tail) = o;
+        rel_link_set(p, p->free_tail, o);
     else
         p->free_head = o;
     p->free_tail = o;
@@ -495,6 +554,10 @@ rel_status rel_loaddata(rel_store *db, const char *text, size_t len, const char 
  * ("Book_new"). */
 void *rel_new(rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is_model,
               const char *who, ...);
+/* rel_new with the schema, which the generated M_new passes: given a NULL
+ * store, the message goes to the store of an object argument. */
+void *rel_new_of(const rel_schema *s, rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is_model,
+                 const char *who, ...);
 /* rel_new for models with no, one or two required relations: the same
  * without a variadic call, which costs a create more than the rest of it
  * for small models. */
@@ -569,8 +632,8 @@ rel_status rel_through_fk_set(void *m, void *t, uint32_t fk, const char *who);
 rel_status rel_through_add(uint32_t r, void *m, void *t, bool self_is_m, const char *who, ...);
 void *rel_through_find(uint32_t r, const void *m, const void *t);
 rel_status rel_through_remove(uint32_t r, void *m, void *t, bool self_is_m, const char *who);
-rel_status rel_through_clear(uint32_t r, void *o, bool o_is_model, const char *who);
-void *rel_through_create(uint32_t r, void *self, bool self_is_m, const char *who, ...);
+rel_status rel_through_clear(const rel_schema *s, uint32_t r, void *o, bool o_is_model, const char *who);
+void *rel_through_create(const rel_schema *s, uint32_t r, void *self, bool self_is_m, const char *who, ...);
 
 /* The cold halves of the inline helpers below: each formats the message
  * into the store's errmsg and returns the status.  rel_fail_other_store
@@ -604,6 +667,22 @@ rel_status rel_fail_nomem(uint32_t r, void *self);
 void *rel_get_by(const rel_store *db, uint32_t u, const void *const *vals);
 rel_status rel_set_unique(void *o, uint32_t k, uint32_t field, const void *value);
 rel_status rel_set_rel_unique(void *m, void *t, uint32_t r);
+
+/* The calls above that can be given nothing but NULL objects (a setter or
+ * clear of NULL, M_delete(NULL), a create through a NULL object), with
+ * the schema, which the generated code passes: without a store, the
+ * message in rel_errmsg_nostore() still names the model ("Author_delete:
+ * NULL Author"), and a create through a NULL or deleted object reports
+ * in the store of its other arguments (the schema says how many required
+ * targets follow).  Otherwise the same as without _of. */
+rel_status rel_fail_arg_of(const rel_schema *s, const void *o, uint32_t k, const void *other, const char *who);
+rel_status rel_delete_many_of(const rel_schema *s, uint32_t k, void *const *objects, size_t n, const char *who);
+rel_status rel_delete_ex_of(const rel_schema *s, uint32_t k, void *const *objects, size_t n, size_t *total,
+                            size_t *per_model, uint32_t nmodels, const char *who);
+rel_status rel_delete_plan_of(const rel_schema *s, uint32_t k, void *const *objects, size_t n,
+                              rel_delete_plan *plan, const char *who);
+void *rel_new_from_of(const rel_schema *s, const void *self, uint32_t sk, uint32_t k, uint32_t via, void *other,
+                      bool new_is_model, const char *who, ...);
 
 /* ==== inline helpers: the hot calls ====================================== */
 
@@ -775,9 +854,10 @@ void rel_init_fields(const rel_store *db, uint32_t k, void *o);
  * when it has defaults to set) with no required relation, or with one
  * required ForeignKey r to t (fwd, pos, rev its offsets; t NULL for none):
  * the common case of rel_new0/rel_new1, inline with constant sizes and
- * offsets.  Whatever is not common (a list or the id space to grow, a bad
- * argument, no free slot at hand) goes to the generic path, which reports
- * errors as usual. */
+ * offsets (t's list grows here too, out of line).  Whatever is not common
+ * (the id index or the id space to grow, a bad argument, no free slot at
+ * hand, no memory) goes to the generic path, which reports errors as
+ * usual. */
 static inline void *rel_new_fast(rel_store *db, uint32_t k, size_t size, bool init, uint32_t r, void *t,
                                  size_t fwd, size_t pos, size_t rev, const char *who)
 {
@@ -788,9 +868,11 @@ static inline void *rel_new_fast(rel_store *db, uint32_t k, size_t size, bool in
         goto slow;
     ms = &db->models[k];
     if (r != REL_NONE) {
+        /* Growing the target's list changes no count: a failure after it
+         * has nothing to undo. */
         l = &REL_AT(t, rev, rel_list);
-        if (l->count == l->cap)
-            goto slow;
+        if (l->count == l->cap && rel_list_grow(l, (size_t)l->count + 1))
+            goto slow;   /* which reports it */
     }
     if (ms->last_id >= REL_ID_MAX || (ms->ids.items && ms->ids.count == ms->ids.cap)
         || !(o = rel_pool_get(&ms->pool)))

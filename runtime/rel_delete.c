@@ -420,9 +420,7 @@ static void delete_now(rel_store *db, uint32_t k, void *o)
                 if (flags & REL_LEAF) {
                     /* r is each referrer's only link, and o's list of
                      * them goes with o: retiring them is all there is. */
-                    for (j = 0; j < l->count; j++)
-                        if (!(REL_TAG(l->items[j]) & (REL_MARK | REL_DEAD)))
-                            rel_retire(db, r->model, l->items[j]);
+                    rel_retire_leaves(db, r->model, l->items, l->count);
                     continue;
                 }
                 for (j = 0; j < l->count; j++) {
@@ -469,7 +467,8 @@ static void delete_now(rel_store *db, uint32_t k, void *o)
 
 /* The checks every delete makes on its arguments: objects[0..n) are live
  * objects of one store, which *out gets.  Sets errmsg on failure. */
-static rel_status check_args(uint32_t k, void *const *objects, size_t n, const char *who, rel_store **out)
+static rel_status check_args(const rel_schema *s, uint32_t k, void *const *objects, size_t n, const char *who,
+                             rel_store **out)
 {
     rel_store *db;
     const void *any;
@@ -483,7 +482,7 @@ static rel_status check_args(uint32_t k, void *const *objects, size_t n, const c
     db = any ? rel_store_of(any) : NULL;
     for (i = 0; i < n; i++) {
         if (!rel_alive(objects[i]))
-            return rel_fail_arg(objects[i], k, any, who);
+            return rel_fail_arg_of(s, objects[i], k, any, who);
         if (rel_store_of(objects[i]) != db)
             return rel_fail(&db->errmsg, REL_EINVAL, "%s: %s %llu (object %lu) belongs to another store",
                             rel_who(who), db->schema->models[k].name, REL_ID(objects[i]), (unsigned long)i);
@@ -524,13 +523,18 @@ static void end_all(rel_store *db, bool applied)
 
 rel_status rel_delete_many(uint32_t k, void *const *objects, size_t n, const char *who)
 {
+    return rel_delete_many_of(NULL, k, objects, n, who);
+}
+
+rel_status rel_delete_many_of(const rel_schema *s, uint32_t k, void *const *objects, size_t n, const char *who)
+{
     rel_store *db;
     rel_status st;
     uint32_t t;
 
     if (n == 0)
         return REL_OK;
-    if ((st = check_args(k, objects, n, who, &db)) != REL_OK)
+    if ((st = check_args(s, k, objects, n, who, &db)) != REL_OK)
         return st;
     if (n == 1 && (db->models[k].flags & REL_FAST_DELETE)) {
         REL_TAG(objects[0]) |= REL_MARK;
@@ -560,6 +564,12 @@ rel_status rel_delete_many(uint32_t k, void *const *objects, size_t n, const cha
 rel_status rel_delete_ex(uint32_t k, void *const *objects, size_t n, size_t *total, size_t *per_model,
                          uint32_t nmodels, const char *who)
 {
+    return rel_delete_ex_of(NULL, k, objects, n, total, per_model, nmodels, who);
+}
+
+rel_status rel_delete_ex_of(const rel_schema *s, uint32_t k, void *const *objects, size_t n, size_t *total,
+                            size_t *per_model, uint32_t nmodels, const char *who)
+{
     rel_store *db;
     rel_status st;
     uint32_t m;
@@ -569,7 +579,7 @@ rel_status rel_delete_ex(uint32_t k, void *const *objects, size_t n, size_t *tot
         *total = 0;
     for (m = 0; per_model && m < nmodels; m++)
         per_model[m] = 0;
-    if (n && (st = check_args(k, objects, n, who, &db)) != REL_OK)
+    if (n && (st = check_args(s, k, objects, n, who, &db)) != REL_OK)
         return st;
     if (n && per_model)
         for (m = 0; m < db->schema->nmodels; m++)
@@ -577,7 +587,7 @@ rel_status rel_delete_ex(uint32_t k, void *const *objects, size_t n, size_t *tot
     if (n && total)
         for (m = 0; m < db->schema->nmodels; m++)
             sum += db->models[m].count;
-    if ((st = rel_delete_many(k, objects, n, who)) != REL_OK) {
+    if ((st = rel_delete_many_of(s, k, objects, n, who)) != REL_OK) {
         if (per_model)   /* refused: nothing went */
             memset(per_model, 0, db->schema->nmodels * sizeof *per_model);
         if (total)
@@ -655,6 +665,12 @@ static bool plan_lists(rel_store *db, rel_delete_plan *plan, refs *deleted, refs
 rel_status rel_delete_plan_make(uint32_t k, void *const *objects, size_t n, rel_delete_plan *plan,
                                 const char *who)
 {
+    return rel_delete_plan_of(NULL, k, objects, n, plan, who);
+}
+
+rel_status rel_delete_plan_of(const rel_schema *s, uint32_t k, void *const *objects, size_t n,
+                              rel_delete_plan *plan, const char *who)
+{
     rel_store *db;
     planner pl;
     refs deleted, nulled;
@@ -664,7 +680,7 @@ rel_status rel_delete_plan_make(uint32_t k, void *const *objects, size_t n, rel_
     if (!plan)
         return rel_fail_null_arg(n && objects && objects[0] ? rel_store_of(objects[0]) : NULL, who, "plan");
     memset(plan, 0, sizeof *plan);
-    if ((st = check_args(k, objects, n, who, &db)) != REL_OK)
+    if ((st = check_args(s, k, objects, n, who, &db)) != REL_OK)
         return st;
     memset(&pl, 0, sizeof pl);
     memset(&deleted, 0, sizeof deleted);

@@ -5,6 +5,8 @@
 
 #include "rel.h"
 
+#include <string.h>
+
 /* Failure paths: out of the way of the code that succeeds. */
 #if defined(__GNUC__)
 #define REL_COLD __attribute__((cold))
@@ -82,7 +84,9 @@ enum {
     REL_THROUGH = 16,
     /* The model has unique constraints (rel_unique.c keeps their
      * indexes): creates and deletes go through the generic paths. */
-    REL_HAS_UNIQUE = 32
+    REL_HAS_UNIQUE = 32,
+    /* It has a string field (which a delete points at ""). */
+    REL_HAS_STRING = 64
 };
 
 /* ---- unique constraints (rel_unique.c) --------------------------------------
@@ -130,12 +134,42 @@ const char *rel_unique_describe(const rel_store *db, uint32_t u, char *buf, size
  * non-symmetrical many-to-many's set).  It touches nothing outside o. */
 void rel_free_members(const rel_store *db, uint32_t k, void *o);
 
+/* The word of model k's slots that links the pool's free list: one no
+ * generated getter reads, or the slot's end (rel_scrub.c). */
+uint32_t rel_link_offset(const rel_schema *s, uint32_t k);
+/* Points every string member of o (model k) at "". */
+void rel_scrub_strings(const rel_store *db, uint32_t k, void *o);
+/* rel_retire for each object of items[0..count) of model k, a REL_LEAF
+ * one, that is neither marked nor deleted. */
+void rel_retire_leaves(rel_store *db, uint32_t k, void *const *items, uint32_t count);
+
+/* Slot o (size bytes, a multiple of 8 and at least 16) becomes deleted:
+ * its tag `tag` (REL_DEAD set), every other byte zero.  Slots are small:
+ * the first 8 bytes are one store (the tag and the word beside it), and
+ * the next 8 and the last 8 (which may be the same) cover the common
+ * sizes without a call. */
+static inline void rel_kill_slot(void *o, uint32_t tag, size_t size)
+{
+    uint32_t head[2];
+    head[0] = tag;
+    head[1] = 0;
+    memcpy(o, head, sizeof head);
+    memset((char *)o + 8, 0, 8);          /* constant sizes: one store each */
+    memset((char *)o + size - 8, 0, 8);
+    if (size > 24)
+        memset((char *)o + 16, 0, size - 24);
+}
+
 /* Takes o (of model k, its members already freed) out of the store: its
- * tag says deleted, the count drops, the slot goes back to the pool. */
+ * tag says deleted, every member reads as empty (zero, NULL, "", an empty
+ * list: what a getter of a deleted object returns), the count drops, the
+ * slot goes back to the pool. */
 static inline void rel_retire(rel_store *db, uint32_t k, void *o)
 {
     rel_model_state *ms = &db->models[k];
-    REL_TAG(o) = (REL_TAG(o) & REL_ID_MAX) | REL_DEAD;
+    rel_kill_slot(o, (REL_TAG(o) & REL_ID_MAX) | REL_DEAD, ms->pool.size);
+    if (ms->flags & REL_HAS_STRING)
+        rel_scrub_strings(db, k, o);
     ms->count--;
     rel_pool_put(&ms->pool, o);
 }

@@ -62,7 +62,7 @@ static uint32_t model_flags(const rel_schema *s, uint32_t k)
     uint32_t flags = 0, i;
     for (i = 0; i < m->nfields; i++) {
         if (m->fields[i].type == REL_STRING)
-            flags |= REL_HAS_INIT | REL_HAS_OWNED;
+            flags |= REL_HAS_INIT | REL_HAS_OWNED | REL_HAS_STRING;
         else if (m->fields[i].def)
             flags |= REL_HAS_INIT;
     }
@@ -114,7 +114,7 @@ rel_store *rel_store_new(const rel_schema *schema)
     db->indexes = schema->nuniques ? (rel_index *)(void *)(block + at_ix) : NULL;
     state = (unsigned char *)db->touched;   /* UNSEEN is 0 */
     for (k = 0; k < schema->nmodels; k++) {
-        rel_pool_init(&db->models[k].pool, db, schema->models[k].size);
+        rel_pool_init(&db->models[k].pool, db, schema->models[k].size, rel_link_offset(schema, k));
         db->models[k].flags = model_flags(schema, k);
         if (fast_delete(schema, k, state))
             db->models[k].flags |= REL_FAST_DELETE;
@@ -442,6 +442,30 @@ void *rel_new(rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is_
     return o;
 }
 
+void *rel_new_of(const rel_schema *s, rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is_model,
+                 const char *who, ...)
+{
+    va_list ap;
+    void *o;
+    va_start(ap, who);
+    if (!db) {
+        /* The message goes to the store of an object argument, if any:
+         * the schema says which arguments are objects. */
+        const void *any = rel_alive(other) ? other : NULL;
+        uint32_t i;
+        for (i = 0; i < s->models[k].nrequired; i++) {
+            void *t = va_arg(ap, void *);
+            if (!any && !(s->models[k].required[i] & REL_ARG_FIELD) && rel_alive(t))
+                any = t;
+        }
+        va_end(ap);
+        return no_store(who, any, NULL);
+    }
+    o = new_va(db, k, via, other, new_is_model, who, ap);
+    va_end(ap);
+    return o;
+}
+
 void *rel_new0(rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is_model, const char *who)
 {
     if (!db)
@@ -478,6 +502,31 @@ void *rel_new_from(const void *self, uint32_t sk, uint32_t k, uint32_t via, void
         return NULL;
     }
     va_start(ap, who);
+    o = new_va(rel_store_of(self), k, via, other, new_is_model, who, ap);
+    va_end(ap);
+    return o;
+}
+
+void *rel_new_from_of(const rel_schema *s, const void *self, uint32_t sk, uint32_t k, uint32_t via, void *other,
+                      bool new_is_model, const char *who, ...)
+{
+    va_list ap;
+    void *o;
+    va_start(ap, who);
+    if (!rel_alive(self)) {
+        /* The message goes to the store of another argument, if any: the
+         * schema says how many required targets follow. */
+        const void *any = rel_alive(other) ? other : NULL;
+        uint32_t i;
+        for (i = 0; i < s->models[k].nrequired; i++) {
+            void *t = va_arg(ap, void *);   /* a field entry's: a pointer to a value */
+            if (!any && !(s->models[k].required[i] & REL_ARG_FIELD) && rel_alive(t))
+                any = t;
+        }
+        va_end(ap);
+        rel_fail_arg_of(s, self, sk, any, who);
+        return NULL;
+    }
     o = new_va(rel_store_of(self), k, via, other, new_is_model, who, ap);
     va_end(ap);
     return o;
@@ -654,9 +703,16 @@ REL_COLD rel_status rel_fail_null_arg(rel_store *db, const char *who, const char
  * out). */
 REL_COLD rel_status rel_fail_arg(const void *o, uint32_t k, const void *other, const char *who)
 {
+    return rel_fail_arg_of(NULL, o, k, other, who);
+}
+
+REL_COLD rel_status rel_fail_arg_of(const rel_schema *s, const void *o, uint32_t k, const void *other,
+                                    const char *who)
+{
     rel_store *db = o ? rel_store_of(o) : other ? rel_store_of(other) : NULL;
     rel_errmsg *msg = db ? &db->errmsg : &nostore;
-    const char *name = db && k != UINT32_MAX ? db->schema->models[k].name : NULL;
+    const rel_schema *schema = db ? db->schema : s;
+    const char *name = schema && k != UINT32_MAX ? schema->models[k].name : NULL;
     const char *sep = who ? ": " : "";
     if (!o)
         return rel_fail(msg, REL_EINVAL, "%s%sNULL %s", who ? who : "", sep, name ? name : "object");

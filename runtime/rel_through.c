@@ -391,7 +391,23 @@ static void undo_new(rel_store *db, uint32_t k, void *x, uint64_t last)
     rel_model_restore_last_id(db, k, last);
 }
 
-void *rel_through_create(uint32_t ri, void *self, bool self_is_m, const char *who, ...)
+/* A live object among n constructor arguments of model m read from *ap
+ * (field entries are pointers to values: skipped), or `any`. */
+static const void *any_object(const rel_model *m, uint32_t skip1, uint32_t skip2, va_list *ap, const void *any)
+{
+    uint32_t i;
+    for (i = 0; i < m->nrequired; i++) {
+        void *v;
+        if (m->required[i] == skip1 || m->required[i] == skip2)
+            continue;
+        v = va_arg(*ap, void *);
+        if (!any && !(m->required[i] & REL_ARG_FIELD) && rel_alive(v))
+            any = v;
+    }
+    return any;
+}
+
+void *rel_through_create(const rel_schema *s, uint32_t ri, void *self, bool self_is_m, const char *who, ...)
 {
     rel_store *db;
     const rel_relation *r;
@@ -404,8 +420,16 @@ void *rel_through_create(uint32_t ri, void *self, bool self_is_m, const char *wh
     rel_status st;
 
     if (!rel_alive(self)) {
-        const rel_relation *rs = self ? REL_RELATION(rel_store_of(self), ri) : NULL;
-        rel_fail_arg(self, rs ? (self_is_m ? rs->model : rs->target) : UINT32_MAX, NULL, who);
+        /* The message goes to the store of another argument, if any: the
+         * partner's constructor arguments, then the through model's
+         * extra ones. */
+        const rel_relation *rs = &s->relations[ri];
+        const void *any;
+        va_start(ap, who);
+        any = any_object(&s->models[self_is_m ? rs->target : rs->model], REL_NONE, REL_NONE, &ap, NULL);
+        any = any_object(&s->models[rs->through], rs->through_src, rs->through_dst, &ap, any);
+        va_end(ap);
+        rel_fail_arg_of(s, self, self_is_m ? rs->model : rs->target, any, who);
         return NULL;
     }
     db = rel_store_of(self);
@@ -486,15 +510,13 @@ rel_status rel_through_remove(uint32_t ri, void *m, void *t, bool self_is_m, con
     return st;
 }
 
-rel_status rel_through_clear(uint32_t ri, void *o, bool o_is_model, const char *who)
+rel_status rel_through_clear(const rel_schema *s, uint32_t ri, void *o, bool o_is_model, const char *who)
 {
     rel_store *db;
     const rel_relation *r, *fk;
     const rel_list *l;
-    if (!rel_alive(o)) {
-        const rel_relation *ro = o ? REL_RELATION(rel_store_of(o), ri) : NULL;
-        return rel_fail_arg(o, ro ? (o_is_model ? ro->model : ro->target) : UINT32_MAX, NULL, who);
-    }
+    if (!rel_alive(o))
+        return rel_fail_arg_of(s, o, o_is_model ? s->relations[ri].model : s->relations[ri].target, NULL, who);
     db = rel_store_of(o);
     r = REL_RELATION(db, ri);
     fk = REL_RELATION(db, o_is_model ? r->through_src : r->through_dst);

@@ -33,9 +33,10 @@ left=$(find "$tmp/stage" -type f)
 if [ -z "$left" ]; then ok; else bad "make uninstall left: $left"; fi
 
 # The sanitizer runtime: a program built with -fsanitize=address against
-# librelc-runtime-asan.a that reads a deleted object through a dangling
-# pointer is stopped by AddressSanitizer, naming the read; the same program
-# reading a live object runs.
+# librelc-runtime-asan.a that reads a deleted object's member through a
+# dangling pointer is stopped by AddressSanitizer, naming the read; the
+# same program reading a live object runs, and so does a getter of the
+# deleted object (which answers "", as in a plain build).
 mkdir -p "$tmp/asan"
 cat > "$tmp/asan/shelf.rel" <<'REL'
 schema shelf;
@@ -53,7 +54,9 @@ int main(int argc, char **argv)
     (void)argv;
     if (argc > 1)
         Shelf_delete(s);                  /* the item goes with it */
-    printf("%s\n", Item_name(it));        /* a read through a dangling pointer when deleted */
+    printf("[%s]\n", Item_name(it));      /* a getter: "" when deleted */
+    if (argc > 2)
+        printf("%s\n", it->name);         /* a read through a dangling pointer when deleted */
     shelf_store_free(db);
     return 0;
 }
@@ -62,7 +65,8 @@ if "$relc" -o "$tmp/asan" "$tmp/asan/shelf.rel" &&
    cc -std=c99 -g -fsanitize=address -I"$prefix/include/relc" -I"$tmp/asan" -o "$tmp/asan/prog" \
        "$tmp/asan/main.c" "$tmp/asan/shelf.c" "$prefix/lib/librelc-runtime-asan.a" > "$tmp/asan/build.log" 2>&1 &&
    "$tmp/asan/prog" > /dev/null 2>&1 &&
-   ! "$tmp/asan/prog" deleted > "$tmp/asan/run.log" 2>&1 &&
+   [ "$("$tmp/asan/prog" deleted 2>&1)" = "[]" ] &&
+   ! "$tmp/asan/prog" deleted member > "$tmp/asan/run.log" 2>&1 &&
    grep -q "use-after-poison" "$tmp/asan/run.log"; then ok; else
     bad "librelc-runtime-asan.a: a read of a deleted object is not reported"; cat "$tmp/asan/build.log" "$tmp/asan/run.log" 2>/dev/null | head -20; fi
 

@@ -456,6 +456,298 @@ START_TEST(test_grow_bounds)
 }
 END_TEST
 
+/* ---- a deleted object reads as empty (SPEC 6) ----------------------------------
+ * Getters of a deleted object read its slot: they returned what the delete
+ * had freed (a string getter a freed title, a view freed items), and the
+ * word at byte 8, where the pool linked its free list, cast to the
+ * member's type (a string getter then returned NULL, which it never may;
+ * a pointer getter another freed slot).  Under ASan every such read was a
+ * use-after-poison.  Now every getter of a deleted object answers as for
+ * an empty object, in a plain build and under ASan. */
+
+/* Every getter of dead objects of each model says "empty"; the id and
+ * the store are still the object's. */
+static void assert_empty_node(Node *n, uint64_t id)
+{
+    ck_assert_uint_eq(Node_id(n), id);
+    ck_assert_ptr_eq(Node_store(n), db);
+    ck_assert_ptr_nonnull(Node_title(n));
+    ck_assert_str_eq(Node_title(n), "");
+    ck_assert_ptr_null(Node_parent(n));
+    ck_assert(Node_children(n).items == NULL && Node_children(n).count == 0);
+    ck_assert(Node_tags(n).items == NULL && Node_tags(n).count == 0);
+    ck_assert(Node_gauges(n).items == NULL && Node_gauges(n).count == 0);
+    ck_assert_uint_eq(Node_children_count(n) + Node_tags_count(n) + Node_gauges_count(n), 0);
+    rel_foreach(Node, x, Node_children(n))
+        ck_abort_msg("a deleted node has child %p", (void *)x);
+}
+static void assert_empty_tag(Tag *t, uint64_t id)
+{
+    ck_assert_uint_eq(Tag_id(t), id);
+    ck_assert_ptr_eq(Tag_store(t), db);
+    ck_assert_ptr_nonnull(Tag_label(t));
+    ck_assert_str_eq(Tag_label(t), "");
+    ck_assert(Tag_nodes(t).items == NULL && Tag_nodes(t).count == 0);
+    ck_assert(Tag_owned(t).items == NULL && Tag_owned(t).count == 0);
+    ck_assert(Tag_pins(t).items == NULL && Tag_pins(t).count == 0);
+    ck_assert_uint_eq(Tag_nodes_count(t) + Tag_owned_count(t) + Tag_pins_count(t), 0);
+    ck_assert_ptr_null(Tag_gauge(t));
+}
+static void assert_empty_gauge(Gauge *g, uint64_t id)
+{
+    ck_assert_uint_eq(Gauge_id(g), id);
+    ck_assert_int_eq(Gauge_level(g), 0);
+    ck_assert(Gauge_ratio(g) == 0.0);
+    ck_assert(!Gauge_on(g));
+    ck_assert_int_eq(Gauge_small(g), 0);
+    ck_assert_ptr_nonnull(Gauge_name(g));
+    ck_assert_str_eq(Gauge_name(g), "");
+    ck_assert_ptr_null(Gauge_node(g));
+    ck_assert_ptr_null(Gauge_owner(g));
+    ck_assert_ptr_null(Gauge_twin(g));
+}
+static void assert_empty_pin(Pin *p, uint64_t id)
+{
+    ck_assert_uint_eq(Pin_id(p), id);
+    ck_assert_int_eq(Pin_depth(p), 0);
+    ck_assert_ptr_null(Pin_tag(p));
+}
+static void assert_empty_note(Note *n, uint64_t id)
+{
+    ck_assert_uint_eq(Note_id(n), id);
+    ck_assert_int_eq(Note_size(n), 0);
+    ck_assert_ptr_nonnull(Note_text(n));
+    ck_assert_str_eq(Note_text(n), "");
+}
+
+/* Objects with every member set, linked every way, so that a delete has
+ * something to leave behind. */
+typedef struct Full { Node *node, *child; Tag *tag, *twin; Gauge *gauge; Pin *pin; Note *note; } Full;
+static void full(Full *f, Node *parent)
+{
+    f->node = parent ? Node_children_create(parent) : Node_new(db);
+    f->tag = Tag_new(db);
+    f->twin = Tag_new(db);
+    ck_assert(f->node && f->tag && f->twin);
+    f->child = Node_children_create(f->node);
+    f->gauge = Node_gauges_create(f->node, f->tag);
+    f->pin = Tag_pins_create(f->tag);
+    f->note = Note_new(db);
+    ck_assert(f->child && f->gauge && f->pin && f->note);
+    ck_assert_int_eq(Node_set_title(f->node, "full"), REL_OK);
+    ck_assert_int_eq(Tag_set_label(f->tag, "label"), REL_OK);
+    ck_assert_int_eq(Node_tags_add(f->node, f->tag), REL_OK);
+    ck_assert_int_eq(Gauge_set_level(f->gauge, -7), REL_OK);
+    ck_assert_int_eq(Gauge_set_ratio(f->gauge, 2.5), REL_OK);
+    ck_assert_int_eq(Gauge_set_on(f->gauge, true), REL_OK);
+    ck_assert_int_eq(Gauge_set_small(f->gauge, -3), REL_OK);
+    ck_assert_int_eq(Gauge_set_name(f->gauge, "a name"), REL_OK);
+    ck_assert_int_eq(Gauge_set_twin(f->gauge, f->twin), REL_OK);
+    ck_assert_int_eq(Pin_set_depth(f->pin, 9), REL_OK);
+    ck_assert_int_eq(Note_set_size(f->note, 12), REL_OK);
+    ck_assert_int_eq(Note_set_text(f->note, "some text"), REL_OK);
+}
+
+/* Each way a delete goes: the collector (a node, cascading to its child
+ * and its gauge), the one-pass delete (a tag, cascading to its gauge and
+ * retiring its pin, a leaf, in its own loop), and plain objects. */
+START_TEST(test_getters_of_deleted)
+{
+    Full f[3];
+    uint64_t id[3][7];
+    int i;
+    for (i = 0; i < 3; i++) {
+        full(&f[i], NULL);
+        id[i][0] = Node_id(f[i].node);
+        id[i][1] = Node_id(f[i].child);
+        id[i][2] = Tag_id(f[i].tag);
+        id[i][3] = Gauge_id(f[i].gauge);
+        id[i][4] = Pin_id(f[i].pin);
+        id[i][5] = Note_id(f[i].note);
+        id[i][6] = Tag_id(f[i].twin);
+    }
+    /* Several of each model deleted in turn, so that every freed slot but
+     * the last has its free-list link written. */
+    for (i = 0; i < 3; i++) {
+        ck_assert_int_eq(Tag_delete(f[i].tag), REL_OK);    /* the gauge and the pin go with it */
+        ck_assert_int_eq(Node_delete(f[i].node), REL_OK);  /* and the child */
+        ck_assert_int_eq(Note_delete(f[i].note), REL_OK);
+        ck_assert_int_eq(Tag_delete(f[i].twin), REL_OK);
+    }
+    for (i = 0; i < 3; i++) {
+        assert_empty_node(f[i].node, id[i][0]);
+        assert_empty_node(f[i].child, id[i][1]);
+        assert_empty_tag(f[i].tag, id[i][2]);
+        assert_empty_gauge(f[i].gauge, id[i][3]);
+        assert_empty_pin(f[i].pin, id[i][4]);
+        assert_empty_note(f[i].note, id[i][5]);
+        assert_empty_tag(f[i].twin, id[i][6]);
+    }
+    ck_assert_uint_eq(Node_count(db) + Tag_count(db) + Gauge_count(db) + Pin_count(db) + Note_count(db), 0);
+}
+END_TEST
+
+/* SET_NULL and a one-to-one: deleting the twin leaves the gauge alive
+ * (twin NULL), and deleting a gauge leaves the twin's reverse NULL. */
+START_TEST(test_getters_after_set_null)
+{
+    Full f;
+    uint64_t gid;
+    full(&f, NULL);
+    ck_assert_int_eq(Tag_delete(f.twin), REL_OK);
+    ck_assert_ptr_null(Gauge_twin(f.gauge));
+    ck_assert_int_eq(Gauge_level(f.gauge), -7);
+    ck_assert_int_eq(Gauge_set_twin(f.gauge, f.tag), REL_OK);
+    gid = Gauge_id(f.gauge);
+    ck_assert_int_eq(Gauge_delete(f.gauge), REL_OK);
+    ck_assert_ptr_null(Tag_gauge(f.tag));
+    assert_empty_gauge(f.gauge, gid);
+    ck_assert_uint_eq(Tag_owned_count(f.tag), 0);
+}
+END_TEST
+
+/* Freed slots are reused first in, first out, and a reused slot is a
+ * whole new object: its defaults, no links, the next id; the deleted ones
+ * not reused yet still read as empty; delete_many and a refused delete
+ * keep all of that. */
+START_TEST(test_reuse_after_scrub)
+{
+    Note *notes[6], *again[6];
+    Gauge *g;
+    Full f;
+    uint64_t last;
+    int i;
+    for (i = 0; i < 6; i++) {
+        notes[i] = Note_new(db);
+        ck_assert_int_eq(Note_set_text(notes[i], "text"), REL_OK);
+        ck_assert_int_eq(Note_set_size(notes[i], i + 1), REL_OK);
+    }
+    last = Note_id(notes[5]);
+    ck_assert_int_eq(Note_delete_many(notes, 4), REL_OK);
+    for (i = 0; i < 4; i++)
+        assert_empty_note(notes[i], last - 5 + (uint64_t)i);
+    for (i = 0; i < 4; i++) {
+        again[i] = Note_new(db);
+        ck_assert_ptr_eq(again[i], notes[i]);   /* the first freed, first */
+        ck_assert_uint_eq(Note_id(again[i]), last + 1 + (uint64_t)i);
+        ck_assert_int_eq(Note_size(again[i]), 0);
+        ck_assert_str_eq(Note_text(again[i]), "");
+        if (i < 3)
+            assert_empty_note(notes[i + 1], last - 4 + (uint64_t)i);
+    }
+    ck_assert_str_eq(Note_text(notes[4]), "text");
+    /* A gauge in a reused slot starts at its defaults. */
+    full(&f, NULL);
+    ck_assert_int_eq(Gauge_delete(f.gauge), REL_OK);
+    g = Node_gauges_create(f.node, f.tag);
+    ck_assert_ptr_eq(g, f.gauge);
+    ck_assert_str_eq(Gauge_name(g), "gauge");
+    ck_assert(Gauge_level(g) == 0 && Gauge_ratio(g) == 0.0 && !Gauge_on(g) && !Gauge_twin(g));
+    ck_assert_ptr_eq(Gauge_node(g), f.node);
+    ck_assert_int_eq(safety_store_verify(db), REL_OK);
+    /* Many deletes and creates in turn: the pools stay consistent. */
+    for (i = 0; i < 200; i++) {
+        Full h;
+        full(&h, i % 2 ? f.node : NULL);
+        if (i % 3)
+            ck_assert_int_eq(Tag_delete(h.tag), REL_OK);
+        else
+            ck_assert_int_eq(Node_delete(h.node), REL_OK);
+        ck_assert_int_eq(Note_delete(h.note), REL_OK);
+    }
+    ck_assert_int_eq(safety_store_verify(db), REL_OK);
+}
+END_TEST
+
+/* ---- messages without a store -------------------------------------------------
+ * A call whose only object is NULL has no store to write to: the message
+ * goes to rel_errmsg_nostore(), and said "NULL object" (the runtime could
+ * not name the model without a store), and setters and clears did not
+ * name the call.  A create through a NULL object whose other arguments
+ * are objects (a required relation's target) wrote to no store either,
+ * where T_rv_add(NULL, x) writes to x's. */
+#define NOSTORE_SAYS(call, what) do { (void)reset_nostore(); ck_assert_int_eq((call), REL_EINVAL); \
+    ck_assert_str_eq(rel_errmsg_nostore(), what); } while (0)
+static int reset_nostore(void)
+{
+    ck_assert_ptr_null(Tag_new(NULL));   /* "Tag_new: NULL store" */
+    ck_assert_str_eq(rel_errmsg_nostore(), "Tag_new: NULL store");
+    return 0;
+}
+
+START_TEST(test_nostore_names_the_model)
+{
+    rel_delete_plan plan;
+    safety_delete_result result;
+    Node *none = NULL;
+    NOSTORE_SAYS(Node_set_title(NULL, "x"), "Node_set_title: NULL Node");
+    NOSTORE_SAYS(Gauge_set_level(NULL, 1), "Gauge_set_level: NULL Gauge");
+    NOSTORE_SAYS(Gauge_set_name(NULL, "x"), "Gauge_set_name: NULL Gauge");
+    NOSTORE_SAYS(Node_delete(NULL), "Node_delete: NULL Node");
+    NOSTORE_SAYS(Node_delete_many(&none, 1), "Node_delete_many: NULL Node");
+    NOSTORE_SAYS(Node_delete_ex(NULL, &result), "Node_delete_ex: NULL Node");
+    ck_assert_uint_eq(result.total, 0);
+    NOSTORE_SAYS(Node_delete_plan(NULL, &plan), "Node_delete_plan: NULL Node");
+    ck_assert_uint_eq(plan.ndeleted, 0);
+    NOSTORE_SAYS(Node_children_clear(NULL), "Node_children_clear: NULL Node");
+    NOSTORE_SAYS(Node_tags_clear(NULL), "Node_tags_clear: NULL Node");
+    NOSTORE_SAYS(Tag_nodes_clear(NULL), "Tag_nodes_clear: NULL Tag");
+    (void)reset_nostore();
+    ck_assert_ptr_null(Node_children_create(NULL));
+    ck_assert_str_eq(rel_errmsg_nostore(), "Node_children_create: NULL Node");
+    (void)reset_nostore();
+    ck_assert_ptr_null(Tag_pins_create(NULL));
+    ck_assert_str_eq(rel_errmsg_nostore(), "Tag_pins_create: NULL Tag");
+}
+END_TEST
+
+START_TEST(test_create_through_null_reports_in_store)
+{
+    Full f;
+    char *before;
+    full(&f, NULL);
+    before = fingerprint();
+    set_sentinel(f.node);
+    ck_assert_ptr_null(Tag_owned_create(NULL, f.node));
+    MESSAGE_SAYS("Tag_owned_create: NULL Tag");
+    UNCHANGED(before);
+    set_sentinel(f.node);
+    ck_assert_ptr_null(Node_gauges_create(NULL, f.tag));
+    MESSAGE_SAYS("Node_gauges_create: NULL Node");
+    UNCHANGED(before);
+    ck_assert_int_eq(Tag_delete(f.twin), REL_OK);
+    set_sentinel(f.node);
+    ck_assert_ptr_null(Tag_owned_create(f.twin, f.node));
+    MESSAGE_SAYS("Tag_owned_create: Tag ");
+    MESSAGE_SAYS(" was deleted");
+    free(before);
+}
+END_TEST
+
+/* A create whose target's list must grow grows it on the inline fast
+ * path; when that fails for want of memory, the generic path reports it
+ * and nothing changes. */
+START_TEST(test_create_grow_fails)
+{
+    rel_allocator refuse = { refuse_malloc, refuse_realloc, refuse_free, NULL };
+    Tag *tag = Tag_new(db);
+    Pin *pin;
+    size_t pins = Pin_count(db);
+    ck_assert_ptr_nonnull(tag);
+    rel_set_allocator(&refuse);
+    ck_assert_ptr_null(Pin_new(db, tag));
+    rel_set_allocator(NULL);
+    ck_assert_msg(strstr(safety_store_errmsg(db), "out of memory") != NULL, "%s", safety_store_errmsg(db));
+    ck_assert_uint_eq(Pin_count(db), pins);
+    ck_assert_uint_eq(Tag_pins_count(tag), 0);
+    ck_assert_int_eq(safety_store_verify(db), REL_OK);
+    pin = Pin_new(db, tag);
+    ck_assert_ptr_nonnull(pin);
+    ck_assert_ptr_eq(Pin_tag(pin), tag);
+    ck_assert_uint_eq(Tag_pins_count(tag), 1);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("safety");
@@ -472,6 +764,12 @@ int main(void)
     tcase_add_test(t, test_invalid_utf8);
     tcase_add_test(t, test_delete_while_walking);
     tcase_add_test(t, test_grow_bounds);
+    tcase_add_test(t, test_getters_of_deleted);
+    tcase_add_test(t, test_getters_after_set_null);
+    tcase_add_test(t, test_reuse_after_scrub);
+    tcase_add_test(t, test_nostore_names_the_model);
+    tcase_add_test(t, test_create_through_null_reports_in_store);
+    tcase_add_test(t, test_create_grow_fails);
     suite_add_tcase(s, t);
     r = srunner_create(s);
     srunner_run_all(r, CK_NORMAL);

@@ -37,12 +37,14 @@
  * without it); a constructor's required relation NULL may say "... is
  * required" (REL_ENULL) instead of "NULL M".
  *
+ * A getter given a deleted object must answer as for an empty one (NULL,
+ * "", 0, an empty view; M_id and M_store still the object's), in a plain
+ * build and under ASan alike.
+ *
  * Every function is also called once with every argument valid (its
- * thunk works, and nothing crashes).  Where the runtime does not meet
- * SPEC 6 yet, the deviation is listed below (known_text) and counted
- * instead of failing, and a listed deviation that no call shows any more
- * fails the run.  SWEEP_VERBOSE=1 prints every known deviation's calls.
- * The last line printed counts the functions, the calls and the crashes. */
+ * thunk works, and nothing crashes).  SWEEP_VERBOSE=1 shows every call's
+ * output.  The last line printed counts the functions, the calls and the
+ * crashes. */
 #include "api.h"
 
 #include <signal.h>
@@ -388,52 +390,19 @@ static void set_sentinels(const sweep_fn *fn)
     CHECK(strstr(sentinel_nostore, "NULL store") != NULL);
 }
 
-/* ---- what the runtime does not do yet ------------------------------------------
- * Deviations from SPEC 6 that this sweep finds in the runtime, each a
- * category of calls.  A call that deviates in a known way is counted here
- * and does not fail the run; a known deviation that no call shows any more
- * does (remove it from this table once the runtime is fixed). */
-enum {
-    K_GETTER_DEAD,      /* read-only getters do not check for a deleted object */
-    K_NOSTORE_NAME,     /* "NULL object": the model is not named without a store */
-    K_CREATE_NULL_SELF, /* M_new(NULL, x), T_rv_create(NULL, x): the message misses x's store */
-    NKNOWN
-};
-static const char *const known_text[NKNOWN] = {
-    "read-only getters (M_f, M_r, a one-to-one's reverse, views, counts) given a deleted object read its "
-    "freed slot instead of answering as for an empty one (NULL, \"\", 0): under ASan a use-after-poison; "
-    "in a plain build the stale value, or at byte 8 the pool's free-list link cast to the field's type "
-    "(M_f then returns NULL, which it never should).  docs/api.md (15) says getters need a live object; "
-    "SPEC 6 lets only NULL be undefined",
-    "a NULL object with no store in the call: the message in rel_errmsg_nostore() says \"NULL object\", "
-    "not the model (\"NULL Author\"), and setters and clears do not name the call either",
-    "T_rv_create(NULL, x, ...) whose other object x is a required relation's target (a variadic argument of "
-    "rel_new_from): the message goes to rel_errmsg_nostore(), not to x's store as docs/api.md (\"Errors\") says "
-    "and T_rv_add(NULL, x) does (without a store the runtime cannot know how many variadic arguments there are)"
-};
-static unsigned long known_calls[NKNOWN];
-
 /* ---- one call ----------------------------------------------------------------- */
 
-static int failures_in_child, known_fd = -1;
+static int failures_in_child;
 static const sweep_fn *cur_fn;
 static int cur_param;
 static enum variant cur_variant;
 
-/* A failure of the call in the child: reported, or (known >= 0) one of
- * the known deviations, told to the parent through the pipe. */
-static void fail(int known, const char *fmt, ...)
+/* A failure of the call in the child, reported. */
+static void fail(const char *fmt, ...)
 {
     va_list ap;
-    if (known >= 0) {
-        unsigned char k = (unsigned char)known;
-        CHECK(write(known_fd, &k, 1) == 1);
-        if (!getenv("SWEEP_VERBOSE"))
-            return;
-    } else {
-        failures_in_child++;
-    }
-    fprintf(stderr, "%s: %s(%s = %s): ", known >= 0 ? "KNOWN" : "FAIL", cur_fn->name,
+    failures_in_child++;
+    fprintf(stderr, "FAIL: %s(%s = %s): ", cur_fn->name,
             cur_param >= 0 ? cur_fn->params[cur_param].name : "-", variant_names[cur_variant]);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -542,13 +511,13 @@ static void child(const sweep_fn *fn, int bad, enum variant v, const char *befor
 
     if (v == V_VALID) {
         if (is_constructor(fn) && !r.p && !strstr(api_store_errmsg(db), "already has"))
-            fail(-1, "a valid create failed: %s", api_store_errmsg(db));
+            fail("a valid create failed: %s", api_store_errmsg(db));
         if (ends_with(fn->name, "_delete_plan")) {   /* a plan changes nothing */
             char *after = fingerprint();
             if (r.status != REL_OK && r.status != REL_EPROTECTED && r.status != REL_ERESTRICTED)
-                fail(-1, "a valid plan: %s", rel_strerror(r.status));
+                fail("a valid plan: %s", rel_strerror(r.status));
             if (strcmp(before, after) != 0)
-                fail(-1, "a plan changed the store");
+                fail("a plan changed the store");
             free(after);
         }
         _exit(failures_in_child ? 3 : 0);
@@ -558,9 +527,9 @@ static void child(const sweep_fn *fn, int bad, enum variant v, const char *befor
          * what it did: the call does what it does with a value. */
         if (bp->kind == SW_RESULT ? r.status != REL_OK && r.status != REL_EPROTECTED && r.status != REL_ERESTRICTED
             : r.status != REL_OK)
-            fail(-1, "returned %s", rel_strerror(r.status));
+            fail("returned %s", rel_strerror(r.status));
         if (api_store_verify(db) != REL_OK)
-            fail(-1, "verify: %s", api_store_errmsg(db));
+            fail("verify: %s", api_store_errmsg(db));
         _exit(failures_in_child ? 3 : 0);
     }
 
@@ -568,39 +537,39 @@ static void child(const sweep_fn *fn, int bad, enum variant v, const char *befor
     if (setter && bad == 1 && v == V_NULL) {
         /* A forward setter's value NULL for a required relation. */
         if (r.status != REL_ENULL)
-            fail(-1, "returned %s, not REL_ENULL", rel_strerror(r.status));
+            fail("returned %s, not REL_ENULL", rel_strerror(r.status));
         expect = "cannot be NULL";
     } else if (is_mutator(fn) && r.status != REL_EINVAL) {
-        fail(-1, "returned %s, not REL_EINVAL", rel_strerror(r.status));
+        fail("returned %s, not REL_EINVAL", rel_strerror(r.status));
     }
     if (is_constructor(fn) && r.p)
-        fail(-1, "returned an object, not NULL");
+        fail("returned an object, not NULL");
     if (is_constructor(fn) && bad > 0 && v == V_NULL && strstr(api_store_errmsg(db), "is required"))
         expect = "is required";   /* a required relation NULL: REL_ENULL's message */
     if (is_contains(fn) && r.b)
-        fail(-1, "returned true");
+        fail("returned true");
     for (i = 0; i < fn->nparams; i++) {
         /* Out-parameters of a refused call: a plan is empty (nothing to
          * free), a result says nothing went. */
         if (fn->params[i].kind == SW_PLAN && i != bad && memcmp(&plan, &zero_plan, sizeof plan) != 0)
-            fail(-1, "the plan of a refused call is not empty");
+            fail("the plan of a refused call is not empty");
         if (fn->params[i].kind == SW_RESULT && memcmp(&result, &zero_result, sizeof result) != 0)
-            fail(-1, "the result of a refused call is not zeroed (total %#zx)", result.total);
+            fail("the result of a refused call is not zeroed (total %#zx)", result.total);
     }
     if (ends_with(fn->name, "_store_errmsg") && r.s != rel_errmsg_nostore())
-        fail(-1, "errmsg(NULL) is not rel_errmsg_nostore()");
+        fail("errmsg(NULL) is not rel_errmsg_nostore()");
     if (ends_with(fn->name, "_store_verify") && r.status != REL_EINVAL)
-        fail(-1, "returned %s, not REL_EINVAL", rel_strerror(r.status));
+        fail("returned %s, not REL_EINVAL", rel_strerror(r.status));
     if (is_getter(fn) && v == V_DEAD) {
         uint64_t id = objs_of(bp->model)->dead_id;
         if (fn->ret == SW_U64 && r.u != id)         /* M_id: the id, dead or alive */
-            fail(-1, "the id of a deleted object is %llu, not %llu", (unsigned long long)r.u,
+            fail("the id of a deleted object is %llu, not %llu", (unsigned long long)r.u,
                  (unsigned long long)id);
         else if (fn->ret == SW_STORE && r.p != db)  /* M_store: its store, dead or alive */
-            fail(-1, "a deleted object's store is %p, not %p", r.p, (void *)db);
+            fail("a deleted object's store is %p, not %p", r.p, (void *)db);
         else if ((fn->ret == SW_OBJ && r.p) || (fn->ret == SW_STRING && (!r.s || *r.s))
                  || ((fn->ret == SW_LIST || fn->ret == SW_SIZE) && r.u))
-            fail(K_GETTER_DEAD, "does not answer as for an empty object (%p, %llu)", fn->ret == SW_STRING ? (const void *)r.s : r.p,
+            fail("does not answer as for an empty object (%p, %llu)", fn->ret == SW_STRING ? (const void *)r.s : r.p,
                  (unsigned long long)r.u);
     }
 
@@ -610,59 +579,47 @@ static void child(const sweep_fn *fn, int bad, enum variant v, const char *befor
         bool db_set = strcmp(in_db, sentinel_db) != 0, none_set = strcmp(in_none, sentinel_nostore) != 0;
         const char *msg = to_nostore ? in_none : in_db;
         bool set = to_nostore ? none_set : db_set;
-        if (!set) {
-            int known = is_constructor(fn) && bad == 0 && v == V_NULL && none_set ? K_CREATE_NULL_SELF : -1;
-            fail(known, "no message in %s (it still says \"%s\"; rel_errmsg_nostore() says \"%s\")",
+        if (!set)
+            fail("no message in %s (it still says \"%s\"; rel_errmsg_nostore() says \"%s\")",
                  msg == in_db ? "the store's errmsg" : "rel_errmsg_nostore()", msg, in_none);
-        } else if (!strstr(msg, expect)) {
-            int known = msg == in_none && strstr(msg, "NULL object") ? K_NOSTORE_NAME : -1;
-            fail(known, "the message \"%s\" does not say \"%s\"", msg, expect);
-        }
+        else if (!strstr(msg, expect))
+            fail("the message \"%s\" does not say \"%s\"", msg, expect);
     }
 
     /* Nothing changed. */
     {
         char *after = fingerprint();
         if (strcmp(before, after) != 0)
-            fail(-1, "the store changed:\n--- before\n%s--- after\n%s", before, after);
+            fail("the store changed:\n--- before\n%s--- after\n%s", before, after);
         free(after);
     }
     if (api_store_verify(db) != REL_OK)
-        fail(-1, "verify: %s", api_store_errmsg(db));
+        fail("verify: %s", api_store_errmsg(db));
     _exit(failures_in_child ? 3 : 0);
 }
 
-static unsigned long calls, null_calls, dead_calls, valid_calls, optional_calls, crashes, known_crashes, failures,
-    skipped;
+static unsigned long calls, null_calls, dead_calls, valid_calls, optional_calls, crashes, failures, skipped;
 
 /* Forks, runs the call in the child, and judges its end: the child's
- * exit status, and the known deviations it wrote to the pipe. */
+ * exit status. */
 static void run(const sweep_fn *fn, int bad, enum variant v, const char *before)
 {
     pid_t pid;
-    int status, fds[2];
-    unsigned char k;
-    bool hit[NKNOWN] = { false }, shown;
-    FILE *err = tmpfile();   /* the child's standard error: shown unless all was known */
+    int status;
+    bool shown;
+    FILE *err = tmpfile();   /* the child's standard error: shown when it failed */
     cur_fn = fn;
     cur_param = bad;
     cur_variant = v;
     fflush(stdout);
     fflush(stderr);
-    CHECK(err != NULL && pipe(fds) == 0);
+    CHECK(err != NULL);
     pid = fork();
     CHECK(pid >= 0);
     if (pid == 0) {
-        close(fds[0]);
-        known_fd = fds[1];
         CHECK(dup2(fileno(err), 2) == 2);
         child(fn, bad, v, before);
     }
-    close(fds[1]);
-    while (read(fds[0], &k, 1) == 1)
-        if (k < NKNOWN)
-            hit[k] = true;
-    close(fds[0]);
     CHECK(waitpid(pid, &status, 0) == pid);
     if (v == V_VALID) {
         valid_calls++;
@@ -680,23 +637,15 @@ static void run(const sweep_fn *fn, int bad, enum variant v, const char *before)
         failures++;
         shown = true;
     } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        /* A crash, or a sanitizer's report.  A getter reading a deleted
-         * object's poisoned slot is the known deviation. */
+        /* A crash, or a sanitizer's report. */
         crashes++;
-        if (is_getter(fn) && v == V_DEAD) {
-            known_crashes++;
-            hit[K_GETTER_DEAD] = true;
-        } else {
-            shown = true;
-        }
-        if (shown) {
-            if (WIFSIGNALED(status))
-                printf("CRASH: %s(%s = %s): signal %d (%s)\n", fn->name, bad >= 0 ? fn->params[bad].name : "-",
-                       variant_names[v], WTERMSIG(status), strsignal(WTERMSIG(status)));
-            else
-                printf("CRASH: %s(%s = %s): exit status %d\n", fn->name, bad >= 0 ? fn->params[bad].name : "-",
-                       variant_names[v], WEXITSTATUS(status));
-        }
+        shown = true;
+        if (WIFSIGNALED(status))
+            printf("CRASH: %s(%s = %s): signal %d (%s)\n", fn->name, bad >= 0 ? fn->params[bad].name : "-",
+                   variant_names[v], WTERMSIG(status), strsignal(WTERMSIG(status)));
+        else
+            printf("CRASH: %s(%s = %s): exit status %d\n", fn->name, bad >= 0 ? fn->params[bad].name : "-",
+                   variant_names[v], WEXITSTATUS(status));
     }
     if (shown) {
         char line[1024];
@@ -706,15 +655,13 @@ static void run(const sweep_fn *fn, int bad, enum variant v, const char *before)
             fputs(line, stderr);
     }
     fclose(err);
-    for (k = 0; k < NKNOWN; k++)
-        known_calls[k] += hit[k];
 }
 
 int main(void)
 {
     char *before;
     int i, j, status = EXIT_SUCCESS;
-    unsigned long with_pointer = 0, known_total = 0;
+    unsigned long with_pointer = 0;
 
     signal(SIGPIPE, SIG_IGN);
     populate();
@@ -772,23 +719,12 @@ int main(void)
     free(before);
     api_store_free(db);
 
-    for (i = 0; i < NKNOWN; i++) {
-        known_total += known_calls[i];
-        if (known_calls[i])
-            printf("known runtime deviation, %lu calls: %s\n", known_calls[i], known_text[i]);
-        else {
-            printf("FAIL: the known deviation no call shows any more (remove it from test_sweep.c): %s\n",
-                   known_text[i]);
-            status = EXIT_FAILURE;
-        }
-    }
     printf("sweep: %d functions (%lu with a pointer argument), %lu calls with a NULL or deleted argument "
            "(%lu NULL, %lu deleted), %lu with a NULL that means \"none\" and %lu with valid arguments, %lu NULL "
-           "arguments of read-only getters skipped; %lu crashes (%lu of them known), %lu calls with unknown "
-           "failures, %lu with known deviations\n",
+           "arguments of read-only getters skipped; %lu crashes, %lu calls with failures\n",
            SWEEP_NFNS, with_pointer, calls, null_calls, dead_calls, optional_calls, valid_calls, skipped, crashes,
-           known_crashes, failures, known_total);
-    if (crashes > known_crashes || failures)
+           failures);
+    if (crashes || failures)
         status = EXIT_FAILURE;
     return status;
 }

@@ -73,17 +73,17 @@ static inline Employee *Employee_new(company_store *db)
 { return (Employee *)rel_new_fast((rel_store *)db, 0, sizeof(struct Employee), true, REL_NONE, NULL, 0, 0, 0, "Employee_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Employee_delete(Employee *o)
-{ return rel_delete_many(0, (void *const *)&o, 1, "Employee_delete"); }
+{ return rel_delete_many_of(&rel_desc_company, 0, (void *const *)&o, 1, "Employee_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Employee_delete_ex(Employee *o, company_delete_result *x)
-{ return rel_delete_ex(0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, company_NMODELS, "Employee_delete_ex"); }
+{ return rel_delete_ex_of(&rel_desc_company, 0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, company_NMODELS, "Employee_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status Employee_delete_plan(const Employee *o, rel_delete_plan *x)
-{ return rel_delete_plan_make(0, (void *const *)&o, 1, x, "Employee_delete_plan"); }
+{ return rel_delete_plan_of(&rel_desc_company, 0, (void *const *)&o, 1, x, "Employee_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status Employee_delete_many(Employee *const *objects, size_t n)
-{ return rel_delete_many(0, (void *const *)objects, n, "Employee_delete_many"); }
+{ return rel_delete_many_of(&rel_desc_company, 0, (void *const *)objects, n, "Employee_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
 static inline uint64_t Employee_id(const Employee *o) { return rel_id_of(o); }
 /* The store it belongs to. */
@@ -97,14 +97,14 @@ static inline rel_cursor Employee_all(const company_store *db) { return rel_all(
 static inline Employee *Employee_next(rel_cursor *l) { return (Employee *)rel_cursor_next(l); }
 
 /* name: string; never NULL; the setter copies the text */
-static inline const char *Employee_name(const Employee *o) { return o->name; }
+static inline const char *Employee_name(const Employee *o) { return REL_GET(o, o->name, ""); }
 static inline rel_status Employee_set_name(Employee *o, const char *value)
-{ return rel_set_string(o, 0, 0, value); }
+{ return rel_alive(o) ? rel_set_string(o, 0, 0, value) : rel_fail_arg_of(&rel_desc_company, o, 0, NULL, "Employee_set_name"); }
 
 /* managed_departments: reverse of Department.manager */
 static inline DepartmentList Employee_managed_departments(const Employee *o)
-{ DepartmentList l; l.items = (struct Department *const *)o->managed_departments.items; l.count = o->managed_departments.count; return l; }
-static inline size_t Employee_managed_departments_count(const Employee *o) { return o->managed_departments.count; }
+{ DepartmentList l; l.items = (struct Department *const *)REL_GET(o, o->managed_departments.items, NULL); l.count = REL_GET(o, o->managed_departments.count, 0); return l; }
+static inline size_t Employee_managed_departments_count(const Employee *o) { return REL_GET(o, o->managed_departments.count, 0); }
 static inline bool Employee_managed_departments_contains(const Employee *o, const Department *x)
 { return rel_alive(o) && rel_alive(x) && x->manager == o; }
 /* Sets x's manager to o. */
@@ -115,12 +115,12 @@ static inline rel_status Employee_managed_departments_add(Employee *o, Departmen
     return rel_fk_set(x, o, 0, offsetof(struct Department, manager), offsetof(struct Department, rel_pos_manager), offsetof(struct Employee, managed_departments), false);
 }
 static inline Department *Employee_managed_departments_create(Employee *o)
-{ return (Department *)rel_new_from(o, 0, 1, REL_NONE, NULL, false, "Employee_managed_departments_create", (void *)o); }
+{ return (Department *)rel_new_from_of(&rel_desc_company, o, 0, 1, REL_NONE, NULL, false, "Employee_managed_departments_create", (void *)o); }
 
 /* departments: reverse of Department.workers */
 static inline DepartmentList Employee_departments(const Employee *o)
-{ DepartmentList l; l.items = (struct Department *const *)o->departments.items; l.count = o->departments.count; return l; }
-static inline size_t Employee_departments_count(const Employee *o) { return o->departments.count; }
+{ DepartmentList l; l.items = (struct Department *const *)REL_GET(o, o->departments.items, NULL); l.count = REL_GET(o, o->departments.count, 0); return l; }
+static inline size_t Employee_departments_count(const Employee *o) { return REL_GET(o, o->departments.count, 0); }
 static inline bool Employee_departments_contains(const Employee *o, const Department *x)
 { return rel_m2m_contains(x, offsetof(struct Department, workers), o, offsetof(struct Employee, departments)); }
 /* Adding an existing link changes nothing. */
@@ -128,9 +128,10 @@ static inline rel_status Employee_departments_add(Employee *o, Department *x)
 { return rel_m2m_add(1, x, offsetof(struct Department, workers), o, offsetof(struct Employee, departments), false, "Employee_departments_add"); }
 static inline rel_status Employee_departments_remove(Employee *o, Department *x)
 { return rel_m2m_remove(1, x, offsetof(struct Department, workers), o, offsetof(struct Employee, departments), false, "Employee_departments_remove"); }
-static inline rel_status Employee_departments_clear(Employee *o) { return rel_m2m_clear(1, o, false); }
+static inline rel_status Employee_departments_clear(Employee *o)
+{ return rel_alive(o) ? rel_m2m_clear(1, o, false) : rel_fail_arg_of(&rel_desc_company, o, 0, NULL, "Employee_departments_clear"); }
 static inline Department *Employee_departments_create(Employee *o, Employee *manager)
-{ return (Department *)rel_new_from(o, 0, 1, 1, o, true, "Employee_departments_create", (void *)manager); }
+{ return (Department *)rel_new_from_of(&rel_desc_company, o, 0, 1, 1, o, true, "Employee_departments_create", (void *)manager); }
 
 /* ==== Department ==== */
 
@@ -141,17 +142,17 @@ static inline Department *Department_new(company_store *db, Employee *manager)
 { return (Department *)rel_new_fast((rel_store *)db, 1, sizeof(struct Department), true, 0, manager, offsetof(struct Department, manager), offsetof(struct Department, rel_pos_manager), offsetof(struct Employee, managed_departments), "Department_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Department_delete(Department *o)
-{ return rel_delete_many(1, (void *const *)&o, 1, "Department_delete"); }
+{ return rel_delete_many_of(&rel_desc_company, 1, (void *const *)&o, 1, "Department_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Department_delete_ex(Department *o, company_delete_result *x)
-{ return rel_delete_ex(1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, company_NMODELS, "Department_delete_ex"); }
+{ return rel_delete_ex_of(&rel_desc_company, 1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, company_NMODELS, "Department_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status Department_delete_plan(const Department *o, rel_delete_plan *x)
-{ return rel_delete_plan_make(1, (void *const *)&o, 1, x, "Department_delete_plan"); }
+{ return rel_delete_plan_of(&rel_desc_company, 1, (void *const *)&o, 1, x, "Department_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status Department_delete_many(Department *const *objects, size_t n)
-{ return rel_delete_many(1, (void *const *)objects, n, "Department_delete_many"); }
+{ return rel_delete_many_of(&rel_desc_company, 1, (void *const *)objects, n, "Department_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
 static inline uint64_t Department_id(const Department *o) { return rel_id_of(o); }
 /* The store it belongs to. */
@@ -165,19 +166,19 @@ static inline rel_cursor Department_all(const company_store *db) { return rel_al
 static inline Department *Department_next(rel_cursor *l) { return (Department *)rel_cursor_next(l); }
 
 /* name: string; never NULL; the setter copies the text */
-static inline const char *Department_name(const Department *o) { return o->name; }
+static inline const char *Department_name(const Department *o) { return REL_GET(o, o->name, ""); }
 static inline rel_status Department_set_name(Department *o, const char *value)
-{ return rel_set_string(o, 1, 0, value); }
+{ return rel_alive(o) ? rel_set_string(o, 1, 0, value) : rel_fail_arg_of(&rel_desc_company, o, 1, NULL, "Department_set_name"); }
 
 /* manager: ForeignKey(Employee, on_delete = PROTECT); reverse: Employee.managed_departments */
-static inline Employee *Department_manager(const Department *o) { return o->manager; }
+static inline Employee *Department_manager(const Department *o) { return REL_GET(o, o->manager, NULL); }
 static inline rel_status Department_set_manager(Department *o, Employee *x)
 { return rel_fk_set(o, x, 0, offsetof(struct Department, manager), offsetof(struct Department, rel_pos_manager), offsetof(struct Employee, managed_departments), false); }
 
 /* workers: ManyToManyField(Employee); reverse: Employee.departments */
 static inline EmployeeList Department_workers(const Department *o)
-{ EmployeeList l; l.items = (struct Employee *const *)o->workers.items; l.count = o->workers.count; return l; }
-static inline size_t Department_workers_count(const Department *o) { return o->workers.count; }
+{ EmployeeList l; l.items = (struct Employee *const *)REL_GET(o, o->workers.items, NULL); l.count = REL_GET(o, o->workers.count, 0); return l; }
+static inline size_t Department_workers_count(const Department *o) { return REL_GET(o, o->workers.count, 0); }
 static inline bool Department_workers_contains(const Department *o, const Employee *x)
 { return rel_m2m_contains(o, offsetof(struct Department, workers), x, offsetof(struct Employee, departments)); }
 /* Adding an existing link changes nothing. */
@@ -185,9 +186,10 @@ static inline rel_status Department_workers_add(Department *o, Employee *x)
 { return rel_m2m_add(1, o, offsetof(struct Department, workers), x, offsetof(struct Employee, departments), true, "Department_workers_add"); }
 static inline rel_status Department_workers_remove(Department *o, Employee *x)
 { return rel_m2m_remove(1, o, offsetof(struct Department, workers), x, offsetof(struct Employee, departments), true, "Department_workers_remove"); }
-static inline rel_status Department_workers_clear(Department *o) { return rel_m2m_clear(1, o, true); }
+static inline rel_status Department_workers_clear(Department *o)
+{ return rel_alive(o) ? rel_m2m_clear(1, o, true) : rel_fail_arg_of(&rel_desc_company, o, 1, NULL, "Department_workers_clear"); }
 static inline Employee *Department_workers_create(Department *o)
-{ return (Employee *)rel_new_from(o, 1, 0, 1, o, false, "Department_workers_create"); }
+{ return (Employee *)rel_new_from_of(&rel_desc_company, o, 1, 0, 1, o, false, "Department_workers_create"); }
 
 #ifdef __cplusplus
 }

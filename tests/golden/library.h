@@ -82,17 +82,17 @@ static inline Author *Author_new(library_store *db)
 { return (Author *)rel_new_fast((rel_store *)db, 0, sizeof(struct Author), true, REL_NONE, NULL, 0, 0, 0, "Author_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Author_delete(Author *o)
-{ return rel_delete_many(0, (void *const *)&o, 1, "Author_delete"); }
+{ return rel_delete_many_of(&rel_desc_library, 0, (void *const *)&o, 1, "Author_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Author_delete_ex(Author *o, library_delete_result *x)
-{ return rel_delete_ex(0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, library_NMODELS, "Author_delete_ex"); }
+{ return rel_delete_ex_of(&rel_desc_library, 0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, library_NMODELS, "Author_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status Author_delete_plan(const Author *o, rel_delete_plan *x)
-{ return rel_delete_plan_make(0, (void *const *)&o, 1, x, "Author_delete_plan"); }
+{ return rel_delete_plan_of(&rel_desc_library, 0, (void *const *)&o, 1, x, "Author_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status Author_delete_many(Author *const *objects, size_t n)
-{ return rel_delete_many(0, (void *const *)objects, n, "Author_delete_many"); }
+{ return rel_delete_many_of(&rel_desc_library, 0, (void *const *)objects, n, "Author_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
 static inline uint64_t Author_id(const Author *o) { return rel_id_of(o); }
 /* The store it belongs to. */
@@ -106,19 +106,19 @@ static inline rel_cursor Author_all(const library_store *db) { return rel_all((c
 static inline Author *Author_next(rel_cursor *l) { return (Author *)rel_cursor_next(l); }
 
 /* name: string(max_length = 200); never NULL; the setter copies the text */
-static inline const char *Author_name(const Author *o) { return o->name; }
+static inline const char *Author_name(const Author *o) { return REL_GET(o, o->name, ""); }
 static inline rel_status Author_set_name(Author *o, const char *value)
-{ return rel_set_string(o, 0, 0, value); }
+{ return rel_alive(o) ? rel_set_string(o, 0, 0, value) : rel_fail_arg_of(&rel_desc_library, o, 0, NULL, "Author_set_name"); }
 
 /* born: int32 */
-static inline int32_t Author_born(const Author *o) { return o->born; }
+static inline int32_t Author_born(const Author *o) { return REL_GET(o, o->born, 0); }
 static inline rel_status Author_set_born(Author *o, int32_t value)
-{ return rel_alive(o) ? (o->born = value, REL_OK) : rel_fail_arg(o, 0, NULL, "Author_set_born"); }
+{ return rel_alive(o) ? (o->born = value, REL_OK) : rel_fail_arg_of(&rel_desc_library, o, 0, NULL, "Author_set_born"); }
 
 /* books: reverse of Book.author */
 static inline BookList Author_books(const Author *o)
-{ BookList l; l.items = (struct Book *const *)o->books.items; l.count = o->books.count; return l; }
-static inline size_t Author_books_count(const Author *o) { return o->books.count; }
+{ BookList l; l.items = (struct Book *const *)REL_GET(o, o->books.items, NULL); l.count = REL_GET(o, o->books.count, 0); return l; }
+static inline size_t Author_books_count(const Author *o) { return REL_GET(o, o->books.count, 0); }
 static inline bool Author_books_contains(const Author *o, const Book *x)
 { return rel_alive(o) && rel_alive(x) && x->author == o; }
 /* Sets x's author to o. */
@@ -129,7 +129,7 @@ static inline rel_status Author_books_add(Author *o, Book *x)
     return rel_fk_set(x, o, 0, offsetof(struct Book, author), offsetof(struct Book, rel_pos_author), offsetof(struct Author, books), false);
 }
 static inline Book *Author_books_create(Author *o)
-{ return (Book *)rel_new_from(o, 0, 1, REL_NONE, NULL, false, "Author_books_create", (void *)o); }
+{ return (Book *)rel_new_from_of(&rel_desc_library, o, 0, 1, REL_NONE, NULL, false, "Author_books_create", (void *)o); }
 
 /* ==== Book ==== */
 
@@ -140,17 +140,17 @@ static inline Book *Book_new(library_store *db, Author *author)
 { return (Book *)rel_new_fast((rel_store *)db, 1, sizeof(struct Book), true, 0, author, offsetof(struct Book, author), offsetof(struct Book, rel_pos_author), offsetof(struct Author, books), "Book_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Book_delete(Book *o)
-{ return rel_delete_many(1, (void *const *)&o, 1, "Book_delete"); }
+{ return rel_delete_many_of(&rel_desc_library, 1, (void *const *)&o, 1, "Book_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Book_delete_ex(Book *o, library_delete_result *x)
-{ return rel_delete_ex(1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, library_NMODELS, "Book_delete_ex"); }
+{ return rel_delete_ex_of(&rel_desc_library, 1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, library_NMODELS, "Book_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status Book_delete_plan(const Book *o, rel_delete_plan *x)
-{ return rel_delete_plan_make(1, (void *const *)&o, 1, x, "Book_delete_plan"); }
+{ return rel_delete_plan_of(&rel_desc_library, 1, (void *const *)&o, 1, x, "Book_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status Book_delete_many(Book *const *objects, size_t n)
-{ return rel_delete_many(1, (void *const *)objects, n, "Book_delete_many"); }
+{ return rel_delete_many_of(&rel_desc_library, 1, (void *const *)objects, n, "Book_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
 static inline uint64_t Book_id(const Book *o) { return rel_id_of(o); }
 /* The store it belongs to. */
@@ -164,22 +164,22 @@ static inline rel_cursor Book_all(const library_store *db) { return rel_all((con
 static inline Book *Book_next(rel_cursor *l) { return (Book *)rel_cursor_next(l); }
 
 /* title: string(max_length = 200); never NULL; the setter copies the text */
-static inline const char *Book_title(const Book *o) { return o->title; }
+static inline const char *Book_title(const Book *o) { return REL_GET(o, o->title, ""); }
 static inline rel_status Book_set_title(Book *o, const char *value)
-{ return rel_set_string(o, 1, 0, value); }
+{ return rel_alive(o) ? rel_set_string(o, 1, 0, value) : rel_fail_arg_of(&rel_desc_library, o, 1, NULL, "Book_set_title"); }
 
 /* pages: int32 */
-static inline int32_t Book_pages(const Book *o) { return o->pages; }
+static inline int32_t Book_pages(const Book *o) { return REL_GET(o, o->pages, 0); }
 static inline rel_status Book_set_pages(Book *o, int32_t value)
-{ return rel_alive(o) ? (o->pages = value, REL_OK) : rel_fail_arg(o, 1, NULL, "Book_set_pages"); }
+{ return rel_alive(o) ? (o->pages = value, REL_OK) : rel_fail_arg_of(&rel_desc_library, o, 1, NULL, "Book_set_pages"); }
 
 /* author: ForeignKey(Author, on_delete = CASCADE); reverse: Author.books */
-static inline Author *Book_author(const Book *o) { return o->author; }
+static inline Author *Book_author(const Book *o) { return REL_GET(o, o->author, NULL); }
 static inline rel_status Book_set_author(Book *o, Author *x)
 { return rel_fk_set(o, x, 0, offsetof(struct Book, author), offsetof(struct Book, rel_pos_author), offsetof(struct Author, books), false); }
 
 /* editor: ForeignKey(Author, on_delete = SET_NULL, null = true); NULL when unset */
-static inline Author *Book_editor(const Book *o) { return o->editor; }
+static inline Author *Book_editor(const Book *o) { return REL_GET(o, o->editor, NULL); }
 static inline rel_status Book_set_editor(Book *o, Author *x)
 { return rel_fk_set(o, x, 1, offsetof(struct Book, editor), offsetof(struct Book, rel_pos_editor), offsetof(struct Author, rel_rev_1), true); }
 

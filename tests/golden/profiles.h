@@ -70,17 +70,17 @@ static inline User *User_new(profiles_store *db)
 { return (User *)rel_new_fast((rel_store *)db, 0, sizeof(struct User), true, REL_NONE, NULL, 0, 0, 0, "User_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status User_delete(User *o)
-{ return rel_delete_many(0, (void *const *)&o, 1, "User_delete"); }
+{ return rel_delete_many_of(&rel_desc_profiles, 0, (void *const *)&o, 1, "User_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status User_delete_ex(User *o, profiles_delete_result *x)
-{ return rel_delete_ex(0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, profiles_NMODELS, "User_delete_ex"); }
+{ return rel_delete_ex_of(&rel_desc_profiles, 0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, profiles_NMODELS, "User_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status User_delete_plan(const User *o, rel_delete_plan *x)
-{ return rel_delete_plan_make(0, (void *const *)&o, 1, x, "User_delete_plan"); }
+{ return rel_delete_plan_of(&rel_desc_profiles, 0, (void *const *)&o, 1, x, "User_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status User_delete_many(User *const *objects, size_t n)
-{ return rel_delete_many(0, (void *const *)objects, n, "User_delete_many"); }
+{ return rel_delete_many_of(&rel_desc_profiles, 0, (void *const *)objects, n, "User_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
 static inline uint64_t User_id(const User *o) { return rel_id_of(o); }
 /* The store it belongs to. */
@@ -94,12 +94,12 @@ static inline rel_cursor User_all(const profiles_store *db) { return rel_all((co
 static inline User *User_next(rel_cursor *l) { return (User *)rel_cursor_next(l); }
 
 /* name: string; never NULL; the setter copies the text */
-static inline const char *User_name(const User *o) { return o->name; }
+static inline const char *User_name(const User *o) { return REL_GET(o, o->name, ""); }
 static inline rel_status User_set_name(User *o, const char *value)
-{ return rel_set_string(o, 0, 0, value); }
+{ return rel_alive(o) ? rel_set_string(o, 0, 0, value) : rel_fail_arg_of(&rel_desc_profiles, o, 0, NULL, "User_set_name"); }
 
 /* profile: reverse of Profile.user */
-static inline Profile *User_profile(const User *o) { return o->profile; }
+static inline Profile *User_profile(const User *o) { return REL_GET(o, o->profile, NULL); }
 
 /* ==== Profile ==== */
 
@@ -110,17 +110,17 @@ static inline Profile *Profile_new(profiles_store *db, User *user)
 { return (Profile *)rel_new1((rel_store *)db, 1, REL_NONE, NULL, false, "Profile_new", (void *)user); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Profile_delete(Profile *o)
-{ return rel_delete_many(1, (void *const *)&o, 1, "Profile_delete"); }
+{ return rel_delete_many_of(&rel_desc_profiles, 1, (void *const *)&o, 1, "Profile_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Profile_delete_ex(Profile *o, profiles_delete_result *x)
-{ return rel_delete_ex(1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, profiles_NMODELS, "Profile_delete_ex"); }
+{ return rel_delete_ex_of(&rel_desc_profiles, 1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, profiles_NMODELS, "Profile_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status Profile_delete_plan(const Profile *o, rel_delete_plan *x)
-{ return rel_delete_plan_make(1, (void *const *)&o, 1, x, "Profile_delete_plan"); }
+{ return rel_delete_plan_of(&rel_desc_profiles, 1, (void *const *)&o, 1, x, "Profile_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status Profile_delete_many(Profile *const *objects, size_t n)
-{ return rel_delete_many(1, (void *const *)objects, n, "Profile_delete_many"); }
+{ return rel_delete_many_of(&rel_desc_profiles, 1, (void *const *)objects, n, "Profile_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
 static inline uint64_t Profile_id(const Profile *o) { return rel_id_of(o); }
 /* The store it belongs to. */
@@ -134,14 +134,14 @@ static inline rel_cursor Profile_all(const profiles_store *db) { return rel_all(
 static inline Profile *Profile_next(rel_cursor *l) { return (Profile *)rel_cursor_next(l); }
 
 /* user: OneToOneField(User, on_delete = CASCADE); reverse: User.profile */
-static inline User *Profile_user(const Profile *o) { return o->user; }
+static inline User *Profile_user(const Profile *o) { return REL_GET(o, o->user, NULL); }
 static inline rel_status Profile_set_user(Profile *o, User *x)
 { return rel_o2o_set(o, x, 0, offsetof(struct Profile, user), offsetof(struct User, profile), false); }
 
 /* bio: string; never NULL; the setter copies the text */
-static inline const char *Profile_bio(const Profile *o) { return o->bio; }
+static inline const char *Profile_bio(const Profile *o) { return REL_GET(o, o->bio, ""); }
 static inline rel_status Profile_set_bio(Profile *o, const char *value)
-{ return rel_set_string(o, 1, 0, value); }
+{ return rel_alive(o) ? rel_set_string(o, 1, 0, value) : rel_fail_arg_of(&rel_desc_profiles, o, 1, NULL, "Profile_set_bio"); }
 
 #ifdef __cplusplus
 }

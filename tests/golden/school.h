@@ -89,17 +89,17 @@ static inline Student *Student_new(school_store *db)
 { return (Student *)rel_new_fast((rel_store *)db, 0, sizeof(struct Student), true, REL_NONE, NULL, 0, 0, 0, "Student_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Student_delete(Student *o)
-{ return rel_delete_many(0, (void *const *)&o, 1, "Student_delete"); }
+{ return rel_delete_many_of(&rel_desc_school, 0, (void *const *)&o, 1, "Student_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Student_delete_ex(Student *o, school_delete_result *x)
-{ return rel_delete_ex(0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, school_NMODELS, "Student_delete_ex"); }
+{ return rel_delete_ex_of(&rel_desc_school, 0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, school_NMODELS, "Student_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status Student_delete_plan(const Student *o, rel_delete_plan *x)
-{ return rel_delete_plan_make(0, (void *const *)&o, 1, x, "Student_delete_plan"); }
+{ return rel_delete_plan_of(&rel_desc_school, 0, (void *const *)&o, 1, x, "Student_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status Student_delete_many(Student *const *objects, size_t n)
-{ return rel_delete_many(0, (void *const *)objects, n, "Student_delete_many"); }
+{ return rel_delete_many_of(&rel_desc_school, 0, (void *const *)objects, n, "Student_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
 static inline uint64_t Student_id(const Student *o) { return rel_id_of(o); }
 /* The store it belongs to. */
@@ -113,14 +113,14 @@ static inline rel_cursor Student_all(const school_store *db) { return rel_all((c
 static inline Student *Student_next(rel_cursor *l) { return (Student *)rel_cursor_next(l); }
 
 /* name: string; never NULL; the setter copies the text */
-static inline const char *Student_name(const Student *o) { return o->name; }
+static inline const char *Student_name(const Student *o) { return REL_GET(o, o->name, ""); }
 static inline rel_status Student_set_name(Student *o, const char *value)
-{ return rel_set_string(o, 0, 0, value); }
+{ return rel_alive(o) ? rel_set_string(o, 0, 0, value) : rel_fail_arg_of(&rel_desc_school, o, 0, NULL, "Student_set_name"); }
 
 /* courses: ManyToManyField(Course); reverse: Course.students */
 static inline CourseList Student_courses(const Student *o)
-{ CourseList l; l.items = (struct Course *const *)o->courses.items; l.count = o->courses.count; return l; }
-static inline size_t Student_courses_count(const Student *o) { return o->courses.count; }
+{ CourseList l; l.items = (struct Course *const *)REL_GET(o, o->courses.items, NULL); l.count = REL_GET(o, o->courses.count, 0); return l; }
+static inline size_t Student_courses_count(const Student *o) { return REL_GET(o, o->courses.count, 0); }
 static inline bool Student_courses_contains(const Student *o, const Course *x)
 { return rel_m2m_contains(o, offsetof(struct Student, courses), x, offsetof(struct Course, students)); }
 /* Adding an existing link changes nothing. */
@@ -128,9 +128,10 @@ static inline rel_status Student_courses_add(Student *o, Course *x)
 { return rel_m2m_add(0, o, offsetof(struct Student, courses), x, offsetof(struct Course, students), true, "Student_courses_add"); }
 static inline rel_status Student_courses_remove(Student *o, Course *x)
 { return rel_m2m_remove(0, o, offsetof(struct Student, courses), x, offsetof(struct Course, students), true, "Student_courses_remove"); }
-static inline rel_status Student_courses_clear(Student *o) { return rel_m2m_clear(0, o, true); }
+static inline rel_status Student_courses_clear(Student *o)
+{ return rel_alive(o) ? rel_m2m_clear(0, o, true) : rel_fail_arg_of(&rel_desc_school, o, 0, NULL, "Student_courses_clear"); }
 static inline Course *Student_courses_create(Student *o)
-{ return (Course *)rel_new_from(o, 0, 1, 0, o, false, "Student_courses_create"); }
+{ return (Course *)rel_new_from_of(&rel_desc_school, o, 0, 1, 0, o, false, "Student_courses_create"); }
 
 /* ==== Course ==== */
 
@@ -139,17 +140,17 @@ static inline Course *Course_new(school_store *db)
 { return (Course *)rel_new_fast((rel_store *)db, 1, sizeof(struct Course), true, REL_NONE, NULL, 0, 0, 0, "Course_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Course_delete(Course *o)
-{ return rel_delete_many(1, (void *const *)&o, 1, "Course_delete"); }
+{ return rel_delete_many_of(&rel_desc_school, 1, (void *const *)&o, 1, "Course_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Course_delete_ex(Course *o, school_delete_result *x)
-{ return rel_delete_ex(1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, school_NMODELS, "Course_delete_ex"); }
+{ return rel_delete_ex_of(&rel_desc_school, 1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, school_NMODELS, "Course_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status Course_delete_plan(const Course *o, rel_delete_plan *x)
-{ return rel_delete_plan_make(1, (void *const *)&o, 1, x, "Course_delete_plan"); }
+{ return rel_delete_plan_of(&rel_desc_school, 1, (void *const *)&o, 1, x, "Course_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status Course_delete_many(Course *const *objects, size_t n)
-{ return rel_delete_many(1, (void *const *)objects, n, "Course_delete_many"); }
+{ return rel_delete_many_of(&rel_desc_school, 1, (void *const *)objects, n, "Course_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
 static inline uint64_t Course_id(const Course *o) { return rel_id_of(o); }
 /* The store it belongs to. */
@@ -163,14 +164,14 @@ static inline rel_cursor Course_all(const school_store *db) { return rel_all((co
 static inline Course *Course_next(rel_cursor *l) { return (Course *)rel_cursor_next(l); }
 
 /* title: string; never NULL; the setter copies the text */
-static inline const char *Course_title(const Course *o) { return o->title; }
+static inline const char *Course_title(const Course *o) { return REL_GET(o, o->title, ""); }
 static inline rel_status Course_set_title(Course *o, const char *value)
-{ return rel_set_string(o, 1, 0, value); }
+{ return rel_alive(o) ? rel_set_string(o, 1, 0, value) : rel_fail_arg_of(&rel_desc_school, o, 1, NULL, "Course_set_title"); }
 
 /* students: reverse of Student.courses */
 static inline StudentList Course_students(const Course *o)
-{ StudentList l; l.items = (struct Student *const *)o->students.items; l.count = o->students.count; return l; }
-static inline size_t Course_students_count(const Course *o) { return o->students.count; }
+{ StudentList l; l.items = (struct Student *const *)REL_GET(o, o->students.items, NULL); l.count = REL_GET(o, o->students.count, 0); return l; }
+static inline size_t Course_students_count(const Course *o) { return REL_GET(o, o->students.count, 0); }
 static inline bool Course_students_contains(const Course *o, const Student *x)
 { return rel_m2m_contains(x, offsetof(struct Student, courses), o, offsetof(struct Course, students)); }
 /* Adding an existing link changes nothing. */
@@ -178,14 +179,15 @@ static inline rel_status Course_students_add(Course *o, Student *x)
 { return rel_m2m_add(0, x, offsetof(struct Student, courses), o, offsetof(struct Course, students), false, "Course_students_add"); }
 static inline rel_status Course_students_remove(Course *o, Student *x)
 { return rel_m2m_remove(0, x, offsetof(struct Student, courses), o, offsetof(struct Course, students), false, "Course_students_remove"); }
-static inline rel_status Course_students_clear(Course *o) { return rel_m2m_clear(0, o, false); }
+static inline rel_status Course_students_clear(Course *o)
+{ return rel_alive(o) ? rel_m2m_clear(0, o, false) : rel_fail_arg_of(&rel_desc_school, o, 1, NULL, "Course_students_clear"); }
 static inline Student *Course_students_create(Course *o)
-{ return (Student *)rel_new_from(o, 1, 0, 0, o, true, "Course_students_create"); }
+{ return (Student *)rel_new_from_of(&rel_desc_school, o, 1, 0, 0, o, true, "Course_students_create"); }
 
 /* assignments: reverse of Assignment.course */
 static inline AssignmentList Course_assignments(const Course *o)
-{ AssignmentList l; l.items = (struct Assignment *const *)o->assignments.items; l.count = o->assignments.count; return l; }
-static inline size_t Course_assignments_count(const Course *o) { return o->assignments.count; }
+{ AssignmentList l; l.items = (struct Assignment *const *)REL_GET(o, o->assignments.items, NULL); l.count = REL_GET(o, o->assignments.count, 0); return l; }
+static inline size_t Course_assignments_count(const Course *o) { return REL_GET(o, o->assignments.count, 0); }
 static inline bool Course_assignments_contains(const Course *o, const Assignment *x)
 { return rel_alive(o) && rel_alive(x) && x->course == o; }
 /* Sets x's course to o. */
@@ -196,7 +198,7 @@ static inline rel_status Course_assignments_add(Course *o, Assignment *x)
     return rel_fk_set(x, o, 1, offsetof(struct Assignment, course), offsetof(struct Assignment, rel_pos_course), offsetof(struct Course, assignments), false);
 }
 static inline Assignment *Course_assignments_create(Course *o, Teacher *teacher)
-{ return (Assignment *)rel_new_from(o, 1, 3, REL_NONE, NULL, false, "Course_assignments_create", (void *)o, (void *)teacher); }
+{ return (Assignment *)rel_new_from_of(&rel_desc_school, o, 1, 3, REL_NONE, NULL, false, "Course_assignments_create", (void *)o, (void *)teacher); }
 
 /* ==== Teacher ==== */
 
@@ -205,17 +207,17 @@ static inline Teacher *Teacher_new(school_store *db)
 { return (Teacher *)rel_new_fast((rel_store *)db, 2, sizeof(struct Teacher), true, REL_NONE, NULL, 0, 0, 0, "Teacher_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Teacher_delete(Teacher *o)
-{ return rel_delete_many(2, (void *const *)&o, 1, "Teacher_delete"); }
+{ return rel_delete_many_of(&rel_desc_school, 2, (void *const *)&o, 1, "Teacher_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Teacher_delete_ex(Teacher *o, school_delete_result *x)
-{ return rel_delete_ex(2, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, school_NMODELS, "Teacher_delete_ex"); }
+{ return rel_delete_ex_of(&rel_desc_school, 2, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, school_NMODELS, "Teacher_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status Teacher_delete_plan(const Teacher *o, rel_delete_plan *x)
-{ return rel_delete_plan_make(2, (void *const *)&o, 1, x, "Teacher_delete_plan"); }
+{ return rel_delete_plan_of(&rel_desc_school, 2, (void *const *)&o, 1, x, "Teacher_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status Teacher_delete_many(Teacher *const *objects, size_t n)
-{ return rel_delete_many(2, (void *const *)objects, n, "Teacher_delete_many"); }
+{ return rel_delete_many_of(&rel_desc_school, 2, (void *const *)objects, n, "Teacher_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
 static inline uint64_t Teacher_id(const Teacher *o) { return rel_id_of(o); }
 /* The store it belongs to. */
@@ -229,14 +231,14 @@ static inline rel_cursor Teacher_all(const school_store *db) { return rel_all((c
 static inline Teacher *Teacher_next(rel_cursor *l) { return (Teacher *)rel_cursor_next(l); }
 
 /* name: string; never NULL; the setter copies the text */
-static inline const char *Teacher_name(const Teacher *o) { return o->name; }
+static inline const char *Teacher_name(const Teacher *o) { return REL_GET(o, o->name, ""); }
 static inline rel_status Teacher_set_name(Teacher *o, const char *value)
-{ return rel_set_string(o, 2, 0, value); }
+{ return rel_alive(o) ? rel_set_string(o, 2, 0, value) : rel_fail_arg_of(&rel_desc_school, o, 2, NULL, "Teacher_set_name"); }
 
 /* assignments: reverse of Assignment.teacher */
 static inline AssignmentList Teacher_assignments(const Teacher *o)
-{ AssignmentList l; l.items = (struct Assignment *const *)o->assignments.items; l.count = o->assignments.count; return l; }
-static inline size_t Teacher_assignments_count(const Teacher *o) { return o->assignments.count; }
+{ AssignmentList l; l.items = (struct Assignment *const *)REL_GET(o, o->assignments.items, NULL); l.count = REL_GET(o, o->assignments.count, 0); return l; }
+static inline size_t Teacher_assignments_count(const Teacher *o) { return REL_GET(o, o->assignments.count, 0); }
 static inline bool Teacher_assignments_contains(const Teacher *o, const Assignment *x)
 { return rel_alive(o) && rel_alive(x) && x->teacher == o; }
 /* Sets x's teacher to o. */
@@ -247,7 +249,7 @@ static inline rel_status Teacher_assignments_add(Teacher *o, Assignment *x)
     return rel_fk_set(x, o, 2, offsetof(struct Assignment, teacher), offsetof(struct Assignment, rel_pos_teacher), offsetof(struct Teacher, assignments), false);
 }
 static inline Assignment *Teacher_assignments_create(Teacher *o, Course *course)
-{ return (Assignment *)rel_new_from(o, 2, 3, REL_NONE, NULL, false, "Teacher_assignments_create", (void *)course, (void *)o); }
+{ return (Assignment *)rel_new_from_of(&rel_desc_school, o, 2, 3, REL_NONE, NULL, false, "Teacher_assignments_create", (void *)course, (void *)o); }
 
 /* ==== Assignment ==== */
 
@@ -258,17 +260,17 @@ static inline Assignment *Assignment_new(school_store *db, Course *course, Teach
 { return (Assignment *)rel_new2((rel_store *)db, 3, REL_NONE, NULL, false, "Assignment_new", (void *)course, (void *)teacher); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Assignment_delete(Assignment *o)
-{ return rel_delete_many(3, (void *const *)&o, 1, "Assignment_delete"); }
+{ return rel_delete_many_of(&rel_desc_school, 3, (void *const *)&o, 1, "Assignment_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Assignment_delete_ex(Assignment *o, school_delete_result *x)
-{ return rel_delete_ex(3, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, school_NMODELS, "Assignment_delete_ex"); }
+{ return rel_delete_ex_of(&rel_desc_school, 3, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, school_NMODELS, "Assignment_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status Assignment_delete_plan(const Assignment *o, rel_delete_plan *x)
-{ return rel_delete_plan_make(3, (void *const *)&o, 1, x, "Assignment_delete_plan"); }
+{ return rel_delete_plan_of(&rel_desc_school, 3, (void *const *)&o, 1, x, "Assignment_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status Assignment_delete_many(Assignment *const *objects, size_t n)
-{ return rel_delete_many(3, (void *const *)objects, n, "Assignment_delete_many"); }
+{ return rel_delete_many_of(&rel_desc_school, 3, (void *const *)objects, n, "Assignment_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
 static inline uint64_t Assignment_id(const Assignment *o) { return rel_id_of(o); }
 /* The store it belongs to. */
@@ -282,12 +284,12 @@ static inline rel_cursor Assignment_all(const school_store *db) { return rel_all
 static inline Assignment *Assignment_next(rel_cursor *l) { return (Assignment *)rel_cursor_next(l); }
 
 /* course: ForeignKey(Course, on_delete = CASCADE); reverse: Course.assignments */
-static inline Course *Assignment_course(const Assignment *o) { return o->course; }
+static inline Course *Assignment_course(const Assignment *o) { return REL_GET(o, o->course, NULL); }
 static inline rel_status Assignment_set_course(Assignment *o, Course *x)
 { return rel_fk_set(o, x, 1, offsetof(struct Assignment, course), offsetof(struct Assignment, rel_pos_course), offsetof(struct Course, assignments), false); }
 
 /* teacher: ForeignKey(Teacher, on_delete = PROTECT); reverse: Teacher.assignments */
-static inline Teacher *Assignment_teacher(const Assignment *o) { return o->teacher; }
+static inline Teacher *Assignment_teacher(const Assignment *o) { return REL_GET(o, o->teacher, NULL); }
 static inline rel_status Assignment_set_teacher(Assignment *o, Teacher *x)
 { return rel_fk_set(o, x, 2, offsetof(struct Assignment, teacher), offsetof(struct Assignment, rel_pos_teacher), offsetof(struct Teacher, assignments), false); }
 

@@ -75,17 +75,17 @@ static inline Category *Category_new(shop_store *db)
 { return (Category *)rel_new_fast((rel_store *)db, 0, sizeof(struct Category), true, REL_NONE, NULL, 0, 0, 0, "Category_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Category_delete(Category *o)
-{ return rel_delete_many(0, (void *const *)&o, 1, "Category_delete"); }
+{ return rel_delete_many_of(&rel_desc_shop, 0, (void *const *)&o, 1, "Category_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Category_delete_ex(Category *o, shop_delete_result *x)
-{ return rel_delete_ex(0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, shop_NMODELS, "Category_delete_ex"); }
+{ return rel_delete_ex_of(&rel_desc_shop, 0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, shop_NMODELS, "Category_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status Category_delete_plan(const Category *o, rel_delete_plan *x)
-{ return rel_delete_plan_make(0, (void *const *)&o, 1, x, "Category_delete_plan"); }
+{ return rel_delete_plan_of(&rel_desc_shop, 0, (void *const *)&o, 1, x, "Category_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status Category_delete_many(Category *const *objects, size_t n)
-{ return rel_delete_many(0, (void *const *)objects, n, "Category_delete_many"); }
+{ return rel_delete_many_of(&rel_desc_shop, 0, (void *const *)objects, n, "Category_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
 static inline uint64_t Category_id(const Category *o) { return rel_id_of(o); }
 /* The store it belongs to. */
@@ -99,14 +99,14 @@ static inline rel_cursor Category_all(const shop_store *db) { return rel_all((co
 static inline Category *Category_next(rel_cursor *l) { return (Category *)rel_cursor_next(l); }
 
 /* name: string(max_length = 100); never NULL; the setter copies the text */
-static inline const char *Category_name(const Category *o) { return o->name; }
+static inline const char *Category_name(const Category *o) { return REL_GET(o, o->name, ""); }
 static inline rel_status Category_set_name(Category *o, const char *value)
-{ return rel_set_string(o, 0, 0, value); }
+{ return rel_alive(o) ? rel_set_string(o, 0, 0, value) : rel_fail_arg_of(&rel_desc_shop, o, 0, NULL, "Category_set_name"); }
 
 /* products: reverse of Product.category */
 static inline ProductList Category_products(const Category *o)
-{ ProductList l; l.items = (struct Product *const *)o->products.items; l.count = o->products.count; return l; }
-static inline size_t Category_products_count(const Category *o) { return o->products.count; }
+{ ProductList l; l.items = (struct Product *const *)REL_GET(o, o->products.items, NULL); l.count = REL_GET(o, o->products.count, 0); return l; }
+static inline size_t Category_products_count(const Category *o) { return REL_GET(o, o->products.count, 0); }
 static inline bool Category_products_contains(const Category *o, const Product *x)
 { return rel_alive(o) && rel_alive(x) && x->category == o; }
 /* Sets x's category to o. */
@@ -117,7 +117,7 @@ static inline rel_status Category_products_add(Category *o, Product *x)
     return rel_fk_set(x, o, 0, offsetof(struct Product, category), offsetof(struct Product, rel_pos_category), offsetof(struct Category, products), false);
 }
 static inline Product *Category_products_create(Category *o)
-{ return (Product *)rel_new_from(o, 0, 1, REL_NONE, NULL, false, "Category_products_create", (void *)o); }
+{ return (Product *)rel_new_from_of(&rel_desc_shop, o, 0, 1, REL_NONE, NULL, false, "Category_products_create", (void *)o); }
 
 /* ==== Product ==== */
 
@@ -128,17 +128,17 @@ static inline Product *Product_new(shop_store *db, Category *category)
 { return (Product *)rel_new_fast((rel_store *)db, 1, sizeof(struct Product), true, 0, category, offsetof(struct Product, category), offsetof(struct Product, rel_pos_category), offsetof(struct Category, products), "Product_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Product_delete(Product *o)
-{ return rel_delete_many(1, (void *const *)&o, 1, "Product_delete"); }
+{ return rel_delete_many_of(&rel_desc_shop, 1, (void *const *)&o, 1, "Product_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Product_delete_ex(Product *o, shop_delete_result *x)
-{ return rel_delete_ex(1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, shop_NMODELS, "Product_delete_ex"); }
+{ return rel_delete_ex_of(&rel_desc_shop, 1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, shop_NMODELS, "Product_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status Product_delete_plan(const Product *o, rel_delete_plan *x)
-{ return rel_delete_plan_make(1, (void *const *)&o, 1, x, "Product_delete_plan"); }
+{ return rel_delete_plan_of(&rel_desc_shop, 1, (void *const *)&o, 1, x, "Product_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status Product_delete_many(Product *const *objects, size_t n)
-{ return rel_delete_many(1, (void *const *)objects, n, "Product_delete_many"); }
+{ return rel_delete_many_of(&rel_desc_shop, 1, (void *const *)objects, n, "Product_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
 static inline uint64_t Product_id(const Product *o) { return rel_id_of(o); }
 /* The store it belongs to. */
@@ -152,17 +152,17 @@ static inline rel_cursor Product_all(const shop_store *db) { return rel_all((con
 static inline Product *Product_next(rel_cursor *l) { return (Product *)rel_cursor_next(l); }
 
 /* name: string(max_length = 100); never NULL; the setter copies the text */
-static inline const char *Product_name(const Product *o) { return o->name; }
+static inline const char *Product_name(const Product *o) { return REL_GET(o, o->name, ""); }
 static inline rel_status Product_set_name(Product *o, const char *value)
-{ return rel_set_string(o, 1, 0, value); }
+{ return rel_alive(o) ? rel_set_string(o, 1, 0, value) : rel_fail_arg_of(&rel_desc_shop, o, 1, NULL, "Product_set_name"); }
 
 /* price_cents: int64 */
-static inline int64_t Product_price_cents(const Product *o) { return o->price_cents; }
+static inline int64_t Product_price_cents(const Product *o) { return REL_GET(o, o->price_cents, 0); }
 static inline rel_status Product_set_price_cents(Product *o, int64_t value)
-{ return rel_alive(o) ? (o->price_cents = value, REL_OK) : rel_fail_arg(o, 1, NULL, "Product_set_price_cents"); }
+{ return rel_alive(o) ? (o->price_cents = value, REL_OK) : rel_fail_arg_of(&rel_desc_shop, o, 1, NULL, "Product_set_price_cents"); }
 
 /* category: ForeignKey(Category, on_delete = CASCADE); reverse: Category.products */
-static inline Category *Product_category(const Product *o) { return o->category; }
+static inline Category *Product_category(const Product *o) { return REL_GET(o, o->category, NULL); }
 static inline rel_status Product_set_category(Product *o, Category *x)
 { return rel_fk_set(o, x, 0, offsetof(struct Product, category), offsetof(struct Product, rel_pos_category), offsetof(struct Category, products), false); }
 
@@ -170,7 +170,7 @@ static inline rel_status Product_set_category(Product *o, Category *x)
  * Where the product was listed first; no Category.featured_set.
  */
 /* featured_in: ForeignKey(Category, on_delete = SET_NULL, null = true); NULL when unset */
-static inline Category *Product_featured_in(const Product *o) { return o->featured_in; }
+static inline Category *Product_featured_in(const Product *o) { return REL_GET(o, o->featured_in, NULL); }
 static inline rel_status Product_set_featured_in(Product *o, Category *x)
 { return rel_fk_set(o, x, 1, offsetof(struct Product, featured_in), offsetof(struct Product, rel_pos_featured_in), offsetof(struct Category, rel_rev_1), true); }
 

@@ -95,20 +95,20 @@ static inline rel_status tracker_store_loaddata(tracker_store *db, const char *r
  * in errmsg) when a value is taken (REL_EUNIQUE) or invalid, a relation
  * NULL, in another store or (one-to-one) taken, or out of memory. */
 static inline User *User_new(tracker_store *db, const char *email)
-{ return (User *)rel_new((rel_store *)db, 0, REL_NONE, NULL, false, "User_new", (void *)&email); }
+{ return (User *)rel_new_of(&rel_desc_tracker, (rel_store *)db, 0, REL_NONE, NULL, false, "User_new", (void *)&email); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status User_delete(User *o)
-{ return rel_delete_many(0, (void *const *)&o, 1, "User_delete"); }
+{ return rel_delete_many_of(&rel_desc_tracker, 0, (void *const *)&o, 1, "User_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status User_delete_ex(User *o, tracker_delete_result *x)
-{ return rel_delete_ex(0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, tracker_NMODELS, "User_delete_ex"); }
+{ return rel_delete_ex_of(&rel_desc_tracker, 0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, tracker_NMODELS, "User_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status User_delete_plan(const User *o, rel_delete_plan *x)
-{ return rel_delete_plan_make(0, (void *const *)&o, 1, x, "User_delete_plan"); }
+{ return rel_delete_plan_of(&rel_desc_tracker, 0, (void *const *)&o, 1, x, "User_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status User_delete_many(User *const *objects, size_t n)
-{ return rel_delete_many(0, (void *const *)objects, n, "User_delete_many"); }
+{ return rel_delete_many_of(&rel_desc_tracker, 0, (void *const *)objects, n, "User_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
 static inline uint64_t User_id(const User *o) { return rel_id_of(o); }
 /* The store it belongs to. */
@@ -130,19 +130,19 @@ static inline User *User_get_by_email(const tracker_store *db, const char *email
 }
 
 /* email: string(max_length = 254); never NULL; the setter copies the text */
-static inline const char *User_email(const User *o) { return o->email; }
+static inline const char *User_email(const User *o) { return REL_GET(o, o->email, ""); }
 static inline rel_status User_set_email(User *o, const char *value)
-{ return rel_set_unique(o, 0, 0, (const void *)&value); }
+{ return rel_alive(o) ? rel_set_unique(o, 0, 0, (const void *)&value) : rel_fail_arg_of(&rel_desc_tracker, o, 0, NULL, "User_set_email"); }
 
 /* name: string; never NULL; the setter copies the text */
-static inline const char *User_name(const User *o) { return o->name; }
+static inline const char *User_name(const User *o) { return REL_GET(o, o->name, ""); }
 static inline rel_status User_set_name(User *o, const char *value)
-{ return rel_set_string(o, 0, 1, value); }
+{ return rel_alive(o) ? rel_set_string(o, 0, 1, value) : rel_fail_arg_of(&rel_desc_tracker, o, 0, NULL, "User_set_name"); }
 
 /* assigned: reverse of Issue.assignee */
 static inline IssueList User_assigned(const User *o)
-{ IssueList l; l.items = (struct Issue *const *)o->assigned.items; l.count = o->assigned.count; return l; }
-static inline size_t User_assigned_count(const User *o) { return o->assigned.count; }
+{ IssueList l; l.items = (struct Issue *const *)REL_GET(o, o->assigned.items, NULL); l.count = REL_GET(o, o->assigned.count, 0); return l; }
+static inline size_t User_assigned_count(const User *o) { return REL_GET(o, o->assigned.count, 0); }
 static inline bool User_assigned_contains(const User *o, const Issue *x)
 { return rel_alive(o) && rel_alive(x) && x->assignee == o; }
 /* Sets x's assignee to o. */
@@ -153,14 +153,15 @@ static inline rel_status User_assigned_add(User *o, Issue *x)
     return rel_fk_set(x, o, 1, offsetof(struct Issue, assignee), offsetof(struct Issue, rel_pos_assignee), offsetof(struct User, assigned), true);
 }
 static inline Issue *User_assigned_create(User *o, Project *project, int32_t number)
-{ return (Issue *)rel_new_from(o, 0, 2, 1, o, true, "User_assigned_create", (void *)project, (void *)&number); }
+{ return (Issue *)rel_new_from_of(&rel_desc_tracker, o, 0, 2, 1, o, true, "User_assigned_create", (void *)project, (void *)&number); }
 static inline rel_status User_assigned_remove(User *o, Issue *x) { return rel_fk_remove(1, o, x, "User_assigned_remove"); }
-static inline rel_status User_assigned_clear(User *o) { return rel_fk_clear(1, o); }
+static inline rel_status User_assigned_clear(User *o)
+{ return rel_alive(o) ? rel_fk_clear(1, o) : rel_fail_arg_of(&rel_desc_tracker, o, 0, NULL, "User_assigned_clear"); }
 
 /* watching: reverse of Watch.user */
 static inline WatchList User_watching(const User *o)
-{ WatchList l; l.items = (struct Watch *const *)o->watching.items; l.count = o->watching.count; return l; }
-static inline size_t User_watching_count(const User *o) { return o->watching.count; }
+{ WatchList l; l.items = (struct Watch *const *)REL_GET(o, o->watching.items, NULL); l.count = REL_GET(o, o->watching.count, 0); return l; }
+static inline size_t User_watching_count(const User *o) { return REL_GET(o, o->watching.count, 0); }
 static inline bool User_watching_contains(const User *o, const Watch *x)
 { return rel_alive(o) && rel_alive(x) && x->user == o; }
 /* Sets x's user to o. */
@@ -171,7 +172,7 @@ static inline rel_status User_watching_add(User *o, Watch *x)
     return rel_set_rel_unique(x, o, 3);
 }
 static inline Watch *User_watching_create(User *o, Issue *issue)
-{ return (Watch *)rel_new_from(o, 0, 3, REL_NONE, NULL, false, "User_watching_create", (void *)issue, (void *)o); }
+{ return (Watch *)rel_new_from_of(&rel_desc_tracker, o, 0, 3, REL_NONE, NULL, false, "User_watching_create", (void *)issue, (void *)o); }
 
 /* ==== Project ==== */
 
@@ -180,20 +181,20 @@ static inline Watch *User_watching_create(User *o, Issue *issue)
  * in errmsg) when a value is taken (REL_EUNIQUE) or invalid, a relation
  * NULL, in another store or (one-to-one) taken, or out of memory. */
 static inline Project *Project_new(tracker_store *db, const char *key)
-{ return (Project *)rel_new((rel_store *)db, 1, REL_NONE, NULL, false, "Project_new", (void *)&key); }
+{ return (Project *)rel_new_of(&rel_desc_tracker, (rel_store *)db, 1, REL_NONE, NULL, false, "Project_new", (void *)&key); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Project_delete(Project *o)
-{ return rel_delete_many(1, (void *const *)&o, 1, "Project_delete"); }
+{ return rel_delete_many_of(&rel_desc_tracker, 1, (void *const *)&o, 1, "Project_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Project_delete_ex(Project *o, tracker_delete_result *x)
-{ return rel_delete_ex(1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, tracker_NMODELS, "Project_delete_ex"); }
+{ return rel_delete_ex_of(&rel_desc_tracker, 1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, tracker_NMODELS, "Project_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status Project_delete_plan(const Project *o, rel_delete_plan *x)
-{ return rel_delete_plan_make(1, (void *const *)&o, 1, x, "Project_delete_plan"); }
+{ return rel_delete_plan_of(&rel_desc_tracker, 1, (void *const *)&o, 1, x, "Project_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status Project_delete_many(Project *const *objects, size_t n)
-{ return rel_delete_many(1, (void *const *)objects, n, "Project_delete_many"); }
+{ return rel_delete_many_of(&rel_desc_tracker, 1, (void *const *)objects, n, "Project_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
 static inline uint64_t Project_id(const Project *o) { return rel_id_of(o); }
 /* The store it belongs to. */
@@ -215,14 +216,14 @@ static inline Project *Project_get_by_key(const tracker_store *db, const char *k
 }
 
 /* key: string(max_length = 10); never NULL; the setter copies the text */
-static inline const char *Project_key(const Project *o) { return o->key; }
+static inline const char *Project_key(const Project *o) { return REL_GET(o, o->key, ""); }
 static inline rel_status Project_set_key(Project *o, const char *value)
-{ return rel_set_unique(o, 1, 0, (const void *)&value); }
+{ return rel_alive(o) ? rel_set_unique(o, 1, 0, (const void *)&value) : rel_fail_arg_of(&rel_desc_tracker, o, 1, NULL, "Project_set_key"); }
 
 /* issues: reverse of Issue.project */
 static inline IssueList Project_issues(const Project *o)
-{ IssueList l; l.items = (struct Issue *const *)o->issues.items; l.count = o->issues.count; return l; }
-static inline size_t Project_issues_count(const Project *o) { return o->issues.count; }
+{ IssueList l; l.items = (struct Issue *const *)REL_GET(o, o->issues.items, NULL); l.count = REL_GET(o, o->issues.count, 0); return l; }
+static inline size_t Project_issues_count(const Project *o) { return REL_GET(o, o->issues.count, 0); }
 static inline bool Project_issues_contains(const Project *o, const Issue *x)
 { return rel_alive(o) && rel_alive(x) && x->project == o; }
 /* Sets x's project to o. */
@@ -233,7 +234,7 @@ static inline rel_status Project_issues_add(Project *o, Issue *x)
     return rel_set_rel_unique(x, o, 0);
 }
 static inline Issue *Project_issues_create(Project *o, int32_t number)
-{ return (Issue *)rel_new_from(o, 1, 2, REL_NONE, NULL, false, "Project_issues_create", (void *)o, (void *)&number); }
+{ return (Issue *)rel_new_from_of(&rel_desc_tracker, o, 1, 2, REL_NONE, NULL, false, "Project_issues_create", (void *)o, (void *)&number); }
 
 /* ==== Issue ==== */
 
@@ -242,20 +243,20 @@ static inline Issue *Project_issues_create(Project *o, int32_t number)
  * in errmsg) when a value is taken (REL_EUNIQUE) or invalid, a relation
  * NULL, in another store or (one-to-one) taken, or out of memory. */
 static inline Issue *Issue_new(tracker_store *db, Project *project, int32_t number)
-{ return (Issue *)rel_new((rel_store *)db, 2, REL_NONE, NULL, false, "Issue_new", (void *)project, (void *)&number); }
+{ return (Issue *)rel_new_of(&rel_desc_tracker, (rel_store *)db, 2, REL_NONE, NULL, false, "Issue_new", (void *)project, (void *)&number); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Issue_delete(Issue *o)
-{ return rel_delete_many(2, (void *const *)&o, 1, "Issue_delete"); }
+{ return rel_delete_many_of(&rel_desc_tracker, 2, (void *const *)&o, 1, "Issue_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Issue_delete_ex(Issue *o, tracker_delete_result *x)
-{ return rel_delete_ex(2, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, tracker_NMODELS, "Issue_delete_ex"); }
+{ return rel_delete_ex_of(&rel_desc_tracker, 2, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, tracker_NMODELS, "Issue_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status Issue_delete_plan(const Issue *o, rel_delete_plan *x)
-{ return rel_delete_plan_make(2, (void *const *)&o, 1, x, "Issue_delete_plan"); }
+{ return rel_delete_plan_of(&rel_desc_tracker, 2, (void *const *)&o, 1, x, "Issue_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status Issue_delete_many(Issue *const *objects, size_t n)
-{ return rel_delete_many(2, (void *const *)objects, n, "Issue_delete_many"); }
+{ return rel_delete_many_of(&rel_desc_tracker, 2, (void *const *)objects, n, "Issue_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
 static inline uint64_t Issue_id(const Issue *o) { return rel_id_of(o); }
 /* The store it belongs to. */
@@ -278,28 +279,28 @@ static inline Issue *Issue_get_by_project_number(const tracker_store *db, const 
 }
 
 /* project: ForeignKey(Project, on_delete = CASCADE); reverse: Project.issues */
-static inline Project *Issue_project(const Issue *o) { return o->project; }
+static inline Project *Issue_project(const Issue *o) { return REL_GET(o, o->project, NULL); }
 static inline rel_status Issue_set_project(Issue *o, Project *x) { return rel_set_rel_unique(o, x, 0); }
 
 /* number: int32 */
-static inline int32_t Issue_number(const Issue *o) { return o->number; }
+static inline int32_t Issue_number(const Issue *o) { return REL_GET(o, o->number, 0); }
 static inline rel_status Issue_set_number(Issue *o, int32_t value)
-{ return rel_set_unique(o, 2, 0, (const void *)&value); }
+{ return rel_alive(o) ? rel_set_unique(o, 2, 0, (const void *)&value) : rel_fail_arg_of(&rel_desc_tracker, o, 2, NULL, "Issue_set_number"); }
 
 /* title: string; never NULL; the setter copies the text */
-static inline const char *Issue_title(const Issue *o) { return o->title; }
+static inline const char *Issue_title(const Issue *o) { return REL_GET(o, o->title, ""); }
 static inline rel_status Issue_set_title(Issue *o, const char *value)
-{ return rel_set_string(o, 2, 1, value); }
+{ return rel_alive(o) ? rel_set_string(o, 2, 1, value) : rel_fail_arg_of(&rel_desc_tracker, o, 2, NULL, "Issue_set_title"); }
 
 /* assignee: ForeignKey(User, on_delete = SET_NULL, null = true); reverse: User.assigned */
-static inline User *Issue_assignee(const Issue *o) { return o->assignee; }
+static inline User *Issue_assignee(const Issue *o) { return REL_GET(o, o->assignee, NULL); }
 static inline rel_status Issue_set_assignee(Issue *o, User *x)
 { return rel_fk_set(o, x, 1, offsetof(struct Issue, assignee), offsetof(struct Issue, rel_pos_assignee), offsetof(struct User, assigned), true); }
 
 /* watches: reverse of Watch.issue */
 static inline WatchList Issue_watches(const Issue *o)
-{ WatchList l; l.items = (struct Watch *const *)o->watches.items; l.count = o->watches.count; return l; }
-static inline size_t Issue_watches_count(const Issue *o) { return o->watches.count; }
+{ WatchList l; l.items = (struct Watch *const *)REL_GET(o, o->watches.items, NULL); l.count = REL_GET(o, o->watches.count, 0); return l; }
+static inline size_t Issue_watches_count(const Issue *o) { return REL_GET(o, o->watches.count, 0); }
 static inline bool Issue_watches_contains(const Issue *o, const Watch *x)
 { return rel_alive(o) && rel_alive(x) && x->issue == o; }
 /* Sets x's issue to o. */
@@ -310,7 +311,7 @@ static inline rel_status Issue_watches_add(Issue *o, Watch *x)
     return rel_set_rel_unique(x, o, 2);
 }
 static inline Watch *Issue_watches_create(Issue *o, User *user)
-{ return (Watch *)rel_new_from(o, 2, 3, REL_NONE, NULL, false, "Issue_watches_create", (void *)o, (void *)user); }
+{ return (Watch *)rel_new_from_of(&rel_desc_tracker, o, 2, 3, REL_NONE, NULL, false, "Issue_watches_create", (void *)o, (void *)user); }
 
 /* ==== Watch ==== */
 
@@ -322,17 +323,17 @@ static inline Watch *Watch_new(tracker_store *db, Issue *issue, User *user)
 { return (Watch *)rel_new2((rel_store *)db, 3, REL_NONE, NULL, false, "Watch_new", (void *)issue, (void *)user); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Watch_delete(Watch *o)
-{ return rel_delete_many(3, (void *const *)&o, 1, "Watch_delete"); }
+{ return rel_delete_many_of(&rel_desc_tracker, 3, (void *const *)&o, 1, "Watch_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Watch_delete_ex(Watch *o, tracker_delete_result *x)
-{ return rel_delete_ex(3, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, tracker_NMODELS, "Watch_delete_ex"); }
+{ return rel_delete_ex_of(&rel_desc_tracker, 3, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, tracker_NMODELS, "Watch_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status Watch_delete_plan(const Watch *o, rel_delete_plan *x)
-{ return rel_delete_plan_make(3, (void *const *)&o, 1, x, "Watch_delete_plan"); }
+{ return rel_delete_plan_of(&rel_desc_tracker, 3, (void *const *)&o, 1, x, "Watch_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status Watch_delete_many(Watch *const *objects, size_t n)
-{ return rel_delete_many(3, (void *const *)objects, n, "Watch_delete_many"); }
+{ return rel_delete_many_of(&rel_desc_tracker, 3, (void *const *)objects, n, "Watch_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
 static inline uint64_t Watch_id(const Watch *o) { return rel_id_of(o); }
 /* The store it belongs to. */
@@ -355,11 +356,11 @@ static inline Watch *Watch_get_by_issue_user(const tracker_store *db, const Issu
 }
 
 /* issue: ForeignKey(Issue, on_delete = CASCADE); reverse: Issue.watches */
-static inline Issue *Watch_issue(const Watch *o) { return o->issue; }
+static inline Issue *Watch_issue(const Watch *o) { return REL_GET(o, o->issue, NULL); }
 static inline rel_status Watch_set_issue(Watch *o, Issue *x) { return rel_set_rel_unique(o, x, 2); }
 
 /* user: ForeignKey(User, on_delete = CASCADE); reverse: User.watching */
-static inline User *Watch_user(const Watch *o) { return o->user; }
+static inline User *Watch_user(const Watch *o) { return REL_GET(o, o->user, NULL); }
 static inline rel_status Watch_set_user(Watch *o, User *x) { return rel_set_rel_unique(o, x, 3); }
 
 #ifdef __cplusplus

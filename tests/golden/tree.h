@@ -65,17 +65,17 @@ static inline Employee *Employee_new(tree_store *db)
 { return (Employee *)rel_new_fast((rel_store *)db, 0, sizeof(struct Employee), true, REL_NONE, NULL, 0, 0, 0, "Employee_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Employee_delete(Employee *o)
-{ return rel_delete_many(0, (void *const *)&o, 1, "Employee_delete"); }
+{ return rel_delete_many_of(&rel_desc_tree, 0, (void *const *)&o, 1, "Employee_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Employee_delete_ex(Employee *o, tree_delete_result *x)
-{ return rel_delete_ex(0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, tree_NMODELS, "Employee_delete_ex"); }
+{ return rel_delete_ex_of(&rel_desc_tree, 0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, tree_NMODELS, "Employee_delete_ex"); }
 /* What deleting it would do, changing nothing: what would go, what would be
  * set NULL, every PROTECT and RESTRICT blocker.  rel_delete_plan_free after. */
 static inline rel_status Employee_delete_plan(const Employee *o, rel_delete_plan *x)
-{ return rel_delete_plan_make(0, (void *const *)&o, 1, x, "Employee_delete_plan"); }
+{ return rel_delete_plan_of(&rel_desc_tree, 0, (void *const *)&o, 1, x, "Employee_delete_plan"); }
 /* Deletes n objects with one collector, like QuerySet.delete(). */
 static inline rel_status Employee_delete_many(Employee *const *objects, size_t n)
-{ return rel_delete_many(0, (void *const *)objects, n, "Employee_delete_many"); }
+{ return rel_delete_many_of(&rel_desc_tree, 0, (void *const *)objects, n, "Employee_delete_many"); }
 /* 1, 2, 3 ... in creation order; never reused. */
 static inline uint64_t Employee_id(const Employee *o) { return rel_id_of(o); }
 /* The store it belongs to. */
@@ -89,19 +89,19 @@ static inline rel_cursor Employee_all(const tree_store *db) { return rel_all((co
 static inline Employee *Employee_next(rel_cursor *l) { return (Employee *)rel_cursor_next(l); }
 
 /* name: string; never NULL; the setter copies the text */
-static inline const char *Employee_name(const Employee *o) { return o->name; }
+static inline const char *Employee_name(const Employee *o) { return REL_GET(o, o->name, ""); }
 static inline rel_status Employee_set_name(Employee *o, const char *value)
-{ return rel_set_string(o, 0, 0, value); }
+{ return rel_alive(o) ? rel_set_string(o, 0, 0, value) : rel_fail_arg_of(&rel_desc_tree, o, 0, NULL, "Employee_set_name"); }
 
 /* manager: ForeignKey(self, on_delete = CASCADE, null = true); reverse: Employee.reports */
-static inline Employee *Employee_manager(const Employee *o) { return o->manager; }
+static inline Employee *Employee_manager(const Employee *o) { return REL_GET(o, o->manager, NULL); }
 static inline rel_status Employee_set_manager(Employee *o, Employee *x)
 { return rel_fk_set(o, x, 0, offsetof(struct Employee, manager), offsetof(struct Employee, rel_pos_manager), offsetof(struct Employee, reports), true); }
 
 /* friends: ManyToManyField(self, symmetrical) */
 static inline EmployeeList Employee_friends(const Employee *o)
-{ EmployeeList l; l.items = (struct Employee *const *)o->friends.items; l.count = o->friends.count; return l; }
-static inline size_t Employee_friends_count(const Employee *o) { return o->friends.count; }
+{ EmployeeList l; l.items = (struct Employee *const *)REL_GET(o, o->friends.items, NULL); l.count = REL_GET(o, o->friends.count, 0); return l; }
+static inline size_t Employee_friends_count(const Employee *o) { return REL_GET(o, o->friends.count, 0); }
 static inline bool Employee_friends_contains(const Employee *o, const Employee *x)
 { return rel_m2m_contains(o, offsetof(struct Employee, friends), x, offsetof(struct Employee, friends)); }
 /* Adding an existing link changes nothing. */
@@ -109,14 +109,15 @@ static inline rel_status Employee_friends_add(Employee *o, Employee *x)
 { return rel_m2m_add(1, o, offsetof(struct Employee, friends), x, offsetof(struct Employee, friends), true, "Employee_friends_add"); }
 static inline rel_status Employee_friends_remove(Employee *o, Employee *x)
 { return rel_m2m_remove(1, o, offsetof(struct Employee, friends), x, offsetof(struct Employee, friends), true, "Employee_friends_remove"); }
-static inline rel_status Employee_friends_clear(Employee *o) { return rel_m2m_clear(1, o, true); }
+static inline rel_status Employee_friends_clear(Employee *o)
+{ return rel_alive(o) ? rel_m2m_clear(1, o, true) : rel_fail_arg_of(&rel_desc_tree, o, 0, NULL, "Employee_friends_clear"); }
 static inline Employee *Employee_friends_create(Employee *o)
-{ return (Employee *)rel_new_from(o, 0, 0, 1, o, false, "Employee_friends_create"); }
+{ return (Employee *)rel_new_from_of(&rel_desc_tree, o, 0, 0, 1, o, false, "Employee_friends_create"); }
 
 /* reports: reverse of Employee.manager */
 static inline EmployeeList Employee_reports(const Employee *o)
-{ EmployeeList l; l.items = (struct Employee *const *)o->reports.items; l.count = o->reports.count; return l; }
-static inline size_t Employee_reports_count(const Employee *o) { return o->reports.count; }
+{ EmployeeList l; l.items = (struct Employee *const *)REL_GET(o, o->reports.items, NULL); l.count = REL_GET(o, o->reports.count, 0); return l; }
+static inline size_t Employee_reports_count(const Employee *o) { return REL_GET(o, o->reports.count, 0); }
 static inline bool Employee_reports_contains(const Employee *o, const Employee *x)
 { return rel_alive(o) && rel_alive(x) && x->manager == o; }
 /* Sets x's manager to o. */
@@ -127,9 +128,10 @@ static inline rel_status Employee_reports_add(Employee *o, Employee *x)
     return rel_fk_set(x, o, 0, offsetof(struct Employee, manager), offsetof(struct Employee, rel_pos_manager), offsetof(struct Employee, reports), true);
 }
 static inline Employee *Employee_reports_create(Employee *o)
-{ return (Employee *)rel_new_from(o, 0, 0, 0, o, true, "Employee_reports_create"); }
+{ return (Employee *)rel_new_from_of(&rel_desc_tree, o, 0, 0, 0, o, true, "Employee_reports_create"); }
 static inline rel_status Employee_reports_remove(Employee *o, Employee *x) { return rel_fk_remove(0, o, x, "Employee_reports_remove"); }
-static inline rel_status Employee_reports_clear(Employee *o) { return rel_fk_clear(0, o); }
+static inline rel_status Employee_reports_clear(Employee *o)
+{ return rel_alive(o) ? rel_fk_clear(0, o) : rel_fail_arg_of(&rel_desc_tree, o, 0, NULL, "Employee_reports_clear"); }
 
 #ifdef __cplusplus
 }
