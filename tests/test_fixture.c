@@ -391,7 +391,7 @@ static rel_status run_op(rel_store *db, const jv *op)
             return REL_EINVAL;
         ri = (uint32_t)(r - s->relations);
         if (r->through != REL_NONE && (strcmp(kind, "m2m_clear") == 0 || strcmp(kind, "m2m_set") == 0))
-            st = rel_through_clear(ri, o, self_is_m, "clear");
+            st = rel_through_clear(s, ri, o, self_is_m, "clear");
         else if (strcmp(kind, "m2m_clear") == 0 || strcmp(kind, "m2m_set") == 0)
             st = rel_m2m_clear(ri, o, self_is_m);
         for (i = 0; ids && i < ids->n && !st && strcmp(kind, "m2m_clear") != 0; i++) {
