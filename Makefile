@@ -24,8 +24,8 @@ LDFLAGS += $(SANFLAGS)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
 DSL_SRC := dsl/arena.c dsl/oom.c dsl/utf8.c dsl/diag.c dsl/ast.c dsl/ptrmap.c dsl/names.c \
-           dsl/check.c dsl/syntax.c dsl/relc.c dsl/vocab.c
-GEN_SRC := gen/driver.c gen/printer.c gen/emit_c.c gen/emit_types.c gen/emit_api.c gen/emit_desc.c gen/emit_dot.c
+           dsl/check.c dsl/check_generic.c dsl/syntax.c dsl/relc.c dsl/vocab.c
+GEN_SRC := gen/driver.c gen/printer.c gen/emit_c.c gen/emit_types.c gen/emit_api.c gen/emit_desc.c gen/emit_generic.c gen/emit_dot.c
 GENERATED := $(B)/gen-src/scan.c $(B)/gen-src/parse.c
 
 LIB_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(DSL_SRC) $(GEN_SRC)) \
@@ -76,7 +76,7 @@ clean:
 # rel_json.c and rel_fixture.c: Django's dumpdata and loaddata.
 LIBREL  := $(B)/librel.a
 RT_SRC  := runtime/rel.c runtime/rel_store.c runtime/rel_delete.c runtime/rel_verify.c \
-           runtime/rel_json.c runtime/rel_fixture.c
+           runtime/rel_json.c runtime/rel_fixture.c runtime/rel_generic.c
 RT_OBJ  := $(patsubst %.c,$(B)/obj/%.o,$(RT_SRC))
 RT_HDR  := runtime/rel.h runtime/rel_impl.h runtime/rel_version.h runtime/rel_json.h
 $(RT_OBJ): $(B)/obj/%.o: %.c $(RT_HDR)
@@ -190,6 +190,15 @@ $(B)/test_fixture: tests/test_fixture.c tests/failing_alloc.h tests/fixtures/fin
 	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/fixtures -Itests/fixtures -o $@ tests/test_fixture.c \
 	    $(FIXTURE_SCHEMAS:%=$(B)/fixtures/%.c) $(LIBREL) $(LDFLAGS)
 check: $(B)/test_fixture
+
+# Generic relations (SPEC section 9), on tests/generic/gen.rel.
+$(B)/generic/gen.c: tests/generic/gen.rel $(RELC)
+	@mkdir -p $(B)/generic
+	$(RELC) -o $(B)/generic $<
+$(B)/generic/gen.h: $(B)/generic/gen.c ;
+$(B)/test_generic: tests/test_generic.c tests/failing_alloc.h $(B)/generic/gen.c $(LIBREL)
+	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/generic -o $@ $< $(B)/generic/gen.c $(LIBREL) $(LDFLAGS)
+check: $(B)/test_generic
 
 # The randomized model-based test, on tests/model/mb.rel.
 $(B)/model/mb.c: tests/model/mb.rel $(RELC)

@@ -57,7 +57,10 @@ typedef enum FieldKind {
     FK_BOOL, FK_INT8, FK_INT16, FK_INT32, FK_INT64,
     FK_UINT8, FK_UINT16, FK_UINT32, FK_UINT64,
     FK_FLOAT, FK_DOUBLE, FK_STRING,
-    FK_FOREIGN_KEY, FK_ONE_TO_ONE, FK_MANY_TO_MANY
+    FK_FOREIGN_KEY, FK_ONE_TO_ONE, FK_MANY_TO_MANY,
+    FK_GENERIC_FK,          /* GenericForeignKey: a relation, one part per listed target */
+    FK_GENERIC_REL          /* GenericRelation: names a part's reverse accessor; check.c
+                               takes it out of its model's field list */
 } FieldKind;
 
 typedef enum OnDelete {
@@ -110,6 +113,19 @@ struct Field {
     bool symmetrical;        /* ManyToMany to self, both directions */
     const Arg *symmetrical_arg;   /* the option, if written */
     const char *accessor;    /* interned reverse accessor; NULL: none */
+
+    /* Generic relations (check_generic.c).  A GenericForeignKey (the head,
+     * in its model's field list) has one part per listed target: a Field
+     * of the same kind, model and name, not in the list, indexed after
+     * the model's fields (Model.nparts), that is what the target's
+     * incoming list and the descriptor's relations hold. */
+    Field **parts;           /* head: its parts, in the order listed */
+    size_t nparts;
+    const char *ct_field, *fk_field;   /* head: the fixture names, interned */
+    Field *head;             /* part: its GenericForeignKey; NULL otherwise */
+    Field *grel;             /* part: the GenericRelation naming its accessor;
+                                GenericRelation: the part it names */
+    const Value *object_id_field, *content_type_field;   /* GenericRelation */
 };
 
 struct Model {
@@ -126,6 +142,10 @@ struct Model {
     Field **incoming;
     size_t nincoming;
     bool duplicate;          /* a second model of this name: ignored */
+    size_t nparts;           /* parts of its GenericForeignKeys (index
+                                nfields + j) */
+    Field *grels;            /* its GenericRelation fields, taken out of
+                                `fields` by check_generic.c */
 };
 
 typedef struct Schema {
@@ -160,6 +180,8 @@ Arg   *ast_arg_push(Arg *list, Arg *a);
 Arg   *ast_args_in_order(Arg *reversed);
 
 const char *field_kind_name(FieldKind k);
+
+static inline bool field_is_gfk(const Field *f) { return f->kind == FK_GENERIC_FK; }
 const char *on_delete_name(OnDelete od);
 
 #endif

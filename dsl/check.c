@@ -12,6 +12,7 @@
  * Codes reuse Django's numbers where the check is Django's (E300 ...).
  */
 #include "checker.h"
+#include "check_generic.h"
 #include "oom.h"
 #include "ptrmap.h"
 #include "utf8.h"
@@ -29,7 +30,11 @@ enum {
     OPT_RELATED_NAME = 1 << 3,
     OPT_NULL = 1 << 4,
     OPT_SYMMETRICAL = 1 << 5,
-    OPT_RELATED_QUERY_NAME = 1 << 6
+    OPT_RELATED_QUERY_NAME = 1 << 6,
+    OPT_CT_FIELD = 1 << 7,
+    OPT_FK_FIELD = 1 << 8,
+    OPT_OBJECT_ID_FIELD = 1 << 9,
+    OPT_CONTENT_TYPE_FIELD = 1 << 10
 };
 
 static const struct { const char *name; unsigned bit; } option_table[] = {
@@ -40,6 +45,10 @@ static const struct { const char *name; unsigned bit; } option_table[] = {
     { "null", OPT_NULL },
     { "symmetrical", OPT_SYMMETRICAL },
     { "related_query_name", OPT_RELATED_QUERY_NAME },
+    { "ct_field", OPT_CT_FIELD },
+    { "fk_field", OPT_FK_FIELD },
+    { "object_id_field", OPT_OBJECT_ID_FIELD },
+    { "content_type_field", OPT_CONTENT_TYPE_FIELD },
 };
 #define NOPTIONS (sizeof option_table / sizeof option_table[0])
 /* Indexes into option_table, for the options read after the loop. */
@@ -69,6 +78,10 @@ static unsigned allowed_options(FieldKind k)
         return OPT_ON_DELETE | OPT_RELATED_NAME | OPT_NULL | OPT_RELATED_QUERY_NAME;
     case FK_MANY_TO_MANY:
         return OPT_RELATED_NAME | OPT_NULL | OPT_SYMMETRICAL | OPT_RELATED_QUERY_NAME;
+    case FK_GENERIC_FK:
+        return OPT_ON_DELETE | OPT_NULL | OPT_CT_FIELD | OPT_FK_FIELD;
+    case FK_GENERIC_REL:
+        return OPT_OBJECT_ID_FIELD | OPT_CONTENT_TYPE_FIELD | OPT_RELATED_QUERY_NAME;
     case FK_UNRESOLVED:
         return 0;
     default:
@@ -78,7 +91,7 @@ static unsigned allowed_options(FieldKind k)
 
 static bool is_relation_kind(FieldKind k)
 {
-    return k == FK_FOREIGN_KEY || k == FK_ONE_TO_ONE || k == FK_MANY_TO_MANY;
+    return k == FK_FOREIGN_KEY || k == FK_ONE_TO_ONE || k == FK_MANY_TO_MANY || k == FK_GENERIC_FK;
 }
 
 static const char *intern_or_oom(Checker *c, const char *s, size_t n)
@@ -198,6 +211,17 @@ static bool value_bool(Checker *c, const Value *v, bool *out)
         *out = false;
         return true;
     }
+    return false;
+}
+
+/* Whether an option was given already: a GenericForeignKey's targets are
+ * the positional arguments before the first option. */
+static bool seen_keyword(const Arg *const *seen)
+{
+    size_t i;
+    for (i = 0; i < NOPTIONS; i++)
+        if (seen[i])
+            return true;
     return false;
 }
 
@@ -364,6 +388,10 @@ static const char *options_for(FieldKind k)
         return "on_delete, related_name, null and related_query_name";
     case FK_MANY_TO_MANY:
         return "related_name, null, symmetrical and related_query_name";
+    case FK_GENERIC_FK:
+        return "on_delete, null, ct_field and fk_field";
+    case FK_GENERIC_REL:
+        return "object_id_field, content_type_field and related_query_name";
     default:
         return "default";
     }
@@ -397,10 +425,12 @@ static void check_field(Checker *c, Field *f)
     for (a = f->args; a; a = a->next, position++) {
         size_t opt = NOPTIONS;
         if (!a->key) {
-            if (f->is_relation && position == 0) {
+            if ((f->is_relation || f->kind == FK_GENERIC_REL) && position == 0) {
                 f->target_arg = a;
                 continue;
             }
+            if (f->kind == FK_GENERIC_FK && !seen_keyword(seen))
+                continue;           /* every listed target (check_generic.c) */
             diag_error(c->d, a->loc, "E116", "unexpected positional argument to %s field '%s.%s'",
                        field_kind_name(f->kind), f->model->name, f->name);
             diag_note(c->d, a->loc, f->is_relation
@@ -472,6 +502,21 @@ static void check_field(Checker *c, Field *f)
             }
             break;
         }
+        case OPT_CT_FIELD:
+        case OPT_FK_FIELD:
+        case OPT_OBJECT_ID_FIELD:
+        case OPT_CONTENT_TYPE_FIELD:
+            if (a->value.kind != VAL_STRING || !ident_is_ascii_identifier(a->value.text, a->value.len))
+                wrong_kind(c, a, f, "a field name in a string", "\"content_type\"");
+            else if (option_table[opt].bit == OPT_CT_FIELD)
+                f->ct_field = intern_or_oom(c, a->value.text, a->value.len);
+            else if (option_table[opt].bit == OPT_FK_FIELD)
+                f->fk_field = intern_or_oom(c, a->value.text, a->value.len);
+            else if (option_table[opt].bit == OPT_OBJECT_ID_FIELD)
+                f->object_id_field = &a->value;
+            else
+                f->content_type_field = &a->value;
+            break;
         case OPT_RELATED_QUERY_NAME:
             if (a->value.kind != VAL_STRING) {
                 wrong_kind(c, a, f, "a string", "\"book\"");
@@ -592,8 +637,10 @@ static bool index_fields(Checker *c, Model *m, FieldIndex *ix)
 {
     Field *f;
     size_t i = 0;
-    ix->n = m->nfields;
-    ix->sorted = (Field **)arena_alloc(c->arena, (m->nfields ? m->nfields : 1) * sizeof *ix->sorted);
+    ix->n = 0;
+    for (f = m->fields; f; f = f->next)   /* not m->nfields: GenericRelations left */
+        ix->n++;
+    ix->sorted = (Field **)arena_alloc(c->arena, (ix->n ? ix->n : 1) * sizeof *ix->sorted);
     if (!ix->sorted)
         return false;
     for (f = m->fields; f; f = f->next)
@@ -783,9 +830,13 @@ static bool build_incoming(Checker *c)
 {
     size_t i;
     Field *f;
+    size_t j;
     for (i = 0; i < c->s->nmodels; i++)
         for (f = c->s->model_array[i]->fields; f; f = f->next)
-            if (f->is_relation && f->target)
+            if (field_is_gfk(f))
+                for (j = 0; j < f->nparts; j++)
+                    f->parts[j]->target->nincoming++;
+            else if (f->is_relation && f->target)
                 f->target->nincoming++;
     for (i = 0; i < c->s->nmodels; i++) {
         Model *m = c->s->model_array[i];
@@ -798,7 +849,10 @@ static bool build_incoming(Checker *c)
     }
     for (i = 0; i < c->s->nmodels; i++)
         for (f = c->s->model_array[i]->fields; f; f = f->next)
-            if (f->is_relation && f->target)
+            if (field_is_gfk(f))
+                for (j = 0; j < f->nparts; j++)
+                    f->parts[j]->target->incoming[f->parts[j]->target->nincoming++] = f->parts[j];
+            else if (f->is_relation && f->target)
                 f->target->incoming[f->target->nincoming++] = f;
     return true;
 }
@@ -1110,6 +1164,7 @@ bool check_schema(Schema *s, const CheckInput *input, Arena *arena, Interner *in
             continue;
         for (f = m->fields; f; f = f->next)
             check_field(&c, f);
+        generic_detach(m);
         if (!index_fields(&c, m, &indexes[i])) {
             ok = false;
             goto done;
@@ -1123,7 +1178,7 @@ bool check_schema(Schema *s, const CheckInput *input, Arena *arena, Interner *in
         if (m->duplicate)
             continue;
         for (f = m->fields; f; f = f->next) {
-            if (f->is_relation)
+            if (f->is_relation && !field_is_gfk(f))
                 resolve_relation(&c, f);
             if (f->is_relation && f->kind != FK_MANY_TO_MANY && f->on_delete == OD_SET_NULL
                 && !f->null) {
@@ -1132,6 +1187,18 @@ bool check_schema(Schema *s, const CheckInput *input, Arena *arena, Interner *in
                 diag_note(d, f->loc, "add null = true to the field, or change the on_delete rule");
             }
         }
+    }
+    if (!c.oom) {
+        GenericCtx g;
+        g.arena = arena;
+        g.in = in;
+        g.d = d;
+        g.s = s;
+        g.models = &c.models;
+        g.w_self = c.w_self;
+        g.quiet = input->had_syntax_errors;
+        if (!check_generic(&g))
+            c.oom = true;
     }
     if (c.oom || !build_incoming(&c)) {
         ok = false;

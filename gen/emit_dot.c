@@ -131,7 +131,15 @@ static void field_type(Printer *p, const Field *f)
             pr(p, "(max_length = %lu)", (unsigned long)f->max_length);
         return;
     }
-    html_text(p, f->target_is_self ? "self" : f->target->name);
+    if (f->kind == FK_GENERIC_FK) {
+        size_t j;
+        for (j = 0; j < f->nparts; j++) {
+            pr(p, j ? " | " : "generic: ");
+            html_text(p, f->parts[j]->target->name);
+        }
+    } else {
+        html_text(p, f->target_is_self ? "self" : f->target->name);
+    }
     if (f->null)
         pr(p, " (null)");
 }
@@ -179,9 +187,11 @@ static void reverse_text(Printer *p, const Field *f)
 static void relation_edge(Printer *p, const Field *f)
 {
     const char *kind = f->kind == FK_FOREIGN_KEY ? "ForeignKey"
-                       : f->kind == FK_ONE_TO_ONE ? "OneToOneField" : "ManyToManyField";
-    /* Crow's feet: many books to one author, one to one, many to many. */
-    const char *ends = f->kind == FK_FOREIGN_KEY ? "arrowtail=crow, arrowhead=tee"
+                       : f->kind == FK_ONE_TO_ONE ? "OneToOneField"
+                       : f->kind == FK_GENERIC_FK ? "GenericForeignKey" : "ManyToManyField";
+    /* Crow's feet: many books to one author, one to one, many to many.
+     * A generic relation is a ForeignKey to each model it lists. */
+    const char *ends = f->kind == FK_FOREIGN_KEY || f->kind == FK_GENERIC_FK ? "arrowtail=crow, arrowhead=tee"
                        : f->kind == FK_ONE_TO_ONE ? "arrowtail=tee, arrowhead=tee"
                        : "arrowtail=crow, arrowhead=crow";
 
@@ -197,7 +207,10 @@ static void relation_edge(Printer *p, const Field *f)
         pr(p, ", %s", on_delete_name(f->on_delete));
     pr(p, "\\n");
     reverse_text(p, f);
-    pr(p, "\"%s];\n", f->hidden || f->symmetrical ? ", style=dashed" : "");
+    if (f->kind == FK_GENERIC_FK)   /* dotted: one of the models it lists */
+        pr(p, "\", style=dotted];\n");
+    else
+        pr(p, "\"%s];\n", f->hidden || f->symmetrical ? ", style=dashed" : "");
 }
 
 bool emit_dot(const RelcUnit *u, Printer *p)
@@ -227,9 +240,14 @@ bool emit_dot(const RelcUnit *u, Printer *p)
     pr(p, "\n");
     for (i = 0; i < s->nmodels; i++) {
         const Field *f;
-        for (f = s->model_array[i]->fields; f; f = f->next)
-            if (f->is_relation)
+        for (f = s->model_array[i]->fields; f; f = f->next) {
+            size_t j;
+            if (f->kind == FK_GENERIC_FK)
+                for (j = 0; j < f->nparts; j++)
+                    relation_edge(p, f->parts[j]);
+            else if (f->is_relation)
                 relation_edge(p, f);
+        }
     }
     p->indent--;
     pr(p, "}\n");

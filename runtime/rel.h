@@ -165,7 +165,8 @@ typedef enum rel_type {
     REL_BOOL, REL_INT8, REL_INT16, REL_INT32, REL_INT64,
     REL_UINT8, REL_UINT16, REL_UINT32, REL_UINT64,
     REL_FLOAT, REL_DOUBLE, REL_STRING,
-    REL_FOREIGN_KEY, REL_ONE_TO_ONE, REL_MANY_TO_MANY
+    REL_FOREIGN_KEY, REL_ONE_TO_ONE, REL_MANY_TO_MANY,
+    REL_GENERIC         /* one listed model of a GenericForeignKey */
 } rel_type;
 
 /* A relation's on_delete (REL_NO_ACTION for many-to-many). */
@@ -201,6 +202,13 @@ typedef struct rel_relation {
     uint32_t rev;            /* in target: the rel_list (ForeignKey), the
                                 pointer back (one-to-one) or the rel_vec
                                 (many-to-many; == fwd when symmetrical) */
+    /* REL_GENERIC: a GenericForeignKey is one relation per model it lists,
+     * numbered in a row, sharing name, fwd (a void *), pos and this: in
+     * model, the uint32_t that says which model fwd points at (0: none,
+     * else the target's model number + 1).  Such a relation is in use
+     * only when it names its target.  The target's rev is a rel_list,
+     * whether or not a GenericRelation names it (accessor). */
+    uint32_t ct;
 } rel_relation;
 
 /* A model. */
@@ -270,6 +278,7 @@ typedef struct rel_region {
     char *end;                  /* end of the slots handed out */
     void *block;                /* what rel_malloc returned, in the first
                                    region of a block; NULL in the others */
+    uint32_t model;             /* the model number of its objects */
 } rel_region;
 
 static inline rel_region *rel_region_of(const void *o)
@@ -278,6 +287,9 @@ static inline rel_region *rel_region_of(const void *o)
 }
 /* The store an object belongs to (deleted or not). */
 static inline rel_store *rel_store_of(const void *o) { return rel_region_of(o)->db; }
+/* Its model number: what an untyped object (a GenericForeignKey's
+ * target) is. */
+static inline uint32_t rel_model_of(const void *o) { return rel_region_of(o)->model; }
 
 /* The objects of one model: slots carved from regions in blocks that grow
  * geometrically, and freed slots reused first in, first out (a deleted
@@ -295,6 +307,7 @@ typedef struct rel_pool {
     rel_store *db;
     uint32_t size;              /* of a slot */
     uint32_t grow;              /* regions in the next block */
+    uint32_t model;             /* its regions' model number */
 } rel_pool;
 
 void  rel_pool_init(rel_pool *p, rel_store *db, size_t object_size);
@@ -526,6 +539,19 @@ rel_status rel_fail_taken(uint32_t r, void *t);
 rel_status rel_fail_link(uint32_t r, const void *m, const void *t, bool m_is_self, const char *who);
 rel_status rel_fail_nomem(uint32_t r, void *self);
 
+/* GenericForeignKey (runtime/rel_generic.c).  r is the relation of one
+ * listed model: any for the head's calls.  rel_gfk_set_any points m (of
+ * model k) at x of any listed model (REL_EINVAL for another model or
+ * store); rel_gfk_remove deletes m when it points at t (Django's
+ * GenericRelation remove), rel_gfk_clear every object that does, with
+ * the collector, all or nothing; rel_gfk_unlink takes m out of the
+ * reverse list of the model it points at, which is not r's. */
+rel_status rel_gfk_set_any(void *m, uint32_t k, void *x, uint32_t r, const char *who);
+rel_status rel_gfk_remove(uint32_t r, void *t, void *m, const char *who);
+rel_status rel_gfk_clear(uint32_t r, void *t, const char *who);
+void rel_gfk_unlink(void *m, uint32_t r);
+rel_status rel_fail_gfk_model(uint32_t r, void *m, const void *x, const char *who);
+
 /* ==== inline helpers: the hot calls ====================================== */
 
 /* Model k's object with this id, or NULL (also when the index cannot be
@@ -589,6 +615,39 @@ static inline rel_status rel_fk_set(void *m, void *t, uint32_t r, size_t fwd, si
             return rel_fail_nomem(r, m);
     }
     rel_fk_unlink(m, fwd, pos, rev);
+    if (t)
+        rel_fk_link(m, t, fwd, pos, rev);
+    return REL_OK;
+}
+
+/* M_set_r_T for a GenericForeignKey: m points at t, of model tk, through
+ * relation r (whose offsets these are), or at nothing; its discriminator
+ * (ct) and both reverse lists kept in step. */
+static inline rel_status rel_gfk_set(void *m, void *t, uint32_t r, size_t fwd, size_t pos, size_t ct,
+                                     size_t rev, uint32_t tk, bool null)
+{
+    uint32_t old;
+    if (!rel_alive(m) || (t && !rel_alive(t)))
+        return rel_fail_link(r, m, t, true, NULL);
+    old = REL_AT(m, ct, uint32_t);
+    if (t) {
+        rel_list *l = &REL_AT(t, rev, rel_list);
+        if (old == tk + 1 && REL_AT(m, fwd, void *) == t)
+            return REL_OK;
+        if (rel_store_of(t) != rel_store_of(m))
+            return rel_fail_other_store(r, m, t, true, NULL);
+        if (rel_model_of(t) != tk)
+            return rel_fail_gfk_model(r, m, t, NULL);
+        if (l->count == l->cap && rel_list_grow(l, (size_t)l->count + 1))
+            return rel_fail_nomem(r, m);
+    } else if (!null) {
+        return rel_fail_required(r, m);
+    }
+    if (old == tk + 1)
+        rel_fk_unlink(m, fwd, pos, rev);
+    else if (old)
+        rel_gfk_unlink(m, r);
+    REL_AT(m, ct, uint32_t) = t ? tk + 1 : 0;
     if (t)
         rel_fk_link(m, t, fwd, pos, rev);
     return REL_OK;
