@@ -167,10 +167,12 @@ static void order_array(const Emitter *e, const Model *m)
     if (!interleaved(m))
         return;
     pr(p, "static const uint32_t rel_order_%lu[] = {", (unsigned long)m->index);
-    for (f = m->fields; f; f = f->next) {   /* a GenericForeignKey: its first part */
-        pr(p, "%s%lu", f == m->fields ? " " : ", ",
-           (unsigned long)(f->is_relation ? nscalars + relation : scalar++));
-        relation += relation_entries(f);
+    for (f = m->fields; f; f = f->next) {   /* a GenericForeignKey: its parts in a row */
+        size_t j;
+        if (!f->is_relation)
+            pr(p, "%s%lu", f == m->fields ? " " : ", ", (unsigned long)scalar++);
+        for (j = 0; j < relation_entries(f); j++)
+            pr(p, "%s%lu", f == m->fields && j == 0 ? " " : ", ", (unsigned long)(nscalars + relation++));
     }
     pr(p, " };  /* declaration order: fields, then relations from %lu */\n", (unsigned long)nscalars);
 }
@@ -256,9 +258,10 @@ static void relation_entry(const Emitter *e, const Field *f)
         pr(p, "0, ");
     pr(p, "offsetof(struct %s, %s), ", tt, f->symmetrical ? f->name : fn->rev_member);
     if (fn->ct_member)
-        pr(p, "offsetof(struct %s, %s) },\n", mt, fn->ct_member);
+        pr(p, "offsetof(struct %s, %s), \"%s\", \"%s\" },\n", mt, fn->ct_member, f->head->ct_field,
+           f->head->fk_field);
     else
-        pr(p, "0 },\n");
+        pr(p, "0, NULL, NULL },\n");
 }
 
 void emit_descriptor(const Emitter *e)

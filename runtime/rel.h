@@ -209,6 +209,9 @@ typedef struct rel_relation {
      * only when it names its target.  The target's rev is a rel_list,
      * whether or not a GenericRelation names it (accessor). */
     uint32_t ct;
+    /* REL_GENERIC: the names of Django's two concrete fields, as fixtures
+     * write them ("content_type", "object_id", or ct_field, fk_field). */
+    const char *ct_name, *fk_name;
 } rel_relation;
 
 /* A model. */

@@ -75,13 +75,14 @@ static char *fingerprint(const gen_store *db)
     return strdup(buf);
 }
 
-static void verify(gen_store *db)
+static void verify_at(gen_store *db, int line)
 {
     rel_status st = gen_store_verify(db);
     CHECK(st == REL_OK);
     if (st)
-        fprintf(stderr, "  verify: %s\n", gen_store_errmsg(db));
+        fprintf(stderr, "  verify (line %d): %s\n", line, gen_store_errmsg(db));
 }
+#define verify(db) verify_at((db), __LINE__)
 
 static void test_get_set(void)
 {
@@ -257,11 +258,111 @@ static void test_delete(void)
     gen_store_free(db);
 }
 
+static char *dump(gen_store *db, int indent)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    CHECK(gen_store_dumpdata(db, f, indent) == REL_OK);
+    fclose(f);
+    return buf;
+}
+
+/* A load that must fail with st and this message, changing nothing. */
+static void load_fails(gen_store *db, const char *text, rel_status st, const char *msg)
+{
+    char *before = fingerprint(db), *after;
+    rel_status got = gen_store_loaddata(db, text, strlen(text), "t.json");
+    CHECK(got == st);
+    CHECK_MSG(db, msg);
+    after = fingerprint(db);
+    CHECK(strcmp(before, after) == 0);
+    verify(db);
+    free(before);
+    free(after);
+}
+
+static void test_fixtures(void)
+{
+    gen_store *db = gen_store_new(), *copy = gen_store_new();
+    Bookmark *b = Bookmark_new(db);
+    Note *n = Note_new(db);
+    TaggedItem *t = TaggedItem_new(db, b);
+    Vote *v = Vote_new(db), *v2 = Vote_new(db);
+    char *text, *again;
+    const char *expected =
+        "[{\"model\": \"gen.taggeditem\", \"pk\": 1, \"fields\": {\"tag\": \"x\", \"content_type\": [\"gen\", "
+        "\"bookmark\"], \"object_id\": 1}}, {\"model\": \"gen.taggeditem\", \"pk\": 2, \"fields\": {\"tag\": \"\", "
+        "\"content_type\": [\"gen\", \"note\"], \"object_id\": 1}}, {\"model\": \"gen.bookmark\", \"pk\": 1, "
+        "\"fields\": {\"url\": \"\"}}, {\"model\": \"gen.note\", \"pk\": 1, \"fields\": {\"text\": \"\"}}, "
+        "{\"model\": \"gen.vote\", \"pk\": 1, \"fields\": {\"score\": 0, \"target_ct\": [\"gen\", \"vote\"], "
+        "\"target_id\": 2}}, {\"model\": \"gen.vote\", \"pk\": 2, \"fields\": {\"score\": 0, \"target_ct\": null, "
+        "\"target_id\": null}}]";
+
+    CHECK(TaggedItem_set_tag(t, "x") == REL_OK && TaggedItem_new(db, n) && Vote_set_target_Vote(v, v2) == REL_OK);
+    text = dump(db, 0);
+    CHECK(strcmp(text, expected) == 0 || (fprintf(stderr, "  dump: %s\n", text), 0));
+    /* loaded into an empty store, it dumps the same; with indent too */
+    CHECK(gen_store_loaddata(copy, text, strlen(text), "t.json") == REL_OK);
+    verify(copy);
+    again = dump(copy, 0);
+    CHECK(strcmp(text, again) == 0);
+    free(again);
+    free(text);
+    text = dump(db, 2);
+    CHECK(strstr(text, "\"content_type\": [\n      \"gen\",\n      \"bookmark\"\n    ],") != NULL
+          || (fprintf(stderr, "%s\n", text), 0));
+    CHECK(gen_store_loaddata(copy, text, strlen(text), "t.json") == REL_OK);
+    verify(copy);
+    free(text);
+    /* an update moves a tagged item; a pair of nulls clears a vote */
+    {
+        const char *update = "[{\"model\": \"gen.taggeditem\", \"pk\": 1, \"fields\": {\"object_id\": 1, "
+                             "\"content_type\": [\"gen\", \"Note\"]}}, {\"model\": \"gen.vote\", \"pk\": 1, "
+                             "\"fields\": {\"target_ct\": null, \"target_id\": null}}]";
+        CHECK(gen_store_loaddata(copy, update, strlen(update), "t.json") == REL_OK
+              || (fprintf(stderr, "  %s\n", gen_store_errmsg(copy)), 0));
+    }
+    CHECK(TaggedItem_content_object_Note(TaggedItem_get(copy, 1)) == Note_get(copy, 1));
+    CHECK(Vote_target_model(Vote_get(copy, 1)) == -1);
+    verify(copy);
+
+    /* refused, all or nothing */
+    load_fails(copy, "[{\"model\": \"gen.taggeditem\", \"pk\": 9, \"fields\": {\"content_type\": 3, \"object_id\": 1}}]",
+               REL_EINVAL, "t.json:1:65: gen.taggeditem 9: content_type: a content type's pk has no meaning in relc; "
+               "write its natural key, [\"gen\", \"model\"]");
+    load_fails(copy, "[{\"model\": \"gen.taggeditem\", \"pk\": 9, \"fields\": {\"content_type\": [\"gen\", \"author\"], "
+               "\"object_id\": 1}}]", REL_EINVAL,
+               "t.json:1:65: gen.taggeditem 9: content_type: no content type [\"gen\", \"author\"] in this schema");
+    load_fails(copy, "[{\"model\": \"gen.taggeditem\", \"pk\": 9, \"fields\": {\"content_type\": [\"gen\", \"vote\"], "
+               "\"object_id\": 1}}]", REL_EINVAL,
+               "t.json:1:65: gen.taggeditem 9: content_type: TaggedItem.content_object cannot point at Vote (not one "
+               "of the models it lists)");
+    load_fails(copy, "[{\"model\": \"gen.taggeditem\", \"pk\": 9, \"fields\": {\"content_type\": [\"gen\", \"note\"], "
+               "\"object_id\": 7}}]", REL_EINVAL, "t.json:1:96: gen.taggeditem 9: object_id: gen.note 7 does not exist");
+    load_fails(copy, "[{\"model\": \"gen.vote\", \"pk\": 9, \"fields\": {\"target_ct\": [\"gen\", \"note\"], "
+               "\"target_id\": null}}]", REL_EINVAL,
+               "t.json:1:2: gen.vote 9: target_ct and target_id must both be null or both be set (target)");
+    load_fails(copy, "[{\"model\": \"gen.taggeditem\", \"pk\": 9, \"fields\": {\"tag\": \"a\"}}]", REL_ENULL,
+               "t.json:1:2: gen.taggeditem 9: content_type, object_id: missing, but content_object is required "
+               "(not null = true)");
+    load_fails(copy, "[{\"model\": \"gen.taggeditem\", \"pk\": 9, \"fields\": {\"content_object\": 1}}]", REL_EINVAL,
+               "t.json:1:50: gen.taggeditem 9: unknown field 'content_object'");
+    load_fails(copy, "[{\"model\": \"gen.taggeditem\", \"pk\": 9, \"fields\": {\"object_id\": 1, \"object_id\": 1}}]",
+               REL_EINVAL, "t.json:1:78: gen.taggeditem 9: object_id: the field appears twice");
+    gen_store_free(db);
+    gen_store_free(copy);
+}
+
 /* Each call below, with every allocation it makes failing in turn:
  * refused with REL_ENOMEM (or NULL) and nothing changed, until it
  * succeeds; nothing leaks. */
 static void test_oom(void)
 {
+    static const char fixture[] =
+        "[{\"model\": \"gen.taggeditem\", \"pk\": 1, \"fields\": {\"content_type\": [\"gen\", \"note\"], "
+        "\"object_id\": 1}}, {\"model\": \"gen.taggeditem\", \"pk\": 5, \"fields\": {\"content_type\": [\"gen\", "
+        "\"bookmark\"], \"object_id\": 1}}, {\"model\": \"gen.note\", \"pk\": 3, \"fields\": {}}]";
     rel_allocator a;
     int step;
     a.malloc_fn = t_malloc;
@@ -269,7 +370,7 @@ static void test_oom(void)
     a.free_fn = t_free;
     a.ud = NULL;
     rel_set_allocator(&a);
-    for (step = 0; step < 6; step++) {
+    for (step = 0; step < 8; step++) {
         long k;
         for (k = 1; k < 100; k++) {
             gen_store *db;
@@ -296,14 +397,18 @@ static void test_oom(void)
             case 3: ok = Bookmark_tags_create(b) != NULL; break;
             case 4: ok = Bookmark_tags_clear(b) == REL_OK; break;
             case 5: ok = Bookmark_delete(b) == REL_OK; break;
+            case 6: ok = gen_store_loaddata(db, fixture, strlen(fixture), "t.json") == REL_OK; break;
+            case 7: ok = Vote_set_target(v, v) == REL_OK && Vote_delete(v) == REL_OK; break;
             }
             fail_at = 0;
             if (!ok) {
                 char *after = fingerprint(db);
                 CHECK(strcmp(before, after) == 0);
-                CHECK(strstr(gen_store_errmsg(db), "out of memory") != NULL);
+                CHECK(strstr(gen_store_errmsg(db), "out of memory") != NULL || (fprintf(stderr, "  step %d: %s\n", step, gen_store_errmsg(db)), 0));
                 free(after);
             }
+            if (gen_store_verify(db))
+                fprintf(stderr, "  step %d, allocation %ld: %s\n", step, k, gen_store_errmsg(db));
             verify(db);
             free(before);
             gen_store_free(db);
@@ -321,6 +426,7 @@ int main(void)
     test_get_set();
     test_reverse();
     test_delete();
+    test_fixtures();
     test_oom();
     printf("test_generic: %d checks, %d failed\n", checks, failures);
     return failures != 0;
