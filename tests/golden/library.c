@@ -30,9 +30,9 @@ static const rel_model rel_model_table[] = {
 
 static const rel_relation rel_relation_table[] = {
     { "author", "books", 1, 0, REL_FOREIGN_KEY, REL_CASCADE, 0, 0,
-      offsetof(struct Book, author), offsetof(struct Book, rel_pos_author), offsetof(struct Author, books) },
+      offsetof(struct Book, author), offsetof(struct Book, rel_pos_author), offsetof(struct Author, books), 0, NULL, NULL },
     { "editor", NULL, 1, 0, REL_FOREIGN_KEY, REL_SET_NULL, 1, 0,
-      offsetof(struct Book, editor), offsetof(struct Book, rel_pos_editor), offsetof(struct Author, rel_rev_1) },
+      offsetof(struct Book, editor), offsetof(struct Book, rel_pos_editor), offsetof(struct Author, rel_rev_1), 0, NULL, NULL },
 };
 
 const rel_schema rel_desc_library = {

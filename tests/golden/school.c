@@ -40,11 +40,11 @@ static const rel_model rel_model_table[] = {
 
 static const rel_relation rel_relation_table[] = {
     { "courses", "students", 0, 1, REL_MANY_TO_MANY, REL_NO_ACTION, 0, 0,
-      offsetof(struct Student, courses), 0, offsetof(struct Course, students) },
+      offsetof(struct Student, courses), 0, offsetof(struct Course, students), 0, NULL, NULL },
     { "course", "assignments", 3, 1, REL_FOREIGN_KEY, REL_CASCADE, 0, 0,
-      offsetof(struct Assignment, course), offsetof(struct Assignment, rel_pos_course), offsetof(struct Course, assignments) },
+      offsetof(struct Assignment, course), offsetof(struct Assignment, rel_pos_course), offsetof(struct Course, assignments), 0, NULL, NULL },
     { "teacher", "assignments", 3, 2, REL_FOREIGN_KEY, REL_PROTECT, 0, 0,
-      offsetof(struct Assignment, teacher), offsetof(struct Assignment, rel_pos_teacher), offsetof(struct Teacher, assignments) },
+      offsetof(struct Assignment, teacher), offsetof(struct Assignment, rel_pos_teacher), offsetof(struct Teacher, assignments), 0, NULL, NULL },
 };
 
 const rel_schema rel_desc_school = {
