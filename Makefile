@@ -112,7 +112,7 @@ $(B)/test_front: tests/test_front.c $(LIBRELC)
 # ---- examples: relc as a build step -------------------------------------------
 # The rule users copy (see README): generate NAME.h and NAME.c from NAME.rel,
 # with a dependency file so make knows when to run relc again.
-EXAMPLES := library shop company school profiles tree
+EXAMPLES := library shop company school profiles tree tagging
 .SECONDEXPANSION:
 $(B)/ex/%.c: examples/$$*/$$*.rel $(RELC)
 	@mkdir -p $(B)/ex

@@ -171,6 +171,8 @@ static void reverse_text(Printer *p, const Field *f)
 {
     if (f->symmetrical)
         pr(p, "symmetrical: no reverse");
+    else if (f->head && f->hidden)   /* kept all the same: deletes cascade */
+        pr(p, "no GenericRelation: reverse unnamed");
     else if (f->hidden) {
         pr(p, "reverse hidden (related_name '");
         dot_text(p, f->related_name ? f->related_name : "+");

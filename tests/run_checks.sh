@@ -17,7 +17,7 @@ bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 # The schemas whose `relc --emit dot` diagrams have goldens, as
 # tests/golden/NAME.dot for NAME.rel.  emit_dot writes one into $b/dot and
 # prints the file's path.
-dot_schemas="examples/library/library.rel examples/company/company.rel tests/diag/ok_dot_keywords.rel"
+dot_schemas="examples/library/library.rel examples/company/company.rel examples/tagging/tagging.rel tests/diag/ok_dot_keywords.rel"
 emit_dot() {
     mkdir -p "$b/dot" && "$b/relc" --emit dot -o "$b/dot" "$1" &&
         printf '%s\n' "$b/dot/$(basename "$1" .rel).dot"
