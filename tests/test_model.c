@@ -22,10 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MA, MB, MC, NMODELS };
+enum { MA, MB, MC, MD, NMODELS };
 enum { MAXOBJ = 256 };          /* ids per model in one run */
 enum { CASCADE, PROTECT, RESTRICT, SET_NULL };
-static const char *const model_names[NMODELS] = { "A", "B", "C" };
+static const char *const model_names[NMODELS] = { "A", "B", "C", "D" };
 
 /* ---- the generated store, seen through small typed wrappers ------------- */
 
@@ -33,13 +33,15 @@ static mb_store *db;
 
 static void *get_obj(int m, uint32_t id)
 {
-    return m == MA ? (void *)A_get(db, id) : m == MB ? (void *)B_get(db, id) : (void *)C_get(db, id);
+    return m == MA ? (void *)A_get(db, id) : m == MB ? (void *)B_get(db, id)
+         : m == MC ? (void *)C_get(db, id) : (void *)D_get(db, id);
 }
 static uint32_t id_of(int m, const void *o)
 {
     if (!o)
         return 0;
-    return (uint32_t)(m == MA ? A_id((const A *)o) : m == MB ? B_id((const B *)o) : C_id((const C *)o));
+    return (uint32_t)(m == MA ? A_id((const A *)o) : m == MB ? B_id((const B *)o)
+                      : m == MC ? C_id((const C *)o) : D_id((const D *)o));
 }
 
 /* ForeignKey and OneToOneField relations: the reference's fk[r][id]. */
@@ -51,6 +53,8 @@ typedef struct Single {
     rel_status (*set)(void *o, void *t);
     size_t (*rev_count)(const void *t);    /* ForeignKey: the reverse set's size */
     void *(*rev_one)(const void *t);       /* OneToOne: the reverse object */
+    int gfk;    /* a GenericForeignKey's relation to one listed model: its
+                   number + 1 (at most one of a GenericForeignKey's is set) */
 } Single;
 
 #define SINGLE(M, F, T)                                                               \
@@ -64,25 +68,41 @@ SINGLE(C, a, A)
 SINGLE(C, mate, C)
 SINGLE(C, guard, B)
 SINGLE(C, origin, A)
+SINGLE(D, g_A, A)
+SINGLE(D, g_B, B)
+SINGLE(D, g_C, C)
+SINGLE(D, h_B, B)
+SINGLE(D, h_D, D)
+SINGLE(D, p_C, C)
+SINGLE(D, r_A, A)
 static size_t cnt_children(const void *t) { return A_children_count((const A *)t); }
 static size_t cnt_as_set(const void *t) { return B_as_set_count((const B *)t); }
 static size_t cnt_owned(const void *t) { return A_owned_count((const A *)t); }
 static size_t cnt_cs(const void *t) { return A_cs_count((const A *)t); }
 static size_t cnt_guards(const void *t) { return B_guards_count((const B *)t); }
 static size_t cnt_origins(const void *t) { return A_origins_count((const A *)t); }
+static size_t cnt_tagged(const void *t) { return A_tagged_count((const A *)t); }
+static size_t cnt_hs(const void *t) { return B_hs_count((const B *)t); }
 static void *one_twin_of(const void *t) { return C_twin_of((const C *)t); }
 static void *one_mate_of(const void *t) { return C_mate_of((const C *)t); }
 
-enum { NSINGLES = 8 };
+enum { NSINGLES = 15, FIRST_GENERIC = 8 };
 static const Single singles[NSINGLES] = {
-    { "A.parent", MA, MA, CASCADE, true, false, get_A_parent, set_A_parent, cnt_children, NULL },
-    { "A.b", MA, MB, SET_NULL, true, false, get_A_b, set_A_b, cnt_as_set, NULL },
-    { "B.owner", MB, MA, PROTECT, true, false, get_B_owner, set_B_owner, cnt_owned, NULL },
-    { "B.twin", MB, MC, RESTRICT, true, true, get_B_twin, set_B_twin, NULL, one_twin_of },
-    { "C.a", MC, MA, CASCADE, false, false, get_C_a, set_C_a, cnt_cs, NULL },
-    { "C.mate", MC, MC, SET_NULL, true, true, get_C_mate, set_C_mate, NULL, one_mate_of },
-    { "C.guard", MC, MB, RESTRICT, true, false, get_C_guard, set_C_guard, cnt_guards, NULL },
-    { "C.origin", MC, MA, RESTRICT, true, false, get_C_origin, set_C_origin, cnt_origins, NULL },
+    { "A.parent", MA, MA, CASCADE, true, false, get_A_parent, set_A_parent, cnt_children, NULL, 0 },
+    { "A.b", MA, MB, SET_NULL, true, false, get_A_b, set_A_b, cnt_as_set, NULL, 0 },
+    { "B.owner", MB, MA, PROTECT, true, false, get_B_owner, set_B_owner, cnt_owned, NULL, 0 },
+    { "B.twin", MB, MC, RESTRICT, true, true, get_B_twin, set_B_twin, NULL, one_twin_of, 0 },
+    { "C.a", MC, MA, CASCADE, false, false, get_C_a, set_C_a, cnt_cs, NULL, 0 },
+    { "C.mate", MC, MC, SET_NULL, true, true, get_C_mate, set_C_mate, NULL, one_mate_of, 0 },
+    { "C.guard", MC, MB, RESTRICT, true, false, get_C_guard, set_C_guard, cnt_guards, NULL, 0 },
+    { "C.origin", MC, MA, RESTRICT, true, false, get_C_origin, set_C_origin, cnt_origins, NULL, 0 },
+    { "D.g(A)", MD, MA, CASCADE, false, false, get_D_g_A, set_D_g_A, cnt_tagged, NULL, 1 },
+    { "D.g(B)", MD, MB, CASCADE, false, false, get_D_g_B, set_D_g_B, NULL, NULL, 1 },
+    { "D.g(C)", MD, MC, CASCADE, false, false, get_D_g_C, set_D_g_C, NULL, NULL, 1 },
+    { "D.h(B)", MD, MB, SET_NULL, true, false, get_D_h_B, set_D_h_B, cnt_hs, NULL, 2 },
+    { "D.h(D)", MD, MD, SET_NULL, true, false, get_D_h_D, set_D_h_D, NULL, NULL, 2 },
+    { "D.p(C)", MD, MC, PROTECT, true, false, get_D_p_C, set_D_p_C, NULL, NULL, 3 },
+    { "D.r(A)", MD, MA, RESTRICT, true, false, get_D_r_A, set_D_r_A, NULL, NULL, 4 },
 };
 
 /* Many-to-many relations, each with both sides' set API. */
@@ -141,7 +161,14 @@ static void ref_create(int m, uint32_t id)
     ref.n[m][id] = 0;
 }
 
-static void ref_set(int r, uint32_t s, uint32_t t) { ref.fk[r][s] = t; }
+static void ref_set(int r, uint32_t s, uint32_t t)
+{
+    int x;
+    for (x = FIRST_GENERIC; singles[r].gfk && x < NSINGLES; x++)
+        if (singles[x].gfk == singles[r].gfk)   /* one pointer for all its models */
+            ref.fk[x][s] = 0;
+    ref.fk[r][s] = t;
+}
 
 static void ref_link(int k, uint32_t a, uint32_t b, bool on)
 {
@@ -253,11 +280,40 @@ static int mismatch(const char *fmt, ...)
     return 1;
 }
 
+/* Which model each GenericForeignKey of every D says it points at, and
+ * the untyped getter, against the reference's one set relation. */
+static int compare_generic(void)
+{
+    uint32_t s;
+    int r;
+    for (s = 1; s < ref.next_id[MD]; s++) {
+        const D *o;
+        int models[4] = { -1, -1, -1, -1 };
+        uint32_t ids[4] = { 0, 0, 0, 0 };
+        if (!ref.live[MD][s])
+            continue;
+        o = D_get(db, s);
+        for (r = FIRST_GENERIC; r < NSINGLES; r++)
+            if (ref.fk[r][s]) {
+                models[singles[r].gfk - 1] = singles[r].to;
+                ids[singles[r].gfk - 1] = ref.fk[r][s];
+            }
+        if (D_g_model(o) != models[0] || D_h_model(o) != models[1] || D_p_model(o) != models[2]
+            || D_r_model(o) != models[3])
+            return mismatch("D %u points at models %d %d %d %d", (unsigned)s, D_g_model(o), D_h_model(o),
+                            D_p_model(o), D_r_model(o));
+        if (id_of(models[0], D_g(o)) != ids[0] || id_of(models[1], D_h(o)) != ids[1]
+            || id_of(models[2], D_p(o)) != ids[2] || id_of(models[3], D_r(o)) != ids[3])
+            return mismatch("D %u: an untyped getter disagrees", (unsigned)s);
+    }
+    return 0;
+}
+
 static int compare(void)
 {
     int m, r, k;
     uint32_t s, t;
-    size_t live[NMODELS] = { 0, 0, 0 };
+    size_t live[NMODELS] = { 0, 0, 0, 0 };
 
     if (mb_store_verify(db) != REL_OK)
         return mismatch("verify failed: %s", mb_store_errmsg(db));
@@ -271,13 +327,15 @@ static int compare(void)
                 continue;
             live[m]++;
             {
-                int32_t got = m == MA ? A_n((A *)o) : m == MB ? B_n((B *)o) : C_n((C *)o);
+                int32_t got = m == MA ? A_n((A *)o) : m == MB ? B_n((B *)o) : m == MC ? C_n((C *)o) : D_n((D *)o);
                 if (got != ref.n[m][s])
                     return mismatch("%s %u: n is %d, not %d", model_names[m], (unsigned)s, got, ref.n[m][s]);
             }
         }
-    if (A_count(db) != live[MA] || B_count(db) != live[MB] || C_count(db) != live[MC])
-        return mismatch("counts %zu %zu %zu", A_count(db), B_count(db), C_count(db));
+    if (A_count(db) != live[MA] || B_count(db) != live[MB] || C_count(db) != live[MC] || D_count(db) != live[MD])
+        return mismatch("counts %zu %zu %zu %zu", A_count(db), B_count(db), C_count(db), D_count(db));
+    if (compare_generic())
+        return 1;
 
     for (r = 0; r < NSINGLES; r++) {
         const Single *sr = &singles[r];
@@ -298,7 +356,8 @@ static int compare(void)
             if (!ref.live[sr->to][t])
                 continue;
             o = get_obj(sr->to, t);
-            if (sr->o2o ? id_of(sr->from, sr->rev_one(o)) != owner[t] : sr->rev_count(o) != referrers[t])
+            if (sr->o2o ? id_of(sr->from, sr->rev_one(o)) != owner[t]
+                        : sr->rev_count && sr->rev_count(o) != referrers[t])
                 return mismatch("the reverse of %s on %u disagrees", sr->name, (unsigned)t);
         }
     }
@@ -366,12 +425,103 @@ static int expect(rel_status got, rel_status want, rel_status alt)
     return 0;
 }
 
+/* How many D objects and generic calls the runs made (printed at the end). */
+static unsigned long generic_calls, ds_created;
+
+/* D_new takes its required GenericForeignKey g as any object: an A, B or
+ * C, or now and then NULL or a D, which it must refuse. */
+static int create_d(uint32_t id)
+{
+    int m = (int)below(5);                /* A, B, C, D, or NULL as 4 */
+    uint32_t t = m < 4 ? pick(m) : 0;
+    void *o = D_new(db, t ? get_obj(m, t) : NULL);
+    op = "D_new";
+    if (!t || m == MD)
+        return o ? mismatch("D_new took %s", t ? "a D" : "NULL") : 0;
+    if (!o || id_of(MD, o) != id)
+        return mismatch("creating D: got id %u, expected %u", (unsigned)id_of(MD, o), (unsigned)id);
+    ref.next_id[MD]++;
+    ds_created++;
+    ref_create(MD, id);
+    ref_set(FIRST_GENERIC + m, id, t);     /* D.g(A), D.g(B), D.g(C) in model order */
+    return 0;
+}
+
+/* The untyped setters and Django's GenericRelation manager: D_set_g and
+ * D_set_h with an object of any model (a model not listed is refused),
+ * A_tagged_add, and A_tagged_remove and B_hs_clear, which delete. */
+static int generic(void)
+{
+    int m = (int)below(NMODELS), which = (int)below(5);
+    uint32_t s = pick(MD), t = pick(m);
+    void *o, *x;
+    rel_status st, want, alt;
+    if (!s)
+        return 0;
+    o = get_obj(MD, s);
+    x = t ? get_obj(m, t) : NULL;
+    generic_calls++;
+    if (which == 0 || which == 1) {
+        bool listed = which == 0 ? m != MD : (m == MB || m == MD);
+        int r = which == 0 ? FIRST_GENERIC + m : (m == MB ? FIRST_GENERIC + 3 : FIRST_GENERIC + 4);
+        op = which == 0 ? "D_set_g" : "D_set_h";
+        st = which == 0 ? D_set_g((D *)o, x) : D_set_h((D *)o, x);
+        if (!t) {   /* NULL: refused when required, else it clears */
+            if (expect(st, which == 0 ? REL_ENULL : REL_OK, REL_OK))
+                return 1;
+            if (which == 1)
+                ref_set(FIRST_GENERIC + 3, s, 0);
+            return 0;
+        }
+        if (expect(st, listed ? REL_OK : REL_EINVAL, REL_OK))
+            return 1;
+        if (listed)
+            ref_set(r, s, t);
+        return 0;
+    }
+    if (which == 2) {
+        op = "A_tagged_add";
+        if (!(t = pick(MA)))
+            return 0;
+        if (expect(A_tagged_add(A_get(db, t), (D *)o), REL_OK, REL_OK))
+            return 1;
+        ref_set(FIRST_GENERIC, s, t);
+        return 0;
+    }
+    if (which == 3) {   /* removing one that is in the set deletes it */
+        op = "A_tagged_remove";
+        if (!(t = pick(MA)))
+            return 0;
+        st = A_tagged_remove(A_get(db, t), (D *)o);
+        if (ref.fk[FIRST_GENERIC][s] != t)
+            return expect(st, REL_OK, REL_OK);
+        want = ref_delete(MD, &s, 1, &alt);
+        return expect(st, want, alt);
+    }
+    op = "B_hs_clear";
+    if (!(t = pick(MB)))
+        return 0;
+    {
+        uint32_t ids[MAXOBJ], n = 0, y;
+        for (y = 1; y < ref.next_id[MD]; y++)
+            if (ref.live[MD][y] && ref.fk[FIRST_GENERIC + 3][y] == t)
+                ids[n++] = y;
+        st = B_hs_clear(B_get(db, t));
+        want = alt = REL_OK;
+        if (n)
+            want = ref_delete(MD, ids, n, &alt);
+        return expect(st, want, alt);
+    }
+}
+
 static int create(int m)
 {
     uint32_t id = ref.next_id[m], a = 0;
     void *o;
     if (id >= MAXOBJ)
         return 0;
+    if (m == MD)
+        return create_d(id);
     if (m == MC) {
         a = pick(MA);
         o = C_new(db, a ? A_get(db, a) : NULL);
@@ -558,7 +708,7 @@ static unsigned long deletes_ok, deletes_protected, deletes_restricted, objects_
 
 static size_t live_objects(void)
 {
-    return A_count(db) + B_count(db) + C_count(db);
+    return A_count(db) + B_count(db) + C_count(db) + D_count(db);
 }
 
 static int delete_some(void)
@@ -582,8 +732,10 @@ static int delete_some(void)
         st = got == 1 ? A_delete((A *)objs[0]) : A_delete_many((A *const *)objs, got);
     else if (m == MB)
         st = got == 1 ? B_delete((B *)objs[0]) : B_delete_many((B *const *)objs, got);
-    else
+    else if (m == MC)
         st = got == 1 ? C_delete((C *)objs[0]) : C_delete_many((C *const *)objs, got);
+    else
+        st = got == 1 ? D_delete((D *)objs[0]) : D_delete_many((D *const *)objs, got);
     deletes_ok += st == REL_OK;
     deletes_protected += st == REL_EPROTECTED;
     deletes_restricted += st == REL_ERESTRICTED;
@@ -603,8 +755,10 @@ static int set_n(void)
         A_set_n(A_get(db, s), v);
     else if (m == MB)
         B_set_n(B_get(db, s), v);
-    else
+    else if (m == MC)
         C_set_n(C_get(db, s), v);
+    else
+        D_set_n(D_get(db, s), v);
     ref.n[m][s] = v;
     return 0;
 }
@@ -635,8 +789,10 @@ static int run(unsigned long s, long steps)
             failed = set_single();
         else if (dice < 65)
             failed = reverse_fk();
-        else if (dice < 88)
+        else if (dice < 82)
             failed = many();
+        else if (dice < 88)
+            failed = generic();
         else
             failed = delete_some();
         if (!failed)
@@ -661,7 +817,8 @@ int main(int argc, char **argv)
         if (run(s, steps))
             return 1;
     printf("model test: seeds 1 to 20, %ld steps each: generated code and reference agree\n"
-           "  (deletes: %lu done, removing %lu objects; %lu protected, %lu restricted)\n",
-           steps, deletes_ok, objects_deleted, deletes_protected, deletes_restricted);
+           "  (deletes: %lu done, removing %lu objects; %lu protected, %lu restricted;\n"
+           "  %lu objects with generic relations created, %lu generic calls)\n",
+           steps, deletes_ok, objects_deleted, deletes_protected, deletes_restricted, ds_created, generic_calls);
     return 0;
 }
