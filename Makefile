@@ -293,10 +293,22 @@ $(B)/bench/bench: $(BENCH_SRC) bench/workload.h $(B)/bench/catalog.c $(LIBREL)
 # CPython's json.loads of the same file.
 $(B)/bench/fixture-bench: bench/fixture.c $(B)/bench/catalog.c $(LIBREL)
 	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iruntime -I$(B)/bench -o $@ bench/fixture.c $(B)/bench/catalog.c $(LIBREL) $(LDFLAGS)
+# Generic relations (bench/generic.c): a GenericForeignKey's getter, setter
+# and reverse iteration against a plain ForeignKey's, as ratios of one run.
+$(B)/bench/gbench.c: bench/generic.rel $(RELC)
+	@mkdir -p $(B)/bench
+	$(RELC) -o $(B)/bench $<
+$(B)/bench/gbench.h: $(B)/bench/gbench.c ;
+$(B)/bench/generic-bench: bench/generic.c $(B)/bench/gbench.c $(LIBREL)
+	$(CC) $(CFLAGS) -Werror -Iruntime -I$(B)/bench -o $@ bench/generic.c $(B)/bench/gbench.c $(LIBREL) $(LDFLAGS)
+check: $(B)/bench/generic-bench
+bench: $(B)/bench/generic-bench
 bench: $(B)/bench/bench $(B)/bench/fixture-bench $(RELC)
 	$(B)/bench/bench --books $(BENCH_BOOKS) --runs $(BENCH_RUNS)
 	@echo
 	$(B)/bench/fixture-bench --books $(BENCH_BOOKS) --runs $(BENCH_RUNS)
+	@echo
+	$(B)/bench/generic-bench --runs $(BENCH_RUNS)
 	@echo
 	sh bench/scale.sh $(RELC)
 check: $(B)/bench/bench $(B)/bench/fixture-bench

@@ -190,6 +190,7 @@ if "$b/fuzz-replay-loaddata" tests/fuzz/regress-loaddata/* tests/fuzz/seeds-load
 # version and SQLite must compute the same checksums.
 if "$b/bench/bench" --books 20000 --check; then ok; else bad "benchmark checksums"; fi
 if "$b/bench/fixture-bench" --books 20000 --check; then ok; else bad "fixture benchmark: dump, load, dump"; fi
+if "$b/bench/generic-bench" --n 20000 --check; then ok; else bad "generic relations benchmark"; fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
