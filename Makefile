@@ -300,7 +300,7 @@ $(B)/bench/gbench.c: bench/generic.rel $(RELC)
 	$(RELC) -o $(B)/bench $<
 $(B)/bench/gbench.h: $(B)/bench/gbench.c ;
 $(B)/bench/generic-bench: bench/generic.c $(B)/bench/gbench.c $(LIBREL)
-	$(CC) $(CFLAGS) -Werror -Iruntime -I$(B)/bench -o $@ bench/generic.c $(B)/bench/gbench.c $(LIBREL) $(LDFLAGS)
+	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/bench -o $@ bench/generic.c $(B)/bench/gbench.c $(LIBREL) $(LDFLAGS)
 check: $(B)/bench/generic-bench
 bench: $(B)/bench/generic-bench
 bench: $(B)/bench/bench $(B)/bench/fixture-bench $(RELC)

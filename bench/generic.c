@@ -6,8 +6,9 @@
  *   set      Ref_set_photo vs Tag_set_object_Photo, and the untyped
  *            Tag_set_object (which finds the object's model in its region)
  *   reverse  Photo_refs vs Photo_tags, per element iterated
- * Each line is the median of RUNS runs in ns per operation, and the ratio
- * generic / ForeignKey.
+ * Each line is the median of RUNS runs in ns per operation and in
+ * instructions per operation (when the hardware counter can be read), and
+ * the ratios generic / ForeignKey of both.
  *
  *   generic-bench [--n N] [--runs R] [--check]
  *
@@ -15,10 +16,35 @@
  * `make check` runs). */
 #include "gbench.h"
 
+#include <linux/perf_event.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
+
+/* User-space instructions of this process (0 when the counter cannot be
+ * opened): what an operation costs whatever else the machine is doing,
+ * where time on a shared machine is noisy.  As bench/main.c counts. */
+static uint64_t now_inst(void)
+{
+    static int fd = -2;
+    uint64_t n;
+    if (fd == -2) {
+        struct perf_event_attr a;
+        memset(&a, 0, sizeof a);
+        a.type = PERF_TYPE_HARDWARE;
+        a.size = sizeof a;
+        a.config = PERF_COUNT_HW_INSTRUCTIONS;
+        a.exclude_kernel = 1;
+        a.exclude_hv = 1;
+        fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
+    }
+    if (fd < 0 || read(fd, &n, sizeof n) != (ssize_t)sizeof n)
+        return 0;
+    return n;
+}
 
 static uint64_t now_ns(void)
 {
@@ -52,6 +78,7 @@ int main(int argc, char **argv)
     size_t n = 200000, runs = 5, i, run, nphotos;
     bool check = false;
     double (*fk)[N_OPS], (*gen)[N_OPS];
+    double ifk[N_OPS] = { 0 }, igen[N_OPS] = { 0 };
     int a;
     long long sum_fk = 0, sum_gen = 0;
 
@@ -111,6 +138,7 @@ int main(int argc, char **argv)
             for (side = 0; side < 2; side++) {
                 bool generic = (side + (int)run) % 2 == 1;
                 long long sum = 0;
+                uint64_t i0 = now_inst();
                 t0 = now_ns();
                 if (a == OP_GET && !generic) {
                     for (i = 0; i < n; i++)
@@ -137,6 +165,7 @@ int main(int argc, char **argv)
                             sum += Tag_n(t);
                 }
                 (generic ? gen : fk)[run][a] = (double)(now_ns() - t0) / (double)n;
+                (generic ? igen : ifk)[a] = (double)(now_inst() - i0) / (double)n;
                 if (generic)
                     s2 = sum;
                 else
@@ -163,7 +192,8 @@ int main(int argc, char **argv)
     }
     printf("generic relations vs a plain ForeignKey: %zu of each, %zu photos, median of %zu runs (ns/op)\n", n,
            nphotos, runs);
-    printf("  %-34s %10s %10s %8s\n", "operation", "ForeignKey", "generic", "ratio");
+    printf("  %-34s %10s %10s %8s   %12s %12s %8s\n", "operation", "ForeignKey", "generic", "ratio",
+           "instructions", "generic", "ratio");
     for (a = 0; a < N_OPS; a++) {
         double *x = malloc(runs * sizeof *x), *y = malloc(runs * sizeof *y), mx, my;
         if (!x || !y)
@@ -176,7 +206,11 @@ int main(int argc, char **argv)
         qsort(y, runs, sizeof *y, cmp_double);
         mx = x[runs / 2];
         my = y[runs / 2];
-        printf("  %-34s %10.2f %10.2f %7.2fx\n", op_names[a], mx, my, mx > 0 ? my / mx : 0.0);
+        printf("  %-34s %10.2f %10.2f %7.2fx", op_names[a], mx, my, mx > 0 ? my / mx : 0.0);
+        if (ifk[a] > 0)
+            printf("   %12.1f %12.1f %7.2fx\n", ifk[a], igen[a], igen[a] / ifk[a]);
+        else
+            printf("   %12s %12s %8s\n", "n/a", "n/a", "");   /* no hardware counter here */
         free(x);
         free(y);
     }
