@@ -281,7 +281,7 @@ check: $(B)/fuzz-replay-loaddata
 # same program at a small N and compares checksums only.
 BENCH_BOOKS ?= 1000000
 BENCH_RUNS ?= 3
-BENCH_SRC := bench/main.c bench/generated.c bench/hand.c bench/sql.c
+BENCH_SRC := bench/main.c bench/clock.c bench/generated.c bench/hand.c bench/sql.c
 $(B)/bench/catalog.c: bench/catalog.rel $(RELC)
 	@mkdir -p $(B)/bench
 	$(RELC) -o $(B)/bench $<
@@ -299,8 +299,9 @@ $(B)/bench/gbench.c: bench/generic.rel $(RELC)
 	@mkdir -p $(B)/bench
 	$(RELC) -o $(B)/bench $<
 $(B)/bench/gbench.h: $(B)/bench/gbench.c ;
-$(B)/bench/generic-bench: bench/generic.c $(B)/bench/gbench.c $(LIBREL)
-	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/bench -o $@ bench/generic.c $(B)/bench/gbench.c $(LIBREL) $(LDFLAGS)
+$(B)/bench/generic-bench: bench/generic.c bench/clock.c bench/workload.h $(B)/bench/gbench.c $(LIBREL)
+	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/bench -Ibench -o $@ bench/generic.c bench/clock.c \
+	    $(B)/bench/gbench.c $(LIBREL) $(LDFLAGS)
 check: $(B)/bench/generic-bench
 bench: $(B)/bench/generic-bench
 bench: $(B)/bench/bench $(B)/bench/fixture-bench $(RELC)

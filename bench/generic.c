@@ -15,43 +15,11 @@
  * --check runs once at the given size and checks the sums agree (what
  * `make check` runs). */
 #include "gbench.h"
+#include "workload.h"   /* now_ns, now_inst (bench/clock.c) */
 
-#include <linux/perf_event.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <time.h>
-#include <unistd.h>
-
-/* User-space instructions of this process (0 when the counter cannot be
- * opened): what an operation costs whatever else the machine is doing,
- * where time on a shared machine is noisy.  As bench/main.c counts. */
-static uint64_t now_inst(void)
-{
-    static int fd = -2;
-    uint64_t n;
-    if (fd == -2) {
-        struct perf_event_attr a;
-        memset(&a, 0, sizeof a);
-        a.type = PERF_TYPE_HARDWARE;
-        a.size = sizeof a;
-        a.config = PERF_COUNT_HW_INSTRUCTIONS;
-        a.exclude_kernel = 1;
-        a.exclude_hv = 1;
-        fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
-    }
-    if (fd < 0 || read(fd, &n, sizeof n) != (ssize_t)sizeof n)
-        return 0;
-    return n;
-}
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static uint64_t rng = 88172645463325252ull;
 static uint32_t next_rand(uint32_t n)

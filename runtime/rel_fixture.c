@@ -1292,28 +1292,16 @@ static rel_status parse_fields(loader *L, uint32_t k, uint64_t pk, const char *o
                 gen = ct = true;
             if (v == NONE)
                 return fail_at(L, kat, REL_EINVAL, k, pk, NONE, "unknown field '%s'", quote(key.s, key.len, q));
-            if (gen) {   /* one of a GenericForeignKey's pair: both wait at its first item */
-                while (gen_later(L->s, m, v))
-                    v--;
-                cursor = in->pos[in->first[k] + v] + 1;
-                L->slots[base + v / 64] |= (uint64_t)1 << (v % 64);
-                if ((rc = rel_json_expect(j, ':', "expected ':' after a field name")))
-                    return fail_json(L, rc, k, pk, NONE);
-                if (gen_parse(L, k, pk, v, ct, &L->slots[base + W + v]))
-                    return L->st;
-                if ((c = rel_json_next(j, '}')) > 0)
-                    continue;
-                if (c == 0)
-                    break;
-                return fail_at(L, j->p, REL_EINVAL, k, pk, NONE, "expected ',' or '}' after a field");
-            }
+            while (gen && gen_later(L->s, m, v))   /* a GenericForeignKey's pair waits at its first item */
+                v--;
             cursor = in->pos[in->first[k] + v] + 1;
-            if (has(&L->slots[base], v))
+            if (!gen && has(&L->slots[base], v))
                 return fail_at(L, kat, REL_EINVAL, k, pk, v, "the field appears twice");
             L->slots[base + v / 64] |= (uint64_t)1 << (v % 64);
             if ((rc = rel_json_expect(j, ':', "expected ':' after a field name")))
-                return fail_json(L, rc, k, pk, v);
-            if (parse_value(L, oi, k, pk, v, &L->slots[base + W + v]))
+                return fail_json(L, rc, k, pk, gen ? NONE : v);
+            if (gen ? gen_parse(L, k, pk, v, ct, &L->slots[base + W + v])
+                    : parse_value(L, oi, k, pk, v, &L->slots[base + W + v]))
                 return L->st;
             if ((c = rel_json_next(j, '}')) > 0)
                 continue;
