@@ -30,8 +30,8 @@ static uint32_t next_rand(uint32_t n)
     return (uint32_t)(rng % n);
 }
 
-enum { OP_GET, OP_SET, OP_SET_ANY, OP_REVERSE, N_OPS };
-static const char *const op_names[N_OPS] = {
+enum { G_GET, G_SET, G_SET_ANY, G_REVERSE, G_NOPS };
+static const char *const g_op_names[G_NOPS] = {
     "get (typed)", "set (typed, relink)", "set (untyped, relink)", "reverse iteration (per element)",
 };
 
@@ -45,8 +45,8 @@ int main(int argc, char **argv)
 {
     size_t n = 200000, runs = 5, i, run, nphotos;
     bool check = false;
-    double (*fk)[N_OPS], (*gen)[N_OPS];
-    double ifk[N_OPS] = { 0 }, igen[N_OPS] = { 0 };
+    double (*fk)[G_NOPS], (*gen)[G_NOPS];
+    double ifk[G_NOPS] = { 0 }, igen[G_NOPS] = { 0 };
     int a;
     long long sum_fk = 0, sum_gen = 0;
 
@@ -99,7 +99,7 @@ int main(int argc, char **argv)
         /* Each pair timed in turn, the ForeignKey first in even runs and
          * the generic one first in odd ones, so that neither always meets
          * the caches the other left. */
-        for (a = 0; a < N_OPS; a++) {
+        for (a = 0; a < G_NOPS; a++) {
             int side;
             for (i = 0; i < n; i++)
                 pick[i] = next_rand((uint32_t)nphotos);
@@ -108,19 +108,19 @@ int main(int argc, char **argv)
                 long long sum = 0;
                 uint64_t i0 = now_inst();
                 t0 = now_ns();
-                if (a == OP_GET && !generic) {
+                if (a == G_GET && !generic) {
                     for (i = 0; i < n; i++)
                         sum += Photo_n(Ref_photo(refs[i]));
-                } else if (a == OP_GET) {
+                } else if (a == G_GET) {
                     for (i = 0; i < n; i++)
                         sum += Photo_n(Tag_object_Photo(tags[i]));
-                } else if (a != OP_REVERSE && !generic) {
+                } else if (a != G_REVERSE && !generic) {
                     for (i = 0; i < n; i++)
                         sum += Ref_set_photo(refs[i], photos[pick[i]]) == REL_OK;
-                } else if (a == OP_SET) {
+                } else if (a == G_SET) {
                     for (i = 0; i < n; i++)
                         sum += Tag_set_object_Photo(tags[i], photos[pick[i]]) == REL_OK;
-                } else if (a == OP_SET_ANY) {
+                } else if (a == G_SET_ANY) {
                     for (i = 0; i < n; i++)
                         sum += Tag_set_object(tags[i], photos[pick[i]]) == REL_OK;
                 } else if (!generic) {
@@ -139,8 +139,8 @@ int main(int argc, char **argv)
                 else
                     s1 = sum;
             }
-            if (s1 != s2 || (a != OP_GET && s1 != (long long)n))
-                return fprintf(stderr, "generic-bench: %s: the sums differ\n", op_names[a]), 1;
+            if (s1 != s2 || (a != G_GET && s1 != (long long)n))
+                return fprintf(stderr, "generic-bench: %s: the sums differ\n", g_op_names[a]), 1;
         }
         /* the other model, and verify */
         if (Tag_set_object(tags[0], note) || Note_tags_count(note) != 1 || Tag_object_model(tags[0]) != gbench_Note_model
@@ -162,7 +162,7 @@ int main(int argc, char **argv)
            nphotos, runs);
     printf("  %-34s %10s %10s %8s   %12s %12s %8s\n", "operation", "ForeignKey", "generic", "ratio",
            "instructions", "generic", "ratio");
-    for (a = 0; a < N_OPS; a++) {
+    for (a = 0; a < G_NOPS; a++) {
         double *x = malloc(runs * sizeof *x), *y = malloc(runs * sizeof *y), mx, my;
         if (!x || !y)
             return 1;
@@ -174,7 +174,7 @@ int main(int argc, char **argv)
         qsort(y, runs, sizeof *y, cmp_double);
         mx = x[runs / 2];
         my = y[runs / 2];
-        printf("  %-34s %10.2f %10.2f %7.2fx", op_names[a], mx, my, mx > 0 ? my / mx : 0.0);
+        printf("  %-34s %10.2f %10.2f %7.2fx", g_op_names[a], mx, my, mx > 0 ? my / mx : 0.0);
         if (ifk[a] > 0)
             printf("   %12.1f %12.1f %7.2fx\n", ifk[a], igen[a], igen[a] / ifk[a]);
         else
