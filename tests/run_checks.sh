@@ -162,8 +162,13 @@ for rel in $dot_schemas; do
     models=$(sed -n 's/^[[:space:]]*model[[:space:]]\{1,\}\([A-Za-z_][A-Za-z0-9_]*\).*/\1/p' "$rel" |
              LC_ALL=C sort | tr '\n' ' ')
     edges=$(dot -Tplain "$b/dot/$ex.dot" | grep -c '^edge ')
-    relations=$(grep -v '^[[:space:]]*//' "$rel" | grep -oE '(ForeignKey|OneToOneField|ManyToManyField)[[:space:]]*\(' |
+    relations=$(grep -v '^[[:space:]]*//' "$rel" | grep -oE '(^|[^A-Za-z0-9_])(ForeignKey|OneToOneField|ManyToManyField)[[:space:]]*\(' |
                 wc -l | tr -d ' ')
+    # A GenericForeignKey is an edge to each model it lists (its arguments
+    # before the first option).
+    listed=$(grep -v '^[[:space:]]*//' "$rel" | grep -oE 'GenericForeignKey[[:space:]]*\([^)]*\)' |
+             awk -F, '{ n = 0; for (i = 1; i <= NF; i++) { if ($i ~ /=/) break; n++ } t += n } END { print t + 0 }')
+    relations=$((relations + listed))
     if [ -n "$models" ] && [ "$nodes" = "$models" ] && [ "$edges" = "$relations" ]; then ok; else
         bad "$ex.dot as Graphviz reads it: nodes '$nodes' for models '$models', $edges edges for $relations relations"; fi
 done
