@@ -212,13 +212,15 @@ check: $(B)/test_model
 # The Check suites and the examples under valgrind: no invalid access, no
 # leak.  (Check runs its tests in-process here, so valgrind sees them.)
 VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=9
-valgrind: $(B)/test_front $(B)/test_api $(B)/test_runtime $(B)/test_model $(B)/test_safety $(B)/test_fixture $(PROGS)
+valgrind: $(B)/test_front $(B)/test_api $(B)/test_runtime $(B)/test_model $(B)/test_safety $(B)/test_fixture \
+          $(B)/test_generic $(PROGS)
 	CK_FORK=no $(VALGRIND) $(B)/test_front
 	CK_FORK=no $(VALGRIND) $(B)/test_runtime
 	CK_FORK=no $(VALGRIND) $(B)/test_api
 	CK_FORK=no $(VALGRIND) $(B)/test_safety
 	$(VALGRIND) $(B)/test_fixture
 	$(VALGRIND) $(B)/test_model 7 2000
+	$(VALGRIND) $(B)/test_generic
 	for p in $(PROGS); do $(VALGRIND) $$p > /dev/null || exit 1; done
 	@echo "valgrind: clean"
 .PHONY: valgrind
