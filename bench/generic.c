@@ -156,6 +156,8 @@ int main(int argc, char **argv)
     }
     if (check) {
         printf("generic-bench --check: %zu objects, sums agree (%lld)\n", n, sum_fk);
+        free(fk);
+        free(gen);
         return sum_fk != sum_gen;
     }
     printf("generic relations vs a plain ForeignKey: %zu of each, %zu photos, median of %zu runs (ns/op)\n", n,
