@@ -2,6 +2,7 @@
 #include "tagging.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /* Tags an object of any listed model; the store keeps the tag's and the
  * object's sides in step. */
@@ -30,8 +31,11 @@ static void show_tags(const char *what, TaggedItemList items)
     printf("\n");
 }
 
-int main(void)
+/* With --indent, the fixture at the end is written as dumpdata --indent 2
+ * writes it (tests/fixtures/generic_django.py compares both with Django). */
+int main(int argc, char **argv)
 {
+    int indent = argc > 1 && strcmp(argv[1], "--indent") == 0 ? 2 : 0;
     tagging_store *db = tagging_store_new();
     Tag *c = Tag_new(db), *django = Tag_new(db), *todo = Tag_new(db);
     Bookmark *docs = Bookmark_new(db);
@@ -76,7 +80,7 @@ int main(void)
     Tag_delete(django);
     show_tags("bookmark after deleting the tag django", Bookmark_tagged_items(docs));
     printf("tagged items %zu\n", TaggedItem_count(db));
-    tagging_store_dumpdata(db, stdout, 0);
+    tagging_store_dumpdata(db, stdout, indent);
     printf("\nverify: %s\n", rel_strerror(tagging_store_verify(db)));
     tagging_store_free(db);
     return 0;
