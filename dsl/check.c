@@ -939,7 +939,10 @@ static void check_clashes(Checker *c, Model *t, const FieldIndex *fields)
 
 static bool required_edge(const Field *f)
 {
-    return (f->kind == FK_FOREIGN_KEY || f->kind == FK_ONE_TO_ONE) && !f->null && f->target;
+    /* A required GenericForeignKey is an edge when it lists one model: with
+     * more, an object of any of them will do. */
+    return (f->kind == FK_FOREIGN_KEY || f->kind == FK_ONE_TO_ONE || (f->kind == FK_GENERIC_FK && f->nparts == 1))
+        && !f->null && f->target;
 }
 
 typedef struct Frame {
