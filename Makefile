@@ -24,8 +24,8 @@ LDFLAGS += $(SANFLAGS)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
 DSL_SRC := dsl/arena.c dsl/oom.c dsl/utf8.c dsl/diag.c dsl/ast.c dsl/ptrmap.c dsl/names.c \
-           dsl/check.c dsl/check_through.c dsl/check_unique.c dsl/syntax.c dsl/relc.c dsl/vocab.c
-GEN_SRC := gen/driver.c gen/printer.c gen/emit_c.c gen/emit_types.c gen/emit_api.c gen/emit_desc.c gen/emit_dot.c
+           dsl/check.c dsl/check_through.c dsl/check_unique.c dsl/check_generic.c dsl/syntax.c dsl/relc.c dsl/vocab.c
+GEN_SRC := gen/driver.c gen/printer.c gen/emit_c.c gen/emit_types.c gen/emit_api.c gen/emit_desc.c gen/emit_generic.c gen/emit_dot.c
 GENERATED := $(B)/gen-src/scan.c $(B)/gen-src/parse.c
 
 LIB_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(DSL_SRC) $(GEN_SRC)) \
@@ -77,7 +77,7 @@ clean:
 # rel_scrub.c: what a deleted object reads as.
 LIBREL  := $(B)/librel.a
 RT_SRC  := runtime/rel.c runtime/rel_store.c runtime/rel_delete.c runtime/rel_verify.c runtime/rel_unique.c \
-           runtime/rel_json.c runtime/rel_fixture.c runtime/rel_through.c runtime/rel_scrub.c
+           runtime/rel_json.c runtime/rel_fixture.c runtime/rel_through.c runtime/rel_scrub.c runtime/rel_generic.c
 RT_OBJ  := $(patsubst %.c,$(B)/obj/%.o,$(RT_SRC))
 RT_HDR  := runtime/rel.h runtime/rel_impl.h runtime/rel_version.h runtime/rel_json.h
 $(RT_OBJ): $(B)/obj/%.o: %.c $(RT_HDR)
@@ -113,7 +113,7 @@ $(B)/test_front: tests/test_front.c $(LIBRELC)
 # ---- examples: relc as a build step -------------------------------------------
 # The rule users copy (see README): generate NAME.h and NAME.c from NAME.rel,
 # with a dependency file so make knows when to run relc again.
-EXAMPLES := library shop company school profiles tree tracker
+EXAMPLES := library shop company school profiles tree tracker tagging
 .SECONDEXPANSION:
 $(B)/ex/%.c: examples/$$*/$$*.rel $(RELC)
 	@mkdir -p $(B)/ex
@@ -204,6 +204,15 @@ $(B)/test_unique_cxx: tests/test_unique.c tests/failing_alloc.h $(B)/unique/uq.c
 	    tests/test_unique.c $(B)/unique/uq.c $(RT_SRC) $(CHECK_LIBS) $(LDFLAGS)
 check: $(B)/test_unique $(B)/test_unique_cxx
 
+# Generic relations (SPEC section 9), on tests/generic/gen.rel.
+$(B)/generic/gen.c: tests/generic/gen.rel $(RELC)
+	@mkdir -p $(B)/generic
+	$(RELC) -o $(B)/generic $<
+$(B)/generic/gen.h: $(B)/generic/gen.c ;
+$(B)/test_generic: tests/test_generic.c tests/failing_alloc.h $(B)/generic/gen.c $(LIBREL)
+	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/generic -o $@ $< $(B)/generic/gen.c $(LIBREL) $(LDFLAGS)
+check: $(B)/test_generic
+
 # The randomized model-based test, on tests/model/mb.rel.
 $(B)/model/mb.c: tests/model/mb.rel $(RELC)
 	@mkdir -p $(B)/model
@@ -217,7 +226,7 @@ check: $(B)/test_model
 # leak.  (Check runs its tests in-process here, so valgrind sees them.)
 VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=9
 valgrind: $(B)/test_front $(B)/test_api $(B)/test_runtime $(B)/test_model $(B)/test_safety $(B)/test_fixture \
-          $(B)/test_through $(B)/test_unique $(PROGS)
+          $(B)/test_through $(B)/test_unique $(B)/test_generic $(PROGS)
 	CK_FORK=no $(VALGRIND) $(B)/test_front
 	CK_FORK=no $(VALGRIND) $(B)/test_runtime
 	CK_FORK=no $(VALGRIND) $(B)/test_api
@@ -226,6 +235,7 @@ valgrind: $(B)/test_front $(B)/test_api $(B)/test_runtime $(B)/test_model $(B)/t
 	$(VALGRIND) $(B)/test_fixture
 	$(VALGRIND) $(B)/test_model 7 2000
 	$(VALGRIND) $(B)/test_through
+	$(VALGRIND) $(B)/test_generic
 	for p in $(PROGS); do $(VALGRIND) $$p > /dev/null || exit 1; done
 	@echo "valgrind: clean"
 .PHONY: valgrind
@@ -288,7 +298,7 @@ check: $(B)/fuzz-replay-loaddata
 # same program at a small N and compares checksums only.
 BENCH_BOOKS ?= 1000000
 BENCH_RUNS ?= 3
-BENCH_SRC := bench/main.c bench/generated.c bench/hand.c bench/sql.c
+BENCH_SRC := bench/main.c bench/clock.c bench/generated.c bench/hand.c bench/sql.c
 $(B)/bench/catalog.c: bench/catalog.rel $(RELC)
 	@mkdir -p $(B)/bench
 	$(RELC) -o $(B)/bench $<
@@ -319,6 +329,18 @@ $(B)/bench/users.h: $(B)/bench/users.c ;
 $(B)/bench/unique-bench: bench/unique.c $(B)/bench/users.c $(LIBREL)
 	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iruntime -I$(B)/bench -o $@ bench/unique.c $(B)/bench/users.c $(LIBREL) $(LDFLAGS)
 bench: $(B)/bench/unique-bench
+
+# Generic relations (bench/generic.c): a GenericForeignKey's getter, setter
+# and reverse iteration against a plain ForeignKey's, as ratios of one run.
+$(B)/bench/gbench.c: bench/generic.rel $(RELC)
+	@mkdir -p $(B)/bench
+	$(RELC) -o $(B)/bench $<
+$(B)/bench/gbench.h: $(B)/bench/gbench.c ;
+$(B)/bench/generic-bench: bench/generic.c bench/clock.c bench/workload.h $(B)/bench/gbench.c $(LIBREL)
+	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/bench -Ibench -o $@ bench/generic.c bench/clock.c \
+	    $(B)/bench/gbench.c $(LIBREL) $(LDFLAGS)
+check: $(B)/bench/generic-bench
+bench: $(B)/bench/generic-bench
 bench: $(B)/bench/bench $(B)/bench/fixture-bench $(B)/bench/through-bench $(RELC)
 	$(B)/bench/bench --books $(BENCH_BOOKS) --runs $(BENCH_RUNS)
 	@echo
@@ -327,6 +349,8 @@ bench: $(B)/bench/bench $(B)/bench/fixture-bench $(B)/bench/through-bench $(RELC
 	$(B)/bench/through-bench --posts $(BENCH_POSTS) --runs $(BENCH_RUNS)
 	@echo
 	$(B)/bench/unique-bench --users $(BENCH_BOOKS) --runs $(BENCH_RUNS)
+	@echo
+	$(B)/bench/generic-bench --runs $(BENCH_RUNS)
 	@echo
 	sh bench/scale.sh $(RELC)
 check: $(B)/bench/bench $(B)/bench/fixture-bench $(B)/bench/through-bench $(B)/bench/unique-bench

@@ -19,14 +19,12 @@
 #define HAVE_CALLGRIND 1
 #endif
 #endif
-#include <linux/perf_event.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -48,35 +46,6 @@ static const char *const impl_names[N_IMPLS] = { "generated", "hand", "sqlite" }
 static void (*const impl_run[N_IMPLS])(const Workload *, Result *) = {
     run_generated, run_hand, run_sqlite
 };
-
-uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-/* A user-space instruction counter for this process, opened on first use
- * (so in each child).  Instructions are what an operation costs whatever
- * else the machine is doing; time is what it costs here and now. */
-uint64_t now_inst(void)
-{
-    static int fd = -2;
-    uint64_t n;
-    if (fd == -2) {
-        struct perf_event_attr a;
-        memset(&a, 0, sizeof a);
-        a.type = PERF_TYPE_HARDWARE;
-        a.size = sizeof a;
-        a.config = PERF_COUNT_HW_INSTRUCTIONS;
-        a.exclude_kernel = 1;
-        a.exclude_hv = 1;
-        fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
-    }
-    if (fd < 0 || read(fd, &n, sizeof n) != (ssize_t)sizeof n)
-        return 0;
-    return n;
-}
 
 /* Under callgrind (bench/inst.sh), each timed phase ends with a dump of
  * the instructions since the last one, named after the phase. */

@@ -58,7 +58,10 @@ typedef enum FieldKind {
     FK_BOOL, FK_INT8, FK_INT16, FK_INT32, FK_INT64,
     FK_UINT8, FK_UINT16, FK_UINT32, FK_UINT64,
     FK_FLOAT, FK_DOUBLE, FK_STRING,
-    FK_FOREIGN_KEY, FK_ONE_TO_ONE, FK_MANY_TO_MANY
+    FK_FOREIGN_KEY, FK_ONE_TO_ONE, FK_MANY_TO_MANY,
+    FK_GENERIC_FK,          /* GenericForeignKey: a relation, one part per listed target */
+    FK_GENERIC_REL          /* GenericRelation: names a part's reverse accessor; check.c
+                               takes it out of its model's field list */
 } FieldKind;
 
 typedef enum OnDelete {
@@ -126,6 +129,18 @@ struct Field {
                                 of every constructor of its model */
     const Value *to_field_value;  /* to_field = ..., as written */
     Field *to_field;         /* the target's field it names; NULL: the pk */
+    /* Generic relations (check_generic.c).  A GenericForeignKey (the head,
+     * in its model's field list) has one part per listed target: a Field
+     * of the same kind, model and name, not in the list, indexed after
+     * the model's fields (Model.nparts), that is what the target's
+     * incoming list and the descriptor's relations hold. */
+    Field **parts;           /* head: its parts, in the order listed */
+    size_t nparts;
+    const char *ct_field, *fk_field;   /* head: the fixture names, interned */
+    Field *head;             /* part: its GenericForeignKey; NULL otherwise */
+    Field *grel;             /* part: the GenericRelation naming its accessor;
+                                GenericRelation: the part it names */
+    const Value *object_id_field, *content_type_field;   /* GenericRelation */
 };
 
 /* One unique constraint of a model: a field with unique = true, or one
@@ -155,6 +170,10 @@ struct Model {
     Unique *uniques;         /* its unique constraints (check_unique.c):
                                 unique fields in order, then unique_together */
     size_t nuniques;
+    size_t nparts;           /* parts of its GenericForeignKeys (index
+                                nfields + j) */
+    Field *grels;            /* its GenericRelation fields, taken out of
+                                `fields` by check_generic.c */
 };
 
 typedef struct Schema {
@@ -195,6 +214,8 @@ Arg   *ast_arg_push(Arg *list, Arg *a);
 Arg   *ast_args_in_order(Arg *reversed);
 
 const char *field_kind_name(FieldKind k);
+
+static inline bool field_is_gfk(const Field *f) { return f->kind == FK_GENERIC_FK; }
 const char *on_delete_name(OnDelete od);
 
 #endif

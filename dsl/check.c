@@ -13,6 +13,7 @@
  */
 #include "check_through.h"
 #include "checker.h"
+#include "check_generic.h"
 #include "oom.h"
 #include "ptrmap.h"
 #include "utf8.h"
@@ -34,7 +35,11 @@ enum {
     OPT_THROUGH = 1 << 7,
     OPT_THROUGH_FIELDS = 1 << 8,
     OPT_UNIQUE = 1 << 9,
-    OPT_TO_FIELD = 1 << 10
+    OPT_TO_FIELD = 1 << 10,
+    OPT_CT_FIELD = 1 << 11,
+    OPT_FK_FIELD = 1 << 12,
+    OPT_OBJECT_ID_FIELD = 1 << 13,
+    OPT_CONTENT_TYPE_FIELD = 1 << 14
 };
 
 static const struct { const char *name; unsigned bit; } option_table[] = {
@@ -49,6 +54,10 @@ static const struct { const char *name; unsigned bit; } option_table[] = {
     { "through_fields", OPT_THROUGH_FIELDS },
     { "unique", OPT_UNIQUE },
     { "to_field", OPT_TO_FIELD },
+    { "ct_field", OPT_CT_FIELD },
+    { "fk_field", OPT_FK_FIELD },
+    { "object_id_field", OPT_OBJECT_ID_FIELD },
+    { "content_type_field", OPT_CONTENT_TYPE_FIELD },
 };
 #define NOPTIONS (sizeof option_table / sizeof option_table[0])
 /* Indexes into option_table, for the options read after the loop. */
@@ -80,6 +89,10 @@ static unsigned allowed_options(FieldKind k)
     case FK_MANY_TO_MANY:
         return OPT_RELATED_NAME | OPT_NULL | OPT_SYMMETRICAL | OPT_RELATED_QUERY_NAME | OPT_THROUGH
                | OPT_THROUGH_FIELDS | OPT_UNIQUE;
+    case FK_GENERIC_FK:
+        return OPT_ON_DELETE | OPT_NULL | OPT_CT_FIELD | OPT_FK_FIELD;
+    case FK_GENERIC_REL:
+        return OPT_OBJECT_ID_FIELD | OPT_CONTENT_TYPE_FIELD | OPT_RELATED_QUERY_NAME;
     case FK_UNRESOLVED:
         return 0;
     default:
@@ -89,7 +102,7 @@ static unsigned allowed_options(FieldKind k)
 
 static bool is_relation_kind(FieldKind k)
 {
-    return k == FK_FOREIGN_KEY || k == FK_ONE_TO_ONE || k == FK_MANY_TO_MANY;
+    return k == FK_FOREIGN_KEY || k == FK_ONE_TO_ONE || k == FK_MANY_TO_MANY || k == FK_GENERIC_FK;
 }
 
 static const char *intern_or_oom(Checker *c, const char *s, size_t n)
@@ -210,6 +223,17 @@ static bool value_bool(Checker *c, const Value *v, bool *out)
         *out = false;
         return true;
     }
+    return false;
+}
+
+/* Whether an option was given already: a GenericForeignKey's targets are
+ * the positional arguments before the first option. */
+static bool seen_keyword(const Arg *const *seen)
+{
+    size_t i;
+    for (i = 0; i < NOPTIONS; i++)
+        if (seen[i])
+            return true;
     return false;
 }
 
@@ -376,6 +400,10 @@ static const char *options_for(FieldKind k)
         return "on_delete, related_name, null, related_query_name, unique and to_field";
     case FK_MANY_TO_MANY:
         return "related_name, null, symmetrical, related_query_name, through, through_fields and unique";
+    case FK_GENERIC_FK:
+        return "on_delete, null, ct_field and fk_field";
+    case FK_GENERIC_REL:
+        return "object_id_field, content_type_field and related_query_name";
     default:
         return "default and unique";
     }
@@ -409,10 +437,12 @@ static void check_field(Checker *c, Field *f)
     for (a = f->args; a; a = a->next, position++) {
         size_t opt = NOPTIONS;
         if (!a->key) {
-            if (f->is_relation && position == 0) {
+            if ((f->is_relation || f->kind == FK_GENERIC_REL) && position == 0) {
                 f->target_arg = a;
                 continue;
             }
+            if (f->kind == FK_GENERIC_FK && !seen_keyword(seen))
+                continue;           /* every listed target (check_generic.c) */
             diag_error(c->d, a->loc, "E116", "unexpected positional argument to %s field '%s.%s'",
                        field_kind_name(f->kind), f->model->name, f->name);
             diag_note(c->d, a->loc, f->is_relation
@@ -488,6 +518,21 @@ static void check_field(Checker *c, Field *f)
             }
             break;
         }
+        case OPT_CT_FIELD:
+        case OPT_FK_FIELD:
+        case OPT_OBJECT_ID_FIELD:
+        case OPT_CONTENT_TYPE_FIELD:
+            if (a->value.kind != VAL_STRING || !ident_is_ascii_identifier(a->value.text, a->value.len))
+                wrong_kind(c, a, f, "a field name in a string", "\"content_type\"");
+            else if (option_table[opt].bit == OPT_CT_FIELD)
+                f->ct_field = intern_or_oom(c, a->value.text, a->value.len);
+            else if (option_table[opt].bit == OPT_FK_FIELD)
+                f->fk_field = intern_or_oom(c, a->value.text, a->value.len);
+            else if (option_table[opt].bit == OPT_OBJECT_ID_FIELD)
+                f->object_id_field = &a->value;
+            else
+                f->content_type_field = &a->value;
+            break;
         case OPT_RELATED_QUERY_NAME:
             if (a->value.kind != VAL_STRING) {
                 wrong_kind(c, a, f, "a string", "\"book\"");
@@ -626,8 +671,10 @@ static bool index_fields(Checker *c, Model *m, FieldIndex *ix)
 {
     Field *f;
     size_t i = 0;
-    ix->n = m->nfields;
-    ix->sorted = (Field **)arena_alloc(c->arena, (m->nfields ? m->nfields : 1) * sizeof *ix->sorted);
+    ix->n = 0;
+    for (f = m->fields; f; f = f->next)   /* not m->nfields: GenericRelations left */
+        ix->n++;
+    ix->sorted = (Field **)arena_alloc(c->arena, (ix->n ? ix->n : 1) * sizeof *ix->sorted);
     if (!ix->sorted)
         return false;
     for (f = m->fields; f; f = f->next)
@@ -817,9 +864,13 @@ static bool build_incoming(Checker *c)
 {
     size_t i;
     Field *f;
+    size_t j;
     for (i = 0; i < c->s->nmodels; i++)
         for (f = c->s->model_array[i]->fields; f; f = f->next)
-            if (f->is_relation && f->target)
+            if (field_is_gfk(f))
+                for (j = 0; j < f->nparts; j++)
+                    f->parts[j]->target->nincoming++;
+            else if (f->is_relation && f->target)
                 f->target->nincoming++;
     for (i = 0; i < c->s->nmodels; i++) {
         Model *m = c->s->model_array[i];
@@ -832,7 +883,10 @@ static bool build_incoming(Checker *c)
     }
     for (i = 0; i < c->s->nmodels; i++)
         for (f = c->s->model_array[i]->fields; f; f = f->next)
-            if (f->is_relation && f->target)
+            if (field_is_gfk(f))
+                for (j = 0; j < f->nparts; j++)
+                    f->parts[j]->target->incoming[f->parts[j]->target->nincoming++] = f->parts[j];
+            else if (f->is_relation && f->target)
                 f->target->incoming[f->target->nincoming++] = f;
     return true;
 }
@@ -919,7 +973,10 @@ static void check_clashes(Checker *c, Model *t, const FieldIndex *fields)
 
 static bool required_edge(const Field *f)
 {
-    return (f->kind == FK_FOREIGN_KEY || f->kind == FK_ONE_TO_ONE) && !f->null && f->target;
+    /* A required GenericForeignKey is an edge when it lists one model: with
+     * more, an object of any of them will do. */
+    return (f->kind == FK_FOREIGN_KEY || f->kind == FK_ONE_TO_ONE || (f->kind == FK_GENERIC_FK && f->nparts == 1))
+        && !f->null && f->target;
 }
 
 typedef struct Frame {
@@ -1159,6 +1216,7 @@ bool check_schema(Schema *s, const CheckInput *input, Arena *arena, Interner *in
         for (f = m->fields; f; f = f->next)
             check_field(&c, f);
         check_model_options(&c, m);
+        generic_detach(m);
         if (!index_fields(&c, m, &indexes[i])) {
             ok = false;
             goto done;
@@ -1172,7 +1230,7 @@ bool check_schema(Schema *s, const CheckInput *input, Arena *arena, Interner *in
         if (m->duplicate)
             continue;
         for (f = m->fields; f; f = f->next) {
-            if (f->is_relation)
+            if (f->is_relation && !field_is_gfk(f))
                 resolve_relation(&c, f);
             if (f->is_relation && f->kind != FK_MANY_TO_MANY && f->on_delete == OD_SET_NULL
                 && !f->null) {
@@ -1181,6 +1239,18 @@ bool check_schema(Schema *s, const CheckInput *input, Arena *arena, Interner *in
                 diag_note(d, f->loc, "add null = true to the field, or change the on_delete rule");
             }
         }
+    }
+    if (!c.oom) {
+        GenericCtx g;
+        g.arena = arena;
+        g.in = in;
+        g.d = d;
+        g.s = s;
+        g.models = &c.models;
+        g.w_self = c.w_self;
+        g.quiet = input->had_syntax_errors;
+        if (!check_generic(&g))
+            c.oom = true;
     }
     if (c.oom || !build_incoming(&c)) {
         ok = false;

@@ -17,7 +17,7 @@ struct Diag {
     Loc loc;
     bool is_error;
     bool from_warning;       /* a warning promoted by -Werror */
-    char code[8];
+    char code[24];       /* "E304", "contenttypes.E004" */
     unsigned long seq;
     char *msg;
     Note *notes, **tail;

@@ -605,6 +605,67 @@ static const struct {
     { "the loaddata function", "_store_loaddata", offsetof(SchemaNames, store_loaddata) },
 };
 
+/* GenericForeignKey f of m: which model it points at, and per listed
+ * target the typed getter and setter, M_f_T and M_set_f_T. */
+static void generic_forward(Builder *b, NameTables *t, const Model *m, const Field *f)
+{
+    FieldNames *fn = &t->fields[m->index][f->index];
+    Origin o;
+    size_t j;
+    memset(&o, 0, sizeof o);
+    o.owner = OWN_FIELD;
+    o.model = m;
+    o.field = f;
+    o.role = "the model function";
+    fn->model_of = make(b, &o, m->name, "_", f->name, "_model", (char *)NULL);
+    for (j = 0; j < f->nparts && !b->oom; j++) {
+        const Field *p = f->parts[j];
+        const char *name = arena_printf(b->arena, "%s_%s", f->name, p->target->name);
+        if (!name) {
+            b->oom = true;
+            return;
+        }
+        o.field = p;
+        side(b, &t->fields[m->index][p->index].fwd, &o, m->name, name, false, true, true, false);
+    }
+}
+
+/* The relations of GenericForeignKey f, numbered from k, one per part,
+ * with their members, and each part's reverse set when a GenericRelation
+ * names it.  The head shares its first part's number.  Returns the next
+ * number. */
+static size_t generic_relations(Builder *b, NameTables *t, const Field *f, size_t k)
+{
+    FieldNames *head = &t->fields[f->model->index][f->index];
+    Origin o;
+    size_t j;
+    head->relation = k;
+    head->pos_member = arena_printf(b->arena, "rel_pos_%s", f->name);
+    head->ct_member = arena_printf(b->arena, "rel_ct_%s", f->name);
+    head->rev_member = "";
+    if (!head->pos_member || !head->ct_member)
+        b->oom = true;
+    for (j = 0; j < f->nparts && !b->oom; j++) {
+        const Field *p = f->parts[j];
+        FieldNames *fn = &t->fields[p->model->index][p->index];
+        fn->relation = k++;
+        fn->pos_member = head->pos_member;
+        fn->ct_member = head->ct_member;
+        fn->rev_member = p->accessor ? p->accessor : arena_printf(b->arena, "rel_rev_%lu", (unsigned long)fn->relation);
+        if (!fn->rev_member)
+            b->oom = true;
+        if (!p->accessor)
+            continue;
+        memset(&o, 0, sizeof o);
+        o.owner = OWN_REVERSE;
+        o.model = p->model;
+        o.field = p;
+        check_member(b, p->accessor, &o, "reverse accessor");
+        side(b, &fn->rev, &o, p->target->name, p->accessor, true, false, true, false);
+    }
+    return k;
+}
+
 bool names_build(NameTables *t, const Schema *s, const char *prefix,
                  Arena *arena, Interner *in, Diags *diags)
 {
@@ -688,7 +749,8 @@ bool names_build(NameTables *t, const Schema *s, const char *prefix,
         o.role = "the object count";
         mn->count = make(&b, &o, m->name, "_count", (char *)NULL);
 
-        t->fields[i] = (FieldNames *)arena_alloc(arena, (m->nfields ? m->nfields : 1) * sizeof **t->fields);
+        t->fields[i] = (FieldNames *)arena_alloc(arena, (m->nfields + m->nparts ? m->nfields + m->nparts : 1)
+                                                            * sizeof **t->fields);
         if (!t->fields[i]) {
             b.oom = true;
             break;
@@ -702,6 +764,8 @@ bool names_build(NameTables *t, const Schema *s, const char *prefix,
             check_member(&b, f->name, &o, "field name");
             side(&b, &fn->fwd, &o, m->name, f->name, f->kind == FK_MANY_TO_MANY,
                  f->kind != FK_MANY_TO_MANY, true, f->through_src != NULL);
+            if (field_is_gfk(f))
+                generic_forward(&b, t, m, f);
         }
     }
 
@@ -717,6 +781,10 @@ bool names_build(NameTables *t, const Schema *s, const char *prefix,
             FieldNames *fn = &t->fields[i][f->index];
             if (!f->is_relation)
                 continue;
+            if (field_is_gfk(f)) {
+                nrelations = generic_relations(&b, t, f, nrelations);
+                continue;
+            }
             fn->relation = nrelations++;
             if (f->symmetrical)
                 fn->rev_member = f->name;

@@ -14,6 +14,10 @@
  *   reverse of a OneToOneField:    P T_rv
  *   reverse of a ManyToManyField:  the forward set, under rv
  *   unique constraint over f1, f2:  P M_get_by_f1_f2
+ *   GenericForeignKey f:  P M_f, P M_set_f (untyped), P M_f_model, and per
+ *                         listed T: P M_f_T, P M_set_f_T
+ *   reverse of a GenericForeignKey (GenericRelation rv on T): the set API
+ *                         of a ForeignKey's reverse, with _remove, _clear
  *
  * Struct members are the bare field and accessor names; relc's own members
  * and internal symbols start with rel_, which user names may not.  The
@@ -81,6 +85,12 @@ typedef struct FieldNames {
                                    relations through it: param, or param
                                    plus 1_, 2_ ... where that is a parameter
                                    of the partner's constructor too */
+    /* GenericForeignKey, on its head: P M_f_model, which model it points
+     * at; on head and parts: rel_ct_f, the discriminator member.  (A part's
+     * fwd is its typed pair P M_f_T, P M_set_f_T; the head's the untyped
+     * P M_f, P M_set_f.) */
+    const char *model_of;
+    const char *ct_member;
 } FieldNames;
 
 typedef struct NameTables {

@@ -20,6 +20,8 @@ const TypeInfo vocab_types[] = {
     { "ForeignKey",      FK_FOREIGN_KEY,  NULL,           "REL_FOREIGN_KEY",  8 },
     { "OneToOneField",   FK_ONE_TO_ONE,   NULL,           "REL_ONE_TO_ONE",   8 },
     { "ManyToManyField", FK_MANY_TO_MANY, NULL,           "REL_MANY_TO_MANY", 8 },
+    { "GenericForeignKey", FK_GENERIC_FK, NULL,           "REL_GENERIC",      8 },
+    { "GenericRelation", FK_GENERIC_REL,  NULL,           "REL_GENERIC",      8 },
 };
 const size_t vocab_ntypes = sizeof vocab_types / sizeof vocab_types[0];
 

@@ -69,8 +69,8 @@ static void required_params(const Emitter *e, const Model *m, const Field *skip)
     for (f = m->fields; f; f = f->next) {
         if (!is_ctor_arg(f) || f == skip)
             continue;
-        if (f->is_relation)
-            pr(e->p, ", %s *%s", MN(e, f->target)->type, FN(e, f)->param);
+        if (f->is_relation)   /* a GenericForeignKey: any model it lists */
+            pr(e->p, ", %s *%s", is_gfk(f) ? "void" : MN(e, f->target)->type, FN(e, f)->param);
         else
             pr(e->p, ", %s%s%s", scalar_param_type(f), f->kind == FK_STRING ? "" : " ", FN(e, f)->param);
     }
@@ -304,7 +304,7 @@ static void scalar_api(const Emitter *e, const Field *f, PrVars *v)
 /* ==== relations ========================================================== */
 
 /* The typed view of the set at member $set$ of $o$ ($Own$), of $T$s. */
-static void list_view(const Emitter *e, PrVars *v)
+void emit_list_view(const Emitter *e, PrVars *v)
 {
     pt(e->p, v,
        "static inline $TL$ $get$(const $Own$ *$o$)\n"
@@ -313,7 +313,7 @@ static void list_view(const Emitter *e, PrVars *v)
 }
 
 /* The set API's names for one side. */
-static void vars_side(const Emitter *e, PrVars *v, const SideNames *sn, const Model *own,
+void emit_vars_side(const Emitter *e, PrVars *v, const SideNames *sn, const Model *own,
                       const Model *other)
 {
     pv_set(v, "get", sn->get);
@@ -352,14 +352,33 @@ static void single_forward(const Emitter *e, const Field *f, PrVars *v)
                     "{ return rel_o2o_set($o$, $x$, $r$, offsetof(struct $mt$, $fwd$), offsetof(struct $tt$, $rev$), $null$); }\n");
 }
 
+/* T_rv_create for the reverse of a ForeignKey or of a GenericForeignKey's
+ * part f: a new $T$ pointing at $o$ through f, the rest of its required
+ * relations as parameters. */
+void emit_reverse_create(const Emitter *e, const Field *f, PrVars *v)
+{
+    Printer *p = e->p;
+    const Field *decl = f->head ? f->head : f;   /* the field M_new takes */
+    pt(p, v, "static inline $T$ *$create$($Own$ *$o$");
+    required_params(e, f->model, decl);
+    if (is_required(decl)) {
+        pt(p, v, ")\n{ return ($T$ *)rel_new_from_of(&$desc$, $o$, $k$, $mk$, REL_NONE, NULL, false, \"$create$\"");
+        required_args(e, f->model, decl, e->l->self);
+    } else {
+        pt(p, v, ")\n{ return ($T$ *)rel_new_from_of(&$desc$, $o$, $k$, $mk$, $r$, $o$, true, \"$create$\"");
+        required_args(e, f->model, NULL, NULL);
+    }
+    pr(p, "); }\n");
+}
+
 /* The reverse side of a ForeignKey, on the target: Django's t.rv. */
 static void fk_reverse(const Emitter *e, const Field *f, PrVars *v)
 {
     Printer *p = e->p;
-    vars_side(e, v, &FN(e, f)->rev, f->target, f->model);
+    emit_vars_side(e, v, &FN(e, f)->rev, f->target, f->model);
     pv_set(v, "set", FN(e, f)->rev_member);
     pv_set(v, "new", MN(e, f->model)->new_);
-    list_view(e, v);
+    emit_list_view(e, v);
     pt(p, v,
        "static inline bool $contains$(const $Own$ *$o$, const $T$ *$x$)\n"
        "{ return rel_alive($o$) && rel_alive($x$) && $x$->$fwd$ == $o$; }\n"
@@ -375,16 +394,7 @@ static void fk_reverse(const Emitter *e, const Field *f, PrVars *v)
     else
         pt(p, v, "    return rel_fk_set($x$, $o$, $r$, offsetof(struct $mt$, $fwd$), offsetof(struct $mt$, $pos$), offsetof(struct $tt$, $rev$), $null$);\n"
                  "}\n");
-    pt(p, v, "static inline $T$ *$create$($Own$ *$o$");
-    required_params(e, f->model, f);
-    if (is_required(f)) {
-        pt(p, v, ")\n{ return ($T$ *)rel_new_from_of(&$desc$, $o$, $k$, $mk$, REL_NONE, NULL, false, \"$create$\"");
-        required_args(e, f->model, f, e->l->self);
-    } else {
-        pt(p, v, ")\n{ return ($T$ *)rel_new_from_of(&$desc$, $o$, $k$, $mk$, $r$, $o$, true, \"$create$\"");
-        required_args(e, f->model, NULL, NULL);
-    }
-    pr(p, "); }\n");
+    emit_reverse_create(e, f, v);
     if (FN(e, f)->rev.remove)
         pt(p, v,
            "static inline rel_status $remove$($Own$ *$o$, $T$ *$x$) { return rel_fk_remove($r$, $o$, $x$, \"$remove$\"); }\n"
@@ -452,14 +462,14 @@ static void m2m_side(const Emitter *e, const Field *f, PrVars *v, bool forward)
 {
     Printer *p = e->p;
     const Model *own = forward ? f->model : f->target, *other = forward ? f->target : f->model;
-    vars_side(e, v, forward ? &FN(e, f)->fwd : &FN(e, f)->rev, own, other);
+    emit_vars_side(e, v, forward ? &FN(e, f)->fwd : &FN(e, f)->rev, own, other);
     pv_set(v, "set", forward ? f->name : FN(e, f)->rev_member);
     pv_set(v, "m", forward ? e->l->self : e->l->other);
     pv_set(v, "t", forward ? e->l->other : e->l->self);
     pv_set(v, "fwd_side", forward ? "true" : "false");
     pv_set(v, "new_side", forward ? "false" : "true");
     pv_num(v, "ok", other->index);
-    list_view(e, v);
+    emit_list_view(e, v);
     pt(p, v,
        "static inline bool $contains$(const $Own$ *$o$, const $T$ *$x$)\n"
        "{ return rel_m2m_contains($m$, offsetof(struct $mt$, $fwd$), $t$, offsetof(struct $tt$, $rev$)); }\n");
@@ -510,6 +520,10 @@ static void field_api(const Emitter *e, const Model *m, const Field *f)
         return;
     }
     vars_relation(e, &v, f);
+    if (is_gfk(f)) {
+        emit_gfk_api(e, f, &v);
+        return;
+    }
     relation_comment(e, f);
     if (is_single(f))
         single_forward(e, f, &v);
@@ -527,7 +541,9 @@ static void reverse_api(const Emitter *e, const Model *m, const Field *g)
     vars_relation(e, &v, g);
     pv_num(&v, "mk", g->model->index);
     pr(e->p, "\n/* %s: reverse of %s.%s */\n", g->accessor, g->model->name, g->name);
-    if (is_o2o(g)) {
+    if (is_gfk(g)) {
+        emit_gfk_reverse(e, g, &v);
+    } else if (is_o2o(g)) {
         pv_set(&v, "get", FN(e, g)->rev.get);
         pv_set(&v, "T", MN(e, g->model)->type);
         pt(e->p, &v, "static inline $T$ *$get$(const $M$ *$o$) { return REL_GET($o$, $o$->$rev$, NULL); }\n");

@@ -47,7 +47,10 @@ static inline bool is_fk(const Field *f) { return f->kind == FK_FOREIGN_KEY; }
 static inline bool is_o2o(const Field *f) { return f->kind == FK_ONE_TO_ONE; }
 static inline bool is_m2m(const Field *f) { return f->kind == FK_MANY_TO_MANY; }
 static inline bool is_single(const Field *f) { return is_fk(f) || is_o2o(f); }
-static inline bool is_required(const Field *f) { return is_single(f) && !f->null; }
+static inline bool is_gfk(const Field *f) { return f->kind == FK_GENERIC_FK; }
+/* An argument of M_new: a ForeignKey, OneToOneField or GenericForeignKey
+ * (its head) that is not null = true. */
+static inline bool is_required(const Field *f) { return (is_single(f) || (is_gfk(f) && !f->head)) && !f->null; }
 /* An argument of its model's constructors: a required relation, or a
  * scalar in a unique constraint (check_unique.c). */
 static inline bool is_ctor_arg(const Field *f) { return is_required(f) || (!f->is_relation && f->ctor_arg); }
@@ -75,5 +78,15 @@ void emit_struct(const Emitter *e, const Model *m);
 void emit_store_api(const Emitter *e);         /* emit_api.c */
 void emit_model_api(const Emitter *e, const Model *m);
 void emit_descriptor(const Emitter *e);        /* emit_desc.c */
+/* emit_generic.c: a GenericForeignKey's functions, and those of the
+ * reverse set a GenericRelation names. */
+void emit_gfk_api(const Emitter *e, const Field *f, PrVars *v);
+void emit_gfk_reverse(const Emitter *e, const Field *part, PrVars *v);
+/* Shared by emit_api.c and emit_generic.c: the set API's names of one side
+ * ($get$ ... $create$, $Own$, $T$, $TL$), the typed list view of the set
+ * at member $set$, and a reverse side's create. */
+void emit_vars_side(const Emitter *e, PrVars *v, const SideNames *sn, const Model *own, const Model *other);
+void emit_list_view(const Emitter *e, PrVars *v);
+void emit_reverse_create(const Emitter *e, const Field *f, PrVars *v);
 
 #endif

@@ -94,6 +94,15 @@ static void default_constant(const Emitter *e, const Field *f)
     pr(p, ";\n");
 }
 
+static bool is_relation(const Field *f) { return f->is_relation; }
+
+/* The descriptor's relations a field declares: one per model a
+ * GenericForeignKey lists, one for another relation, none for a scalar. */
+static size_t relation_entries(const Field *f)
+{
+    return is_gfk(f) ? f->nparts : f->is_relation;
+}
+
 /* The relations of m with a property, as an index array; nothing when
  * there are none. */
 static void index_array(const Emitter *e, const Model *m, const char *name, const char *what,
@@ -106,7 +115,7 @@ static void index_array(const Emitter *e, const Model *m, const char *name, cons
         n = m->nincoming;
     } else {
         for (f = m->fields; f; f = f->next)
-            n += want(f);
+            n += want == is_relation ? relation_entries(f) : want(f);
     }
     if (n == 0)
         return;
@@ -115,14 +124,15 @@ static void index_array(const Emitter *e, const Model *m, const char *name, cons
         for (i = 0; i < m->nincoming; i++)
             pr(p, "%s%lu", i ? ", " : " ", (unsigned long)FN(e, m->incoming[i])->relation);
     } else {
-        for (i = 0, f = m->fields; f; f = f->next)
-            if (want(f))
-                pr(p, "%s%lu", i++ ? ", " : " ", (unsigned long)FN(e, f)->relation);
+        for (i = 0, f = m->fields; f; f = f->next) {
+            size_t j, k = want == is_relation ? relation_entries(f) : want(f);
+            for (j = 0; j < k; j++)   /* a GenericForeignKey's parts are numbered in a row */
+                pr(p, "%s%lu", i++ ? ", " : " ", (unsigned long)(FN(e, f)->relation + j));
+        }
     }
     pr(p, " };  /* %s */\n", what);
 }
 
-static bool is_relation(const Field *f) { return f->is_relation; }
 static size_t count_fields(const Model *m, bool (*want)(const Field *), bool scalars);
 
 /* A relation's or scalar's entry in rel_model.required and
@@ -220,7 +230,7 @@ static size_t count_fields(const Model *m, bool (*want)(const Field *), bool sca
     const Field *f;
     size_t n = 0;
     for (f = m->fields; f; f = f->next)
-        n += scalars ? !f->is_relation : want(f);
+        n += scalars ? !f->is_relation : want == is_relation ? relation_entries(f) : want(f);
     return n;
 }
 
@@ -249,9 +259,13 @@ static void order_array(const Emitter *e, const Model *m)
     if (!interleaved(m))
         return;
     pr(p, "static const uint32_t rel_order_%lu[] = {", (unsigned long)m->index);
-    for (f = m->fields; f; f = f->next)
-        pr(p, "%s%lu", f == m->fields ? " " : ", ",
-           (unsigned long)(f->is_relation ? nscalars + relation++ : scalar++));
+    for (f = m->fields; f; f = f->next) {   /* a GenericForeignKey: its parts in a row */
+        size_t j;
+        if (!f->is_relation)
+            pr(p, "%s%lu", f == m->fields ? " " : ", ", (unsigned long)scalar++);
+        for (j = 0; j < relation_entries(f); j++)
+            pr(p, "%s%lu", f == m->fields && j == 0 ? " " : ", ", (unsigned long)(nscalars + relation++));
+    }
     pr(p, " };  /* declaration order: fields, then relations from %lu */\n", (unsigned long)nscalars);
 }
 
@@ -356,6 +370,11 @@ static void relation_entry(const Emitter *e, const Field *f)
         pr(p, "0, ");
     pr(p, "offsetof(struct %s, %s),\n      %lu, %d, ", tt, f->symmetrical ? f->name : fn->rev_member,
        f->to_field ? (unsigned long)scalar_index(f->to_field) + 1 : 0UL, in_unique(f) ? 1 : 0);
+    if (fn->ct_member)
+        pr(p, "offsetof(struct %s, %s), \"%s\", \"%s\", ", mt, fn->ct_member, f->head->ct_field,
+           f->head->fk_field);
+    else
+        pr(p, "0, NULL, NULL, ");
     through_members(e, f);
     pr(p, " },\n");
 }
@@ -380,13 +399,17 @@ void emit_descriptor(const Emitter *e)
 
     for (i = 0; i < s->nmodels; i++)
         for (f = s->model_array[i]->fields; f; f = f->next)
-            nrel += f->is_relation;
+            nrel += relation_entries(f);
     if (nrel) {
         pr(p, "static const rel_relation rel_relation_table[] = {\n");
         for (i = 0; i < s->nmodels; i++)
-            for (f = s->model_array[i]->fields; f; f = f->next)
-                if (f->is_relation)
+            for (f = s->model_array[i]->fields; f; f = f->next) {
+                size_t j;
+                for (j = 0; is_gfk(f) && j < f->nparts; j++)
+                    relation_entry(e, f->parts[j]);
+                if (f->is_relation && !is_gfk(f))
                     relation_entry(e, f);
+            }
         pr(p, "};\n\n");
     }
     nuniques = unique_table(e);

@@ -133,7 +133,15 @@ static void field_type(Printer *p, const Field *f)
             pr(p, " <i>unique</i>");
         return;
     }
-    html_text(p, f->target_is_self ? "self" : f->target->name);
+    if (f->kind == FK_GENERIC_FK) {
+        size_t j;
+        for (j = 0; j < f->nparts; j++) {
+            pr(p, j ? " | " : "generic: ");
+            html_text(p, f->parts[j]->target->name);
+        }
+    } else {
+        html_text(p, f->target_is_self ? "self" : f->target->name);
+    }
     if (f->through_src) {
         pr(p, " through ");
         html_text(p, f->through->name);
@@ -190,6 +198,8 @@ static void reverse_text(Printer *p, const Field *f)
 {
     if (f->symmetrical)
         pr(p, "symmetrical: no reverse");
+    else if (f->head && f->hidden)   /* kept all the same: deletes cascade */
+        pr(p, "no GenericRelation: reverse unnamed");
     else if (f->hidden) {
         pr(p, "reverse hidden (related_name '");
         dot_text(p, f->related_name ? f->related_name : "+");
@@ -206,9 +216,11 @@ static void reverse_text(Printer *p, const Field *f)
 static void relation_edge(Printer *p, const Field *f)
 {
     const char *kind = f->kind == FK_FOREIGN_KEY ? "ForeignKey"
-                       : f->kind == FK_ONE_TO_ONE ? "OneToOneField" : "ManyToManyField";
-    /* Crow's feet: many books to one author, one to one, many to many. */
-    const char *ends = f->kind == FK_FOREIGN_KEY ? "arrowtail=crow, arrowhead=tee"
+                       : f->kind == FK_ONE_TO_ONE ? "OneToOneField"
+                       : f->kind == FK_GENERIC_FK ? "GenericForeignKey" : "ManyToManyField";
+    /* Crow's feet: many books to one author, one to one, many to many.
+     * A generic relation is a ForeignKey to each model it lists. */
+    const char *ends = f->kind == FK_FOREIGN_KEY || f->kind == FK_GENERIC_FK ? "arrowtail=crow, arrowhead=tee"
                        : f->kind == FK_ONE_TO_ONE ? "arrowtail=tee, arrowhead=tee"
                        : "arrowtail=crow, arrowhead=crow";
 
@@ -237,7 +249,10 @@ static void relation_edge(Printer *p, const Field *f)
     }
     pr(p, "\\n");
     reverse_text(p, f);
-    pr(p, "\"%s];\n", f->hidden || f->symmetrical ? ", style=dashed" : "");
+    if (f->kind == FK_GENERIC_FK)   /* dotted: one of the models it lists */
+        pr(p, "\", style=dotted];\n");
+    else
+        pr(p, "\"%s];\n", f->hidden || f->symmetrical ? ", style=dashed" : "");
 }
 
 bool emit_dot(const RelcUnit *u, Printer *p)
@@ -267,9 +282,14 @@ bool emit_dot(const RelcUnit *u, Printer *p)
     pr(p, "\n");
     for (i = 0; i < s->nmodels; i++) {
         const Field *f;
-        for (f = s->model_array[i]->fields; f; f = f->next)
-            if (f->is_relation)
+        for (f = s->model_array[i]->fields; f; f = f->next) {
+            size_t j;
+            if (f->kind == FK_GENERIC_FK)
+                for (j = 0; j < f->nparts; j++)
+                    relation_edge(p, f->parts[j]);
+            else if (f->is_relation)
                 relation_edge(p, f);
+        }
     }
     p->indent--;
     pr(p, "}\n");

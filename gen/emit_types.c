@@ -61,7 +61,7 @@ static const Field *partner(const Model *m)
         if (!f->is_relation && type_info(f->kind)->align == 4)
             return f;
     for (f = m->fields; f; f = f->next)
-        if (is_fk(f))
+        if (is_fk(f) || is_gfk(f))
             return f;
     return NULL;
 }
@@ -79,6 +79,12 @@ static void members(const Emitter *e, const Model *m, unsigned align, const Fiel
             if (type_info(f->kind)->align != align || f == skip)
                 continue;
             members_one(e, f);
+        } else if (align == 8 && is_gfk(f)) {
+            pr(p, "void *%s;  /* GenericForeignKey: the model %s says */\n", f->name, FN(e, f)->ct_member);
+        } else if (align == 4 && is_gfk(f)) {
+            if (f != skip)
+                pr(p, "uint32_t %s;  /* its place in its target's reverse list */\n", FN(e, f)->pos_member);
+            pr(p, "uint32_t %s;  /* 0: unset; else %s's model number + 1 */\n", FN(e, f)->ct_member, f->name);
         } else if (align == 8 && is_single(f)) {
             pr(p, "struct %s *%s;\n", MN(e, f->target)->type, f->name);
         } else if (align == 8) {
@@ -97,7 +103,7 @@ static void members(const Emitter *e, const Model *m, unsigned align, const Fiel
             pr(p, "struct %s *%s;  /* reverse of %s.%s */\n", MN(e, g->model)->type, FN(e, g)->rev_member,
                g->model->name, g->name);
         else
-            pr(p, "%s %s;  /* %s *: reverse of %s.%s */\n", is_fk(g) ? "rel_list" : "rel_vec",
+            pr(p, "%s %s;  /* %s *: reverse of %s.%s */\n", is_fk(g) || is_gfk(g) ? "rel_list" : "rel_vec",
                FN(e, g)->rev_member, MN(e, g->model)->type, g->model->name, g->name);
     }
 }
@@ -116,6 +122,8 @@ void emit_struct(const Emitter *e, const Model *m)
     pr(p, "uint32_t rel_tag;  /* relc's: the id, and whether it is deleted */\n");
     if (two && !two->is_relation)
         members_one(e, two);
+    else if (two && is_gfk(two))
+        pr(p, "uint32_t %s;  /* its place in its target's reverse list */\n", FN(e, two)->pos_member);
     else if (two)
         pr(p, "uint32_t %s;  /* its place in %s.%s */\n", FN(e, two)->pos_member, two->target->name,
            FN(e, two)->rev_member);

@@ -188,6 +188,7 @@ static bool new_block(rel_pool *p)
     for (i = n; i-- > 0;) {   /* pushed last first, so they come off in order */
         rel_region *r = (rel_region *)(void *)(at + i * rb);
         r->db = p->db;
+        r->model = p->model;
         r->end = (char *)r + REL_REGION_HEADER;
         r->block = i == 0 ? raw : NULL;
         r->next = p->spare;
@@ -300,7 +301,11 @@ void rel_pool_free(rel_pool *p)
         rel_free(blocks->block);
     }
     rel_free(p->regions);
-    rel_pool_init(p, p->db, p->size, p->link);
+    {
+        uint32_t model = p->model;
+        rel_pool_init(p, p->db, p->size, p->link);
+        p->model = model;
+    }
 }
 
 /* ---- strings ------------------------------------------------------------ */

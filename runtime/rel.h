@@ -165,7 +165,8 @@ typedef enum rel_type {
     REL_BOOL, REL_INT8, REL_INT16, REL_INT32, REL_INT64,
     REL_UINT8, REL_UINT16, REL_UINT32, REL_UINT64,
     REL_FLOAT, REL_DOUBLE, REL_STRING,
-    REL_FOREIGN_KEY, REL_ONE_TO_ONE, REL_MANY_TO_MANY
+    REL_FOREIGN_KEY, REL_ONE_TO_ONE, REL_MANY_TO_MANY,
+    REL_GENERIC         /* one listed model of a GenericForeignKey */
 } rel_type;
 
 /* A relation's on_delete (REL_NO_ACTION for many-to-many). */
@@ -205,6 +206,16 @@ typedef struct rel_relation {
                                 write for it (Django's to_field); 0: the pk */
     uint8_t in_unique;       /* a member of a unique constraint of model:
                                 every change goes through rel_unique.c */
+    /* REL_GENERIC: a GenericForeignKey is one relation per model it lists,
+     * numbered in a row, sharing name, fwd (a void *), pos and this: in
+     * model, the uint32_t that says which model fwd points at (0: none,
+     * else the target's model number + 1).  Such a relation is in use
+     * only when it names its target.  The target's rev is a rel_list,
+     * whether or not a GenericRelation names it (accessor). */
+    uint32_t ct;
+    /* REL_GENERIC: the names of Django's two concrete fields, as fixtures
+     * write them ("content_type", "object_id", or ct_field, fk_field). */
+    const char *ct_name, *fk_name;
     /* Through models (rel_through.c).  A many-to-many with a through
      * model: `through` is that model and through_src, through_dst the
      * relation indexes of its ForeignKeys to the declaring model and to
@@ -333,6 +344,7 @@ typedef struct rel_region {
     uint32_t link;              /* how a free-list link names it: (its
                                    index in its pool's regions + 1)
                                    << REL_LINK_SHIFT */
+    uint32_t model;             /* the model number of its objects */
 } rel_region;
 
 static inline rel_region *rel_region_of(const void *o)
@@ -341,6 +353,9 @@ static inline rel_region *rel_region_of(const void *o)
 }
 /* The store an object belongs to (deleted or not). */
 static inline rel_store *rel_store_of(const void *o) { return rel_region_of(o)->db; }
+/* Its model number: what an untyped object (a GenericForeignKey's
+ * target) is. */
+static inline uint32_t rel_model_of(const void *o) { return rel_region_of(o)->model; }
 
 /* The objects of one model: slots carved from regions in blocks that grow
  * geometrically, and freed slots reused first in, first out (a deleted
@@ -371,6 +386,7 @@ typedef struct rel_pool {
     rel_region **regions;       /* [nregions] the regions taken, in order */
     uint32_t nregions, regions_cap;
     uint32_t link;              /* offset of a freed slot's link */
+    uint32_t model;             /* its regions' model number */
 } rel_pool;
 
 /* The free-list link of freed slot o (not the tail): the next one. */
@@ -684,6 +700,19 @@ rel_status rel_delete_plan_of(const rel_schema *s, uint32_t k, void *const *obje
 void *rel_new_from_of(const rel_schema *s, const void *self, uint32_t sk, uint32_t k, uint32_t via, void *other,
                       bool new_is_model, const char *who, ...);
 
+/* GenericForeignKey (runtime/rel_generic.c).  r is the relation of one
+ * listed model: any for the head's calls.  rel_gfk_set_any points m (of
+ * model k) at x of any listed model (REL_EINVAL for another model or
+ * store); rel_gfk_remove deletes m when it points at t (Django's
+ * GenericRelation remove), rel_gfk_clear every object that does, with
+ * the collector, all or nothing; rel_gfk_unlink takes m out of the
+ * reverse list of the model it points at, which is not r's. */
+rel_status rel_gfk_set_any(void *m, uint32_t k, void *x, uint32_t r, const char *who);
+rel_status rel_gfk_remove(uint32_t r, void *t, void *m, const char *who);
+rel_status rel_gfk_clear(uint32_t r, void *t, const char *who);
+void rel_gfk_unlink(void *m, uint32_t r);
+rel_status rel_fail_gfk_model(uint32_t r, void *m, const void *x, const char *who);
+
 /* ==== inline helpers: the hot calls ====================================== */
 
 /* Model k's object with this id, or NULL (also when the index cannot be
@@ -747,6 +776,39 @@ static inline rel_status rel_fk_set(void *m, void *t, uint32_t r, size_t fwd, si
             return rel_fail_nomem(r, m);
     }
     rel_fk_unlink(m, fwd, pos, rev);
+    if (t)
+        rel_fk_link(m, t, fwd, pos, rev);
+    return REL_OK;
+}
+
+/* M_set_r_T for a GenericForeignKey: m points at t, of model tk, through
+ * relation r (whose offsets these are), or at nothing; its discriminator
+ * (ct) and both reverse lists kept in step. */
+static inline rel_status rel_gfk_set(void *m, void *t, uint32_t r, size_t fwd, size_t pos, size_t ct,
+                                     size_t rev, uint32_t tk, bool null)
+{
+    uint32_t old;
+    if (!rel_alive(m) || (t && !rel_alive(t)))
+        return rel_fail_link(r, m, t, true, NULL);
+    old = REL_AT(m, ct, uint32_t);
+    if (t) {
+        rel_list *l = &REL_AT(t, rev, rel_list);
+        if (old == tk + 1 && REL_AT(m, fwd, void *) == t)
+            return REL_OK;
+        if (rel_store_of(t) != rel_store_of(m))
+            return rel_fail_other_store(r, m, t, true, NULL);
+        if (rel_model_of(t) != tk)
+            return rel_fail_gfk_model(r, m, t, NULL);
+        if (l->count == l->cap && rel_list_grow(l, (size_t)l->count + 1))
+            return rel_fail_nomem(r, m);
+    } else if (!null) {
+        return rel_fail_required(r, m);
+    }
+    if (old == tk + 1)
+        rel_fk_unlink(m, fwd, pos, rev);
+    else if (old)
+        rel_gfk_unlink(m, r);
+    REL_AT(m, ct, uint32_t) = t ? tk + 1 : 0;
     if (t)
         rel_fk_link(m, t, fwd, pos, rev);
     return REL_OK;

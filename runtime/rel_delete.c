@@ -128,7 +128,7 @@ static rel_status collect(rel_store *db, uint32_t k, bool *more, planner *pl)
         for (i = 0; i < m->nincoming; i++) {
             const rel_relation *r = &s->relations[m->incoming[i]];
             if (r->on_delete == REL_CASCADE) {
-                if (r->type == REL_FOREIGN_KEY) {
+                if (rel_listed(r)) {
                     const rel_list *l = &REL_AT(o, r->rev, rel_list);
                     for (j = 0; j < l->count; j++)
                         if ((st = mark(db, r->model, l->items[j])) != REL_OK)
@@ -143,7 +143,7 @@ static rel_status collect(rel_store *db, uint32_t k, bool *more, planner *pl)
                  * refuses: PROTECT means the referrer must go first.  A
                  * plan lists every one. */
                 void *x;
-                if (r->type == REL_FOREIGN_KEY) {
+                if (rel_listed(r)) {
                     const rel_list *l = &REL_AT(o, r->rev, rel_list);
                     x = l->count ? l->items[0] : NULL;
                     for (j = 0; pl && j < l->count; j++)
@@ -180,7 +180,7 @@ static rel_status check_restrict(rel_store *db, uint32_t k, planner *pl)
             const rel_relation *r = &s->relations[m->incoming[i]];
             if (r->on_delete != REL_RESTRICT)
                 continue;
-            if (r->type == REL_FOREIGN_KEY) {
+            if (rel_listed(r)) {
                 const rel_list *l = &REL_AT(o, r->rev, rel_list);
                 for (j = 0; j < l->count; j++) {
                     void *x = l->items[j];
@@ -224,14 +224,14 @@ static void set_null(rel_store *db, uint32_t k)
         size_t fwd = r->fwd, rev = r->rev;
         if (r->on_delete != REL_SET_NULL)
             continue;
-        if (r->type == REL_FOREIGN_KEY) {
+        if (rel_listed(r)) {
             for (n = 0; n < c->count; n++) {
                 const rel_list *l = &REL_AT(c->items[n], rev, rel_list);
                 for (j = 0; j < l->count; j++)
                     if (!(REL_TAG(l->items[j]) & REL_MARK)) {
                         if (r->in_unique)
                             rel_unique_unset(db, m->incoming[i], l->items[j]);
-                        REL_AT(l->items[j], fwd, void *) = NULL;
+                        rel_null_out(r, l->items[j]);
                     }
             }
         } else {
@@ -262,11 +262,11 @@ static void unlink_staying(rel_store *db, uint32_t k)
     for (i = 0; i < m->nrelations; i++) {
         const rel_relation *r = &s->relations[m->relations[i]];
         size_t fwd = r->fwd, rev = r->rev;
-        if (r->type == REL_FOREIGN_KEY) {
+        if (rel_listed(r)) {
             size_t pos = r->pos;
             for (n = 0; n < c->count; n++) {
                 void *o = c->items[n], *t = REL_AT(o, fwd, void *);
-                if (t && !(REL_TAG(t) & REL_MARK))
+                if (t && !(REL_TAG(t) & REL_MARK) && rel_in_use(r, o))
                     rel_fk_unlink(o, fwd, pos, rev);
             }
         } else if (r->type == REL_ONE_TO_ONE) {
@@ -384,9 +384,9 @@ REL_ALWAYS_INLINE void leave(rel_store *db, uint32_t k, void *o)
             }
         } else {
             void *t = REL_AT(o, fwd, void *);
-            if (!t || (REL_TAG(t) & (REL_MARK | REL_DEAD)))
+            if (!t || (REL_TAG(t) & (REL_MARK | REL_DEAD)) || !rel_in_use(r, o))
                 continue;
-            if (r->type == REL_FOREIGN_KEY)
+            if (rel_listed(r))
                 rel_fk_unlink(o, fwd, r->pos, rev);
             else
                 REL_AT(t, rev, void *) = NULL;
@@ -412,7 +412,7 @@ static void delete_now(rel_store *db, uint32_t k, void *o)
     for (i = 0; i < m->nincoming; i++) {
         const rel_relation *r = &s->relations[m->incoming[i]];
         size_t fwd = r->fwd, rev = r->rev;
-        if (r->type == REL_FOREIGN_KEY) {
+        if (rel_listed(r)) {
             const rel_list *l = &REL_AT(o, rev, rel_list);
             if (r->on_delete == REL_CASCADE) {
                 uint32_t flags = db->models[r->model].flags;
@@ -438,7 +438,7 @@ static void delete_now(rel_store *db, uint32_t k, void *o)
                     if (!(REL_TAG(l->items[j]) & (REL_MARK | REL_DEAD))) {
                         if (r->in_unique)
                             rel_unique_unset(db, m->incoming[i], l->items[j]);
-                        REL_AT(l->items[j], fwd, void *) = NULL;
+                        rel_null_out(r, l->items[j]);
                     }
             }
         } else if (r->type == REL_ONE_TO_ONE) {
@@ -645,7 +645,7 @@ static bool plan_lists(rel_store *db, rel_delete_plan *plan, refs *deleted, refs
                 const rel_relation *r = &s->relations[m->incoming[i]];
                 if (r->on_delete != REL_SET_NULL)
                     continue;
-                if (r->type == REL_FOREIGN_KEY) {
+                if (rel_listed(r)) {
                     const rel_list *l = &REL_AT(o, r->rev, rel_list);
                     for (j = 0; j < l->count; j++)
                         if (!(REL_TAG(l->items[j]) & REL_MARK)

@@ -55,7 +55,22 @@
  * relations[v - nfields] of the model. */
 static const char *item_name(const rel_schema *s, const rel_model *m, uint32_t v)
 {
-    return v < m->nfields ? m->fields[v].name : s->relations[m->relations[v - m->nfields]].name;
+    const rel_relation *r = v < m->nfields ? NULL : &s->relations[m->relations[v - m->nfields]];
+    /* A GenericForeignKey's relations answer to its object id's name; its
+     * content type's name is looked up apart (gen_find). */
+    return !r ? m->fields[v].name : r->type == REL_GENERIC ? r->fk_name : r->name;
+}
+
+/* Whether item v of m is a relation of a GenericForeignKey after its
+ * first: fixtures write a GenericForeignKey once, at its first. */
+static bool gen_later(const rel_schema *s, const rel_model *m, uint32_t v)
+{
+    const rel_relation *r, *p;
+    if (v <= m->nfields)
+        return false;
+    r = &s->relations[m->relations[v - m->nfields]];
+    p = &s->relations[m->relations[v - m->nfields - 1]];
+    return r->type == REL_GENERIC && p->type == REL_GENERIC && p->fwd == r->fwd;
 }
 
 static const rel_relation *item_relation(const rel_schema *s, const rel_model *m, uint32_t v)
@@ -226,7 +241,7 @@ static uint32_t find_item(const schema_info *in, uint32_t k, const char *name, s
     if (n > 3 && memcmp(name + n - 3, "_id", 3) == 0) {
         uint32_t v = find_item(in, k, name, n - 3);
         const rel_relation *r = v == NONE ? NULL : item_relation(in->s, m, v);
-        if (r && r->type != REL_MANY_TO_MANY)
+        if (r && r->type != REL_MANY_TO_MANY && r->type != REL_GENERIC)
             return v;
     }
     return NONE;
@@ -443,6 +458,45 @@ static void w_scalar(writer *w, const void *o, const rel_field *f)
     }
 }
 
+/* A GenericForeignKey as Django writes it, through its two concrete
+ * fields: "content_type": ["app", "model"] (the natural key of Django's
+ * ContentType), "object_id": pk; null and null when unset. */
+static void w_generic(writer *w, const void *o, const rel_relation *r, bool first)
+{
+    uint32_t ct = REL_CAT(o, r->ct, uint32_t);
+    const void *t = REL_CAT(o, r->fwd, rel_ptr);
+    const rel_schema *s = rel_store_of(o)->schema;
+    w_sep(w, 2, first);
+    w_bytes(w, "\"", 1);
+    w_str(w, r->ct_name);
+    w_str(w, "\": ");
+    if (ct && t) {
+        const char *name = s->models[ct - 1].name;
+        char lower[2];
+        w_bytes(w, "[", 1);
+        w_sep(w, 3, true);
+        w_string(w, s->name);
+        w_sep(w, 3, false);
+        w_bytes(w, "\"", 1);
+        for (lower[1] = 0; *name; name++) {
+            lower[0] = *name >= 'A' && *name <= 'Z' ? (char)(*name - 'A' + 'a') : *name;
+            w_bytes(w, lower, 1);
+        }
+        w_bytes(w, "\"", 1);
+        w_close(w, 2, ']');
+    } else {
+        w_str(w, "null");
+    }
+    w_sep(w, 2, false);
+    w_bytes(w, "\"", 1);
+    w_str(w, r->fk_name);
+    w_str(w, "\": ");
+    if (ct && t)
+        w_u64(w, rel_obj_id(t));
+    else
+        w_str(w, "null");
+}
+
 rel_status rel_dumpdata(const rel_store *cdb, FILE *out, int indent)
 {
     rel_store *db = (rel_store *)(uintptr_t)cdb;   /* only errmsg is written */
@@ -499,11 +553,16 @@ rel_status rel_dumpdata(const rel_store *cdb, FILE *out, int indent)
             w_u64(w, rel_obj_id(o));
             w_sep(w, 1, false);
             w_str(w, "\"fields\": {");
-            for (i = written = 0; i < nitems; i++) {
+            for (i = 0, written = 0; i < nitems; i++) {
                 uint32_t v = in.seq[in.first[k] + i];
                 const rel_relation *r = item_relation(s, m, v);
                 if (r && r->through != REL_NONE)
                     continue;   /* its through objects are written as objects */
+                if (r && r->type == REL_GENERIC) {
+                    if (!gen_later(s, m, v))
+                        w_generic(w, o, r, written++ == 0);
+                    continue;
+                }
                 w_sep(w, 2, written++ == 0);
                 w_bytes(w, "\"", 1);
                 w_str(w, item_name(s, m, v));
@@ -1080,6 +1139,154 @@ static rel_status parse_value(loader *L, size_t oi, uint32_t k, uint64_t pk, uin
     }
 }
 
+/* ---- GenericForeignKey: its two concrete fields ----
+ * While an object's fields are read, both values of a GenericForeignKey
+ * wait in the slot of its first relation (GEN_*); gen_finish then moves
+ * the object id to the relation of the model the content type names, so
+ * that every later phase sees a ForeignKey's pk there. */
+#define GEN_CT_GIVEN ((uint64_t)1 << 63)
+#define GEN_ID_GIVEN ((uint64_t)1 << 62)
+#define GEN_CT(val) ((uint32_t)((val) >> 32) & 0x3FFFFFFFu)   /* model + 1, 0: null */
+#define GEN_ID(val) ((uint32_t)(val))
+
+/* Model k's GenericForeignKey whose content type is called name[0..n):
+ * its first item, or NONE. */
+static uint32_t gen_find_ct(const loader *L, uint32_t k, const char *name, size_t n)
+{
+    const rel_model *m = &L->s->models[k];
+    uint32_t x;
+    for (x = 0; x < m->nrelations; x++) {
+        const rel_relation *r = &L->s->relations[m->relations[x]];
+        if (r->type == REL_GENERIC && !gen_later(L->s, m, m->nfields + x) && strncmp(r->ct_name, name, n) == 0
+            && r->ct_name[n] == '\0')
+            return m->nfields + x;
+    }
+    return NONE;
+}
+
+/* The content type (ct) or object id of the GenericForeignKey whose first
+ * item is v, at the cursor, into *slot. */
+static rel_status gen_parse(loader *L, uint32_t k, uint64_t pk, uint32_t v, bool ct, uint64_t *slot)
+{
+    rel_json *j = &L->j;
+    const rel_schema *s = L->s;
+    const rel_model *m = &s->models[k];
+    const rel_relation *r = item_relation(s, m, v);
+    const char *at = j->p, *field = ct ? r->ct_name : r->fk_name;
+    uint64_t given = ct ? GEN_CT_GIVEN : GEN_ID_GIVEN, id;
+    rel_json_num num;
+    rel_json_str str;
+    char q[48], q2[48], name[600];
+    int c = rel_json_peek(j), rc, which = 0;
+    bool app_ok;
+    uint32_t t, x;
+
+    if (*slot & given)
+        return fail_at(L, at, REL_EINVAL, k, pk, NONE, "%s: the field appears twice", field);
+    *slot |= given;
+    if (c == 'n') {
+        if (rel_json_literal(j, &which) || which != REL_JSON_NULL)
+            return fail_at(L, at, REL_EINVAL, k, pk, NONE, "%s: expected %s or null, found %s", field,
+                           ct ? "a content type" : "a pk", found(j));
+        return REL_OK;
+    }
+    if (!ct) {
+        if (!(c == '-' || (c >= '0' && c <= '9')))
+            return fail_at(L, at, REL_EINVAL, k, pk, NONE, "%s: expected a pk or null, found %s", field, found(j));
+        if ((rc = read_id(j, &num, &id)))
+            return fail_json(L, rc, k, pk, NONE);
+        if (!num.integer)
+            return fail_at(L, at, REL_EINVAL, k, pk, NONE, "%s: expected a pk (an integer), found %s", field,
+                           quote(num.s, num.len, q));
+        if (!id)
+            return fail_at(L, at, REL_EINVAL, k, pk, NONE, "%s: no object has pk %s", field, quote(num.s, num.len, q));
+        *slot |= id;
+        return REL_OK;
+    }
+    if (c == '-' || (c >= '0' && c <= '9'))
+        return fail_at(L, at, REL_EINVAL, k, pk, NONE, "%s: a content type's pk has no meaning in relc; write its "
+                       "natural key, [\"%s\", \"model\"]", field, s->name);
+    if (c != '[')
+        return fail_at(L, at, REL_EINVAL, k, pk, NONE, "%s: expected a content type [\"app\", \"model\"] or null, "
+                       "found %s", field, found(j));
+    j->p++;
+    if (rel_json_peek(j) != '"')
+        return fail_at(L, j->p, REL_EINVAL, k, pk, NONE, "%s: expected the app label (a string), found %s", field,
+                       found(j));
+    if ((rc = rel_json_string(j, &L->scratch, &str)))
+        return fail_json(L, rc, k, pk, NONE);
+    app_ok = str.len == strlen(s->name) && memcmp(str.s, s->name, str.len) == 0;
+    quote(str.s, str.len, q);
+    if ((rc = rel_json_expect(j, ',', "expected ',' and the model name in the content type")))
+        return fail_json(L, rc, k, pk, NONE);
+    if (rel_json_peek(j) != '"')
+        return fail_at(L, j->p, REL_EINVAL, k, pk, NONE, "%s: expected the model name (a string), found %s", field,
+                       found(j));
+    if ((rc = rel_json_string(j, &L->scratch, &str)))
+        return fail_json(L, rc, k, pk, NONE);
+    if ((rc = rel_json_expect(j, ']', "expected ']' after the content type's model")))
+        return fail_json(L, rc, k, pk, NONE);
+    t = NONE;
+    if (app_ok && str.len < sizeof name - strlen(s->name) - 2 && !memchr(str.s, '\0', str.len)) {
+        bool ambiguous;
+        size_t n = (size_t)snprintf(name, sizeof name, "%s.", s->name);
+        memcpy(name + n, str.s, str.len);
+        t = find_model(L, name, n + str.len, &ambiguous);
+    }
+    if (t == NONE)
+        return fail_at(L, at, REL_EINVAL, k, pk, NONE, "%s: no content type [\"%s\", \"%s\"] in this schema", field, q,
+                       quote(str.s, str.len, q2));
+    for (x = v - m->nfields; x < m->nrelations && (x == v - m->nfields || gen_later(s, m, m->nfields + x)); x++)
+        if (s->relations[m->relations[x]].target == t) {
+            *slot |= (uint64_t)(t + 1) << 32;
+            return REL_OK;
+        }
+    return fail_at(L, at, REL_EINVAL, k, pk, NONE, "%s: %s.%s cannot point at %s (not one of the models it lists)",
+                   field, m->name, r->name, s->models[t].name);
+}
+
+/* After an object's fields: each GenericForeignKey given as its pair
+ * (both null, or both set) becomes the pk in the relation of the model
+ * its content type names.  `open` is where the object's fields start. */
+static rel_status gen_finish(loader *L, uint32_t k, uint64_t pk, size_t base, const char *open)
+{
+    const rel_schema *s = L->s;
+    const rel_model *m = &s->models[k];
+    uint32_t W = mask_words(m), x, y;
+    for (x = 0; x < m->nrelations; x++) {
+        const rel_relation *r = &s->relations[m->relations[x]];
+        uint32_t v = m->nfields + x;
+        uint64_t val;
+        if (r->type != REL_GENERIC || gen_later(s, m, v))
+            continue;
+        if (!has(&L->slots[base], v)) {
+            if (!r->null)
+                return fail_at(L, open, REL_ENULL, k, pk, NONE, "%s, %s: missing, but %s is required (not null = true)",
+                               r->ct_name, r->fk_name, r->name);
+            continue;
+        }
+        val = L->slots[base + W + v];
+        L->slots[base + W + v] = 0;
+        L->slots[base + v / 64] &= ~((uint64_t)1 << (v % 64));
+        if (!GEN_CT(val) != !GEN_ID(val))
+            return fail_at(L, open, REL_EINVAL, k, pk, NONE, "%s and %s must both be null or both be set (%s)",
+                           r->ct_name, r->fk_name, r->name);
+        if (!GEN_CT(val)) {
+            if (!r->null)
+                return fail_at(L, open, REL_ENULL, k, pk, NONE, "%s, %s: null, but %s is required (not null = true)",
+                               r->ct_name, r->fk_name, r->name);
+            continue;
+        }
+        for (y = x; y < m->nrelations && (y == x || gen_later(s, m, m->nfields + y)); y++)
+            if (s->relations[m->relations[y]].target == GEN_CT(val) - 1) {
+                uint32_t vy = m->nfields + y;
+                L->slots[base + W + vy] = GEN_ID(val);
+                L->slots[base + vy / 64] |= (uint64_t)1 << (vy % 64);
+            }
+    }
+    return REL_OK;
+}
+
 /* The "fields" object of an object of model k with this pk, whose '{'
  * is at `open`: one occurrence in the plan. */
 static rel_status parse_fields(loader *L, uint32_t k, uint64_t pk, const char *open)
@@ -1121,6 +1328,7 @@ static rel_status parse_fields(loader *L, uint32_t k, uint64_t pk, const char *o
             const char *kat;
             uint32_t v = NONE;
             char q[48];
+            bool gen = false, ct = false;
             c = rel_json_peek(j);
             kat = j->p;
             if (c != '"')
@@ -1139,15 +1347,21 @@ static rel_status parse_fields(loader *L, uint32_t k, uint64_t pk, const char *o
             }
             if (v == NONE && !memchr(key.s, '\0', key.len))
                 v = find_item(in, k, key.s, key.len);
+            gen = v != NONE && item_relation(L->s, m, v) && item_relation(L->s, m, v)->type == REL_GENERIC;
+            if (v == NONE && !memchr(key.s, '\0', key.len) && (v = gen_find_ct(L, k, key.s, key.len)) != NONE)
+                gen = ct = true;
             if (v == NONE)
                 return fail_at(L, kat, REL_EINVAL, k, pk, NONE, "unknown field '%s'", quote(key.s, key.len, q));
+            while (gen && gen_later(L->s, m, v))   /* a GenericForeignKey's pair waits at its first item */
+                v--;
             cursor = in->pos[in->first[k] + v] + 1;
-            if (has(&L->slots[base], v))
+            if (!gen && has(&L->slots[base], v))
                 return fail_at(L, kat, REL_EINVAL, k, pk, v, "the field appears twice");
             L->slots[base + v / 64] |= (uint64_t)1 << (v % 64);
             if ((rc = rel_json_expect(j, ':', "expected ':' after a field name")))
-                return fail_json(L, rc, k, pk, v);
-            if (parse_value(L, oi, k, pk, v, &L->slots[base + W + v]))
+                return fail_json(L, rc, k, pk, gen ? NONE : v);
+            if (gen ? gen_parse(L, k, pk, v, ct, &L->slots[base + W + v])
+                    : parse_value(L, oi, k, pk, v, &L->slots[base + W + v]))
                 return L->st;
             if ((c = rel_json_next(j, '}')) > 0)
                 continue;
@@ -1156,13 +1370,18 @@ static rel_status parse_fields(loader *L, uint32_t k, uint64_t pk, const char *o
             return fail_at(L, j->p, REL_EINVAL, k, pk, NONE, "expected ',' or '}' after a field");
         }
     }
+    if (gen_finish(L, k, pk, base, open))
+        return L->st;
     /* Django saves every object of the text, so each must have its
-     * required relations (NOT NULL), a new object or an update. */
+     * required relations (NOT NULL), a new object or an update.  (A
+     * GenericForeignKey's: gen_finish.) */
     for (i = 0; i < m->nrequired; i++) {
         uint32_t v;
         if (m->required[i] & REL_ARG_FIELD)
             continue;   /* a unique scalar: missing, it takes its default */
         v = in->rel_item[m->required[i]];
+        if (L->s->relations[m->required[i]].type == REL_GENERIC)
+            continue;
         if (!has(&L->slots[base], v))
             return fail_at(L, open, REL_ENULL, k, pk, v, "missing, but it is required (not null = true)");
     }
@@ -1729,7 +1948,7 @@ static rel_status reserve_links(loader *L)
                 if ((o->mk & OCC_SUPERSEDED) || !has(occ_mask(L, o), v))
                     continue;
                 val = *value_slot(L, o, v);
-                if (r->type == REL_FOREIGN_KEY) {
+                if (rel_listed(r)) {
                     if (!val)
                         continue;
                     if (pass == 0) {
@@ -1879,7 +2098,12 @@ static void apply(loader *L)
             rel_through_leave(L->db, k, obj);
         for (x = 0; x < m->nrelations; x++) {
             const rel_relation *r = &s->relations[m->relations[x]];
-            if (r->type == REL_FOREIGN_KEY) {
+            if (r->type == REL_GENERIC) {
+                if (rel_in_use(r, obj)) {
+                    rel_fk_unlink(obj, r->fwd, r->pos, r->rev);
+                    REL_AT(obj, r->ct, uint32_t) = 0;
+                }
+            } else if (r->type == REL_FOREIGN_KEY) {
                 rel_fk_unlink(obj, r->fwd, r->pos, r->rev);
             } else if (r->type == REL_ONE_TO_ONE) {
                 void *old = REL_AT(obj, r->fwd, void *);
@@ -1921,9 +2145,11 @@ static void apply(loader *L)
             const rel_relation *r = &s->relations[m->relations[x]];
             uint32_t v = m->nfields + x;
             uint64_t val = has(mask, v) ? *value_slot(L, o, v) : 0;
-            if (r->type == REL_FOREIGN_KEY) {
+            if (rel_listed(r)) {
                 if (val)
                     rel_fk_link(obj, rel_obj_find(L->db, r->target, val), r->fwd, r->pos, r->rev);
+                if (val && r->type == REL_GENERIC)
+                    REL_AT(obj, r->ct, uint32_t) = r->target + 1;
             } else if (r->type == REL_ONE_TO_ONE) {
                 if (val) {
                     void *t = rel_obj_find(L->db, r->target, val);
@@ -2027,7 +2253,7 @@ static void discard_created(loader *L)
         }
         for (x = 0; x < m->nincoming; x++) {
             const rel_relation *r = &s->relations[m->incoming[x]];
-            if (r->type == REL_FOREIGN_KEY)
+            if (rel_listed(r))
                 rel_list_free(&REL_AT(obj, r->rev, rel_list));
             else if (r->type == REL_MANY_TO_MANY && !r->symmetrical)
                 rel_vec_free(&REL_AT(obj, r->rev, rel_vec));
@@ -2346,6 +2572,20 @@ static rel_status create_objects(loader *L)
                        "the fixture's pks leave %llu ids unused (relc keeps 8 bytes per id up to the highest; "
                        "a load may leave at most %llu)",
                        (unsigned long long)unused, (unsigned long long)MAX_UNUSED_IDS);
+    }
+    /* The id indexes first: rel_obj_find answers NULL when it cannot build
+     * one, which must not read as "no such object" (a second object with
+     * the pk would be made, or a reference refused as dangling). */
+    for (k = 0; k < s->nmodels; k++) {
+        const rel_model *m = &s->models[k];
+        uint32_t x;
+        if (L->range[k] == L->range[k + 1])
+            continue;
+        if (!rel_index_ids(L->db, k))
+            return fail_nomem(L);
+        for (x = 0; x < m->nrelations; x++)   /* and of what they refer to (check_references) */
+            if (!rel_index_ids(L->db, s->relations[m->relations[x]].target))
+                return fail_nomem(L);
     }
     for (i = 0; i < L->nocc; i++) {
         occ_rec *o = &L->occ[ord(L, i)];

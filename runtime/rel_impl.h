@@ -32,6 +32,30 @@ typedef void *rel_ptr;
 /* The schema's relation number i. */
 #define REL_RELATION(db, i) (&(db)->schema->relations[(i)])
 
+/* A relation whose referrers a target keeps in a rel_list: a ForeignKey,
+ * or one listed model of a GenericForeignKey. */
+static inline bool rel_listed(const rel_relation *r)
+{
+    return r->type == REL_FOREIGN_KEY || r->type == REL_GENERIC;
+}
+/* Whether o's relation r is the one it uses: always, but for a
+ * GenericForeignKey's relation to a model o does not point at (its
+ * pointer member then belongs to another of its relations). */
+static inline bool rel_in_use(const rel_relation *r, const void *o)
+{
+    return r->type != REL_GENERIC || REL_CAT(o, r->ct, uint32_t) == r->target + 1;
+}
+/* SET_NULL on referrer x: its pointer, and a generic one's model. */
+static inline void rel_null_out(const rel_relation *r, void *x)
+{
+    REL_AT(x, r->fwd, void *) = NULL;
+    if (r->type == REL_GENERIC)
+        REL_AT(x, r->ct, uint32_t) = 0;
+}
+/* The relation of GenericForeignKey r (any of its listed models) to model
+ * k; REL_NONE when it does not list k. */
+uint32_t rel_gfk_part(const rel_store *db, uint32_t r, uint32_t k);
+
 /* Whether string s (the member of field f) was allocated by a setter, and
  * so is the object's to free: a default is the field's constant text. */
 static inline bool rel_string_owned(const rel_field *f, const char *s)

@@ -115,6 +115,7 @@ rel_store *rel_store_new(const rel_schema *schema)
     state = (unsigned char *)db->touched;   /* UNSEEN is 0 */
     for (k = 0; k < schema->nmodels; k++) {
         rel_pool_init(&db->models[k].pool, db, schema->models[k].size, rel_link_offset(schema, k));
+        db->models[k].pool.model = k;
         db->models[k].flags = model_flags(schema, k);
         if (fast_delete(schema, k, state))
             db->models[k].flags |= REL_FAST_DELETE;
@@ -147,7 +148,7 @@ void rel_free_members(const rel_store *db, uint32_t k, void *o)
      * member, freed above; a one-to-one's reverse is a plain pointer. */
     for (j = 0; j < m->nincoming; j++) {
         const rel_relation *r = &s->relations[m->incoming[j]];
-        if (r->type == REL_FOREIGN_KEY)
+        if (rel_listed(r))
             rel_list_free(&REL_AT(o, r->rev, rel_list));
         else if (r->type == REL_MANY_TO_MANY && !r->symmetrical)
             rel_vec_free(&REL_AT(o, r->rev, rel_vec));
@@ -215,6 +216,8 @@ static REL_COLD void *fail_target(rel_store *db, const rel_relation *r, void *t,
     else if (rel_store_of(t) != db)
         rel_fail(&db->errmsg, REL_EINVAL, "%s: %s %llu belongs to another store", rel_who(who),
                  models[r->target].name, REL_ID(t));
+    else if (r->type == REL_GENERIC)
+        rel_fail_gfk_model((uint32_t)(r - db->schema->relations), NULL, t, rel_who(who));
     else
         rel_fail(&db->errmsg, REL_EUNIQUE, "%s: %s %llu already has a %s (%s.%s is one-to-one)", rel_who(who),
                  models[r->target].name, REL_ID(t), models[r->model].name, models[r->model].name, r->name);
@@ -224,7 +227,27 @@ static REL_COLD void *fail_target(rel_store *db, const rel_relation *r, void *t,
 /* Whether t, in db, may become the target of relation r for a new object. */
 static inline bool target_ok(const rel_store *db, const rel_relation *r, const void *t)
 {
-    return rel_alive(t) && rel_store_of(t) == db && !(r->type == REL_ONE_TO_ONE && REL_CAT(t, r->rev, rel_ptr));
+    return rel_alive(t) && rel_store_of(t) == db && !(r->type == REL_ONE_TO_ONE && REL_CAT(t, r->rev, rel_ptr))
+        && !(r->type == REL_GENERIC && rel_model_of(t) != r->target);
+}
+
+/* Required relation i of model m for target t: a GenericForeignKey's
+ * relation to t's model (when it lists it), else the one required. */
+static const rel_relation *required_for(const rel_store *db, const rel_model *m, uint32_t i, const void *t)
+{
+    uint32_t r = m->required[i], part;
+    if (REL_RELATION(db, r)->type == REL_GENERIC && rel_alive(t) && rel_store_of(t) == db
+        && (part = rel_gfk_part(db, r, rel_model_of(t))) != REL_NONE)
+        r = part;
+    return REL_RELATION(db, r);
+}
+
+/* Links new object o to t through r, a ForeignKey or a generic one. */
+static void link_listed(void *o, void *t, const rel_relation *r)
+{
+    rel_fk_link(o, t, r->fwd, r->pos, r->rev);
+    if (r->type == REL_GENERIC)
+        REL_AT(o, r->ct, uint32_t) = r->target + 1;
 }
 
 /* The check of rel_new's `via` and `other`: `other` is the new object's
@@ -292,7 +315,7 @@ static void *new_object(rel_store *db, uint32_t k, void *const *req, const rel_r
         const rel_relation *r;
         if (m->required[i] & REL_ARG_FIELD)
             continue;
-        r = REL_RELATION(db, m->required[i]);
+        r = required_for(db, m, i, req[i]);
         if (!target_ok(db, r, req[i]))
             return fail_target(db, r, req[i], who);
     }
@@ -316,14 +339,14 @@ static void *new_object(rel_store *db, uint32_t k, void *const *req, const rel_r
         rel_list *l;
         if (m->required[i] & REL_ARG_FIELD)
             continue;
-        r = REL_RELATION(db, m->required[i]);
-        if (r->type != REL_FOREIGN_KEY)
+        r = required_for(db, m, i, req[i]);
+        if (!rel_listed(r))
             continue;
         l = &REL_AT(req[i], r->rev, rel_list);
         if (rel_list_reserve(l, (size_t)l->count + 1))
             goto nomem;
     }
-    if (via && via->type == REL_FOREIGN_KEY) {
+    if (via && rel_listed(via)) {
         rel_list *l = &REL_AT(other, via->rev, rel_list);
         if (rel_list_reserve(l, (size_t)l->count + 1))
             goto nomem;
@@ -362,17 +385,17 @@ static void *new_object(rel_store *db, uint32_t k, void *const *req, const rel_r
         const rel_relation *r;
         if (m->required[i] & REL_ARG_FIELD)
             continue;
-        r = REL_RELATION(db, m->required[i]);
-        if (r->type == REL_FOREIGN_KEY) {
-            rel_fk_link(o, req[i], r->fwd, r->pos, r->rev);
+        r = required_for(db, m, i, req[i]);
+        if (rel_listed(r)) {
+            link_listed(o, req[i], r);
         } else {
             REL_AT(o, r->fwd, void *) = req[i];
             REL_AT(req[i], r->rev, void *) = o;
         }
     }
     if (via) {
-        if (via->type == REL_FOREIGN_KEY) {
-            rel_fk_link(o, other, via->fwd, via->pos, via->rev);
+        if (rel_listed(via)) {
+            link_listed(o, other, via);
         } else if (via->type == REL_ONE_TO_ONE) {
             REL_AT(o, via->fwd, void *) = other;
             REL_AT(other, via->rev, void *) = o;

@@ -85,6 +85,26 @@ static rel_status verify_strings(const rel_store *db, uint32_t k, const void *o)
     return REL_OK;
 }
 
+/* A GenericForeignKey's relation r that o does not use: the first of its
+ * relations checks that the discriminator names a listed model, or none
+ * and then the pointer is NULL (and null = true allows it).  The one in
+ * use checks the rest, as a ForeignKey. */
+static rel_status verify_generic(const rel_store *db, uint32_t k, const rel_relation *r, const void *o)
+{
+    uint32_t ri = (uint32_t)(r - db->schema->relations), ct = REL_CAT(o, r->ct, uint32_t);
+    if (ri > 0 && REL_RELATION(db, ri - 1)->type == REL_GENERIC && REL_RELATION(db, ri - 1)->fwd == r->fwd
+        && REL_RELATION(db, ri - 1)->model == r->model)
+        return REL_OK;   /* not the first of its GenericForeignKey */
+    if (ct == 0) {
+        if (REL_CAT(o, r->fwd, rel_ptr))
+            return corrupt(db, k, o, "a GenericForeignKey points at an object but names no model");
+        return r->null ? REL_OK : corrupt(db, k, o, "a required relation is NULL");
+    }
+    if (ct > db->schema->nmodels || rel_gfk_part(db, ri, ct - 1) == REL_NONE)
+        return corrupt(db, k, o, "a GenericForeignKey names a model it does not list");
+    return REL_OK;
+}
+
 /* Relation r from its declaring object o (of model k). */
 static rel_status verify_forward(const rel_store *db, uint32_t k, const rel_relation *r, const void *o)
 {
@@ -105,13 +125,19 @@ static rel_status verify_forward(const rel_store *db, uint32_t k, const rel_rela
         }
         return REL_OK;
     }
+    if (r->type == REL_GENERIC && !rel_in_use(r, o))
+        return verify_generic(db, k, r, o);
     {
         const void *t = REL_CAT(o, r->fwd, rel_ptr);
+        if (!t && r->type == REL_GENERIC)
+            return corrupt(db, k, o, "a GenericForeignKey names a model but points at nothing");
         if (!t)
             return r->null ? REL_OK : corrupt(db, k, o, "a required relation is NULL");
+        if (r->type == REL_GENERIC && rel_model_of(t) != r->target)
+            return corrupt(db, k, o, "a GenericForeignKey points at an object of another model than it says");
         if (!alive(db, t))
             return corrupt(db, k, o, "a relation points at a deleted object or one of another store");
-        if (r->type == REL_FOREIGN_KEY) {
+        if (rel_listed(r)) {
             const rel_list *l = &REL_CAT(t, r->rev, rel_list);
             uint32_t pos = REL_CAT(o, r->pos, uint32_t);
             if (pos >= l->count || l->items[pos] != o)
@@ -127,7 +153,7 @@ static rel_status verify_forward(const rel_store *db, uint32_t k, const rel_rela
 static rel_status verify_reverse(const rel_store *db, uint32_t k, const rel_relation *r, const void *o)
 {
     uint32_t j;
-    if (r->type == REL_FOREIGN_KEY) {
+    if (rel_listed(r)) {
         const rel_list *l = &REL_CAT(o, r->rev, rel_list);
         if (l->count > l->cap)
             return corrupt(db, k, o, "a reverse set's count is past its capacity");
@@ -135,6 +161,8 @@ static rel_status verify_reverse(const rel_store *db, uint32_t k, const rel_rela
             const void *x = l->items[j];
             if (!alive(db, x))
                 return corrupt(db, k, o, "a reverse set holds a deleted object or one of another store");
+            if (!rel_in_use(r, x))
+                return corrupt(db, k, o, "a generic reverse set holds an object that names another model");
             if (REL_CAT(x, r->fwd, rel_ptr) != o || REL_CAT(x, r->pos, uint32_t) != j)
                 return corrupt(db, k, o, "a reverse set holds an object that points elsewhere");
         }

@@ -42,6 +42,11 @@ function classify(t, is_ret,    m) {
     if (t == "size_t") { K = "SIZE"; return }
     if (t == "FILE*" && !is_ret) { K = "FILE"; return }
     if (t == "int" && !is_ret) { K = "INT"; return }
+    # A GenericForeignKey: an object of any model it lists (ANY), the
+    # untyped getter (an object, of no one model), which model (an int).
+    if (t == "void*" && !is_ret) { K = "ANY"; return }
+    if (is_ret && t == "void*") { K = "OBJ"; return }
+    if (is_ret && t == "int") { K = "SIZE"; return }
     if (is_ret && (t == "rel_status")) { K = "STATUS"; return }
     if (is_ret && (t == "_Bool" || t == "bool")) { K = "BOOL"; return }
     if (is_ret && t == "rel_cursor") { K = "CURSOR"; return }
@@ -57,6 +62,7 @@ function classify(t, is_ret,    m) {
 function argexpr(i, k, m) {
     if (k == "STORE") return "(" store " *)a[" i "].p"
     if (k == "OBJ") return "(" m " *)a[" i "].p"
+    if (k == "ANY") return "a[" i "].p"
     if (k == "OBJS") return "(" m " *const *)a[" i "].p"
     if (k == "STRING") return "a[" i "].s"
     if (k == "CURSOR") return "(rel_cursor *)a[" i "].p"
@@ -106,7 +112,7 @@ BEGIN {
     if (rk == "STATUS") body = "r->status = " call ";"
     else if (rk == "OBJ" || rk == "STORE") body = "r->p = (void *)" call ";"
     else if (rk == "BOOL") body = "r->b = " call ";"
-    else if (rk == "U64" || rk == "SIZE") body = "r->u = " call ";"
+    else if (rk == "U64" || rk == "SIZE") body = "r->u = (uint64_t)" call ";"
     else if (rk == "STRING") body = "r->s = " call ";"
     else if (rk == "LIST") body = "{ " rm "List l_ = " call "; r->p = (void *)l_.items; r->u = l_.count; }"
     else if (rk == "CURSOR") body = "r->cursor = " call ";"

@@ -17,7 +17,7 @@ bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 # The schemas whose `relc --emit dot` diagrams have goldens, as
 # tests/golden/NAME.dot for NAME.rel.  emit_dot writes one into $b/dot and
 # prints the file's path.
-dot_schemas="examples/library/library.rel examples/company/company.rel tests/diag/ok_dot_keywords.rel tests/through/th.rel"
+dot_schemas="examples/library/library.rel examples/company/company.rel examples/tagging/tagging.rel tests/diag/ok_dot_keywords.rel tests/through/th.rel"
 emit_dot() {
     mkdir -p "$b/dot" && "$b/relc" --emit dot -o "$b/dot" "$1" &&
         printf '%s\n' "$b/dot/$(basename "$1" .rel).dot"
@@ -96,6 +96,8 @@ missing=$(uncalled "$b/api/api.h" "api_|$api_models" "$b/sweep/sweep_calls.h")
 if [ $? -eq 0 ] && [ -z "$missing" ]; then ok; else
     bad "functions of api.h that the sweep's table never calls:$missing"; fi
 if "$b/test_iter_debug"; then ok; else bad "rel_foreach under REL_DEBUG (tests/test_iter_debug.c)"; fi
+# Generic relations (SPEC 9): get, set, delete rules, fixtures, out of memory.
+if "$b/test_generic"; then ok; else bad "generic relations (tests/test_generic.c)"; fi
 if $CXX -x c++ -fsyntax-only -Wall -Wextra -pedantic -Werror -DREL_DEBUG -Iruntime -I"$b/safety" tests/test_iter_debug.c
 then ok; else bad "tests/test_iter_debug.c (rel_foreach under REL_DEBUG) as C++"; fi
 if cc -std=c99 -Wall -Wextra -pedantic -Werror -Iruntime -c "$b/api/api.c" -o "$b/api/api.c99.o"; then ok; else
@@ -166,8 +168,13 @@ for rel in $dot_schemas; do
     models=$(sed -n 's/^[[:space:]]*model[[:space:]]\{1,\}\([A-Za-z_][A-Za-z0-9_]*\).*/\1/p' "$rel" |
              LC_ALL=C sort | tr '\n' ' ')
     edges=$(dot -Tplain "$b/dot/$ex.dot" | grep -c '^edge ')
-    relations=$(grep -v '^[[:space:]]*//' "$rel" | grep -oE '(ForeignKey|OneToOneField|ManyToManyField)[[:space:]]*\(' |
+    relations=$(grep -v '^[[:space:]]*//' "$rel" | grep -oE '(^|[^A-Za-z0-9_])(ForeignKey|OneToOneField|ManyToManyField)[[:space:]]*\(' |
                 wc -l | tr -d ' ')
+    # A GenericForeignKey is an edge to each model it lists (its arguments
+    # before the first option).
+    listed=$(grep -v '^[[:space:]]*//' "$rel" | grep -oE 'GenericForeignKey[[:space:]]*\([^)]*\)' |
+             awk -F, '{ n = 0; for (i = 1; i <= NF; i++) { if ($i ~ /=/) break; n++ } t += n } END { print t + 0 }')
+    relations=$((relations + listed))
     if [ -n "$models" ] && [ "$nodes" = "$models" ] && [ "$edges" = "$relations" ]; then ok; else
         bad "$ex.dot as Graphviz reads it: nodes '$nodes' for models '$models', $edges edges for $relations relations"; fi
 done
@@ -198,6 +205,7 @@ if "$b/bench/bench" --books 20000 --check; then ok; else bad "benchmark checksum
 if "$b/bench/fixture-bench" --books 20000 --check; then ok; else bad "fixture benchmark: dump, load, dump"; fi
 if "$b/bench/through-bench" --check > /dev/null; then ok; else bad "through benchmark: checksums and verify"; fi
 if "$b/bench/unique-bench" --users 20000 --check; then ok; else bad "unique benchmark: generated and hand find the same users"; fi
+if "$b/bench/generic-bench" --n 20000 --check; then ok; else bad "generic relations benchmark"; fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

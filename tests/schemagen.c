@@ -380,6 +380,13 @@ typedef struct Gen {
     Model m[MAX_MODELS];
     int nm;
     NameSet names;          /* generated C identifiers taken so far */
+    /* A GenericForeignKey (SPEC section 9) in a model of its own,
+     * ZzGenericTag, over up to three of the models; some of them name its
+     * reverse with a GenericRelation.  Names nothing else uses, so that
+     * the schemas that have one are still accepted. */
+    int gfk_target[3], ngfk;
+    bool gfk_rel[3];
+    const char *gfk_on_delete;
 } Gen;
 
 /* ---- name pools ------------------------------------------------------------------ */
@@ -1328,6 +1335,10 @@ static char *write_schema(Gen *g)
         else if (chance(r, 10))
             buf_puts(&b, "//// four slashes: a plain comment\n");
         buf_printf(&b, "model %s {%s", m->name, one_line ? " " : "\n");
+        for (j = 0; j < g->ngfk; j++)
+            if (g->gfk_target[j] == i && g->gfk_rel[j])
+                buf_printf(&b, "%szz_generic_tags: GenericRelation(ZzGenericTag);%s", one_line ? "" : "    ",
+                           one_line ? " " : "\n");
         for (j = 0; j < m->nf; j++) {
             const Field *f = &m->f[j];
             if (f->doc && !one_line)
@@ -1359,6 +1370,13 @@ static char *write_schema(Gen *g)
             buf_printf(&b, "%sunique_together = (\"%s\", \"%s\");\n", one_line ? "" : indent, m->f[m->together[0]].name,
                        m->f[m->together[1]].name);
         buf_puts(&b, "}\n\n");
+    }
+    if (g->ngfk) {
+        buf_puts(&b, "model ZzGenericTag {\n    zz_label: string;\n    zz_object: GenericForeignKey(");
+        for (j = 0; j < g->ngfk; j++)
+            buf_printf(&b, "%s%s", j ? ", " : "", g->m[g->gfk_target[j]].name);
+        buf_printf(&b, ", on_delete = %s%s);\n}\n", g->gfk_on_delete,
+                   strcmp(g->gfk_on_delete, "SET_NULL") == 0 || chance(r, 30) ? ", null = true" : "");
     }
     if (chance(r, 5))
         buf_puts(&b, "// no newline at the end");
@@ -1425,6 +1443,20 @@ static char *generate(uint64_t seed)
     gen_uniques(&g);
     gen_reverse(&g);
     gen_through(&g);
+    if (g.nm && chance(&g.r, 30)) {
+        static const char *const actions[] = { "CASCADE", "PROTECT", "RESTRICT", "SET_NULL" };
+        int want = (int)between(&g.r, 1, 3), i, j;
+        for (i = 0; i < want; i++) {
+            int t = (int)below(&g.r, (unsigned)g.nm);
+            for (j = 0; j < g.ngfk && g.gfk_target[j] != t; j++)
+                ;
+            if (j < g.ngfk)
+                continue;
+            g.gfk_rel[g.ngfk] = chance(&g.r, 50);
+            g.gfk_target[g.ngfk++] = t;
+        }
+        g.gfk_on_delete = actions[below(&g.r, 4)];
+    }
     text = write_schema(&g);
     free_schema(&g);
     return text;

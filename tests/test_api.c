@@ -1001,6 +1001,64 @@ START_TEST(test_unique_account)
 }
 END_TEST
 
+/* Generic relations (tests/test_generic.c tests them in depth): every
+ * function of Tagged and of Author's GenericRelation, once. */
+START_TEST(test_generic_relations)
+{
+    Author *a = Author_new(db), *a2 = Author_new(db);
+    Club *c = Club_new(db);
+    Tagged *t = Tagged_new(db, a), *t2, *many[2];
+    api_delete_result res;
+    rel_delete_plan plan;
+    rel_cursor cur;
+    char *before;
+
+    ck_assert_ptr_nonnull(t);
+    ck_assert_ptr_eq(Tagged_target_Author(t), a);
+    ck_assert_ptr_eq(Tagged_target(t), a);
+    ck_assert_int_eq(Tagged_target_model(t), api_Author_model);
+    ck_assert_ptr_null(Tagged_target_Club(t));
+    ck_assert_int_eq(Tagged_set_target_Club(t, c), REL_OK);
+    ck_assert_int_eq(Tagged_target_model(t), api_Club_model);
+    ck_assert_int_eq(Tagged_set_target(t, a2), REL_OK);
+    ck_assert_int_eq(Tagged_set_target_Author(t, a), REL_OK);
+    ck_assert(Author_tags_contains(a, t) && !Author_tags_contains(a2, t));
+    ck_assert_uint_eq(Author_tags(a).count, 1);
+    t2 = Author_tags_create(a2);
+    ck_assert_int_eq(Author_tags_add(a, t2), REL_OK);
+    ck_assert_uint_eq(Author_tags_count(a), 2);
+    {
+        Book *book = Book_new(db, a2);
+        before = fingerprint();
+        ck_assert_int_eq(Tagged_set_target(t, book), REL_EINVAL);   /* a Book: not listed */
+    }   /* a Book: not listed */
+    ck_assert_str_eq(api_store_errmsg(db), "Tagged_set_target: Tagged.target cannot point at Book: it lists Author, Club");
+    UNCHANGED(before);
+    free(before);
+    ck_assert_uint_eq(Tagged_count(db), 2);
+    ck_assert_ptr_eq(Tagged_get(db, Tagged_id(t)), t);
+    ck_assert_ptr_eq(Tagged_store(t), db);
+    cur = Tagged_all(db);
+    ck_assert_ptr_eq(Tagged_next(&cur), t);
+    ck_assert_int_eq(Tagged_delete_plan(t, &plan), REL_OK);
+    rel_delete_plan_free(&plan);
+    ck_assert_int_eq(Author_tags_remove(a, t), REL_OK);   /* deletes it, as Django's remove */
+    ck_assert_uint_eq(Tagged_count(db), 1);
+    ck_assert_int_eq(Author_tags_clear(a), REL_OK);
+    ck_assert_uint_eq(Tagged_count(db), 0);
+    t = Tagged_new(db, c);
+    t2 = Tagged_new(db, a);
+    ck_assert_int_eq(Tagged_delete_ex(t, &res), REL_OK);
+    ck_assert_uint_eq(res.total, 1);
+    many[0] = t2;
+    many[1] = Tagged_new(db, a2);
+    ck_assert_int_eq(Tagged_delete_many(many, 2), REL_OK);
+    ck_assert_int_eq(Tagged_delete(Tagged_new(db, c)), REL_OK);
+    ck_assert_int_eq(Author_delete(a2), REL_OK);
+    ck_assert_int_eq(api_store_verify(db), REL_OK);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("generated API");
@@ -1023,6 +1081,7 @@ int main(void)
     tcase_add_test(t, test_one_to_one_rules);
     tcase_add_test(t, test_dumpdata_loaddata);
     tcase_add_test(t, test_unique_account);
+    tcase_add_test(t, test_generic_relations);
     suite_add_tcase(s, t);
     r = srunner_create(s);
     srunner_run_all(r, CK_NORMAL);

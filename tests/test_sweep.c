@@ -61,7 +61,8 @@ enum {
     SW_STORE, SW_OBJ, SW_OBJS, SW_STRING, SW_CURSOR, SW_U64, SW_SIZE,   /* parameters */
     SW_FILE, SW_INT,
     SW_RESULT, SW_PLAN,                                               /* out-parameters */
-    SW_STATUS, SW_BOOL, SW_LIST, SW_VOID                              /* returns too */
+    SW_STATUS, SW_BOOL, SW_LIST, SW_VOID,                             /* returns too */
+    SW_ANY          /* a GenericForeignKey's object of any listed model (void *) */
 };
 
 typedef struct sweep_arg {
@@ -114,6 +115,11 @@ typedef struct model_objs {
 } model_objs;
 static model_objs objs[16];
 static uint32_t nobjs;
+
+/* The model whose objects an SW_ANY parameter gets: the first model the
+ * schema's first GenericForeignKey lists. */
+static const char *any_model;
+static const char *param_model(const sweep_param *p) { return p->kind == SW_ANY ? any_model : p->model; }
 
 static model_objs *objs_of(const char *model)
 {
@@ -175,6 +181,8 @@ static char *fingerprint(void)
                 const rel_relation *r = &schema->relations[i];
                 if (r->model == k) {
                     fprintf(f, " %s->", r->name);
+                    if (r->type == REL_GENERIC)   /* which model it points at */
+                        fprintf(f, "(ct %lu)", (unsigned long)REL_CAT(o, r->ct, uint32_t));
                     if (r->type == REL_MANY_TO_MANY) {
                         const rel_vec *v = &REL_CAT(o, r->fwd, rel_vec);
                         for (j = 0; j < v->count; j++)
@@ -182,13 +190,13 @@ static char *fingerprint(void)
                     } else {
                         const void *t = REL_CAT(o, r->fwd, ptr_t);
                         fprintf(f, "%lu", t ? (unsigned long)rel_id_of(t) : 0ul);
-                        if (r->type == REL_FOREIGN_KEY && t)
+                        if ((r->type == REL_FOREIGN_KEY || r->type == REL_GENERIC) && t)
                             fprintf(f, "@%lu", (unsigned long)REL_CAT(o, r->pos, uint32_t));
                     }
                 }
                 if (r->target == k && !r->symmetrical) {
                     fprintf(f, " <-%s.%s:", schema->models[r->model].name, r->name);
-                    if (r->type == REL_FOREIGN_KEY) {
+                    if (r->type == REL_FOREIGN_KEY || r->type == REL_GENERIC) {
                         const rel_list *l = &REL_CAT(o, r->rev, rel_list);
                         for (j = 0; j < l->count; j++)
                             fprintf(f, "%lu,", (unsigned long)rel_id_of(l->items[j]));
@@ -231,6 +239,7 @@ static void populate(void)
     Team *t1, *dT;
     Roster *r1, *dR;
     Account *ac1, *dAc;
+    Tagged *tg1, *dTg;
     uint32_t k;
 
     CHECK((db = api_store_new()) != NULL);
@@ -266,6 +275,8 @@ static void populate(void)
     CHECK(r1 && Team_players_create(t1, c1) && Person_teams_create(pe3, c1));
     ac1 = Account_new(db, "ac1", "h");
     CHECK(ac1 && Account_set_owner(ac1, a1) == REL_OK && Author_accounts_create(a2, "ac2", "h"));
+    tg1 = Tagged_new(db, a1);
+    CHECK(tg1 && Author_tags_create(a2) && Tagged_new(db, c1) && Tagged_set_target_Club(Author_tags_create(a1), c2) == REL_OK);
 
     /* The deleted ones, made last so that no live object reuses a slot. */
     dA = Author_new(db);
@@ -282,7 +293,8 @@ static void populate(void)
     dT = Team_new(db);
     dR = Roster_new(db, t1, pe2, c2);
     dAc = Author_accounts_create(a1, "dead", "d");
-    CHECK(dA && dB && dP && dK && dU && dPr && dPe && dC && dBg && dS && dT && dR && dAc);
+    dTg = Tagged_new(db, c1);
+    CHECK(dA && dB && dP && dK && dU && dPr && dPe && dC && dBg && dS && dT && dR && dAc && dTg);
     CHECK(Team_players_add(dT, pe1, c1) == REL_OK);
 
     nobjs = 0;
@@ -301,7 +313,12 @@ static void populate(void)
     OBJS(Team, t1, dT);
     OBJS(Roster, r1, dR);
     OBJS(Account, ac1, dAc);
+    OBJS(Tagged, tg1, dTg);
 #undef OBJS
+    for (k = 0; k < schema->nrelations && !any_model; k++)
+        if (schema->relations[k].type == REL_GENERIC)
+            any_model = schema->models[schema->relations[k].target].name;
+    CHECK(any_model != NULL);
     /* Every model of the schema has its objects here. */
     for (k = 0; k < schema->nmodels; k++)
         (void)objs_of(schema->models[k].name);
@@ -346,15 +363,25 @@ static const rel_relation *setter_relation(const sweep_fn *fn)
     const char *model = fn->params[0].model;
     size_t n;
     uint32_t k, i;
-    if (fn->nparams != 2 || fn->params[0].kind != SW_OBJ || fn->params[1].kind != SW_OBJ)
+    if (fn->nparams != 2 || fn->params[0].kind != SW_OBJ
+        || (fn->params[1].kind != SW_OBJ && fn->params[1].kind != SW_ANY))
         return NULL;
     n = strlen(model);
     if (strncmp(fn->name, model, n) != 0 || strncmp(fn->name + n, "_set_", 5) != 0)
         return NULL;
     k = model_index(model);
-    for (i = 0; i < schema->nrelations; i++)
-        if (schema->relations[i].model == k && strcmp(schema->relations[i].name, fn->name + n + 5) == 0)
-            return &schema->relations[i];
+    for (i = 0; i < schema->nrelations; i++) {
+        const rel_relation *r = &schema->relations[i];
+        const char *rest = fn->name + n + 5;
+        size_t rn = strlen(r->name);
+        if (r->model != k)
+            continue;
+        if (strcmp(r->name, rest) == 0)   /* M_set_r, and a GenericForeignKey's untyped M_set_f */
+            return r;
+        if (r->type == REL_GENERIC && strncmp(rest, r->name, rn) == 0 && rest[rn] == '_'
+            && strcmp(rest + rn + 1, schema->models[r->target].name) == 0)
+            return r;                     /* a GenericForeignKey's typed M_set_f_T */
+    }
     return NULL;
 }
 
@@ -457,6 +484,7 @@ static void child(const sweep_fn *fn, int bad, enum variant v, const char *befor
         switch (p->kind) {
         case SW_STORE: a[i].p = db; break;
         case SW_OBJ: a[i].p = objs_of(p->model)->live; break;
+        case SW_ANY: a[i].p = objs_of(any_model)->live; break;
         case SW_OBJS:
             array[0] = array[1] = objs_of(p->model)->live;
             a[i].p = array;
@@ -470,7 +498,7 @@ static void child(const sweep_fn *fn, int bad, enum variant v, const char *befor
         case SW_RESULT: a[i].p = &result; break;
         case SW_PLAN: a[i].p = &plan; break;
         }
-        if (i != bad && (p->kind == SW_STORE || p->kind == SW_OBJ || p->kind == SW_OBJS))
+        if (i != bad && (p->kind == SW_STORE || p->kind == SW_OBJ || p->kind == SW_OBJS || p->kind == SW_ANY))
             other_object = true;
     }
     if (ends_with(fn->name, "_store_loaddata")) {   /* its valid text: an empty fixture */
@@ -478,7 +506,7 @@ static void child(const sweep_fn *fn, int bad, enum variant v, const char *befor
         a[2].u = 2;
     }
     if (bp) {
-        model_objs *mo = bp->model ? objs_of(bp->model) : NULL;
+        model_objs *mo = param_model(bp) ? objs_of(param_model(bp)) : NULL;
         switch (v) {
         case V_NULL: a[bad].p = NULL; a[bad].s = NULL; break;
         case V_DEAD: a[bad].p = mo->dead; break;
@@ -494,7 +522,7 @@ static void child(const sweep_fn *fn, int bad, enum variant v, const char *befor
             snprintf(want, sizeof want, "is NULL");
         else if (v == V_NULL || v == V_ONLY_NULL || v == V_NULL_FIRST || v == V_NULL_LAST)
             snprintf(want, sizeof want, "NULL %s", bp->kind == SW_STORE ? "store" : bp->kind == SW_PLAN ? "plan"
-                     : bp->kind == SW_FILE ? "file" : bp->model);
+                     : bp->kind == SW_FILE ? "file" : param_model(bp));
         else if (v == V_ARRAY_NULL)
             snprintf(want, sizeof want, "an argument is NULL");
         else
@@ -561,13 +589,16 @@ static void child(const sweep_fn *fn, int bad, enum variant v, const char *befor
     if (ends_with(fn->name, "_store_verify") && r.status != REL_EINVAL)
         fail("returned %s, not REL_EINVAL", rel_strerror(r.status));
     if (is_getter(fn) && v == V_DEAD) {
-        uint64_t id = objs_of(bp->model)->dead_id;
+        uint64_t id = objs_of(param_model(bp))->dead_id;
         if (fn->ret == SW_U64 && r.u != id)         /* M_id: the id, dead or alive */
             fail("the id of a deleted object is %llu, not %llu", (unsigned long long)r.u,
                  (unsigned long long)id);
         else if (fn->ret == SW_STORE && r.p != db)  /* M_store: its store, dead or alive */
             fail("a deleted object's store is %p, not %p", r.p, (void *)db);
-        else if ((fn->ret == SW_OBJ && r.p) || (fn->ret == SW_STRING && (!r.s || *r.s))
+        else if (ends_with(fn->name, "_model") && fn->ret == SW_SIZE) {   /* M_f_model: -1, it points at nothing */
+            if ((int)r.u != -1)
+                fail("does not answer as for an empty object (%d, not -1)", (int)r.u);
+        } else if ((fn->ret == SW_OBJ && r.p) || (fn->ret == SW_STRING && (!r.s || *r.s))
                  || ((fn->ret == SW_LIST || fn->ret == SW_SIZE) && r.u))
             fail("does not answer as for an empty object (%p, %llu)", fn->ret == SW_STRING ? (const void *)r.s : r.p,
                  (unsigned long long)r.u);
@@ -689,6 +720,7 @@ int main(void)
                 run(fn, j, V_NULL, before);
                 break;
             case SW_OBJ:
+            case SW_ANY:
                 any = true;
                 if (null_undefined(fn))
                     skipped++;

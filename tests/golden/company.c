@@ -28,10 +28,10 @@ static const rel_model rel_model_table[] = {
 static const rel_relation rel_relation_table[] = {
     { "manager", "managed_departments", 1, 0, REL_FOREIGN_KEY, REL_PROTECT, 0, 0,
       offsetof(struct Department, manager), offsetof(struct Department, rel_pos_manager), offsetof(struct Employee, managed_departments),
-      0, 0, REL_NO_THROUGH },
+      0, 0, 0, NULL, NULL, REL_NO_THROUGH },
     { "workers", "departments", 1, 0, REL_MANY_TO_MANY, REL_NO_ACTION, 0, 0,
       offsetof(struct Department, workers), 0, offsetof(struct Employee, departments),
-      0, 0, REL_NO_THROUGH },
+      0, 0, 0, NULL, NULL, REL_NO_THROUGH },
 };
 
 const rel_schema rel_desc_company = {

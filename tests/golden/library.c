@@ -31,10 +31,10 @@ static const rel_model rel_model_table[] = {
 static const rel_relation rel_relation_table[] = {
     { "author", "books", 1, 0, REL_FOREIGN_KEY, REL_CASCADE, 0, 0,
       offsetof(struct Book, author), offsetof(struct Book, rel_pos_author), offsetof(struct Author, books),
-      0, 0, REL_NO_THROUGH },
+      0, 0, 0, NULL, NULL, REL_NO_THROUGH },
     { "editor", NULL, 1, 0, REL_FOREIGN_KEY, REL_SET_NULL, 1, 0,
       offsetof(struct Book, editor), offsetof(struct Book, rel_pos_editor), offsetof(struct Author, rel_rev_1),
-      0, 0, REL_NO_THROUGH },
+      0, 0, 0, NULL, NULL, REL_NO_THROUGH },
 };
 
 const rel_schema rel_desc_library = {

@@ -30,7 +30,7 @@ static const rel_model rel_model_table[] = {
 static const rel_relation rel_relation_table[] = {
     { "user", "profile", 1, 0, REL_ONE_TO_ONE, REL_CASCADE, 0, 0,
       offsetof(struct Profile, user), 0, offsetof(struct User, profile),
-      0, 0, REL_NO_THROUGH },
+      0, 0, 0, NULL, NULL, REL_NO_THROUGH },
 };
 
 const rel_schema rel_desc_profiles = {

@@ -41,13 +41,13 @@ static const rel_model rel_model_table[] = {
 static const rel_relation rel_relation_table[] = {
     { "courses", "students", 0, 1, REL_MANY_TO_MANY, REL_NO_ACTION, 0, 0,
       offsetof(struct Student, courses), 0, offsetof(struct Course, students),
-      0, 0, REL_NO_THROUGH },
+      0, 0, 0, NULL, NULL, REL_NO_THROUGH },
     { "course", "assignments", 3, 1, REL_FOREIGN_KEY, REL_CASCADE, 0, 0,
       offsetof(struct Assignment, course), offsetof(struct Assignment, rel_pos_course), offsetof(struct Course, assignments),
-      0, 0, REL_NO_THROUGH },
+      0, 0, 0, NULL, NULL, REL_NO_THROUGH },
     { "teacher", "assignments", 3, 2, REL_FOREIGN_KEY, REL_PROTECT, 0, 0,
       offsetof(struct Assignment, teacher), offsetof(struct Assignment, rel_pos_teacher), offsetof(struct Teacher, assignments),
-      0, 0, REL_NO_THROUGH },
+      0, 0, 0, NULL, NULL, REL_NO_THROUGH },
 };
 
 const rel_schema rel_desc_school = {

@@ -29,10 +29,10 @@ static const rel_model rel_model_table[] = {
 static const rel_relation rel_relation_table[] = {
     { "category", "products", 1, 0, REL_FOREIGN_KEY, REL_CASCADE, 0, 0,
       offsetof(struct Product, category), offsetof(struct Product, rel_pos_category), offsetof(struct Category, products),
-      0, 0, REL_NO_THROUGH },
+      0, 0, 0, NULL, NULL, REL_NO_THROUGH },
     { "featured_in", NULL, 1, 0, REL_FOREIGN_KEY, REL_SET_NULL, 1, 0,
       offsetof(struct Product, featured_in), offsetof(struct Product, rel_pos_featured_in), offsetof(struct Category, rel_rev_1),
-      0, 0, REL_NO_THROUGH },
+      0, 0, 0, NULL, NULL, REL_NO_THROUGH },
 };
 
 const rel_schema rel_desc_shop = {

@@ -56,16 +56,16 @@ static const rel_model rel_model_table[] = {
 static const rel_relation rel_relation_table[] = {
     { "project", "issues", 2, 1, REL_FOREIGN_KEY, REL_CASCADE, 0, 0,
       offsetof(struct Issue, project), offsetof(struct Issue, rel_pos_project), offsetof(struct Project, issues),
-      0, 1, REL_NO_THROUGH },
+      0, 1, 0, NULL, NULL, REL_NO_THROUGH },
     { "assignee", "assigned", 2, 0, REL_FOREIGN_KEY, REL_SET_NULL, 1, 0,
       offsetof(struct Issue, assignee), offsetof(struct Issue, rel_pos_assignee), offsetof(struct User, assigned),
-      0, 0, REL_NO_THROUGH },
+      0, 0, 0, NULL, NULL, REL_NO_THROUGH },
     { "issue", "watches", 3, 2, REL_FOREIGN_KEY, REL_CASCADE, 0, 0,
       offsetof(struct Watch, issue), offsetof(struct Watch, rel_pos_issue), offsetof(struct Issue, watches),
-      0, 1, REL_NO_THROUGH },
+      0, 1, 0, NULL, NULL, REL_NO_THROUGH },
     { "user", "watching", 3, 0, REL_FOREIGN_KEY, REL_CASCADE, 0, 0,
       offsetof(struct Watch, user), offsetof(struct Watch, rel_pos_user), offsetof(struct User, watching),
-      1, 1, REL_NO_THROUGH },
+      1, 1, 0, NULL, NULL, REL_NO_THROUGH },
 };
 
 static const rel_unique rel_unique_table[] = {

@@ -20,10 +20,10 @@ static const rel_model rel_model_table[] = {
 static const rel_relation rel_relation_table[] = {
     { "manager", "reports", 0, 0, REL_FOREIGN_KEY, REL_CASCADE, 1, 0,
       offsetof(struct Employee, manager), offsetof(struct Employee, rel_pos_manager), offsetof(struct Employee, reports),
-      0, 0, REL_NO_THROUGH },
+      0, 0, 0, NULL, NULL, REL_NO_THROUGH },
     { "friends", NULL, 0, 0, REL_MANY_TO_MANY, REL_NO_ACTION, 0, 1,
       offsetof(struct Employee, friends), 0, offsetof(struct Employee, friends),
-      0, 0, REL_NO_THROUGH },
+      0, 0, 0, NULL, NULL, REL_NO_THROUGH },
 };
 
 const rel_schema rel_desc_tree = {
