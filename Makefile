@@ -213,6 +213,16 @@ $(B)/test_generic: tests/test_generic.c tests/failing_alloc.h $(B)/generic/gen.c
 	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/generic -o $@ $< $(B)/generic/gen.c $(LIBREL) $(LDFLAGS)
 check: $(B)/test_generic
 
+# Through models, unique fields and generic relations together
+# (tests/test_combo.c), on tests/combo/combo.rel.
+$(B)/combo/combo.c: tests/combo/combo.rel $(RELC)
+	@mkdir -p $(B)/combo
+	$(RELC) -o $(B)/combo $<
+$(B)/combo/combo.h: $(B)/combo/combo.c ;
+$(B)/test_combo: tests/test_combo.c tests/failing_alloc.h $(B)/combo/combo.c $(LIBREL)
+	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/combo -o $@ $< $(B)/combo/combo.c $(LIBREL) $(LDFLAGS)
+check: $(B)/test_combo
+
 # The randomized model-based test, on tests/model/mb.rel.
 $(B)/model/mb.c: tests/model/mb.rel $(RELC)
 	@mkdir -p $(B)/model
@@ -226,7 +236,7 @@ check: $(B)/test_model
 # leak.  (Check runs its tests in-process here, so valgrind sees them.)
 VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=9
 valgrind: $(B)/test_front $(B)/test_api $(B)/test_runtime $(B)/test_model $(B)/test_safety $(B)/test_fixture \
-          $(B)/test_through $(B)/test_unique $(B)/test_generic $(PROGS)
+          $(B)/test_through $(B)/test_unique $(B)/test_generic $(B)/test_combo $(PROGS)
 	CK_FORK=no $(VALGRIND) $(B)/test_front
 	CK_FORK=no $(VALGRIND) $(B)/test_runtime
 	CK_FORK=no $(VALGRIND) $(B)/test_api
@@ -236,6 +246,7 @@ valgrind: $(B)/test_front $(B)/test_api $(B)/test_runtime $(B)/test_model $(B)/t
 	$(VALGRIND) $(B)/test_model 7 2000
 	$(VALGRIND) $(B)/test_through
 	$(VALGRIND) $(B)/test_generic
+	$(VALGRIND) $(B)/test_combo
 	for p in $(PROGS); do $(VALGRIND) $$p > /dev/null || exit 1; done
 	@echo "valgrind: clean"
 .PHONY: valgrind

@@ -375,13 +375,19 @@ static void undo_new(rel_store *db, uint32_t k, void *x, uint64_t last)
     uint32_t i;
     if (db->models[k].flags & REL_THROUGH)
         rel_through_leave(db, k, x);
+    /* Its unique entries go before its members do (the create entered
+     * them). */
+    if (db->models[k].flags & REL_HAS_UNIQUE)
+        rel_unique_leave(db, k, x);
     for (i = 0; i < m->nrelations; i++) {
         const rel_relation *r = REL_RELATION(db, m->relations[i]);
         void *t;
-        if (r->type == REL_MANY_TO_MANY)
-            continue;
+        if (r->type == REL_MANY_TO_MANY || !rel_in_use(r, x))
+            continue;   /* (a GenericForeignKey: only the listed model it points at) */
         t = REL_AT(x, r->fwd, void *);
-        if (t && r->type == REL_FOREIGN_KEY)
+        if (t && r->type == REL_GENERIC)
+            rel_gfk_unlink(x, m->relations[i]);
+        else if (t && r->type == REL_FOREIGN_KEY)
             rel_fk_unlink(x, r->fwd, r->pos, r->rev);
         else if (t)
             REL_AT(t, r->rev, void *) = NULL;

@@ -98,6 +98,9 @@ if [ $? -eq 0 ] && [ -z "$missing" ]; then ok; else
 if "$b/test_iter_debug"; then ok; else bad "rel_foreach under REL_DEBUG (tests/test_iter_debug.c)"; fi
 # Generic relations (SPEC 9): get, set, delete rules, fixtures, out of memory.
 if "$b/test_generic"; then ok; else bad "generic relations (tests/test_generic.c)"; fi
+# Through models, unique fields and generic relations together
+# (tests/test_combo.c).
+if "$b/test_combo"; then ok; else bad "through, unique and generic together (tests/test_combo.c)"; fi
 if $CXX -x c++ -fsyntax-only -Wall -Wextra -pedantic -Werror -DREL_DEBUG -Iruntime -I"$b/safety" tests/test_iter_debug.c
 then ok; else bad "tests/test_iter_debug.c (rel_foreach under REL_DEBUG) as C++"; fi
 if cc -std=c99 -Wall -Wextra -pedantic -Werror -Iruntime -c "$b/api/api.c" -o "$b/api/api.c99.o"; then ok; else
