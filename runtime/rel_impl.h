@@ -126,6 +126,11 @@ bool rel_unique_new_args(rel_store *db, uint32_t k, void *const *req, void *o);
 void rel_unique_drop_args(rel_store *db, uint32_t k, void *o);
 void rel_unique_enter(rel_store *db, uint32_t k, void *o);
 void rel_unique_leave(rel_store *db, uint32_t k, void *o);
+/* New object o of model k whose nullable relations were set after its
+ * create (a through object's nullable side, by add): refuses a key
+ * another object has (REL_EUNIQUE, errmsg naming who), else enters the
+ * indexes it is not in yet (room reserved by the create). */
+rel_status rel_unique_enter_linked(rel_store *db, uint32_t k, void *o, const char *who);
 /* Before relation r of m becomes NULL: m leaves the indexes of r's
  * constraints (NULL is distinct from everything). */
 void rel_unique_unset(rel_store *db, uint32_t r, void *m);

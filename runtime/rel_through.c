@@ -259,6 +259,8 @@ static rel_status create_status(rel_store *db, uint32_t k, void *const *req, con
 
 enum { SMALL = 16 };
 
+static void undo_new(rel_store *db, uint32_t k, void *x, uint64_t last);
+
 /* The through model's required relations other than the two bound
  * ForeignKeys: the extra arguments of add and create, in order. */
 typedef struct extras {
@@ -318,6 +320,7 @@ static rel_status add_pair(rel_store *db, uint32_t ri, void *m, void *t, void *s
     rel_status st = REL_OK;
     rel_list *ls = &REL_AT(m, src->rev, rel_list), *ld = &REL_AT(t, dst->rev, rel_list);
     uint32_t i, x = 0;
+    uint64_t last;
 
     /* Room first: growing changes no count, so a failure leaves nothing
      * to undo. */
@@ -327,6 +330,7 @@ static rel_status add_pair(rel_store *db, uint32_t ri, void *m, void *t, void *s
         return rel_fail_nomem(ri, self);
     for (i = 0; i < tm->nrequired; i++)
         req[i] = tm->required[i] == r->through_src ? m : tm->required[i] == r->through_dst ? t : e->items[x++];
+    last = rel_model_last_id(db, r->through);
     o = rel_new_req(db, r->through, tm->nrequired ? req : NULL, REL_NONE, NULL, false, who);
     if (!o)   /* errmsg says why; the status is the one of the first argument that is wrong */
         st = create_status(db, r->through, req, who);
@@ -342,6 +346,12 @@ static rel_status add_pair(rel_store *db, uint32_t ri, void *m, void *t, void *s
         if (!REL_AT(o, dst->fwd, void *))
             rel_fk_link(o, t, dst->fwd, dst->pos, dst->rev);
         pair_link(r, m, t);
+        /* ...and its unique constraints over that side with it. */
+        if ((db->models[r->through].flags & REL_HAS_UNIQUE)
+            && (st = rel_unique_enter_linked(db, r->through, o, who)) != REL_OK) {
+            undo_new(db, r->through, o, last);
+            return st;
+        }
     }
     return REL_OK;
 }

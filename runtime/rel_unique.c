@@ -517,6 +517,26 @@ void rel_unique_leave(rel_store *db, uint32_t k, void *o)
     move_out_in(db, &db->schema->models[k], REL_NONE, o, false);
 }
 
+rel_status rel_unique_enter_linked(rel_store *db, uint32_t k, void *o, const char *who)
+{
+    const rel_model *m = &db->schema->models[k];
+    keysrc src = from_obj(o);
+    uint32_t i;
+    void *x;
+    for (i = 0; i < m->nuniques; i++) {
+        const rel_unique *u = U(db, m->uniques[i]);
+        if (keyed(db, u, &src) && (x = ix_find(db, u, &db->indexes[m->uniques[i]], &src, o)) != NULL)
+            return fail_clash(db, m->uniques[i], rel_who(who), o, x);
+    }
+    for (i = 0; i < m->nuniques; i++) {
+        const rel_unique *u = U(db, m->uniques[i]);
+        rel_index *ix = &db->indexes[m->uniques[i]];
+        if (keyed(db, u, &src) && ix_find(db, u, ix, &src, NULL) != o)
+            ix_put(db, u, ix, o);
+    }
+    return REL_OK;
+}
+
 rel_status rel_set_unique(void *o, uint32_t k, uint32_t field, const void *value)
 {
     rel_store *db;
