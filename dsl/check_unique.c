@@ -9,6 +9,8 @@
  *   models.E011  an element of unique_together is not a list or tuple
  *   models.E012  unique_together names a field the model does not have
  *   models.E013  unique_together names a ManyToManyField
+ *   models.E016  unique_together names a GenericForeignKey (not local:
+ *                Django's message; relc has no constraint over one)
  *   fields.E312  to_field names a field the target does not have
  *   fields.E311  to_field names a field that is not unique by itself
  *
@@ -105,6 +107,22 @@ static void unique_field(UniqueChecker *c, Model *m, Field *f)
 
 static bool is_name(const Value *v) { return v->kind == VAL_STRING || v->kind == VAL_IDENT; }
 
+/* After E012: a note when the name is the content type or object id
+ * of one of m's GenericForeignKeys (Django's columns, which relc does
+ * not make fields). */
+static void generic_note(UniqueChecker *c, const Model *m, const Value *v)
+{
+    const Field *f;
+    for (f = m->fields; f; f = f->next)
+        if (field_is_gfk(f) && ((f->ct_field && strcmp(f->ct_field, v->text) == 0)
+                                || (f->fk_field && strcmp(f->fk_field, v->text) == 0))) {
+            diag_note(c->d, v->loc, "'%s' is the %s of GenericForeignKey '%s.%s', not a field: relc has "
+                      "no unique constraint over a GenericForeignKey", v->text,
+                      strcmp(f->ct_field, v->text) == 0 ? "content type" : "object id", m->name, f->name);
+            return;
+        }
+}
+
 /* One group of unique_together: its elements are field names. */
 static void together_group(UniqueChecker *c, Model *m, const Value *group)
 {
@@ -130,6 +148,15 @@ static void together_group(UniqueChecker *c, Model *m, const Value *group)
         if (!(f = field_named(m, e->value.text))) {
             diag_error(c->d, e->value.loc, "E012", "'unique_together' refers to the nonexistent field '%s' "
                        "of model '%s'", e->value.text, m->name);
+            generic_note(c, m, &e->value);
+            ok = false;
+            continue;
+        }
+        if (field_is_gfk(f)) {
+            diag_error(c->d, e->value.loc, "E016", "'unique_together' refers to field '%s' which is not local "
+                       "to model '%s'", f->name, m->name);
+            diag_note(c->d, e->value.loc, "a GenericForeignKey is no column; relc has no unique constraint "
+                      "over one");
             ok = false;
             continue;
         }
