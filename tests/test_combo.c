@@ -340,6 +340,105 @@ static void test_to_field(void)
     verify();
 }
 
+/* A many-to-many create whose partner has a required GenericForeignKey,
+ * refused by the through object's unique slot: the new partner goes, and
+ * its generic pointer with it. */
+static void test_generic_partner(void)
+{
+    Person *p = Person_new(db, "gp@x");
+    Club *c = Club_new(db, "gp");
+    Thing *t;
+    char *before;
+    t = Club_things_create(c, p, "slot-1");
+    CHECK(t && Thing_owner_Person(t) == p && Club_things_count(c) == 1);
+    verify();
+    before = fingerprint();
+    CHECK(Club_things_create(c, p, "slot-1") == NULL && has(combo_store_errmsg(db), "slot"));
+    CHECK(Club_things_create(c, c, "slot-1") == NULL);
+    CHECK(Thing_count(db) == 1 && Club_things_count(c) == 1);
+    verify();
+    {
+        char *after = fingerprint();
+        CHECK(strcmp(before, after) == 0);
+        free(after);
+    }
+    free(before);
+    CHECK(Thing_keepers_add(t, Club_new(db, "gp2"), "slot-1") == REL_EUNIQUE);
+    roundtrip();
+    /* The owner goes: the thing cascades, and its holdings with it. */
+    CHECK(Person_delete(p) == REL_OK && Thing_count(db) == 0 && Holding_count(db) == 0 && Club_things_count(c) == 0);
+    verify();
+}
+
+/* A Person deleted with everything at once: its memberships (through,
+ * unique card and unique_together), the tags on them and on those tags
+ * (generic), its seats' holder set NULL (a unique_together member), the
+ * seats about it (generic CASCADE), its Seat2s and the Seat2s about them
+ * (generic SET_NULL), its invites; the plan and the counts agree. */
+static void test_big_cascade(void)
+{
+    Person *p = Person_new(db, "big@x"), *q = Person_new(db, "big2@x");
+    Club *c = Club_new(db, "big"), *d = Club_new(db, "big2");
+    Hall *h = Hall_new(db);
+    Membership *m1, *m2;
+    Seat *s1, *s2, *s3;
+    Seat2 *a, *b;
+    Tag *t1;
+    Invite *inv;
+    rel_delete_plan plan;
+    combo_delete_result r;
+    size_t persons = Person_count(db), tags, seats, invites;
+    CHECK(Club_members_add(c, p, "big-1") == REL_OK && Club_members_add(d, p, "big-2") == REL_OK);
+    CHECK(Club_members_add(c, q, "big-3") == REL_OK);
+    m1 = Club_members_through(c, p);
+    m2 = Club_members_through(d, p);
+    t1 = Tag_new(db, m1);
+    CHECK(t1 && Tag_new(db, t1) && Tag_new(db, m2) && Tag_new(db, p) && Tag_new(db, Club_members_through(c, q)));
+    CHECK(Club_seated_add(c, p) == REL_OK && Club_seated_add(d, p) == REL_OK && Club_seated_add(c, q) == REL_OK);
+    s1 = Club_seated_through(c, p);
+    s2 = Club_seated_through(d, p);
+    s3 = Club_seated_through(c, q);
+    CHECK(Seat_set_about_Person(s3, p) == REL_OK && Seat_set_about_Club(s1, c) == REL_OK);
+    CHECK(Hall_seats_add(h, p) == REL_OK && Hall_seats_add(h, q) == REL_OK);
+    a = Hall_seats_through(h, p);
+    b = Hall_seats_through(h, q);
+    CHECK(Seat2_set_about_Seat2(b, a) == REL_OK);
+    inv = Invite_new(db, q);
+    CHECK(inv && Invite_set_card(inv, m1) == REL_OK && Invite_new(db, p));
+    verify();
+    roundtrip();
+    tags = Tag_count(db);
+    seats = Seat_count(db);
+    invites = Invite_count(db);
+    CHECK(Person_delete_plan(p, &plan) == REL_OK && plan.status == REL_OK);
+    CHECK(plan.per_model[combo_Person_model] == 1 && plan.per_model[combo_Membership_model] == 2);
+    CHECK(plan.per_model[combo_Tag_model] == 4 && plan.per_model[combo_Seat_model] == 1);
+    CHECK(plan.per_model[combo_Seat2_model] == 1 && plan.per_model[combo_Invite_model] == 1);
+    CHECK(plan.total == 10);
+    /* set NULL: s1's and s2's holder, b's about, inv's card */
+    CHECK(plan.nset_null == 4);
+    memset(&r, 0, sizeof r);
+    CHECK(Person_delete_ex(p, &r) == REL_OK);
+    CHECK(r.total == plan.total && memcmp(r.per_model, plan.per_model, sizeof r.per_model) == 0);
+    rel_delete_plan_free(&plan);
+    CHECK(Person_count(db) == persons - 1);
+    CHECK(Tag_count(db) == tags - 4);
+    CHECK(Seat_count(db) == seats - 1);
+    CHECK(Invite_count(db) == invites - 1 && Invite_card(inv) == NULL);
+    CHECK(Seat_holder(s1) == NULL && Seat_holder(s2) == NULL && Seat2_about(b) == NULL);
+    CHECK(Membership_get_by_card(db, "big-1") == NULL && Membership_get_by_card(db, "big-3") != NULL);
+    /* s3 was about p: gone */
+    CHECK(Club_seated_count(c) == 0 && Club_seated_count(d) == 0 && Hall_seats_count(h) == 1);
+    /* the seats whose holder went NULL can be held again, once a pair */
+    CHECK(Seat_set_holder(s1, q) == REL_OK && Seat_set_holder(s2, q) == REL_OK);
+    CHECK(Club_seated_add(c, q) == REL_OK && Seat_count(db) == seats - 1);
+    CHECK(Seat_new(db, c) != NULL && Club_seated_add(d, q) == REL_OK);
+    verify();
+    roundtrip();
+    CHECK(Club_delete(c) == REL_OK && Club_delete(d) == REL_OK && Hall_delete(h) == REL_OK);
+    verify();
+}
+
 /* ---- loaddata of through objects that clash --------------------------------------------- */
 
 static void test_loaddata_clash(void)
@@ -547,6 +646,8 @@ int main(void)
     test_seat2();
     test_to_field();
     test_deleted();
+    test_generic_partner();
+    test_big_cascade();
     verify();
     roundtrip();
     combo_store_free(db);
