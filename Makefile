@@ -219,7 +219,7 @@ $(B)/combo/combo.c: tests/combo/combo.rel $(RELC)
 	@mkdir -p $(B)/combo
 	$(RELC) -o $(B)/combo $<
 $(B)/combo/combo.h: $(B)/combo/combo.c ;
-$(B)/test_combo: tests/test_combo.c tests/failing_alloc.h $(B)/combo/combo.c $(LIBREL)
+$(B)/test_combo: tests/test_combo.c tests/failing_alloc.h $(B)/combo/combo.c $(B)/combo/combo.h $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/combo -o $@ $< $(B)/combo/combo.c $(LIBREL) $(LDFLAGS)
 check: $(B)/test_combo
 

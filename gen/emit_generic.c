@@ -35,9 +35,9 @@ void emit_gfk_api(const Emitter *e, const Field *f, PrVars *v)
     pv_set(v, "nullable", f->null ? "; NULL clears it" : "; never NULL");
     pt(p, v,
        "/* The model number it points at ($S$'s enum of models), or -1 when unset. */\n"
-       "static inline int $model_of$(const $M$ *$o$) { return (int)$o$->$ct$ - 1; }\n"
+       "static inline int $model_of$(const $M$ *$o$) { return (int)REL_GET($o$, $o$->$ct$, 0u) - 1; }\n"
        "/* The object it points at, of whichever model; NULL when unset. */\n"
-       "static inline void *$get$(const $M$ *$o$) { return $o$->$fwd$; }\n"
+       "static inline void *$get$(const $M$ *$o$) { return REL_GET($o$, $o$->$fwd$, NULL); }\n"
        "/* Points it at $x$, an object of one of the models it lists (else REL_EINVAL)$nullable$. */\n"
        "static inline rel_status $set$($M$ *$o$, void *$x$) { return rel_gfk_set_any($o$, $k$, $x$, $r$, \"$set$\"); }\n");
     for (j = 0; j < f->nparts; j++) {
@@ -53,7 +53,7 @@ void emit_gfk_api(const Emitter *e, const Field *f, PrVars *v)
         pv_set(&w, "set", pn->fwd.set);
         pt(p, &w,
            "static inline $T$ *$get$(const $M$ *$o$)\n"
-           "{ return $o$->$ct$ == $tk$u + 1 ? ($T$ *)$o$->$fwd$ : NULL; }\n"
+           "{ return REL_GET($o$, $o$->$ct$, 0u) == $tk$u + 1 ? ($T$ *)$o$->$fwd$ : NULL; }\n"
            "static inline rel_status $set$($M$ *$o$, $T$ *$x$)\n"
            "{ return rel_gfk_set($o$, $x$, $r$, offsetof(struct $mt$, $fwd$), offsetof(struct $mt$, $pos$), "
            "offsetof(struct $mt$, $ct$), offsetof(struct $tt$, $rev$), $tk$, $null$); }\n");

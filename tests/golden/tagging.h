@@ -190,21 +190,21 @@ static inline rel_status TaggedItem_set_tag(TaggedItem *o, Tag *x)
 
 /* content_object: GenericForeignKey(Bookmark, Photo, Note, on_delete = CASCADE); fixtures: content_type, object_id */
 /* The model number it points at (tagging_store's enum of models), or -1 when unset. */
-static inline int TaggedItem_content_object_model(const TaggedItem *o) { return (int)o->rel_ct_content_object - 1; }
+static inline int TaggedItem_content_object_model(const TaggedItem *o) { return (int)REL_GET(o, o->rel_ct_content_object, 0u) - 1; }
 /* The object it points at, of whichever model; NULL when unset. */
-static inline void *TaggedItem_content_object(const TaggedItem *o) { return o->content_object; }
+static inline void *TaggedItem_content_object(const TaggedItem *o) { return REL_GET(o, o->content_object, NULL); }
 /* Points it at x, an object of one of the models it lists (else REL_EINVAL); never NULL. */
 static inline rel_status TaggedItem_set_content_object(TaggedItem *o, void *x) { return rel_gfk_set_any(o, 1, x, 1, "TaggedItem_set_content_object"); }
 static inline Bookmark *TaggedItem_content_object_Bookmark(const TaggedItem *o)
-{ return o->rel_ct_content_object == 2u + 1 ? (Bookmark *)o->content_object : NULL; }
+{ return REL_GET(o, o->rel_ct_content_object, 0u) == 2u + 1 ? (Bookmark *)o->content_object : NULL; }
 static inline rel_status TaggedItem_set_content_object_Bookmark(TaggedItem *o, Bookmark *x)
 { return rel_gfk_set(o, x, 1, offsetof(struct TaggedItem, content_object), offsetof(struct TaggedItem, rel_pos_content_object), offsetof(struct TaggedItem, rel_ct_content_object), offsetof(struct Bookmark, tagged_items), 2, false); }
 static inline Photo *TaggedItem_content_object_Photo(const TaggedItem *o)
-{ return o->rel_ct_content_object == 3u + 1 ? (Photo *)o->content_object : NULL; }
+{ return REL_GET(o, o->rel_ct_content_object, 0u) == 3u + 1 ? (Photo *)o->content_object : NULL; }
 static inline rel_status TaggedItem_set_content_object_Photo(TaggedItem *o, Photo *x)
 { return rel_gfk_set(o, x, 2, offsetof(struct TaggedItem, content_object), offsetof(struct TaggedItem, rel_pos_content_object), offsetof(struct TaggedItem, rel_ct_content_object), offsetof(struct Photo, tagged_items), 3, false); }
 static inline Note *TaggedItem_content_object_Note(const TaggedItem *o)
-{ return o->rel_ct_content_object == 4u + 1 ? (Note *)o->content_object : NULL; }
+{ return REL_GET(o, o->rel_ct_content_object, 0u) == 4u + 1 ? (Note *)o->content_object : NULL; }
 static inline rel_status TaggedItem_set_content_object_Note(TaggedItem *o, Note *x)
 { return rel_gfk_set(o, x, 3, offsetof(struct TaggedItem, content_object), offsetof(struct TaggedItem, rel_pos_content_object), offsetof(struct TaggedItem, rel_ct_content_object), offsetof(struct Note, rel_rev_3), 4, false); }
 
