@@ -534,32 +534,31 @@ static void test_deleted(void)
 
 /* ---- all or nothing under failing allocations ---------------------------------------- */
 
-typedef bool (*op_fn)(void);
 static Person *op, *oq, *ofresh;
 static Club *oc;
 static Membership *om;
 static Tag *ot;
 static Hall *oh;
 
-static bool op_add(void) { return Club_members_add(oc, oq, "o-9") == REL_OK; }
-static bool op_create(void) { return Club_members_create(oc, "o-new", "o-10") != NULL; }
-static bool op_remove(void) { return Club_members_remove(oc, op) == REL_OK; }
-static bool op_clear(void) { return Club_members_clear(oc) == REL_OK; }
-static bool op_set_card(void) { return Membership_set_card(om, "o-11") == REL_OK; }
-static bool op_set_person(void) { return Membership_set_person(om, ofresh) == REL_OK; }
-static bool op_seated(void) { return Club_seated_add(oc, ofresh) == REL_OK; }
-static bool op_hall(void) { return Hall_seats_add(oh, ofresh) == REL_OK; }
-static bool op_tag(void) { return Membership_notes_create(om) != NULL; }
-static bool op_retag(void) { return Tag_set_target_Person(ot, oq) == REL_OK; }
-static bool op_del_person(void) { return Person_delete(op) == REL_OK; }
-static bool op_del_club(void) { return Club_delete(oc) == REL_OK; }
-static bool op_del_through(void) { return Membership_delete(om) == REL_OK; }
-static bool op_del_ex(void)
+static int op_add(void) { return Club_members_add(oc, oq, "o-9") == REL_OK; }
+static int op_create(void) { return Club_members_create(oc, "o-new", "o-10") != NULL; }
+static int op_remove(void) { return Club_members_remove(oc, op) == REL_OK; }
+static int op_clear(void) { return Club_members_clear(oc) == REL_OK; }
+static int op_set_card(void) { return Membership_set_card(om, "o-11") == REL_OK; }
+static int op_set_person(void) { return Membership_set_person(om, ofresh) == REL_OK; }
+static int op_seated(void) { return Club_seated_add(oc, ofresh) == REL_OK; }
+static int op_hall(void) { return Hall_seats_add(oh, ofresh) == REL_OK; }
+static int op_tag(void) { return Membership_notes_create(om) != NULL; }
+static int op_retag(void) { return Tag_set_target_Person(ot, oq) == REL_OK; }
+static int op_del_person(void) { return Person_delete(op) == REL_OK; }
+static int op_del_club(void) { return Club_delete(oc) == REL_OK; }
+static int op_del_through(void) { return Membership_delete(om) == REL_OK; }
+static int op_del_ex(void)
 {
     combo_delete_result r;
     return Person_delete_ex(op, &r) == REL_OK && r.per_model[combo_Tag_model] >= 2;
 }
-static bool op_plan(void)
+static int op_plan(void)
 {
     rel_delete_plan plan;
     if (Person_delete_plan(op, &plan) != REL_OK)
@@ -567,7 +566,7 @@ static bool op_plan(void)
     rel_delete_plan_free(&plan);
     return true;
 }
-static bool op_load(void)
+static int op_load(void)
 {
     static const char fx[] =
         "[{\"model\": \"combo.membership\", \"pk\": 50, \"fields\": {\"person\": 2, \"club\": 1, \"card\": \"o-50\"}},"
@@ -593,47 +592,23 @@ static void setup(void)
         abort();
 }
 
+static void teardown(void) { combo_store_free(db); }
+
 static void test_oom(void)
 {
-    static const struct { const char *name; op_fn fn; } ops[] = {
+    static const struct { const char *name; int (*fn)(void); } ops[] = {
         { "add", op_add }, { "create", op_create }, { "remove", op_remove }, { "clear", op_clear },
         { "set_card", op_set_card }, { "set_person", op_set_person }, { "seated", op_seated },
         { "hall", op_hall }, { "tag", op_tag }, { "retag", op_retag }, { "del_person", op_del_person },
         { "del_club", op_del_club }, { "del_through", op_del_through }, { "del_ex", op_del_ex },
         { "plan", op_plan }, { "load", op_load },
     };
+    static const oom_hooks hooks = { setup, fingerprint, verify, teardown };
     rel_allocator a = { t_malloc, t_realloc, t_free, NULL };
     size_t i;
     rel_set_allocator(&a);
-    for (i = 0; i < sizeof ops / sizeof ops[0]; i++) {
-        long k;
-        bool done = false;
-        for (k = 1; !done && k < 2000; k++) {
-            char *before, *after;
-            fail_at = 0;
-            setup();
-            before = fingerprint();
-            allocs = 0;
-            fail_at = k;
-            done = ops[i].fn();
-            fail_at = 0;
-            verify();
-            if (!done) {
-                after = fingerprint();
-                if (strcmp(before, after) != 0)
-                    fprintf(stderr, "oom %s at %ld: the store changed:\n  %s\n  %s\n", ops[i].name, k, before, after);
-                CHECK(strcmp(before, after) == 0);
-                free(after);
-            }
-            free(before);
-            combo_store_free(db);
-            CHECK(live == 0);
-        }
-        if (!done)
-            fprintf(stderr, "oom %s never succeeded\n", ops[i].name);
-        CHECK(done);
-        oom_points += k - 2;
-    }
+    for (i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        oom_points += oom_sweep(&hooks, ops[i].name, ops[i].fn, 2000, &checks, &failures);
     rel_set_allocator(NULL);
 }
 

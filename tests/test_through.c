@@ -248,7 +248,7 @@ static void test_self(void)
 
 /* ---- all or nothing under failing allocations -------------------------------------- */
 
-typedef bool (*op_fn)(void);
+typedef int (*op_fn)(void);
 static Group *og;
 static Person *op, *oq;
 static Badge *ob;
@@ -256,21 +256,21 @@ static Group *fg;       /* fresh objects: no link yet, no room reserved */
 static Person *fp;
 static Node *fn;
 
-static bool op_add(void) { return Group_members_add(og, oq) == REL_OK; }
-static bool op_add_fresh(void) { return Group_members_add(fg, fp) == REL_OK; }
-static bool op_roles_fresh(void) { return Group_roles_add(fg, fp, ob) == REL_OK; }
-static bool op_node_fresh(void) { return Node_succ_create(fn) != NULL; }
-static bool op_add_rev(void) { return Person_seats_add(oq, og, ob) == REL_OK; }
-static bool op_create(void) { return Group_members_create(og) != NULL; }
-static bool op_create_rev(void) { return Person_seats_create(op, ob) != NULL; }
-static bool op_remove(void) { return Group_members_remove(og, op) == REL_OK; }
-static bool op_clear(void) { return Person_groups_clear(op) == REL_OK; }
-static bool op_new(void) { return Membership_new(db, oq, og) != NULL; }
-static bool op_set(void) { return Membership_set_person(Group_members_through(og, op), oq) == REL_OK; }
-static bool op_set_holder(void) { return Seat_set_holder(Group_roles_through(og, op), oq) == REL_OK; }
-static bool op_delete_group(void) { return Group_delete(og) == REL_OK; }
-static bool op_delete_person(void) { return Person_delete(op) == REL_OK; }
-static bool op_delete_through(void) { return Membership_delete(Group_members_through(og, op)) == REL_OK; }
+static int op_add(void) { return Group_members_add(og, oq) == REL_OK; }
+static int op_add_fresh(void) { return Group_members_add(fg, fp) == REL_OK; }
+static int op_roles_fresh(void) { return Group_roles_add(fg, fp, ob) == REL_OK; }
+static int op_node_fresh(void) { return Node_succ_create(fn) != NULL; }
+static int op_add_rev(void) { return Person_seats_add(oq, og, ob) == REL_OK; }
+static int op_create(void) { return Group_members_create(og) != NULL; }
+static int op_create_rev(void) { return Person_seats_create(op, ob) != NULL; }
+static int op_remove(void) { return Group_members_remove(og, op) == REL_OK; }
+static int op_clear(void) { return Person_groups_clear(op) == REL_OK; }
+static int op_new(void) { return Membership_new(db, oq, og) != NULL; }
+static int op_set(void) { return Membership_set_person(Group_members_through(og, op), oq) == REL_OK; }
+static int op_set_holder(void) { return Seat_set_holder(Group_roles_through(og, op), oq) == REL_OK; }
+static int op_delete_group(void) { return Group_delete(og) == REL_OK; }
+static int op_delete_person(void) { return Person_delete(op) == REL_OK; }
+static int op_delete_through(void) { return Membership_delete(Group_members_through(og, op)) == REL_OK; }
 
 /* A fresh store where each operation has something to do. */
 static void setup(void)
@@ -289,6 +289,8 @@ static void setup(void)
         abort();
 }
 
+static void teardown(void) { th_store_free(db); }
+
 static void test_oom(void)
 {
     static const struct { const char *name; op_fn fn; } ops[] = {
@@ -298,36 +300,12 @@ static void test_oom(void)
         { "set_holder", op_set_holder }, { "delete_group", op_delete_group },
         { "delete_person", op_delete_person }, { "delete_through", op_delete_through },
     };
+    static const oom_hooks hooks = { setup, fingerprint, verify, teardown };
     rel_allocator a = { t_malloc, t_realloc, t_free, NULL };
     size_t i;
     rel_set_allocator(&a);
-    for (i = 0; i < sizeof ops / sizeof ops[0]; i++) {
-        long k;
-        bool done = false;
-        for (k = 1; !done && k < 1000; k++) {
-            char *before, *after;
-            fail_at = 0;
-            setup();
-            before = fingerprint();
-            allocs = 0;
-            fail_at = k;
-            done = ops[i].fn();
-            fail_at = 0;
-            verify();
-            if (!done) {
-                after = fingerprint();
-                if (strcmp(before, after) != 0)
-                    fprintf(stderr, "oom %s at %ld: the store changed:\n  %s\n  %s\n", ops[i].name, k, before, after);
-                CHECK(strcmp(before, after) == 0);
-                free(after);
-            }
-            free(before);
-            th_store_free(db);
-            CHECK(live == 0);
-        }
-        CHECK(done);
-        oom_points += k - 2;
-    }
+    for (i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        oom_points += oom_sweep(&hooks, ops[i].name, ops[i].fn, 1000, &checks, &failures);
     rel_set_allocator(NULL);
 }
 
