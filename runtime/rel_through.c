@@ -290,8 +290,17 @@ static rel_status extras_read(rel_store *db, const rel_relation *r, void *self, 
         if (tm->required[i] == r->through_src || tm->required[i] == r->through_dst)
             continue;
         v = e->items[e->n++] = va_arg(*ap, void *);
-        if (tm->required[i] & REL_ARG_FIELD)
-            continue;   /* a pointer to a unique scalar's value: the create checks it */
+        if (tm->required[i] & REL_ARG_FIELD) {
+            /* A pointer to a unique scalar's value: the create checks it
+             * again, but a string must be fit even when the pair is
+             * there and add makes nothing (a NULL is no value). */
+            const rel_field *f = &tm->fields[tm->required[i] & ~REL_ARG_FIELD];
+            rel_status st;
+            if (f->type == REL_STRING
+                && (st = rel_string_check(db, r->through, NULL, f, *(const char *const *)v, rel_who(who))) != REL_OK)
+                return st;
+            continue;
+        }
         x = REL_RELATION(db, tm->required[i]);
         if (!rel_alive(v))
             return rel_fail_arg(v, x->target, self, who);

@@ -136,6 +136,11 @@ static void test_through_unique(void)
     CHECK(Club_members_add(c, p, "c1") == REL_OK);
     m = Club_members_through(c, p);
     CHECK(m && Membership_get_by_card(db, "c1") == m && Membership_get_by_person_club(db, p, c) == m);
+    /* A NULL card is refused even when the pair is there (add would make
+     * nothing): the sweep's NULL rule. */
+    CHECK(Club_members_add(c, p, NULL) == REL_EINVAL && has(combo_store_errmsg(db), "Club_members_add: card"));
+    CHECK(Person_clubs_add(p, c, NULL) == REL_EINVAL && Membership_count(db) == 1);
+    CHECK(Club_members_add(c, q, NULL) == REL_EINVAL && Membership_count(db) == 1);
     /* a taken card: refused, nothing changes */
     before = fingerprint();
     CHECK(Club_members_add(c, q, "c1") == REL_EUNIQUE);
