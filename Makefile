@@ -74,10 +74,11 @@ clean:
 # rel.c: statuses, allocation, collections, pools; rel_store.c: the store,
 # creating, setters; rel_delete.c: the collector; rel_verify.c: invariants;
 # rel_json.c and rel_fixture.c: Django's dumpdata and loaddata.
-# rel_scrub.c: what a deleted object reads as.
+# rel_scrub.c: what a deleted object reads as; rel_delete_one.c: M_delete.
 LIBREL  := $(B)/librel.a
 RT_SRC  := runtime/rel.c runtime/rel_store.c runtime/rel_delete.c runtime/rel_verify.c runtime/rel_unique.c \
-           runtime/rel_json.c runtime/rel_fixture.c runtime/rel_through.c runtime/rel_scrub.c runtime/rel_generic.c
+           runtime/rel_json.c runtime/rel_fixture.c runtime/rel_through.c runtime/rel_scrub.c runtime/rel_generic.c \
+           runtime/rel_delete_one.c
 RT_OBJ  := $(patsubst %.c,$(B)/obj/%.o,$(RT_SRC))
 RT_HDR  := runtime/rel.h runtime/rel_impl.h runtime/rel_version.h runtime/rel_json.h
 $(RT_OBJ): $(B)/obj/%.o: %.c $(RT_HDR)
