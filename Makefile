@@ -223,11 +223,21 @@ $(B)/test_model: tests/test_model.c $(B)/model/mb.c $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -Iruntime -I$(B)/model -o $@ $< $(B)/model/mb.c $(LIBREL) $(LDFLAGS)
 check: $(B)/test_model
 
+# M_delete's short path against the collector (issue 15), on
+# tests/delete_one/dp.rel.
+$(B)/delete_one/dp.c: tests/delete_one/dp.rel $(RELC)
+	@mkdir -p $(B)/delete_one
+	$(RELC) -o $(B)/delete_one $<
+$(B)/delete_one/dp.h: $(B)/delete_one/dp.c ;
+$(B)/test_delete_one: tests/test_delete_one.c $(B)/delete_one/dp.c $(LIBREL)
+	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/delete_one -o $@ $< $(B)/delete_one/dp.c $(LIBREL) $(LDFLAGS)
+check: $(B)/test_delete_one
+
 # The Check suites and the examples under valgrind: no invalid access, no
 # leak.  (Check runs its tests in-process here, so valgrind sees them.)
 VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=9
 valgrind: $(B)/test_front $(B)/test_api $(B)/test_runtime $(B)/test_model $(B)/test_safety $(B)/test_fixture \
-          $(B)/test_through $(B)/test_unique $(B)/test_generic $(PROGS)
+          $(B)/test_through $(B)/test_unique $(B)/test_generic $(B)/test_delete_one $(PROGS)
 	CK_FORK=no $(VALGRIND) $(B)/test_front
 	CK_FORK=no $(VALGRIND) $(B)/test_runtime
 	CK_FORK=no $(VALGRIND) $(B)/test_api
@@ -237,6 +247,7 @@ valgrind: $(B)/test_front $(B)/test_api $(B)/test_runtime $(B)/test_model $(B)/t
 	$(VALGRIND) $(B)/test_model 7 2000
 	$(VALGRIND) $(B)/test_through
 	$(VALGRIND) $(B)/test_generic
+	$(VALGRIND) $(B)/test_delete_one 3 3000 > /dev/null
 	for p in $(PROGS); do $(VALGRIND) $$p > /dev/null || exit 1; done
 	@echo "valgrind: clean"
 .PHONY: valgrind
