@@ -33,27 +33,27 @@ static unsigned rnd(unsigned n)
 
 #define ID(o) ((unsigned long long)rel_id_of(o))
 
+/* " what id id ...": the ids of a list view's objects. */
+#define IDS(f, what, view) do { size_t i_; fprintf(f, " %s", what); \
+    for (i_ = 0; i_ < (view).count; i_++) fprintf(f, " %llu", ID((view).items[i_])); } while (0)
+
 /* Every object, field and link of a store, as text. */
 static char *print(dp_store *db)
 {
     char *buf = NULL;
-    size_t len = 0, i;
+    size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     rel_forall(Shelf, s, Shelf_all(db)) {
-        fprintf(f, "S%llu '%s':", ID(s), Shelf_label(s));
-        for (i = 0; i < Shelf_items_count(s); i++)
-            fprintf(f, " %llu", ID(Shelf_items(s).items[i]));
+        fprintf(f, "S%llu '%s'", ID(s), Shelf_label(s));
+        IDS(f, "items", Shelf_items(s));
         fputc('\n', f);
     }
     rel_forall(Item, x, Item_all(db))
         fprintf(f, "I%llu w=%d shelf=%llu\n", ID(x), (int)Item_w(x), ID(Item_shelf(x)));
     rel_forall(Box, b, Box_all(db)) {
-        fprintf(f, "B%llu n=%d tags", ID(b), (int)Box_n(b));
-        for (i = 0; i < Box_tags_count(b); i++)
-            fprintf(f, " %llu", ID(Box_tags(b).items[i]));
-        fprintf(f, " notes");
-        for (i = 0; i < Box_notes_count(b); i++)
-            fprintf(f, " %llu", ID(Box_notes(b).items[i]));
+        fprintf(f, "B%llu n=%d", ID(b), (int)Box_n(b));
+        IDS(f, "tags", Box_tags(b));
+        IDS(f, "notes", Box_notes(b));
         fputc('\n', f);
     }
     rel_forall(Tag, t, Tag_all(db))
@@ -61,12 +61,9 @@ static char *print(dp_store *db)
     rel_forall(Note, n, Note_all(db))
         fprintf(f, "N%llu x=%d box=%llu\n", ID(n), (int)Note_x(n), ID(Note_box(n)));
     rel_forall(Crate, c, Crate_all(db)) {
-        fprintf(f, "C%llu slips", ID(c));
-        for (i = 0; i < Crate_slips_count(c); i++)
-            fprintf(f, " %llu", ID(Crate_slips(c).items[i]));
-        fprintf(f, " labels");
-        for (i = 0; i < Crate_labels_count(c); i++)
-            fprintf(f, " %llu", ID(Crate_labels(c).items[i]));
+        fprintf(f, "C%llu", ID(c));
+        IDS(f, "slips", Crate_slips(c));
+        IDS(f, "labels", Crate_labels(c));
         fputc('\n', f);
     }
     rel_forall(Slip, s, Slip_all(db))
