@@ -74,10 +74,11 @@ clean:
 # rel.c: statuses, allocation, collections, pools; rel_store.c: the store,
 # creating, setters; rel_delete.c: the collector; rel_verify.c: invariants;
 # rel_json.c and rel_fixture.c: Django's dumpdata and loaddata.
-# rel_scrub.c: what a deleted object reads as.
+# rel_scrub.c: what a deleted object reads as; rel_delete_one.c: M_delete.
 LIBREL  := $(B)/librel.a
 RT_SRC  := runtime/rel.c runtime/rel_store.c runtime/rel_delete.c runtime/rel_verify.c runtime/rel_unique.c \
-           runtime/rel_json.c runtime/rel_fixture.c runtime/rel_through.c runtime/rel_scrub.c runtime/rel_generic.c
+           runtime/rel_json.c runtime/rel_fixture.c runtime/rel_through.c runtime/rel_scrub.c runtime/rel_generic.c \
+           runtime/rel_delete_one.c
 RT_OBJ  := $(patsubst %.c,$(B)/obj/%.o,$(RT_SRC))
 RT_HDR  := runtime/rel.h runtime/rel_impl.h runtime/rel_version.h runtime/rel_json.h
 $(RT_OBJ): $(B)/obj/%.o: %.c $(RT_HDR)
@@ -232,11 +233,21 @@ $(B)/test_model: tests/test_model.c $(B)/model/mb.c $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -Iruntime -I$(B)/model -o $@ $< $(B)/model/mb.c $(LIBREL) $(LDFLAGS)
 check: $(B)/test_model
 
+# M_delete's short path against the collector (issue 15), on
+# tests/delete_one/dp.rel.
+$(B)/delete_one/dp.c: tests/delete_one/dp.rel $(RELC)
+	@mkdir -p $(B)/delete_one
+	$(RELC) -o $(B)/delete_one $<
+$(B)/delete_one/dp.h: $(B)/delete_one/dp.c ;
+$(B)/test_delete_one: tests/test_delete_one.c $(B)/delete_one/dp.c $(LIBREL)
+	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/delete_one -o $@ $< $(B)/delete_one/dp.c $(LIBREL) $(LDFLAGS)
+check: $(B)/test_delete_one
+
 # The Check suites and the examples under valgrind: no invalid access, no
 # leak.  (Check runs its tests in-process here, so valgrind sees them.)
 VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=9
 valgrind: $(B)/test_front $(B)/test_api $(B)/test_runtime $(B)/test_model $(B)/test_safety $(B)/test_fixture \
-          $(B)/test_through $(B)/test_unique $(B)/test_generic $(B)/test_combo $(PROGS)
+          $(B)/test_through $(B)/test_unique $(B)/test_generic $(B)/test_combo $(B)/test_delete_one $(PROGS)
 	CK_FORK=no $(VALGRIND) $(B)/test_front
 	CK_FORK=no $(VALGRIND) $(B)/test_runtime
 	CK_FORK=no $(VALGRIND) $(B)/test_api
@@ -247,6 +258,7 @@ valgrind: $(B)/test_front $(B)/test_api $(B)/test_runtime $(B)/test_model $(B)/t
 	$(VALGRIND) $(B)/test_through
 	$(VALGRIND) $(B)/test_generic
 	$(VALGRIND) $(B)/test_combo
+	$(VALGRIND) $(B)/test_delete_one 3 3000 > /dev/null
 	for p in $(PROGS); do $(VALGRIND) $$p > /dev/null || exit 1; done
 	@echo "valgrind: clean"
 .PHONY: valgrind

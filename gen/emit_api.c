@@ -243,7 +243,7 @@ static void model_basics(const Emitter *e, const Model *m, PrVars *v)
     pt(p, v,
        "/* Deletes it as Django's collector does (on_delete); all or nothing. */\n"
        "static inline rel_status $delete$($M$ *$o$)\n"
-       "{ return rel_delete_many_of(&$desc$, $k$, (void *const *)&$o$, 1, \"$delete$\"); }\n"
+       "{ return rel_delete_one_of(&$desc$, $k$, $o$, \"$delete$\"); }\n"
        "/* The same, saying what went (when it succeeds; zeroes when refused). */\n"
        "static inline rel_status $delete_ex$($M$ *$o$, $R$ *$x$)\n"
        "{ return rel_delete_ex_of(&$desc$, $k$, (void *const *)&$o$, 1, $x$ ? &$x$->total : NULL, $x$ ? $x$->per_model : NULL, $N$, \"$delete_ex$\"); }\n"

@@ -693,6 +693,9 @@ rel_status rel_set_rel_unique(void *m, void *t, uint32_t r);
  * targets follow).  Otherwise the same as without _of. */
 rel_status rel_fail_arg_of(const rel_schema *s, const void *o, uint32_t k, const void *other, const char *who);
 rel_status rel_delete_many_of(const rel_schema *s, uint32_t k, void *const *objects, size_t n, const char *who);
+/* M_delete: rel_delete_many_of of one object, with a shorter path for a
+ * model whose delete nothing can refuse and that only leaves refer to. */
+rel_status rel_delete_one_of(const rel_schema *s, uint32_t k, void *o, const char *who);
 rel_status rel_delete_ex_of(const rel_schema *s, uint32_t k, void *const *objects, size_t n, size_t *total,
                             size_t *per_model, uint32_t nmodels, const char *who);
 rel_status rel_delete_plan_of(const rel_schema *s, uint32_t k, void *const *objects, size_t n,

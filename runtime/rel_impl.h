@@ -110,8 +110,16 @@ enum {
      * indexes): creates and deletes go through the generic paths. */
     REL_HAS_UNIQUE = 32,
     /* It has a string field (which a delete points at ""). */
-    REL_HAS_STRING = 64
+    REL_HAS_STRING = 64,
+    /* REL_FAST_DELETE, no relation of its own, no unique constraint, and
+     * every relation into it a CASCADE ForeignKey from a REL_LEAF model:
+     * M_delete retires its referrers and it (rel_delete_one.c). */
+    REL_LEAF_PARENT = 128
 };
+
+/* REL_LEAF_PARENT or 0 for model k, once every model's other flags are
+ * set (rel_delete_one.c). */
+uint32_t rel_parent_flag(const rel_schema *s, const rel_model_state *states, uint32_t k);
 
 /* ---- unique constraints (rel_unique.c) --------------------------------------
  * Each constraint's index holds the live objects whose relation members

@@ -120,6 +120,8 @@ rel_store *rel_store_new(const rel_schema *schema)
         if (fast_delete(schema, k, state))
             db->models[k].flags |= REL_FAST_DELETE;
     }
+    for (k = 0; k < schema->nmodels; k++)   /* needs every model's REL_LEAF */
+        db->models[k].flags |= rel_parent_flag(schema, db->models, k);
     memset(db->touched, 0, schema->nmodels * sizeof(uint32_t));
     return db;
 }

@@ -57,6 +57,9 @@ if "$b/test_runtime"; then ok; else bad "runtime Check suite (hand-written descr
 if "$b/test_api"; then ok; else bad "generated API Check suite"; fi
 if "$b/test_api_cxx"; then ok; else bad "generated API Check suite built as C++"; fi
 if "$b/test_model"; then ok; else bad "randomized model-based test"; fi
+# M_delete's short path for a parent of leaves against the collector.
+if "$b/test_delete_one" > "$b/test_delete_one.out"; then ok; else
+    bad "M_delete's short path (tests/test_delete_one.c)"; cat "$b/test_delete_one.out"; fi
 # Many-to-many relations through a model, with out of memory at every
 # allocation of their calls (tests/test_through.c).
 if "$b/test_through"; then ok; else bad "through models (tests/test_through.c)"; fi
@@ -148,7 +151,7 @@ for lang in c c++; do
     done
 done
 for src in runtime/rel.c runtime/rel_store.c runtime/rel_delete.c runtime/rel_verify.c runtime/rel_unique.c runtime/rel_json.c \
-           runtime/rel_fixture.c runtime/rel_through.c runtime/rel_scrub.c; do
+           runtime/rel_fixture.c runtime/rel_through.c runtime/rel_scrub.c runtime/rel_delete_one.c; do
     obj="$b/$(basename "$src" .c).cxx.o"
     if $CXX -x c++ -Wall -Wextra -pedantic -Werror -Iruntime -c "$src" -o "$obj"; then ok; else
         bad "$src as C++"; fi

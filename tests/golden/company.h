@@ -73,7 +73,7 @@ static inline Employee *Employee_new(company_store *db)
 { return (Employee *)rel_new_fast((rel_store *)db, 0, sizeof(struct Employee), true, REL_NONE, NULL, 0, 0, 0, "Employee_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Employee_delete(Employee *o)
-{ return rel_delete_many_of(&rel_desc_company, 0, (void *const *)&o, 1, "Employee_delete"); }
+{ return rel_delete_one_of(&rel_desc_company, 0, o, "Employee_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Employee_delete_ex(Employee *o, company_delete_result *x)
 { return rel_delete_ex_of(&rel_desc_company, 0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, company_NMODELS, "Employee_delete_ex"); }
@@ -142,7 +142,7 @@ static inline Department *Department_new(company_store *db, Employee *manager)
 { return (Department *)rel_new_fast((rel_store *)db, 1, sizeof(struct Department), true, 0, manager, offsetof(struct Department, manager), offsetof(struct Department, rel_pos_manager), offsetof(struct Employee, managed_departments), "Department_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Department_delete(Department *o)
-{ return rel_delete_many_of(&rel_desc_company, 1, (void *const *)&o, 1, "Department_delete"); }
+{ return rel_delete_one_of(&rel_desc_company, 1, o, "Department_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Department_delete_ex(Department *o, company_delete_result *x)
 { return rel_delete_ex_of(&rel_desc_company, 1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, company_NMODELS, "Department_delete_ex"); }

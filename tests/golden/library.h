@@ -82,7 +82,7 @@ static inline Author *Author_new(library_store *db)
 { return (Author *)rel_new_fast((rel_store *)db, 0, sizeof(struct Author), true, REL_NONE, NULL, 0, 0, 0, "Author_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Author_delete(Author *o)
-{ return rel_delete_many_of(&rel_desc_library, 0, (void *const *)&o, 1, "Author_delete"); }
+{ return rel_delete_one_of(&rel_desc_library, 0, o, "Author_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Author_delete_ex(Author *o, library_delete_result *x)
 { return rel_delete_ex_of(&rel_desc_library, 0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, library_NMODELS, "Author_delete_ex"); }
@@ -140,7 +140,7 @@ static inline Book *Book_new(library_store *db, Author *author)
 { return (Book *)rel_new_fast((rel_store *)db, 1, sizeof(struct Book), true, 0, author, offsetof(struct Book, author), offsetof(struct Book, rel_pos_author), offsetof(struct Author, books), "Book_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Book_delete(Book *o)
-{ return rel_delete_many_of(&rel_desc_library, 1, (void *const *)&o, 1, "Book_delete"); }
+{ return rel_delete_one_of(&rel_desc_library, 1, o, "Book_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Book_delete_ex(Book *o, library_delete_result *x)
 { return rel_delete_ex_of(&rel_desc_library, 1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, library_NMODELS, "Book_delete_ex"); }

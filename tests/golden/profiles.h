@@ -70,7 +70,7 @@ static inline User *User_new(profiles_store *db)
 { return (User *)rel_new_fast((rel_store *)db, 0, sizeof(struct User), true, REL_NONE, NULL, 0, 0, 0, "User_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status User_delete(User *o)
-{ return rel_delete_many_of(&rel_desc_profiles, 0, (void *const *)&o, 1, "User_delete"); }
+{ return rel_delete_one_of(&rel_desc_profiles, 0, o, "User_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status User_delete_ex(User *o, profiles_delete_result *x)
 { return rel_delete_ex_of(&rel_desc_profiles, 0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, profiles_NMODELS, "User_delete_ex"); }
@@ -110,7 +110,7 @@ static inline Profile *Profile_new(profiles_store *db, User *user)
 { return (Profile *)rel_new1((rel_store *)db, 1, REL_NONE, NULL, false, "Profile_new", (void *)user); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Profile_delete(Profile *o)
-{ return rel_delete_many_of(&rel_desc_profiles, 1, (void *const *)&o, 1, "Profile_delete"); }
+{ return rel_delete_one_of(&rel_desc_profiles, 1, o, "Profile_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Profile_delete_ex(Profile *o, profiles_delete_result *x)
 { return rel_delete_ex_of(&rel_desc_profiles, 1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, profiles_NMODELS, "Profile_delete_ex"); }

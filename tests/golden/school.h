@@ -89,7 +89,7 @@ static inline Student *Student_new(school_store *db)
 { return (Student *)rel_new_fast((rel_store *)db, 0, sizeof(struct Student), true, REL_NONE, NULL, 0, 0, 0, "Student_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Student_delete(Student *o)
-{ return rel_delete_many_of(&rel_desc_school, 0, (void *const *)&o, 1, "Student_delete"); }
+{ return rel_delete_one_of(&rel_desc_school, 0, o, "Student_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Student_delete_ex(Student *o, school_delete_result *x)
 { return rel_delete_ex_of(&rel_desc_school, 0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, school_NMODELS, "Student_delete_ex"); }
@@ -140,7 +140,7 @@ static inline Course *Course_new(school_store *db)
 { return (Course *)rel_new_fast((rel_store *)db, 1, sizeof(struct Course), true, REL_NONE, NULL, 0, 0, 0, "Course_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Course_delete(Course *o)
-{ return rel_delete_many_of(&rel_desc_school, 1, (void *const *)&o, 1, "Course_delete"); }
+{ return rel_delete_one_of(&rel_desc_school, 1, o, "Course_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Course_delete_ex(Course *o, school_delete_result *x)
 { return rel_delete_ex_of(&rel_desc_school, 1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, school_NMODELS, "Course_delete_ex"); }
@@ -207,7 +207,7 @@ static inline Teacher *Teacher_new(school_store *db)
 { return (Teacher *)rel_new_fast((rel_store *)db, 2, sizeof(struct Teacher), true, REL_NONE, NULL, 0, 0, 0, "Teacher_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Teacher_delete(Teacher *o)
-{ return rel_delete_many_of(&rel_desc_school, 2, (void *const *)&o, 1, "Teacher_delete"); }
+{ return rel_delete_one_of(&rel_desc_school, 2, o, "Teacher_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Teacher_delete_ex(Teacher *o, school_delete_result *x)
 { return rel_delete_ex_of(&rel_desc_school, 2, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, school_NMODELS, "Teacher_delete_ex"); }
@@ -260,7 +260,7 @@ static inline Assignment *Assignment_new(school_store *db, Course *course, Teach
 { return (Assignment *)rel_new2((rel_store *)db, 3, REL_NONE, NULL, false, "Assignment_new", (void *)course, (void *)teacher); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Assignment_delete(Assignment *o)
-{ return rel_delete_many_of(&rel_desc_school, 3, (void *const *)&o, 1, "Assignment_delete"); }
+{ return rel_delete_one_of(&rel_desc_school, 3, o, "Assignment_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Assignment_delete_ex(Assignment *o, school_delete_result *x)
 { return rel_delete_ex_of(&rel_desc_school, 3, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, school_NMODELS, "Assignment_delete_ex"); }

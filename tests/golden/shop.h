@@ -75,7 +75,7 @@ static inline Category *Category_new(shop_store *db)
 { return (Category *)rel_new_fast((rel_store *)db, 0, sizeof(struct Category), true, REL_NONE, NULL, 0, 0, 0, "Category_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Category_delete(Category *o)
-{ return rel_delete_many_of(&rel_desc_shop, 0, (void *const *)&o, 1, "Category_delete"); }
+{ return rel_delete_one_of(&rel_desc_shop, 0, o, "Category_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Category_delete_ex(Category *o, shop_delete_result *x)
 { return rel_delete_ex_of(&rel_desc_shop, 0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, shop_NMODELS, "Category_delete_ex"); }
@@ -128,7 +128,7 @@ static inline Product *Product_new(shop_store *db, Category *category)
 { return (Product *)rel_new_fast((rel_store *)db, 1, sizeof(struct Product), true, 0, category, offsetof(struct Product, category), offsetof(struct Product, rel_pos_category), offsetof(struct Category, products), "Product_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Product_delete(Product *o)
-{ return rel_delete_many_of(&rel_desc_shop, 1, (void *const *)&o, 1, "Product_delete"); }
+{ return rel_delete_one_of(&rel_desc_shop, 1, o, "Product_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Product_delete_ex(Product *o, shop_delete_result *x)
 { return rel_delete_ex_of(&rel_desc_shop, 1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, shop_NMODELS, "Product_delete_ex"); }

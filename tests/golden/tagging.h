@@ -107,7 +107,7 @@ static inline Tag *Tag_new(tagging_store *db)
 { return (Tag *)rel_new_fast((rel_store *)db, 0, sizeof(struct Tag), true, REL_NONE, NULL, 0, 0, 0, "Tag_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Tag_delete(Tag *o)
-{ return rel_delete_many_of(&rel_desc_tagging, 0, (void *const *)&o, 1, "Tag_delete"); }
+{ return rel_delete_one_of(&rel_desc_tagging, 0, o, "Tag_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Tag_delete_ex(Tag *o, tagging_delete_result *x)
 { return rel_delete_ex_of(&rel_desc_tagging, 0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, tagging_NMODELS, "Tag_delete_ex"); }
@@ -160,7 +160,7 @@ static inline TaggedItem *TaggedItem_new(tagging_store *db, Tag *tag, void *cont
 { return (TaggedItem *)rel_new2((rel_store *)db, 1, REL_NONE, NULL, false, "TaggedItem_new", (void *)tag, (void *)content_object); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status TaggedItem_delete(TaggedItem *o)
-{ return rel_delete_many_of(&rel_desc_tagging, 1, (void *const *)&o, 1, "TaggedItem_delete"); }
+{ return rel_delete_one_of(&rel_desc_tagging, 1, o, "TaggedItem_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status TaggedItem_delete_ex(TaggedItem *o, tagging_delete_result *x)
 { return rel_delete_ex_of(&rel_desc_tagging, 1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, tagging_NMODELS, "TaggedItem_delete_ex"); }
@@ -215,7 +215,7 @@ static inline Bookmark *Bookmark_new(tagging_store *db)
 { return (Bookmark *)rel_new_fast((rel_store *)db, 2, sizeof(struct Bookmark), true, REL_NONE, NULL, 0, 0, 0, "Bookmark_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Bookmark_delete(Bookmark *o)
-{ return rel_delete_many_of(&rel_desc_tagging, 2, (void *const *)&o, 1, "Bookmark_delete"); }
+{ return rel_delete_one_of(&rel_desc_tagging, 2, o, "Bookmark_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Bookmark_delete_ex(Bookmark *o, tagging_delete_result *x)
 { return rel_delete_ex_of(&rel_desc_tagging, 2, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, tagging_NMODELS, "Bookmark_delete_ex"); }
@@ -272,7 +272,7 @@ static inline Photo *Photo_new(tagging_store *db)
 { return (Photo *)rel_new_fast((rel_store *)db, 3, sizeof(struct Photo), true, REL_NONE, NULL, 0, 0, 0, "Photo_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Photo_delete(Photo *o)
-{ return rel_delete_many_of(&rel_desc_tagging, 3, (void *const *)&o, 1, "Photo_delete"); }
+{ return rel_delete_one_of(&rel_desc_tagging, 3, o, "Photo_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Photo_delete_ex(Photo *o, tagging_delete_result *x)
 { return rel_delete_ex_of(&rel_desc_tagging, 3, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, tagging_NMODELS, "Photo_delete_ex"); }
@@ -329,7 +329,7 @@ static inline Note *Note_new(tagging_store *db)
 { return (Note *)rel_new_fast((rel_store *)db, 4, sizeof(struct Note), true, REL_NONE, NULL, 0, 0, 0, "Note_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Note_delete(Note *o)
-{ return rel_delete_many_of(&rel_desc_tagging, 4, (void *const *)&o, 1, "Note_delete"); }
+{ return rel_delete_one_of(&rel_desc_tagging, 4, o, "Note_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Note_delete_ex(Note *o, tagging_delete_result *x)
 { return rel_delete_ex_of(&rel_desc_tagging, 4, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, tagging_NMODELS, "Note_delete_ex"); }

@@ -98,7 +98,7 @@ static inline User *User_new(tracker_store *db, const char *email)
 { return (User *)rel_new_of(&rel_desc_tracker, (rel_store *)db, 0, REL_NONE, NULL, false, "User_new", (void *)&email); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status User_delete(User *o)
-{ return rel_delete_many_of(&rel_desc_tracker, 0, (void *const *)&o, 1, "User_delete"); }
+{ return rel_delete_one_of(&rel_desc_tracker, 0, o, "User_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status User_delete_ex(User *o, tracker_delete_result *x)
 { return rel_delete_ex_of(&rel_desc_tracker, 0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, tracker_NMODELS, "User_delete_ex"); }
@@ -184,7 +184,7 @@ static inline Project *Project_new(tracker_store *db, const char *key)
 { return (Project *)rel_new_of(&rel_desc_tracker, (rel_store *)db, 1, REL_NONE, NULL, false, "Project_new", (void *)&key); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Project_delete(Project *o)
-{ return rel_delete_many_of(&rel_desc_tracker, 1, (void *const *)&o, 1, "Project_delete"); }
+{ return rel_delete_one_of(&rel_desc_tracker, 1, o, "Project_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Project_delete_ex(Project *o, tracker_delete_result *x)
 { return rel_delete_ex_of(&rel_desc_tracker, 1, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, tracker_NMODELS, "Project_delete_ex"); }
@@ -246,7 +246,7 @@ static inline Issue *Issue_new(tracker_store *db, Project *project, int32_t numb
 { return (Issue *)rel_new_of(&rel_desc_tracker, (rel_store *)db, 2, REL_NONE, NULL, false, "Issue_new", (void *)project, (void *)&number); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Issue_delete(Issue *o)
-{ return rel_delete_many_of(&rel_desc_tracker, 2, (void *const *)&o, 1, "Issue_delete"); }
+{ return rel_delete_one_of(&rel_desc_tracker, 2, o, "Issue_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Issue_delete_ex(Issue *o, tracker_delete_result *x)
 { return rel_delete_ex_of(&rel_desc_tracker, 2, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, tracker_NMODELS, "Issue_delete_ex"); }
@@ -323,7 +323,7 @@ static inline Watch *Watch_new(tracker_store *db, Issue *issue, User *user)
 { return (Watch *)rel_new2((rel_store *)db, 3, REL_NONE, NULL, false, "Watch_new", (void *)issue, (void *)user); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Watch_delete(Watch *o)
-{ return rel_delete_many_of(&rel_desc_tracker, 3, (void *const *)&o, 1, "Watch_delete"); }
+{ return rel_delete_one_of(&rel_desc_tracker, 3, o, "Watch_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Watch_delete_ex(Watch *o, tracker_delete_result *x)
 { return rel_delete_ex_of(&rel_desc_tracker, 3, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, tracker_NMODELS, "Watch_delete_ex"); }

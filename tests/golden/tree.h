@@ -65,7 +65,7 @@ static inline Employee *Employee_new(tree_store *db)
 { return (Employee *)rel_new_fast((rel_store *)db, 0, sizeof(struct Employee), true, REL_NONE, NULL, 0, 0, 0, "Employee_new"); }
 /* Deletes it as Django's collector does (on_delete); all or nothing. */
 static inline rel_status Employee_delete(Employee *o)
-{ return rel_delete_many_of(&rel_desc_tree, 0, (void *const *)&o, 1, "Employee_delete"); }
+{ return rel_delete_one_of(&rel_desc_tree, 0, o, "Employee_delete"); }
 /* The same, saying what went (when it succeeds; zeroes when refused). */
 static inline rel_status Employee_delete_ex(Employee *o, tree_delete_result *x)
 { return rel_delete_ex_of(&rel_desc_tree, 0, (void *const *)&o, 1, x ? &x->total : NULL, x ? x->per_model : NULL, tree_NMODELS, "Employee_delete_ex"); }
