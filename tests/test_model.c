@@ -153,7 +153,7 @@ static void *one_twin_of(const void *t) { return C_twin_of((const C *)t); }
 static void *one_mate_of(const void *t) { return C_mate_of((const C *)t); }
 
 enum { NSINGLES = 26, D_A = 8, D_B = 9, C_DNOTE = 12, E_A = 13, E_B = 14, G_A = 15, G_B = 16, FIRST_GENERIC = 17,
-       F_H_B = FIRST_GENERIC + 4 };
+       F_G_D = FIRST_GENERIC + 3, F_H_B = FIRST_GENERIC + 4, F_P_D = FIRST_GENERIC + 7 };
 static const Single singles[NSINGLES] = {
     { "A.parent", MA, MA, CASCADE, true, false, get_A_parent, set_A_parent, cnt_children, NULL, 0 },
     { "A.b", MA, MB, SET_NULL, true, false, get_A_b, set_A_b, cnt_as_set, NULL, 0 },
@@ -899,8 +899,48 @@ static int reverse_fk(void)
     return 0;
 }
 
-/* What the through relations' calls came to, over every run. */
-static unsigned long via_added[NMULTIS], via_removed[NMULTIS], via_refused[NMULTIS];
+/* What the through relations' calls came to, over every run; and the F
+ * objects whose g (cascaded) or p (refusing) named a D they deleted. */
+static unsigned long via_added[NMULTIS], via_removed[NMULTIS], via_refused[NMULTIS], via_f_cascaded,
+    via_f_protecting;
+
+/* The status removing or clearing through multi k must have, deleting its
+ * n through objects ids with the collector; counted. */
+static rel_status through_delete(int k, const uint32_t *ids, uint32_t n, rel_status *alt)
+{
+    unsigned long cascaded = 0, protecting = 0;
+    uint32_t f, i;
+    rel_status want;
+    if (!n) {
+        *alt = REL_OK;
+        return REL_OK;
+    }
+    for (f = 1; f < ref.next_id[MF] && multis[k].tm == MD; f++)
+        for (i = 0; i < n && ref.live[MF][f]; i++) {
+            cascaded += ref.fk[F_G_D][f] == ids[i];
+            protecting += ref.fk[F_P_D][f] == ids[i];
+        }
+    want = ref_delete(multis[k].tm, ids, n, alt);
+    via_removed[k] += want == REL_OK ? n : 0;
+    via_refused[k] += want != REL_OK;
+    via_f_cascaded += want == REL_OK ? cascaded : 0;
+    via_f_protecting += protecting;
+    return want;
+}
+
+/* Now and then, before A.via's remove or clear deletes D d (and others),
+ * an F's generic g names it (the F goes too), or its p (refused). */
+static int name_by_f(uint32_t d)
+{
+    uint32_t f;
+    bool g = below(2);
+    if (below(2) || !(f = pick(MF)))
+        return 0;
+    if (expect(g ? F_set_g_D(F_get(db, f), D_get(db, d)) : F_set_p_D(F_get(db, f), D_get(db, d)), REL_OK, REL_OK))
+        return 1;
+    ref_set(g ? F_G_D : F_P_D, f, d);
+    return 0;
+}
 
 /* A.via and A.pals: add makes a D or G (unless the pair has one), remove
  * deletes the pair's Ds or G, clear every one of the object, with the
@@ -936,10 +976,10 @@ static int many_through(int k, const Side *side, bool reverse, int om, int xm, u
             if (expect(C_set_dnote(C_get(db, guard), D_get(db, ids[n - 1])), REL_OK, REL_OK))
                 return 1;
             ref_set(C_DNOTE, guard, ids[n - 1]);
+        } else if (k == M_VIA && n && name_by_f(ids[n - 1])) {
+            return 1;
         }
-        want = n ? ref_delete(mk->tm, ids, n, &alt) : (alt = REL_OK);
-        via_removed[k] += want == REL_OK ? n : 0;
-        via_refused[k] += want != REL_OK;
+        want = through_delete(k, ids, n, &alt);
         return expect(side->remove(get_obj(om, o), get_obj(xm, x)), want, alt);
     case 5:
         return expect(side->add(get_obj(om, o), NULL), REL_EINVAL, REL_OK);
@@ -949,9 +989,9 @@ static int many_through(int k, const Side *side, bool reverse, int om, int xm, u
         for (d = 1; d < ref.next_id[mk->tm]; d++)
             if (ref.live[mk->tm][d] && ref.fk[reverse ? mk->tb : mk->ta][d] == o)
                 ids[n++] = d;
-        want = n ? ref_delete(mk->tm, ids, n, &alt) : (alt = REL_OK);
-        via_removed[k] += want == REL_OK ? n : 0;
-        via_refused[k] += want != REL_OK;
+        if (k == M_VIA && n && name_by_f(ids[n - 1]))
+            return 1;
+        want = through_delete(k, ids, n, &alt);
         return expect(side->clear(get_obj(om, o)), want, alt);
     }
 }
@@ -1218,11 +1258,12 @@ int main(int argc, char **argv)
             return 1;
     printf("model test: seeds 1 to 20, %ld steps each: generated code and reference agree\n"
            "  (deletes: %lu done, removing %lu objects; %lu protected, %lu restricted;\n"
-           "   through A.via: %lu D made by add, %lu deleted by remove and clear, %lu of those refused;\n"
-           "   through A.pals: %lu G made by add, %lu deleted by remove and clear, %lu of those refused;\n"
+           "   through A.via: %lu D made by add, %lu deleted by remove and clear, %lu of those refused,\n"
+           "   cascading to %lu F by F.g, and %lu F.p protecting one;\n"
+           "   through A.pals: %lu G made by add, %lu deleted by remove and clear;\n"
            "   %lu calls refused as not unique; %lu F with generic relations created, %lu generic calls)\n",
            steps, deletes_ok, objects_deleted, deletes_protected, deletes_restricted, via_added[M_VIA],
-           via_removed[M_VIA], via_refused[M_VIA], via_added[M_PALS], via_removed[M_PALS], via_refused[M_PALS],
-           unique_refused, fs_created, generic_calls);
+           via_removed[M_VIA], via_refused[M_VIA], via_f_cascaded, via_f_protecting, via_added[M_PALS],
+           via_removed[M_PALS], unique_refused, fs_created, generic_calls);
     return 0;
 }
