@@ -237,6 +237,8 @@ static struct {
     bool live[NMODELS][MAXOBJ];
     int32_t n[NMODELS][MAXOBJ];         /* E: its code */
     int32_t tag[MAXOBJ];                /* E's tag */
+    uint32_t left[16][2];               /* pairs a G left lately (compare_unique) */
+    unsigned nleft;
     uint32_t fk[NSINGLES][MAXOBJ];      /* target id, 0 for none */
     bool link[NMULTIS][MAXOBJ][MAXOBJ]; /* [from id][to id] */
     uint32_t row[NMULTIS][MAXOBJ];      /* links from each id (both ends when symmetrical) */
@@ -249,9 +251,20 @@ static void ref_create(int m, uint32_t id)
     ref.n[m][id] = 0;
 }
 
+/* G s leaves its pair (moved or deleted): remembered, so that
+ * compare_unique can ask for the pair and find no stale index entry. */
+static void ref_g_left(uint32_t s)
+{
+    ref.left[ref.nleft % 16][0] = ref.fk[G_A][s];
+    ref.left[ref.nleft % 16][1] = ref.fk[G_B][s];
+    ref.nleft++;
+}
+
 static void ref_set(int r, uint32_t s, uint32_t t)
 {
     int x;
+    if ((r == G_A || r == G_B) && ref.fk[r][s] && ref.fk[r][s] != t)
+        ref_g_left(s);
     for (x = FIRST_GENERIC; singles[r].gfk && x < NSINGLES; x++)
         if (singles[x].gfk == singles[r].gfk)   /* one pointer for all its models */
             ref.fk[x][s] = 0;
@@ -372,6 +385,8 @@ static rel_status ref_delete(int m0, const uint32_t *ids, size_t n, rel_status *
             if (!del[m][s])
                 continue;
             ref.live[m][s] = false;
+            if (m == MG)
+                ref_g_left(s);
             for (r = 0; r < NSINGLES; r++)
                 if (singles[r].from == m)
                     ref.fk[r][s] = 0;
@@ -448,32 +463,64 @@ static int compare_generic(void)
 }
 
 /* E's tag and its unique lookups: each E is found by its code, its a and
- * tag, its b; and every code of the small set finds the E that has it, or
- * nothing (a stale index entry shows here).  G is found by its pair. */
+ * tag, its b; and every code of the small set, every B and every A with
+ * every tag finds the E that has it, or nothing (a stale index entry shows
+ * here).  Each G is found by its pair, and the pairs Gs left lately find
+ * the G that has them now, or nothing. */
 static int compare_unique(void)
 {
-    uint32_t s;
-    int32_t code;
+    static uint32_t by_code[12], by_b[MAXOBJ], by_a_tag[MAXOBJ][3];
+    uint32_t s, a, b;
+    int32_t code, tag;
+    unsigned i;
+    memset(by_code, 0, sizeof by_code);
+    memset(by_b, 0, sizeof by_b);
+    memset(by_a_tag, 0, sizeof by_a_tag);
+    for (s = 1; s < ref.next_id[ME]; s++)
+        if (ref.live[ME][s]) {
+            by_code[ref.n[ME][s]] = s;
+            by_b[ref.fk[E_B][s]] = s;
+            by_a_tag[ref.fk[E_A][s]][ref.tag[s]] = s;
+        }
+    for (b = 1; b < ref.next_id[MB]; b++)
+        if (ref.live[MB][b] && id_of(ME, E_get_by_b(db, B_get(db, b))) != by_b[b])
+            return mismatch("E_get_by_b(B %u) finds E %u, not %u", (unsigned)b,
+                            (unsigned)id_of(ME, E_get_by_b(db, B_get(db, b))), (unsigned)by_b[b]);
+    for (a = 1; a < ref.next_id[MA]; a++)
+        for (tag = 0; tag < 3 && ref.live[MA][a]; tag++)
+            if (id_of(ME, E_get_by_a_tag(db, A_get(db, a), tag)) != by_a_tag[a][tag])
+                return mismatch("E_get_by_a_tag(A %u, %d) finds E %u, not %u", (unsigned)a, tag,
+                                (unsigned)id_of(ME, E_get_by_a_tag(db, A_get(db, a), tag)),
+                                (unsigned)by_a_tag[a][tag]);
+    for (i = 0; i < 16 && i < ref.nleft; i++) {
+        uint32_t want = 0;
+        a = ref.left[i][0];
+        b = ref.left[i][1];
+        if (!ref.live[MA][a] || !ref.live[MB][b])
+            continue;
+        for (s = 1; s < ref.next_id[MG]; s++)
+            if (ref.live[MG][s] && ref.fk[G_A][s] == a && ref.fk[G_B][s] == b)
+                want = s;
+        if (id_of(MG, G_get_by_a_b(db, A_get(db, a), B_get(db, b))) != want)
+            return mismatch("G_get_by_a_b(A %u, B %u) finds G %u, not %u", (unsigned)a, (unsigned)b,
+                            (unsigned)id_of(MG, G_get_by_a_b(db, A_get(db, a), B_get(db, b))), (unsigned)want);
+    }
     for (s = 1; s < ref.next_id[ME]; s++) {
         E *d = ref.live[ME][s] ? E_get(db, s) : NULL;
-        uint32_t a = ref.fk[E_A][s], b = ref.fk[E_B][s];
         if (!d)
             continue;
+        a = ref.fk[E_A][s];
+        b = ref.fk[E_B][s];
         if (E_tag(d) != ref.tag[s])
             return mismatch("E %u: tag %d, not %d", (unsigned)s, E_tag(d), ref.tag[s]);
         if (E_get_by_code(db, E_code(d)) != d || (a && E_get_by_a_tag(db, A_get(db, a), E_tag(d)) != d)
             || (b && E_get_by_b(db, B_get(db, b)) != d))
             return mismatch("E %u is not found by its unique values", (unsigned)s);
     }
-    for (code = 0; code < 12; code++) {
-        uint32_t want = 0;
-        for (s = 1; s < ref.next_id[ME]; s++)
-            if (ref.live[ME][s] && ref.n[ME][s] == code)
-                want = s;
-        if (id_of(ME, E_get_by_code(db, code)) != want)
+    for (code = 0; code < 12; code++)
+        if (id_of(ME, E_get_by_code(db, code)) != by_code[code])
             return mismatch("E_get_by_code(%d) finds E %u, not %u", code,
-                            (unsigned)id_of(ME, E_get_by_code(db, code)), (unsigned)want);
-    }
+                            (unsigned)id_of(ME, E_get_by_code(db, code)), (unsigned)by_code[code]);
     for (s = 1; s < ref.next_id[MG]; s++)
         if (ref.live[MG][s]
             && id_of(MG, G_get_by_a_b(db, A_get(db, ref.fk[G_A][s]), B_get(db, ref.fk[G_B][s]))) != s)
