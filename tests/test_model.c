@@ -684,6 +684,40 @@ static int expect(rel_status got, rel_status want, rel_status alt)
  * every run (printed at the end). */
 static unsigned long unique_refused, fs_created, generic_calls;
 
+/* o, of model m, was just made and must have id: the reference makes it
+ * too, with its relation r set to t (when t is not 0). */
+static int made(int m, uint32_t id, const void *o, int r, uint32_t t)
+{
+    if (!o || id_of(m, o) != id)
+        return mismatch("creating %s: got id %u, expected %u: %s", model_names[m], (unsigned)id_of(m, o),
+                        (unsigned)id, mb_store_errmsg(db));
+    ref.next_id[m]++;
+    ref_create(m, id);
+    if (t)
+        ref_set(r, id, t);
+    fs_created += m == MF;
+    return 0;
+}
+
+/* ... an E with its code and tag, and its a set to a (0: none) ... */
+static int made_e(uint32_t id, const void *o, int32_t code, int32_t tag, uint32_t a)
+{
+    if (made(ME, id, o, E_A, a))
+        return 1;
+    ref.n[ME][id] = code;
+    ref.tag[id] = tag;
+    return 0;
+}
+
+/* ... a G on the pair a, b. */
+static int made_g(uint32_t id, const void *o, uint32_t a, uint32_t b)
+{
+    if (made(MG, id, o, G_A, a))
+        return 1;
+    ref_set(G_B, id, b);
+    return 0;
+}
+
 /* E_new with a code and tag from small sets: a taken code is refused. */
 static int create_e(uint32_t id)
 {
@@ -698,13 +732,7 @@ static int create_e(uint32_t id)
         return strstr(mb_store_errmsg(db), "already has this code") ? 0
                : mismatch("E_new(%d) refused with \"%s\"", code, mb_store_errmsg(db));
     }
-    if (!o || id_of(ME, o) != id)
-        return mismatch("creating E: %s", mb_store_errmsg(db));
-    ref.next_id[ME]++;
-    ref_create(ME, id);
-    ref.n[ME][id] = code;
-    ref.tag[id] = tag;
-    return 0;
+    return made_e(id, o, code, tag, 0);
 }
 
 /* F_new takes its required GenericForeignKey g as any object: an A, B, C
@@ -717,13 +745,7 @@ static int create_f(uint32_t id)
     op = "F_new";
     if (!t || m > MD)
         return o ? mismatch("F_new took %s", t ? model_names[m] : "NULL") : 0;
-    if (!o || id_of(MF, o) != id)
-        return mismatch("creating F: got id %u, expected %u", (unsigned)id_of(MF, o), (unsigned)id);
-    ref.next_id[MF]++;
-    fs_created++;
-    ref_create(MF, id);
-    ref_set(FIRST_GENERIC + m, id, t);     /* F.g(A) to F.g(D) in model order */
-    return 0;
+    return made(MF, id, o, FIRST_GENERIC + m, t);     /* F.g(A) to F.g(D) in model order */
 }
 
 /* G_new on a pair: a pair that has its G is refused. */
@@ -738,13 +760,7 @@ static int create_g(uint32_t id)
         unique_refused++;
         return o ? mismatch("G_new on a linked pair succeeded") : 0;
     }
-    if (!o || id_of(MG, o) != id)
-        return mismatch("creating G: %s", mb_store_errmsg(db));
-    ref.next_id[MG]++;
-    ref_create(MG, id);
-    ref_set(G_A, id, a);
-    ref_set(G_B, id, b);
-    return 0;
+    return made_g(id, o, a, b);
 }
 
 static int create(int m)
@@ -798,27 +814,13 @@ static int create_reverse_efg(void)
             unique_refused++;
             return o ? mismatch("A_es_create succeeded with a clash") : 0;
         }
-        if (id_of(ME, o) != id)
-            return mismatch("created %u, expected %u: %s", (unsigned)id_of(ME, o), (unsigned)id, mb_store_errmsg(db));
-        ref.next_id[ME]++;
-        ref_create(ME, id);
-        ref.n[ME][id] = code;
-        ref.tag[id] = tag;
-        ref_set(E_A, id, t);
-        return 0;
+        return made_e(id, o, code, tag, t);
     }
     case 1:
         op = "A_tagged_create";
         if (!(t = pick(MA)) || (id = ref.next_id[MF]) >= MAXOBJ)
             return 0;
-        o = A_tagged_create(A_get(db, t));
-        if (id_of(MF, o) != id)
-            return mismatch("created %u, expected %u", (unsigned)id_of(MF, o), (unsigned)id);
-        ref.next_id[MF]++;
-        fs_created++;
-        ref_create(MF, id);
-        ref_set(FIRST_GENERIC + MA, id, t);
-        return 0;
+        return made(MF, id, A_tagged_create(A_get(db, t)), FIRST_GENERIC + MA, t);
     default:
         op = "A_gs_create";
         if (!(t = pick(MA)) || !(b = pick(MB)) || (id = ref.next_id[MG]) >= MAXOBJ)
@@ -828,13 +830,7 @@ static int create_reverse_efg(void)
             unique_refused++;
             return o ? mismatch("A_gs_create on a linked pair succeeded") : 0;
         }
-        if (id_of(MG, o) != id)
-            return mismatch("created %u, expected %u: %s", (unsigned)id_of(MG, o), (unsigned)id, mb_store_errmsg(db));
-        ref.next_id[MG]++;
-        ref_create(MG, id);
-        ref_set(G_A, id, t);
-        ref_set(G_B, id, b);
-        return 0;
+        return made_g(id, o, t, b);
     }
 }
 
