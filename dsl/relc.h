@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define RELC_VERSION "0.3.0"
+#define RELC_VERSION "0.4.0"
 
 /* Results of relc_compile, which are also the command's exit statuses. */
 enum {
