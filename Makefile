@@ -105,7 +105,13 @@ all: $(LIBREL)
 # The runtime on a schema descriptor written by hand (tests/test_runtime.c).
 $(B)/test_runtime: tests/test_runtime.c tests/failing_alloc.h $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -o $@ $< $(LIBREL) $(CHECK_LIBS) $(LDFLAGS)
-check: $(B)/test_runtime
+# check-build makes everything the tests run (in parallel if asked: make
+# -j2 check-build); check then runs the tests one after another, so that
+# the timing checks of run_hostile.sh do not share the machine with a
+# compiler.  .ci/run does both.
+check: check-build
+.PHONY: check-build
+check-build: $(B)/test_runtime
 
 # ---- tests -------------------------------------------------------------------
 $(B)/test_front: tests/test_front.c $(LIBRELC)
@@ -128,7 +134,8 @@ PROGS := $(patsubst %,$(B)/ex/%-prog,$(EXAMPLES))
 # Generated sources are results to keep, not intermediates to delete.
 .SECONDARY: $(patsubst %,$(B)/ex/%.c,$(EXAMPLES)) $(patsubst %,$(B)/ex/%.h,$(EXAMPLES))
 
-check: all $(B)/test_front $(PROGS)
+check-build: all $(B)/test_front $(PROGS)
+check: check-build
 	CXX="$(CXX)" sh tests/run_checks.sh $(B) "$(EXAMPLES)"
 
 # Rewrites every expected output after a deliberate change: diagnostics,
@@ -156,7 +163,7 @@ $(B)/test_api: tests/test_api.c tests/failing_alloc.h $(B)/api/api.c $(LIBREL)
 $(B)/test_api_cxx: tests/test_api.c tests/failing_alloc.h $(B)/api/api.c $(RT_SRC) $(RT_HDR)
 	$(CXX) -x c++ $(OPT) -Wall -Wextra -pedantic -Werror $(SANFLAGS) -Iruntime -I$(B)/api -o $@ \
 	    tests/test_api.c $(B)/api/api.c $(RT_SRC) $(CHECK_LIBS) $(LDFLAGS)
-check: $(B)/test_api $(B)/test_api_cxx
+check-build: $(B)/test_api $(B)/test_api_cxx
 
 # The NULL-and-deleted-argument sweep (tests/test_sweep.c) over every
 # function of api.h, from the table tests/gen_sweep.sh reads out of it.
@@ -165,7 +172,7 @@ $(B)/sweep/sweep_calls.h: tests/gen_sweep.sh $(B)/api/api.c $(B)/api/api.h
 	CC="$(CC)" sh tests/gen_sweep.sh $(B)/api/api.h > $@.tmp && mv $@.tmp $@
 $(B)/test_sweep: tests/test_sweep.c $(B)/sweep/sweep_calls.h $(B)/api/api.c $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -Iruntime -I$(B)/api -I$(B)/sweep -o $@ tests/test_sweep.c $(B)/api/api.c $(LIBREL) $(LDFLAGS)
-check: $(B)/test_sweep
+check-build: $(B)/test_sweep
 
 # The regressions of issue 11 (tests/test_safety.c) on tests/safety/safety.rel.
 $(B)/safety/safety.c: tests/safety/safety.rel $(RELC)
@@ -174,11 +181,11 @@ $(B)/safety/safety.c: tests/safety/safety.rel $(RELC)
 $(B)/safety/safety.h: $(B)/safety/safety.c ;
 $(B)/test_safety: tests/test_safety.c $(B)/safety/safety.c $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/safety -o $@ $< $(B)/safety/safety.c $(LIBREL) $(CHECK_LIBS) $(LDFLAGS)
-check: $(B)/test_safety
+check-build: $(B)/test_safety
 # rel_foreach built with -DREL_DEBUG: changing the collection walked aborts.
 $(B)/test_iter_debug: tests/test_iter_debug.c $(B)/safety/safety.c $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -DREL_DEBUG -Iruntime -I$(B)/safety -o $@ $< $(B)/safety/safety.c $(LIBREL) $(LDFLAGS)
-check: $(B)/test_iter_debug
+check-build: $(B)/test_iter_debug
 
 # Fixtures (tests/test_fixture.c): Django's dumpdata and loaddata, on the
 # schemas of the cases recorded from Django (tests/fixtures/gen_cases.py
@@ -191,7 +198,7 @@ $(B)/fixtures/%.h: $(B)/fixtures/%.c ;
 $(B)/test_fixture: tests/test_fixture.c tests/failing_alloc.h tests/fixtures/fingerprint.h $(FIXTURE_SCHEMAS:%=$(B)/fixtures/%.c) $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/fixtures -Itests/fixtures -o $@ tests/test_fixture.c \
 	    $(FIXTURE_SCHEMAS:%=$(B)/fixtures/%.c) $(LIBREL) $(LDFLAGS)
-check: $(B)/test_fixture
+check-build: $(B)/test_fixture
 
 # Unique fields, unique_together and to_field (tests/test_unique.c).
 $(B)/unique/uq.c: tests/unique/uq.rel $(RELC)
@@ -203,7 +210,7 @@ $(B)/test_unique: tests/test_unique.c tests/failing_alloc.h $(B)/unique/uq.c $(L
 $(B)/test_unique_cxx: tests/test_unique.c tests/failing_alloc.h $(B)/unique/uq.c $(RT_SRC) $(RT_HDR)
 	$(CXX) -x c++ $(OPT) -Wall -Wextra -pedantic -Werror $(SANFLAGS) -D_GNU_SOURCE -Iruntime -I$(B)/unique -o $@ \
 	    tests/test_unique.c $(B)/unique/uq.c $(RT_SRC) $(CHECK_LIBS) $(LDFLAGS)
-check: $(B)/test_unique $(B)/test_unique_cxx
+check-build: $(B)/test_unique $(B)/test_unique_cxx
 
 # Generic relations (SPEC section 9), on tests/generic/gen.rel.
 $(B)/generic/gen.c: tests/generic/gen.rel $(RELC)
@@ -212,7 +219,7 @@ $(B)/generic/gen.c: tests/generic/gen.rel $(RELC)
 $(B)/generic/gen.h: $(B)/generic/gen.c ;
 $(B)/test_generic: tests/test_generic.c tests/failing_alloc.h $(B)/generic/gen.c $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/generic -o $@ $< $(B)/generic/gen.c $(LIBREL) $(LDFLAGS)
-check: $(B)/test_generic
+check-build: $(B)/test_generic
 
 # Through models, unique fields and generic relations together
 # (tests/test_combo.c), on tests/combo/combo.rel.
@@ -222,7 +229,7 @@ $(B)/combo/combo.c: tests/combo/combo.rel $(RELC)
 $(B)/combo/combo.h: $(B)/combo/combo.c ;
 $(B)/test_combo: tests/test_combo.c tests/failing_alloc.h $(B)/combo/combo.c $(B)/combo/combo.h $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/combo -o $@ $< $(B)/combo/combo.c $(LIBREL) $(LDFLAGS)
-check: $(B)/test_combo
+check-build: $(B)/test_combo
 
 # The randomized model-based test, on tests/model/mb.rel.
 $(B)/model/mb.c: tests/model/mb.rel $(RELC)
@@ -231,7 +238,7 @@ $(B)/model/mb.c: tests/model/mb.rel $(RELC)
 $(B)/model/mb.h: $(B)/model/mb.c ;
 $(B)/test_model: tests/test_model.c $(B)/model/mb.c $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -Iruntime -I$(B)/model -o $@ $< $(B)/model/mb.c $(LIBREL) $(LDFLAGS)
-check: $(B)/test_model
+check-build: $(B)/test_model
 
 # M_delete's short path against the collector (issue 15), on
 # tests/delete_one/dp.rel.
@@ -241,7 +248,7 @@ $(B)/delete_one/dp.c: tests/delete_one/dp.rel $(RELC)
 $(B)/delete_one/dp.h: $(B)/delete_one/dp.c ;
 $(B)/test_delete_one: tests/test_delete_one.c $(B)/delete_one/dp.c $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/delete_one -o $@ $< $(B)/delete_one/dp.c $(LIBREL) $(LDFLAGS)
-check: $(B)/test_delete_one
+check-build: $(B)/test_delete_one
 
 # The Check suites and the examples under valgrind: no invalid access, no
 # leak.  (Check runs its tests in-process here, so valgrind sees them.)
@@ -284,7 +291,7 @@ fuzz: build-fuzz/fuzz_relc
 
 $(B)/fuzz-replay: tests/fuzz/fuzz_relc.c tests/fuzz/replay_main.c $(LIBRELC)
 	$(CC) $(CFLAGS) $(INC) -o $@ tests/fuzz/fuzz_relc.c tests/fuzz/replay_main.c $(LIBRELC) $(LDFLAGS)
-check: $(B)/fuzz-replay
+check-build: $(B)/fuzz-replay
 
 # make fuzz-loaddata [FUZZ_TIME=seconds]: libFuzzer on loaddata
 # (tests/fuzz/fuzz_loaddata.c) into a store of tests/fixtures/fx.rel, with
@@ -312,7 +319,7 @@ $(B)/fuzz-replay-loaddata: tests/fuzz/fuzz_loaddata.c tests/fuzz/replay_main.c t
                            $(B)/fixtures/fx.c $(LIBREL)
 	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iruntime -I$(B)/fixtures -Itests/fixtures -o $@ tests/fuzz/fuzz_loaddata.c \
 	    tests/fuzz/replay_main.c $(B)/fixtures/fx.c $(LIBREL) $(LDFLAGS)
-check: $(B)/fuzz-replay-loaddata
+check-build: $(B)/fuzz-replay-loaddata
 
 # ---- benchmarks ----------------------------------------------------------------
 # make bench: the generated code against hand-written C and SQLite on one
@@ -362,7 +369,7 @@ $(B)/bench/gbench.h: $(B)/bench/gbench.c ;
 $(B)/bench/generic-bench: bench/generic.c bench/clock.c bench/workload.h $(B)/bench/gbench.c $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/bench -Ibench -o $@ bench/generic.c bench/clock.c \
 	    $(B)/bench/gbench.c $(LIBREL) $(LDFLAGS)
-check: $(B)/bench/generic-bench
+check-build: $(B)/bench/generic-bench
 bench: $(B)/bench/generic-bench
 bench: $(B)/bench/bench $(B)/bench/fixture-bench $(B)/bench/through-bench $(RELC)
 	$(B)/bench/bench --books $(BENCH_BOOKS) --runs $(BENCH_RUNS)
@@ -376,7 +383,7 @@ bench: $(B)/bench/bench $(B)/bench/fixture-bench $(B)/bench/through-bench $(RELC
 	$(B)/bench/generic-bench --runs $(BENCH_RUNS)
 	@echo
 	sh bench/scale.sh $(RELC)
-check: $(B)/bench/bench $(B)/bench/fixture-bench $(B)/bench/through-bench $(B)/bench/unique-bench
+check-build: $(B)/bench/bench $(B)/bench/fixture-bench $(B)/bench/through-bench $(B)/bench/unique-bench
 .PHONY: bench
 
 # ---- install ---------------------------------------------------------------------
@@ -453,4 +460,4 @@ $(B)/through/th.c: tests/through/th.rel $(RELC)
 $(B)/through/th.h: $(B)/through/th.c ;
 $(B)/test_through: tests/test_through.c tests/failing_alloc.h $(B)/through/th.c $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -Itests -I$(B)/through -o $@ $< $(B)/through/th.c $(LIBREL) $(LDFLAGS)
-check: $(B)/test_through
+check-build: $(B)/test_through
