@@ -584,9 +584,10 @@ void *rel_new2(rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is
                void *a0, void *a1);
 /* The same, for a create through a relation of `self` (of model sk):
  * the store is self's, and a NULL or deleted self fails as any argument
- * does. */
-void *rel_new_from(const void *self, uint32_t sk, uint32_t k, uint32_t via, void *other, bool new_is_model,
-                   const char *who, ...);
+ * does, reporting in the store of another object argument if there is
+ * one (the schema says which arguments are objects). */
+void *rel_new_from_of(const rel_schema *s, const void *self, uint32_t sk, uint32_t k, uint32_t via, void *other,
+                      bool new_is_model, const char *who, ...);
 
 /* Deletes objects[0..n) of model k and whatever Django's collector says
  * goes with them; all or nothing. */
@@ -595,8 +596,8 @@ rel_status rel_delete_many(uint32_t k, void *const *objects, size_t n, const cha
 /* rel_delete_many that also says what it removed, as Django's delete()
  * returns (n, {model: n}): *total and per_model[nmodels] (either may be
  * NULL), zero unless the delete succeeds. */
-rel_status rel_delete_ex(uint32_t k, void *const *objects, size_t n, size_t *total, size_t *per_model,
-                         uint32_t nmodels, const char *who);
+rel_status rel_delete_ex_of(const rel_schema *s, uint32_t k, void *const *objects, size_t n, size_t *total,
+                            size_t *per_model, uint32_t nmodels, const char *who);
 
 /* One object in a delete plan: its model, the relation through which it
  * is reached (REL_NONE for an object the delete removes), and the object. */
@@ -620,8 +621,8 @@ typedef struct rel_delete_plan {
     size_t ndeleted, nset_null, nblockers;
 } rel_delete_plan;
 
-rel_status rel_delete_plan_make(uint32_t k, void *const *objects, size_t n, rel_delete_plan *plan,
-                                const char *who);
+rel_status rel_delete_plan_of(const rel_schema *s, uint32_t k, void *const *objects, size_t n,
+                              rel_delete_plan *plan, const char *who);
 void rel_delete_plan_free(rel_delete_plan *plan);
 
 /* Setters and set operations that are not hot, written once. */
@@ -696,12 +697,6 @@ rel_status rel_delete_many_of(const rel_schema *s, uint32_t k, void *const *obje
 /* M_delete: rel_delete_many_of of one object, with a shorter path for a
  * model whose delete nothing can refuse and that only leaves refer to. */
 rel_status rel_delete_one_of(const rel_schema *s, uint32_t k, void *o, const char *who);
-rel_status rel_delete_ex_of(const rel_schema *s, uint32_t k, void *const *objects, size_t n, size_t *total,
-                            size_t *per_model, uint32_t nmodels, const char *who);
-rel_status rel_delete_plan_of(const rel_schema *s, uint32_t k, void *const *objects, size_t n,
-                              rel_delete_plan *plan, const char *who);
-void *rel_new_from_of(const rel_schema *s, const void *self, uint32_t sk, uint32_t k, uint32_t via, void *other,
-                      bool new_is_model, const char *who, ...);
 
 /* GenericForeignKey (runtime/rel_generic.c).  r is the relation of one
  * listed model: any for the head's calls.  rel_gfk_set_any points m (of

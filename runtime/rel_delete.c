@@ -561,12 +561,6 @@ rel_status rel_delete_many_of(const rel_schema *s, uint32_t k, void *const *obje
 /* The counts before and after: what went is the difference, whichever
  * path the delete took.  With n == 0 nothing is written (the generated
  * wrapper zeroes its result first). */
-rel_status rel_delete_ex(uint32_t k, void *const *objects, size_t n, size_t *total, size_t *per_model,
-                         uint32_t nmodels, const char *who)
-{
-    return rel_delete_ex_of(NULL, k, objects, n, total, per_model, nmodels, who);
-}
-
 rel_status rel_delete_ex_of(const rel_schema *s, uint32_t k, void *const *objects, size_t n, size_t *total,
                             size_t *per_model, uint32_t nmodels, const char *who)
 {
@@ -660,12 +654,6 @@ static bool plan_lists(rel_store *db, rel_delete_plan *plan, refs *deleted, refs
         }
     }
     return true;
-}
-
-rel_status rel_delete_plan_make(uint32_t k, void *const *objects, size_t n, rel_delete_plan *plan,
-                                const char *who)
-{
-    return rel_delete_plan_of(NULL, k, objects, n, plan, who);
 }
 
 rel_status rel_delete_plan_of(const rel_schema *s, uint32_t k, void *const *objects, size_t n,

@@ -5,6 +5,7 @@
 
 #include "rel.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 /* Failure paths: out of the way of the code that succeeds. */
@@ -238,6 +239,12 @@ void rel_obj_discard(rel_store *db, uint32_t k, void *o);
 void rel_model_restore_last_id(rel_store *db, uint32_t k, uint64_t last);
 
 /* ---- through models (rel_through.c) ----------------------------------------- */
+
+/* Where a call with no store or a dead object reports: `any` if set, else
+ * the first live object among model m's constructor arguments read from
+ * *ap (all but the entries skip1 and skip2; a unique scalar's is a pointer
+ * to its value, read and passed over).  rel_store.c. */
+const void *rel_arg_object(const rel_model *m, uint32_t skip1, uint32_t skip2, va_list *ap, const void *any);
 
 /* rel_new with the required targets in an array (NULL when none). */
 void *rel_new_req(rel_store *db, uint32_t k, void **req, uint32_t via, void *other, bool new_is_model,

@@ -467,6 +467,20 @@ void *rel_new(rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is_
     return o;
 }
 
+const void *rel_arg_object(const rel_model *m, uint32_t skip1, uint32_t skip2, va_list *ap, const void *any)
+{
+    uint32_t i;
+    for (i = 0; i < m->nrequired; i++) {
+        void *v;
+        if (m->required[i] == skip1 || m->required[i] == skip2)
+            continue;
+        v = va_arg(*ap, void *);   /* a field entry's: a pointer to a value */
+        if (!any && !(m->required[i] & REL_ARG_FIELD) && rel_alive(v))
+            any = v;
+    }
+    return any;
+}
+
 void *rel_new_of(const rel_schema *s, rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is_model,
                  const char *who, ...)
 {
@@ -476,13 +490,7 @@ void *rel_new_of(const rel_schema *s, rel_store *db, uint32_t k, uint32_t via, v
     if (!db) {
         /* The message goes to the store of an object argument, if any:
          * the schema says which arguments are objects. */
-        const void *any = rel_alive(other) ? other : NULL;
-        uint32_t i;
-        for (i = 0; i < s->models[k].nrequired; i++) {
-            void *t = va_arg(ap, void *);
-            if (!any && !(s->models[k].required[i] & REL_ARG_FIELD) && rel_alive(t))
-                any = t;
-        }
+        const void *any = rel_arg_object(&s->models[k], REL_NONE, REL_NONE, &ap, rel_alive(other) ? other : NULL);
         va_end(ap);
         return no_store(who, any, NULL);
     }
@@ -517,21 +525,6 @@ void *rel_new2(rel_store *db, uint32_t k, uint32_t via, void *other, bool new_is
     return new_object(db, k, req, via == REL_NONE ? NULL : REL_RELATION(db, via), other, new_is_model, who);
 }
 
-void *rel_new_from(const void *self, uint32_t sk, uint32_t k, uint32_t via, void *other, bool new_is_model,
-                   const char *who, ...)
-{
-    va_list ap;
-    void *o;
-    if (!rel_alive(self)) {
-        rel_fail_arg(self, sk, other, who);
-        return NULL;
-    }
-    va_start(ap, who);
-    o = new_va(rel_store_of(self), k, via, other, new_is_model, who, ap);
-    va_end(ap);
-    return o;
-}
-
 void *rel_new_from_of(const rel_schema *s, const void *self, uint32_t sk, uint32_t k, uint32_t via, void *other,
                       bool new_is_model, const char *who, ...)
 {
@@ -541,13 +534,7 @@ void *rel_new_from_of(const rel_schema *s, const void *self, uint32_t sk, uint32
     if (!rel_alive(self)) {
         /* The message goes to the store of another argument, if any: the
          * schema says how many required targets follow. */
-        const void *any = rel_alive(other) ? other : NULL;
-        uint32_t i;
-        for (i = 0; i < s->models[k].nrequired; i++) {
-            void *t = va_arg(ap, void *);   /* a field entry's: a pointer to a value */
-            if (!any && !(s->models[k].required[i] & REL_ARG_FIELD) && rel_alive(t))
-                any = t;
-        }
+        const void *any = rel_arg_object(&s->models[k], REL_NONE, REL_NONE, &ap, rel_alive(other) ? other : NULL);
         va_end(ap);
         rel_fail_arg_of(s, self, sk, any, who);
         return NULL;

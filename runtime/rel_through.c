@@ -416,22 +416,6 @@ static void undo_new(rel_store *db, uint32_t k, void *x, uint64_t last)
     rel_model_restore_last_id(db, k, last);
 }
 
-/* A live object among n constructor arguments of model m read from *ap
- * (field entries are pointers to values: skipped), or `any`. */
-static const void *any_object(const rel_model *m, uint32_t skip1, uint32_t skip2, va_list *ap, const void *any)
-{
-    uint32_t i;
-    for (i = 0; i < m->nrequired; i++) {
-        void *v;
-        if (m->required[i] == skip1 || m->required[i] == skip2)
-            continue;
-        v = va_arg(*ap, void *);
-        if (!any && !(m->required[i] & REL_ARG_FIELD) && rel_alive(v))
-            any = v;
-    }
-    return any;
-}
-
 void *rel_through_create(const rel_schema *s, uint32_t ri, void *self, bool self_is_m, const char *who, ...)
 {
     rel_store *db;
@@ -451,8 +435,8 @@ void *rel_through_create(const rel_schema *s, uint32_t ri, void *self, bool self
         const rel_relation *rs = &s->relations[ri];
         const void *any;
         va_start(ap, who);
-        any = any_object(&s->models[self_is_m ? rs->target : rs->model], REL_NONE, REL_NONE, &ap, NULL);
-        any = any_object(&s->models[rs->through], rs->through_src, rs->through_dst, &ap, any);
+        any = rel_arg_object(&s->models[self_is_m ? rs->target : rs->model], REL_NONE, REL_NONE, &ap, NULL);
+        any = rel_arg_object(&s->models[rs->through], rs->through_src, rs->through_dst, &ap, any);
         va_end(ap);
         rel_fail_arg_of(s, self, self_is_m ? rs->model : rs->target, any, who);
         return NULL;
