@@ -514,8 +514,6 @@ rel_status rel_dumpdata(const rel_store *cdb, FILE *out, int indent)
     if (!out)
         return rel_fail_null_arg(db, "dumpdata", "file");
     s = db->schema;
-    if (!out)
-        return rel_fail(&db->errmsg, REL_EINVAL, "dumpdata: the stream is NULL");
     if (!(w = (writer *)rel_malloc(sizeof *w)) || !info_build(&in, s, false)) {
         if (w)
             info_free(&in);
