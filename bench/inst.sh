@@ -21,7 +21,7 @@ for impl in generated hand; do
     BENCH_PHASES=1 valgrind --tool=callgrind --dump-instr=no --dump-line=no --compress-strings=no \
         --callgrind-out-file="$dir/$impl.%p" "$bench" --only "$impl" --books "$books" > "$dir/$impl.out" 2>/dev/null
     # One file per dump, in order; the summary line is the phase's count.
-    for f in $(ls "$dir/$impl".* | grep -v '\.out$' | sort -t. -k3 -n); do
+    for f in $(ls "$dir/$impl".* | grep -v '\.out$' | sort -V); do
         sed -n 's/^desc: Trigger: Client Request: //p; s/^summary: //p' "$f" | paste -sd' '
     done > "$dir/$impl.phases"
 done
@@ -42,10 +42,13 @@ awk -v books="$books" -v links="${links:-0}" '
         per["(e) m2m remove"] = s * 5
         if (links > 0) per["(e) m2m iterate (per link)"] = links
         per["(f) cascade delete (per object)"] = a + books
+        per["walk every Book (Book_all)"] = books
+        per["find every Book by id (Book_get)"] = books
         for (i = 1; i <= k; i++) {
             name = order[i]
             if (!(name in per)) continue
             g = count[1, name] / per[name]; h = count[2, name] / per[name]
-            printf "| %s | %.0f | %.0f | %.2f |\n", name, g, h, (h > 0 ? g / h : 0)
+            if (h > 0) printf "| %s | %.0f | %.0f | %.2f |\n", name, g, h, g / h
+            else printf "| %s (generated only) | %.0f | - | - |\n", name, g
         }
     }' "$dir/generated.phases" "$dir/hand.phases"

@@ -29,7 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *const op_names[N_OPS] = {
+static const char *const op_names[N_ALL_OPS] = {
     "(a) create (per object)",
     "(b) reverse traversal (per book)",
     "(c) forward (per book)",
@@ -39,6 +39,8 @@ static const char *const op_names[N_OPS] = {
     "(e) m2m remove",
     "(e) m2m iterate (per link)",
     "(f) cascade delete (per object)",
+    "walk every Book (Book_all)",
+    "find every Book by id (Book_get)",
 };
 
 enum { IMPL_GENERATED, IMPL_HAND, IMPL_SQLITE, N_IMPLS };
@@ -241,9 +243,11 @@ int main(int argc, char **argv)
         Result r;
         memset(&r, 0, sizeof r);
         impl_run[only](&w, &r);  /* in this process, for a profiler */
-        for (op = 0; op < N_OPS; op++)
+        for (op = 0; op < (only == IMPL_GENERATED ? N_ALL_OPS : N_OPS); op++)
             printf("%-34s %8.1f ns/op %8.1f inst/op\n", op_names[op], r.ns_per_op[op], r.inst_per_op[op]);
         printf("%-34s %8.1f\n", "bytes per book", r.bytes_per_book);
+        if (only == IMPL_GENERATED)
+            printf("%-34s %8.1f\n", "id index bytes per book", r.index_bytes_per_book);
         /* the operations of (e) iterate, for bench/inst.sh */
         printf("%-34s %8llu\n", "m2m links iterated", (unsigned long long)r.checksum[OP_M2M_REMOVE]);
         free_workload(&w);
@@ -271,6 +275,15 @@ int main(int argc, char **argv)
                             impl_names[0], (unsigned long long)res[0][0].checksum[op]);
                     return 1;
                 }
+    /* The generated side's own walk and lookups: the same sums as (c)
+     * over the array and (b) over the authors. */
+    for (run = 0; run < runs; run++) {
+        const Result *g = &res[run][IMPL_GENERATED];
+        if (g->checksum[OP_WALK] != g->checksum[OP_FORWARD] || g->checksum[OP_GET] != g->checksum[OP_REVERSE]) {
+            fprintf(stderr, "bench: Book_all or Book_get found other books than the arrays\n");
+            return 1;
+        }
+    }
     if (check) {
         printf("bench --check: %zu books, %d operations, checksums agree in all %d implementations\n",
                n, N_OPS, N_IMPLS);
@@ -304,6 +317,27 @@ int main(int argc, char **argv)
             printf(" %.0f | %.0f |\n", inst[IMPL_GENERATED], inst[IMPL_HAND]);
         else
             printf(" - | - |\n");
+    }
+    printf("\nWhat the store does that hand.c cannot (generated only; the same\n"
+           "reads as (c) and (b), through the store instead of the driver's array):\n\n");
+    printf("| operation | generated ns/op | generated inst/op |\n|---|---:|---:|\n");
+    for (op = N_OPS; op < N_ALL_OPS; op++) {
+        double t[64], in[64];
+        for (run = 0; run < runs && run < 64; run++) {
+            t[run] = res[run][IMPL_GENERATED].ns_per_op[op];
+            in[run] = res[run][IMPL_GENERATED].inst_per_op[op];
+        }
+        printf("| %s | %.1f |", op_names[op], median(t, runs < 64 ? runs : 64));
+        if (median(in, runs < 64 ? runs : 64) > 0)
+            printf(" %.0f |\n", median(in, runs < 64 ? runs : 64));
+        else
+            printf(" - |\n");
+    }
+    {
+        double v[64];
+        for (run = 0; run < runs && run < 64; run++)
+            v[run] = res[run][IMPL_GENERATED].index_bytes_per_book;
+        printf("| the id index (bytes per book) | %.1f | - |\n", median(v, runs < 64 ? runs : 64));
     }
     printf("\nchecksums agree in every run of every implementation.\n");
     free(res);
