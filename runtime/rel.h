@@ -93,13 +93,24 @@ typedef struct rel_list {
     uint32_t count, cap;
 } rel_list;
 
-/* A many-to-many set: with each partner, in `back`, the position where
- * this object sits in that partner's set, which makes removal O(1). */
+/* A many-to-many set: with each partner, the position where this object
+ * sits in that partner's set (its "back" position), which makes removal
+ * O(1).  The back positions follow the items in the same block, at
+ * items + cap (see rel_vec_back), so the set is 16 bytes, not 24 with a
+ * pointer to them: the objects that embed it are smaller. */
 typedef struct rel_vec {
-    void **items;       /* [cap] */
-    uint32_t *back;     /* [cap], in the same block as items */
+    void **items;       /* [cap] pointers, then [cap] uint32_t back positions */
     uint32_t count, cap;
 } rel_vec;
+
+/* The back positions of v, at items + cap.  Only for a set with room
+ * (items not NULL): an empty set without a block has none, and pointer
+ * arithmetic on NULL is undefined, so callers ask only for an entry that
+ * is there (j < count). */
+static inline uint32_t *rel_vec_back(const rel_vec *v)
+{
+    return (uint32_t *)(void *)(v->items + v->cap);
+}
 
 /* Grow to room for `need` elements; nothing changes on failure. */
 rel_status rel_list_grow(rel_list *l, size_t need);
@@ -853,7 +864,7 @@ static inline uint32_t rel_m2m_find(const void *m, size_t ms, const void *t, siz
     } else {
         for (i = 0; i < b->count; i++)
             if (b->items[i] == m)
-                return b->back[i];
+                return rel_vec_back(b)[i];
     }
     return UINT32_MAX;
 }
@@ -866,15 +877,15 @@ static inline void rel_m2m_link(void *m, size_t ms, void *t, size_t ts)
     uint32_t im = a->count, it = b->count;
     if (a == b) {
         a->items[im] = t;
-        a->back[im] = im;
+        rel_vec_back(a)[im] = im;
         a->count++;
         return;
     }
     a->items[im] = t;
-    a->back[im] = it;
+    rel_vec_back(a)[im] = it;
     a->count++;
     b->items[it] = m;
-    b->back[it] = im;
+    rel_vec_back(b)[it] = im;
     b->count++;
 }
 
@@ -887,11 +898,11 @@ static inline void rel_m2m_drop(rel_vec *v, uint32_t i, size_t other)
     if (i != last) {
         void *moved = v->items[last];
         v->items[i] = moved;
-        v->back[i] = v->back[last];
+        rel_vec_back(v)[i] = rel_vec_back(v)[last];
         if (&REL_AT(moved, other, rel_vec) == v)
-            v->back[i] = i;  /* an object linked to itself */
+            rel_vec_back(v)[i] = i;  /* an object linked to itself */
         else
-            REL_AT(moved, other, rel_vec).back[v->back[i]] = i;
+            rel_vec_back(&REL_AT(moved, other, rel_vec))[rel_vec_back(v)[i]] = i;
     }
 }
 
@@ -900,7 +911,7 @@ static inline void rel_m2m_unlink(void *m, size_t ms, size_t ts, uint32_t im)
 {
     rel_vec *a = &REL_AT(m, ms, rel_vec);
     void *t = a->items[im];
-    uint32_t it = a->back[im];
+    uint32_t it = rel_vec_back(a)[im];
     rel_m2m_drop(a, im, ts);
     if (&REL_AT(t, ts, rel_vec) != a)
         rel_m2m_drop(&REL_AT(t, ts, rel_vec), it, ms);

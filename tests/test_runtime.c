@@ -357,7 +357,7 @@ static void print_vec(FILE *f, const char *name, const rel_vec *v)
     uint32_t j;
     fprintf(f, " %s=[", name);
     for (j = 0; j < v->count; j++)
-        fprintf(f, "%llu@%u,", (unsigned long long)id_of(v->items[j]), (unsigned)v->back[j]);
+        fprintf(f, "%llu@%u,", (unsigned long long)id_of(v->items[j]), (unsigned)rel_vec_back(v)[j]);
     fprintf(f, "]");
 }
 
@@ -933,14 +933,14 @@ START_TEST(test_verify_finds_corruption)
     b->pos_author = saved;
     c->author = (Author *)sp;
 
-    p->clubs.back[0] = 7;
+    rel_vec_back(&p->clubs)[0] = 7;
     ck_assert_int_eq(rel_store_verify(db), REL_ECORRUPT);
     ck_assert_ptr_nonnull(strstr(errmsg(), "many-to-many link is not on both sides"));
-    p->clubs.back[0] = 0;
+    rel_vec_back(&p->clubs)[0] = 0;
 
-    q->friends.back[0] = 3;
+    rel_vec_back(&q->friends)[0] = 3;
     ck_assert_int_eq(rel_store_verify(db), REL_ECORRUPT);
-    q->friends.back[0] = 0;
+    rel_vec_back(&q->friends)[0] = 0;
 
     u->profile = NULL;
     ck_assert_int_eq(rel_store_verify(db), REL_ECORRUPT);
