@@ -290,15 +290,18 @@ static rel_status Seat_set_club(Seat *o, Club *t)
     return rel_o2o_set(o, t, R(R_SEAT_CLUB), offsetof(Seat, club), offsetof(Club, seat), false);
 }
 
-/* Many-to-many: M_r_add/remove/contains and T_rv_add/remove/contains. */
+/* Many-to-many: M_r_add/remove/contains and T_rv_add/remove/contains.
+ * SYM: whether the relation can link an object to itself in one set (the
+ * generator knows; here, a relation of a model to itself with one set). */
+#define SYM(M, r, T, rv) (sizeof(M) == sizeof(T) && offsetof(M, r) == offsetof(T, rv))
 #define M2M(rel, M, r, T, rv)                                                                     \
     static inline rel_status M##_##r##_add(M *o, T *x)                                                   \
     {                                                                                             \
-        return rel_m2m_add(R(rel), o, offsetof(M, r), x, offsetof(T, rv), true, #M "_" #r "_add");  \
+        return rel_m2m_add(R(rel), o, offsetof(M, r), x, offsetof(T, rv), SYM(M, r, T, rv), true, #M "_" #r "_add");  \
     }                                                                                             \
     static inline rel_status M##_##r##_remove(M *o, T *x)                                                \
     {                                                                                             \
-        return rel_m2m_remove(R(rel), o, offsetof(M, r), x, offsetof(T, rv), true, #M "_" #r "_remove");    \
+        return rel_m2m_remove(R(rel), o, offsetof(M, r), x, offsetof(T, rv), SYM(M, r, T, rv), true, #M "_" #r "_remove");    \
     }                                                                                             \
     static inline bool M##_##r##_contains(const M *o, const T *x)                                        \
     {                                                                                             \
@@ -308,11 +311,11 @@ static rel_status Seat_set_club(Seat *o, Club *t)
 #define M2M_REV(rel, T, rv, M, r)                                                                 \
     static inline rel_status T##_##rv##_add(T *o, M *x)                                                  \
     {                                                                                             \
-        return rel_m2m_add(R(rel), x, offsetof(M, r), o, offsetof(T, rv), false, #T "_" #rv "_add"); \
+        return rel_m2m_add(R(rel), x, offsetof(M, r), o, offsetof(T, rv), SYM(M, r, T, rv), false, #T "_" #rv "_add"); \
     }                                                                                             \
     static inline rel_status T##_##rv##_remove(T *o, M *x)                                               \
     {                                                                                             \
-        return rel_m2m_remove(R(rel), x, offsetof(M, r), o, offsetof(T, rv), false, #T "_" #rv "_remove");  \
+        return rel_m2m_remove(R(rel), x, offsetof(M, r), o, offsetof(T, rv), SYM(M, r, T, rv), false, #T "_" #rv "_remove");  \
     }                                                                                             \
     static inline bool T##_##rv##_contains(const T *o, const M *x)                                       \
     {                                                                                             \

@@ -125,9 +125,9 @@ static inline bool Employee_departments_contains(const Employee *o, const Depart
 { return rel_m2m_contains(x, offsetof(struct Department, workers), o, offsetof(struct Employee, departments)); }
 /* Adding an existing link changes nothing. */
 static inline rel_status Employee_departments_add(Employee *o, Department *x)
-{ return rel_m2m_add(1, x, offsetof(struct Department, workers), o, offsetof(struct Employee, departments), false, "Employee_departments_add"); }
+{ return rel_m2m_add(1, x, offsetof(struct Department, workers), o, offsetof(struct Employee, departments), false, false, "Employee_departments_add"); }
 static inline rel_status Employee_departments_remove(Employee *o, Department *x)
-{ return rel_m2m_remove(1, x, offsetof(struct Department, workers), o, offsetof(struct Employee, departments), false, "Employee_departments_remove"); }
+{ return rel_m2m_remove(1, x, offsetof(struct Department, workers), o, offsetof(struct Employee, departments), false, false, "Employee_departments_remove"); }
 static inline rel_status Employee_departments_clear(Employee *o)
 { return rel_alive(o) ? rel_m2m_clear(1, o, false) : rel_fail_arg_of(&rel_desc_company, o, 0, NULL, "Employee_departments_clear"); }
 static inline Department *Employee_departments_create(Employee *o, Employee *manager)
@@ -183,9 +183,9 @@ static inline bool Department_workers_contains(const Department *o, const Employ
 { return rel_m2m_contains(o, offsetof(struct Department, workers), x, offsetof(struct Employee, departments)); }
 /* Adding an existing link changes nothing. */
 static inline rel_status Department_workers_add(Department *o, Employee *x)
-{ return rel_m2m_add(1, o, offsetof(struct Department, workers), x, offsetof(struct Employee, departments), true, "Department_workers_add"); }
+{ return rel_m2m_add(1, o, offsetof(struct Department, workers), x, offsetof(struct Employee, departments), false, true, "Department_workers_add"); }
 static inline rel_status Department_workers_remove(Department *o, Employee *x)
-{ return rel_m2m_remove(1, o, offsetof(struct Department, workers), x, offsetof(struct Employee, departments), true, "Department_workers_remove"); }
+{ return rel_m2m_remove(1, o, offsetof(struct Department, workers), x, offsetof(struct Employee, departments), false, true, "Department_workers_remove"); }
 static inline rel_status Department_workers_clear(Department *o)
 { return rel_alive(o) ? rel_m2m_clear(1, o, true) : rel_fail_arg_of(&rel_desc_company, o, 1, NULL, "Department_workers_clear"); }
 static inline Employee *Department_workers_create(Department *o)

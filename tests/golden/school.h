@@ -125,9 +125,9 @@ static inline bool Student_courses_contains(const Student *o, const Course *x)
 { return rel_m2m_contains(o, offsetof(struct Student, courses), x, offsetof(struct Course, students)); }
 /* Adding an existing link changes nothing. */
 static inline rel_status Student_courses_add(Student *o, Course *x)
-{ return rel_m2m_add(0, o, offsetof(struct Student, courses), x, offsetof(struct Course, students), true, "Student_courses_add"); }
+{ return rel_m2m_add(0, o, offsetof(struct Student, courses), x, offsetof(struct Course, students), false, true, "Student_courses_add"); }
 static inline rel_status Student_courses_remove(Student *o, Course *x)
-{ return rel_m2m_remove(0, o, offsetof(struct Student, courses), x, offsetof(struct Course, students), true, "Student_courses_remove"); }
+{ return rel_m2m_remove(0, o, offsetof(struct Student, courses), x, offsetof(struct Course, students), false, true, "Student_courses_remove"); }
 static inline rel_status Student_courses_clear(Student *o)
 { return rel_alive(o) ? rel_m2m_clear(0, o, true) : rel_fail_arg_of(&rel_desc_school, o, 0, NULL, "Student_courses_clear"); }
 static inline Course *Student_courses_create(Student *o)
@@ -176,9 +176,9 @@ static inline bool Course_students_contains(const Course *o, const Student *x)
 { return rel_m2m_contains(x, offsetof(struct Student, courses), o, offsetof(struct Course, students)); }
 /* Adding an existing link changes nothing. */
 static inline rel_status Course_students_add(Course *o, Student *x)
-{ return rel_m2m_add(0, x, offsetof(struct Student, courses), o, offsetof(struct Course, students), false, "Course_students_add"); }
+{ return rel_m2m_add(0, x, offsetof(struct Student, courses), o, offsetof(struct Course, students), false, false, "Course_students_add"); }
 static inline rel_status Course_students_remove(Course *o, Student *x)
-{ return rel_m2m_remove(0, x, offsetof(struct Student, courses), o, offsetof(struct Course, students), false, "Course_students_remove"); }
+{ return rel_m2m_remove(0, x, offsetof(struct Student, courses), o, offsetof(struct Course, students), false, false, "Course_students_remove"); }
 static inline rel_status Course_students_clear(Course *o)
 { return rel_alive(o) ? rel_m2m_clear(0, o, false) : rel_fail_arg_of(&rel_desc_school, o, 1, NULL, "Course_students_clear"); }
 static inline Student *Course_students_create(Course *o)

@@ -106,9 +106,9 @@ static inline bool Employee_friends_contains(const Employee *o, const Employee *
 { return rel_m2m_contains(o, offsetof(struct Employee, friends), x, offsetof(struct Employee, friends)); }
 /* Adding an existing link changes nothing. */
 static inline rel_status Employee_friends_add(Employee *o, Employee *x)
-{ return rel_m2m_add(1, o, offsetof(struct Employee, friends), x, offsetof(struct Employee, friends), true, "Employee_friends_add"); }
+{ return rel_m2m_add(1, o, offsetof(struct Employee, friends), x, offsetof(struct Employee, friends), true, true, "Employee_friends_add"); }
 static inline rel_status Employee_friends_remove(Employee *o, Employee *x)
-{ return rel_m2m_remove(1, o, offsetof(struct Employee, friends), x, offsetof(struct Employee, friends), true, "Employee_friends_remove"); }
+{ return rel_m2m_remove(1, o, offsetof(struct Employee, friends), x, offsetof(struct Employee, friends), true, true, "Employee_friends_remove"); }
 static inline rel_status Employee_friends_clear(Employee *o)
 { return rel_alive(o) ? rel_m2m_clear(1, o, true) : rel_fail_arg_of(&rel_desc_tree, o, 0, NULL, "Employee_friends_clear"); }
 static inline Employee *Employee_friends_create(Employee *o)
