@@ -861,26 +861,33 @@ static inline rel_status rel_o2o_set(void *m, void *t, uint32_t r, size_t fwd, s
     return REL_OK;
 }
 
-/* Where x sits in items[0..n), or UINT32_MAX.  Two entries a turn (an odd
- * one first): per entry a compare and a branch, and the loop's own add,
- * compare and branch only every second one, which makes the scans of
- * contains, add and remove cheaper than a plain loop.  items may be NULL
- * when n is 0: nothing is read and no pointer arithmetic is done. */
-static inline uint32_t rel_ptr_find(void *const *items, uint32_t count, const void *x)
+/* Whether x is in items[0..count), and where (*at).  Two entries a turn
+ * (an odd one first): per entry a compare and a branch, and the loop's
+ * own add, compare and branch only every second one, which makes the
+ * scans of contains, add and remove cheaper than a plain loop.  A found
+ * flag rather than a UINT32_MAX position: the compiler then needs no test
+ * that a position found is not UINT32_MAX.  Positions here are size_t,
+ * as later in rel_m2m_remove: an index into items needs 64 bits, and a
+ * uint32_t would be extended again at each use.  items may be NULL when
+ * count is 0: nothing is read and no pointer arithmetic is done. */
+static inline bool rel_ptr_find(void *const *items, uint32_t count, const void *x, size_t *at)
 {
-    size_t i = 0, n = count;   /* size_t: no zero extension per entry */
-    if (n & 1) {
-        if (items[0] == x)
-            return 0;
-        i = 1;
+    size_t n = count, i = n & 1;   /* size_t: no zero extension per entry */
+    if (i && items[0] == x) {
+        *at = 0;
+        return true;
     }
     for (; i < n; i += 2) {
-        if (items[i] == x)
-            return (uint32_t)i;
-        if (items[i + 1] == x)
-            return (uint32_t)i + 1;
+        if (items[i] == x) {
+            *at = i;
+            return true;
+        }
+        if (items[i + 1] == x) {
+            *at = i + 1;
+            return true;
+        }
     }
-    return UINT32_MAX;
+    return false;
 }
 
 /* Many-to-many between m (the declaring side, set at ms) and t (set at
@@ -888,11 +895,10 @@ static inline uint32_t rel_ptr_find(void *const *items, uint32_t count, const vo
 static inline uint32_t rel_m2m_find(const void *m, size_t ms, const void *t, size_t ts)
 {
     const rel_vec *a = &REL_CAT(m, ms, rel_vec), *b = &REL_CAT(t, ts, rel_vec);
-    uint32_t i;
+    size_t i;
     if (a->count <= b->count)
-        return rel_ptr_find(a->items, a->count, t);
-    i = rel_ptr_find(b->items, b->count, m);
-    return i == UINT32_MAX ? i : rel_vec_back(b)[i];
+        return rel_ptr_find(a->items, a->count, t, &i) ? (uint32_t)i : UINT32_MAX;
+    return rel_ptr_find(b->items, b->count, m, &i) ? rel_vec_back(b)[i] : UINT32_MAX;
 }
 
 /* Links m and t (room reserved on both).  A symmetrical relation links an
@@ -935,21 +941,21 @@ static inline void rel_m2m_link(void *m, size_t ms, void *t, size_t ts)
  * itself (an object linked to itself by a symmetrical relation); false
  * when the caller knows v's own offset differs from `other`, which skips
  * the test. */
-static inline void rel_m2m_drop_at(rel_vec *v, uint32_t i, size_t other, bool can_self)
+static inline void rel_m2m_drop_at(rel_vec *v, size_t i, size_t other, bool can_self)
 {
     void **items = v->items;
     uint32_t *back = rel_vec_back(v), last = v->count - 1;
     v->count = last;
     if (i != last) {
-        uint32_t pos = back[last];
+        size_t pos = back[last];
         void *moved = items[last];
         rel_vec *mv = &REL_AT(moved, other, rel_vec);
         items[i] = moved;
         if (can_self && mv == v) {
-            back[i] = i;  /* an object linked to itself */
+            back[i] = (uint32_t)i;  /* an object linked to itself */
         } else {
-            back[i] = pos;
-            rel_vec_back(mv)[pos] = i;
+            back[i] = (uint32_t)pos;
+            rel_vec_back(mv)[pos] = (uint32_t)i;
         }
     }
 }
@@ -963,7 +969,7 @@ static inline void rel_m2m_drop(rel_vec *v, uint32_t i, size_t other)
 /* Removes the link between entry im of m's set (at ms) and entry it of
  * t's set (at ts) from both sides, once for a link of an object to itself
  * (only where sym: the relation can be symmetrical). */
-static inline void rel_m2m_unlink_at(void *m, size_t ms, void *t, size_t ts, uint32_t im, uint32_t it, bool sym)
+static inline void rel_m2m_unlink_at(void *m, size_t ms, void *t, size_t ts, size_t im, size_t it, bool sym)
 {
     rel_vec *a = &REL_AT(m, ms, rel_vec), *b = &REL_AT(t, ts, rel_vec);
     rel_m2m_drop_at(a, im, ts, sym);
@@ -1066,17 +1072,17 @@ static inline rel_status rel_m2m_remove(uint32_t r, void *m, size_t ms, void *t,
                                         bool self_is_m, const char *who)
 {
     const rel_vec *a, *b;
-    uint32_t im, it;
+    size_t im, it;
     if (!m || !t || ((REL_CTAG(m) | REL_CTAG(t)) & REL_DEAD))
         return rel_fail_link(r, m, t, self_is_m, who);
     a = &REL_CAT(m, ms, rel_vec);
     b = &REL_CAT(t, ts, rel_vec);
     if (a->count <= b->count) {
-        if ((im = rel_ptr_find(a->items, a->count, t)) == UINT32_MAX)
+        if (!rel_ptr_find(a->items, a->count, t, &im))
             return REL_OK;
         it = rel_vec_back(a)[im];
     } else {
-        if ((it = rel_ptr_find(b->items, b->count, m)) == UINT32_MAX)
+        if (!rel_ptr_find(b->items, b->count, m, &it))
             return REL_OK;
         im = rel_vec_back(b)[it];
     }
@@ -1088,12 +1094,12 @@ static inline rel_status rel_m2m_remove(uint32_t r, void *m, size_t ms, void *t,
 static inline bool rel_m2m_contains(const void *m, size_t ms, const void *t, size_t ts)
 {
     const rel_vec *a, *b;
+    size_t i;
     if (!m || !t || ((REL_CTAG(m) | REL_CTAG(t)) & REL_DEAD))
         return false;
     a = &REL_CAT(m, ms, rel_vec);
     b = &REL_CAT(t, ts, rel_vec);
-    return a->count <= b->count ? rel_ptr_find(a->items, a->count, t) != UINT32_MAX
-                                : rel_ptr_find(b->items, b->count, m) != UINT32_MAX;
+    return a->count <= b->count ? rel_ptr_find(a->items, a->count, t, &i) : rel_ptr_find(b->items, b->count, m, &i);
 }
 
 #ifdef __cplusplus
