@@ -651,6 +651,30 @@ START_TEST(test_many_to_many)
     ck_assert_uint_eq(p->friends.count, 0);
     ck_assert_uint_eq(n->friends.count, 0);
     VERIFY();
+    /* A link to oneself that moves into the hole an earlier entry left:
+     * its back position is its own new position (the test only a
+     * symmetrical relation makes), found from either side. */
+    ck_assert_int_eq(Person_friends_add(p, q), REL_OK);
+    ck_assert_int_eq(Person_friends_add(p, p), REL_OK);
+    ck_assert_int_eq(Person_friends_remove(p, q), REL_OK);
+    ck_assert_uint_eq(p->friends.count, 1);
+    ck_assert_uint_eq(rel_vec_back(&p->friends)[0], 0);
+    ck_assert(Person_friends_contains(p, p) && !Person_friends_contains(q, p));
+    VERIFY();
+    /* again, found from the partner's smaller set (p's is bigger) */
+    ck_assert_int_eq(Person_friends_remove(p, p), REL_OK);
+    ck_assert_int_eq(Person_friends_add(p, q), REL_OK);
+    ck_assert_int_eq(Person_friends_add(p, n), REL_OK);
+    ck_assert_int_eq(Person_friends_add(p, p), REL_OK);
+    ck_assert_uint_eq(p->friends.count, 3);
+    ck_assert_uint_gt(p->friends.count, q->friends.count);
+    ck_assert_int_eq(Person_friends_remove(p, q), REL_OK);
+    ck_assert_uint_eq(p->friends.count, 2);
+    ck_assert_ptr_eq(p->friends.items[0], p);
+    ck_assert_uint_eq(rel_vec_back(&p->friends)[0], 0);
+    VERIFY();
+    ck_assert_int_eq(Person_friends_clear(p), REL_OK);
+    VERIFY();
 
     /* not symmetrical, to its own model: two sets, a self link in both */
     ck_assert_int_eq(Person_follows_add(p, q), REL_OK);
