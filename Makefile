@@ -78,7 +78,7 @@ clean:
 LIBREL  := $(B)/librel.a
 RT_SRC  := runtime/rel.c runtime/rel_store.c runtime/rel_delete.c runtime/rel_verify.c runtime/rel_unique.c \
            runtime/rel_json.c runtime/rel_fixture.c runtime/rel_through.c runtime/rel_scrub.c runtime/rel_generic.c \
-           runtime/rel_delete_one.c
+           runtime/rel_delete_one.c runtime/rel_m2m.c
 RT_OBJ  := $(patsubst %.c,$(B)/obj/%.o,$(RT_SRC))
 RT_HDR  := runtime/rel.h runtime/rel_impl.h runtime/rel_version.h runtime/rel_json.h
 $(RT_OBJ): $(B)/obj/%.o: %.c $(RT_HDR)

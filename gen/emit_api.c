@@ -468,6 +468,10 @@ static void m2m_side(const Emitter *e, const Field *f, PrVars *v, bool forward)
     pv_set(v, "t", forward ? e->l->other : e->l->self);
     pv_set(v, "fwd_side", forward ? "true" : "false");
     pv_set(v, "new_side", forward ? "false" : "true");
+    /* Only a symmetrical relation can link an object to itself in one
+     * set: a constant, so that the runtime's test for it folds away
+     * everywhere else. */
+    pv_set(v, "sym", f->symmetrical ? "true" : "false");
     pv_num(v, "ok", other->index);
     emit_list_view(e, v);
     pt(p, v,
@@ -480,9 +484,9 @@ static void m2m_side(const Emitter *e, const Field *f, PrVars *v, bool forward)
     pt(p, v,
        "/* Adding an existing link changes nothing. */\n"
        "static inline rel_status $add$($Own$ *$o$, $T$ *$x$)\n"
-       "{ return rel_m2m_add($r$, $m$, offsetof(struct $mt$, $fwd$), $t$, offsetof(struct $tt$, $rev$), $fwd_side$, \"$add$\"); }\n"
+       "{ return rel_m2m_add($r$, $m$, offsetof(struct $mt$, $fwd$), $t$, offsetof(struct $tt$, $rev$), $sym$, $fwd_side$, \"$add$\"); }\n"
        "static inline rel_status $remove$($Own$ *$o$, $T$ *$x$)\n"
-       "{ return rel_m2m_remove($r$, $m$, offsetof(struct $mt$, $fwd$), $t$, offsetof(struct $tt$, $rev$), $fwd_side$, \"$remove$\"); }\n"
+       "{ return rel_m2m_remove($r$, $m$, offsetof(struct $mt$, $fwd$), $t$, offsetof(struct $tt$, $rev$), $sym$, $fwd_side$, \"$remove$\"); }\n"
        "static inline rel_status $clear$($Own$ *$o$)\n"
        "{ return rel_alive($o$) ? rel_m2m_clear($r$, $o$, $fwd_side$) : rel_fail_arg_of(&$desc$, $o$, $k$, NULL, \"$clear$\"); }\n");
     pt(p, v, "static inline $T$ *$create$($Own$ *$o$");

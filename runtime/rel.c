@@ -114,11 +114,10 @@ rel_status rel_vec_grow(rel_vec *v, size_t need)
         return REL_ENOMEM;
     if (v->count) {
         memcpy(block, v->items, v->count * item);
-        memcpy(block + cap * item, v->back, v->count * sizeof(uint32_t));
+        memcpy(block + cap * item, rel_vec_back(v), v->count * sizeof(uint32_t));
     }
     rel_free(v->items);
     v->items = (void **)(void *)block;
-    v->back = (uint32_t *)(void *)(block + cap * item);
     v->cap = (uint32_t)cap;
     return REL_OK;
 }
@@ -134,7 +133,6 @@ void rel_vec_free(rel_vec *v)
 {
     rel_free(v->items);
     v->items = NULL;
-    v->back = NULL;
     v->count = v->cap = 0;
 }
 

@@ -93,13 +93,24 @@ typedef struct rel_list {
     uint32_t count, cap;
 } rel_list;
 
-/* A many-to-many set: with each partner, in `back`, the position where
- * this object sits in that partner's set, which makes removal O(1). */
+/* A many-to-many set: with each partner, the position where this object
+ * sits in that partner's set (its "back" position), which makes removal
+ * O(1).  The back positions follow the items in the same block, at
+ * items + cap (see rel_vec_back), so the set is 16 bytes, not 24 with a
+ * pointer to them: the objects that embed it are smaller. */
 typedef struct rel_vec {
-    void **items;       /* [cap] */
-    uint32_t *back;     /* [cap], in the same block as items */
+    void **items;       /* [cap] pointers, then [cap] uint32_t back positions */
     uint32_t count, cap;
 } rel_vec;
+
+/* The back positions of v, at items + cap.  Only for a set with room
+ * (items not NULL): an empty set without a block has none, and pointer
+ * arithmetic on NULL is undefined, so callers ask only for an entry that
+ * is there (j < count). */
+static inline uint32_t *rel_vec_back(const rel_vec *v)
+{
+    return (uint32_t *)(void *)(v->items + v->cap);
+}
 
 /* Grow to room for `need` elements; nothing changes on failure. */
 rel_status rel_list_grow(rel_list *l, size_t need);
@@ -321,6 +332,16 @@ static inline bool rel_alive(const void *o) { return o && !(REL_CTAG(o) & REL_DE
 #define REL_GET(o, member, empty) (rel_alive(o) ? (member) : (empty))
 #else
 #define REL_GET(o, member, empty) (member)
+#endif
+
+/* For an inline fast path that must stay inline in the caller's loop
+ * whatever the compiler's size heuristics decide for a big caller (GCC
+ * put rel_new_fast out of line once run_generated of the benchmark grew,
+ * which cost create a call and its constant-size stores). */
+#if defined(__GNUC__)
+#define REL_INLINE_HOT __attribute__((always_inline))
+#else
+#define REL_INLINE_HOT
 #endif
 
 /* The member at byte offset `off` of object o, as type T. */
@@ -840,70 +861,127 @@ static inline rel_status rel_o2o_set(void *m, void *t, uint32_t r, size_t fwd, s
     return REL_OK;
 }
 
+/* Whether x is in items[0..count), and where (*at).  Two entries a turn
+ * (an odd one first): per entry a compare and a branch, and the loop's
+ * own add, compare and branch only every second one, which makes the
+ * scans of contains, add and remove cheaper than a plain loop.  A found
+ * flag rather than a UINT32_MAX position: the compiler then needs no test
+ * that a position found is not UINT32_MAX.  Positions here are size_t,
+ * as later in rel_m2m_remove: an index into items needs 64 bits, and a
+ * uint32_t would be extended again at each use.  items may be NULL when
+ * count is 0: nothing is read and no pointer arithmetic is done. */
+static inline bool rel_ptr_find(void *const *items, uint32_t count, const void *x, size_t *at)
+{
+    size_t n = count, i = n & 1;   /* size_t: no zero extension per entry */
+    if (i && items[0] == x) {
+        *at = 0;
+        return true;
+    }
+    for (; i < n; i += 2) {
+        if (items[i] == x) {
+            *at = i;
+            return true;
+        }
+        if (items[i + 1] == x) {
+            *at = i + 1;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Many-to-many between m (the declaring side, set at ms) and t (set at
  * ts): where t sits in m's set, or UINT32_MAX.  Scans the smaller side. */
 static inline uint32_t rel_m2m_find(const void *m, size_t ms, const void *t, size_t ts)
 {
     const rel_vec *a = &REL_CAT(m, ms, rel_vec), *b = &REL_CAT(t, ts, rel_vec);
-    uint32_t i;
-    if (a->count <= b->count) {
-        for (i = 0; i < a->count; i++)
-            if (a->items[i] == t)
-                return i;
-    } else {
-        for (i = 0; i < b->count; i++)
-            if (b->items[i] == m)
-                return b->back[i];
-    }
-    return UINT32_MAX;
+    size_t i;
+    if (a->count <= b->count)
+        return rel_ptr_find(a->items, a->count, t, &i) ? (uint32_t)i : UINT32_MAX;
+    return rel_ptr_find(b->items, b->count, m, &i) ? rel_vec_back(b)[i] : UINT32_MAX;
 }
 
 /* Links m and t (room reserved on both).  A symmetrical relation links an
- * object to itself with one entry. */
-static inline void rel_m2m_link(void *m, size_t ms, void *t, size_t ts)
+ * object to itself with one entry; sym says whether the relation can be
+ * symmetrical (a constant in the generated calls, so that the test folds
+ * away for every other relation).  Items, back positions and counts are
+ * read before anything is written: a store through a uint32_t * could be
+ * a count, so the compiler would otherwise read them again after each
+ * store. */
+static inline void rel_m2m_link_at(void *m, size_t ms, void *t, size_t ts, bool sym)
 {
     rel_vec *a = &REL_AT(m, ms, rel_vec), *b = &REL_AT(t, ts, rel_vec);
     uint32_t im = a->count, it = b->count;
-    if (a == b) {
-        a->items[im] = t;
-        a->back[im] = im;
-        a->count++;
+    void **ai = a->items, **bi = b->items;
+    uint32_t *aback = rel_vec_back(a), *bback = rel_vec_back(b);
+    if (sym && a == b) {
+        a->count = im + 1;
+        ai[im] = t;
+        aback[im] = im;
         return;
     }
-    a->items[im] = t;
-    a->back[im] = it;
-    a->count++;
-    b->items[it] = m;
-    b->back[it] = im;
-    b->count++;
+    a->count = im + 1;
+    b->count = it + 1;
+    ai[im] = t;
+    aback[im] = it;
+    bi[it] = m;
+    bback[it] = im;
+}
+
+/* rel_m2m_link_at for the runtime's own calls: a symmetrical relation has
+ * both sets at one offset. */
+static inline void rel_m2m_link(void *m, size_t ms, void *t, size_t ts)
+{
+    rel_m2m_link_at(m, ms, t, ts, ms == ts);
 }
 
 /* Removes entry i of set v (whose partners keep their sets at `other`):
  * the last entry moves into the hole, and its partner learns the new
- * position. */
+ * position.  can_self: whether v's partners can hold their entry in v
+ * itself (an object linked to itself by a symmetrical relation); false
+ * when the caller knows v's own offset differs from `other`, which skips
+ * the test. */
+static inline void rel_m2m_drop_at(rel_vec *v, size_t i, size_t other, bool can_self)
+{
+    void **items = v->items;
+    uint32_t *back = rel_vec_back(v), last = v->count - 1;
+    v->count = last;
+    if (i != last) {
+        size_t pos = back[last];
+        void *moved = items[last];
+        rel_vec *mv = &REL_AT(moved, other, rel_vec);
+        items[i] = moved;
+        if (can_self && mv == v) {
+            back[i] = (uint32_t)i;  /* an object linked to itself */
+        } else {
+            back[i] = (uint32_t)pos;
+            rel_vec_back(mv)[pos] = (uint32_t)i;
+        }
+    }
+}
+
+/* rel_m2m_drop_at for a set whose partners may be linked to themselves. */
 static inline void rel_m2m_drop(rel_vec *v, uint32_t i, size_t other)
 {
-    uint32_t last = --v->count;
-    if (i != last) {
-        void *moved = v->items[last];
-        v->items[i] = moved;
-        v->back[i] = v->back[last];
-        if (&REL_AT(moved, other, rel_vec) == v)
-            v->back[i] = i;  /* an object linked to itself */
-        else
-            REL_AT(moved, other, rel_vec).back[v->back[i]] = i;
-    }
+    rel_m2m_drop_at(v, i, other, true);
+}
+
+/* Removes the link between entry im of m's set (at ms) and entry it of
+ * t's set (at ts) from both sides, once for a link of an object to itself
+ * (only where sym: the relation can be symmetrical). */
+static inline void rel_m2m_unlink_at(void *m, size_t ms, void *t, size_t ts, size_t im, size_t it, bool sym)
+{
+    rel_vec *a = &REL_AT(m, ms, rel_vec), *b = &REL_AT(t, ts, rel_vec);
+    rel_m2m_drop_at(a, im, ts, sym);
+    if (!sym || a != b)
+        rel_m2m_drop_at(b, it, ms, sym);
 }
 
 /* Removes the link at position im of m's set from both sides. */
 static inline void rel_m2m_unlink(void *m, size_t ms, size_t ts, uint32_t im)
 {
-    rel_vec *a = &REL_AT(m, ms, rel_vec);
-    void *t = a->items[im];
-    uint32_t it = a->back[im];
-    rel_m2m_drop(a, im, ts);
-    if (&REL_AT(t, ts, rel_vec) != a)
-        rel_m2m_drop(&REL_AT(t, ts, rel_vec), it, ms);
+    const rel_vec *a = &REL_CAT(m, ms, rel_vec);
+    rel_m2m_unlink_at(m, ms, a->items[im], ts, im, rel_vec_back(a)[im], ms == ts);
 }
 
 /* Field defaults of a new object of model k (the strings, and scalars
@@ -918,7 +996,7 @@ void rel_init_fields(const rel_store *db, uint32_t k, void *o);
  * (the id index or the id space to grow, a bad argument, no free slot at
  * hand, no memory) goes to the generic path, which reports errors as
  * usual. */
-static inline void *rel_new_fast(rel_store *db, uint32_t k, size_t size, bool init, uint32_t r, void *t,
+static inline REL_INLINE_HOT void *rel_new_fast(rel_store *db, uint32_t k, size_t size, bool init, uint32_t r, void *t,
                                  size_t fwd, size_t pos, size_t rev, const char *who)
 {
     rel_model_state *ms;
@@ -959,42 +1037,69 @@ slow:
                          : rel_new1(db, k, REL_NONE, NULL, false, who, t);
 }
 
+/* The cold half of rel_m2m_add's checks (rel_m2m.c): m or t NULL or
+ * deleted (as rel_fail_link), else of two stores (as
+ * rel_fail_other_store). */
+rel_status rel_fail_pair(uint32_t r, void *m, void *t, bool m_is_self, const char *who);
+
 /* M_r_add / T_rv_add: links m (declaring side) and t; an existing link
- * changes nothing.  `self` is the object the call was made on. */
-static inline rel_status rel_m2m_add(uint32_t r, void *m, size_t ms, void *t, size_t ts,
+ * changes nothing.  `self` is the object the call was made on; sym: the
+ * relation is symmetrical (see rel_m2m_link_at).  The
+ * checks are one test of both tags, which are read anyway, and one of
+ * both regions' stores; what failed is sorted out off the fast path. */
+static inline rel_status rel_m2m_add(uint32_t r, void *m, size_t ms, void *t, size_t ts, bool sym,
                                      bool self_is_m, const char *who)
 {
-    void *self = self_is_m ? m : t;
-    if (!rel_alive(m) || !rel_alive(t))
-        return rel_fail_link(r, m, t, self_is_m, who);
-    if (rel_store_of(m) != rel_store_of(t))
-        return rel_fail_other_store(r, m, t, self_is_m, who);
+    rel_vec *a, *b;
+    if (!m || !t || ((REL_CTAG(m) | REL_CTAG(t)) & REL_DEAD) || rel_store_of(m) != rel_store_of(t))
+        return rel_fail_pair(r, m, t, self_is_m, who);
     if (rel_m2m_find(m, ms, t, ts) != UINT32_MAX)
         return REL_OK;
-    if (rel_vec_reserve(&REL_AT(m, ms, rel_vec), (size_t)REL_AT(m, ms, rel_vec).count + 1)
-        || rel_vec_reserve(&REL_AT(t, ts, rel_vec), (size_t)REL_AT(t, ts, rel_vec).count + 1))
-        return rel_fail_nomem(r, self);
-    rel_m2m_link(m, ms, t, ts);
+    a = &REL_AT(m, ms, rel_vec);
+    b = &REL_AT(t, ts, rel_vec);
+    /* Growing a changes no count: if b then fails, a is only bigger. */
+    if ((a->count == a->cap && rel_vec_grow(a, (size_t)a->count + 1))
+        || (b->count == b->cap && rel_vec_grow(b, (size_t)b->count + 1)))
+        return rel_fail_nomem(r, self_is_m ? m : t);
+    rel_m2m_link_at(m, ms, t, ts, sym);
     return REL_OK;
 }
 
-/* M_r_remove / T_rv_remove: unlinks m and t if linked. */
-static inline rel_status rel_m2m_remove(uint32_t r, void *m, size_t ms, void *t, size_t ts, bool self_is_m,
-                                        const char *who)
+/* M_r_remove / T_rv_remove: unlinks m and t if linked.  The side it scans
+ * gives both positions (the one it finds and its back position), so
+ * nothing is read twice. */
+static inline rel_status rel_m2m_remove(uint32_t r, void *m, size_t ms, void *t, size_t ts, bool sym,
+                                        bool self_is_m, const char *who)
 {
-    uint32_t i;
-    if (!rel_alive(m) || !rel_alive(t))
+    const rel_vec *a, *b;
+    size_t im, it;
+    if (!m || !t || ((REL_CTAG(m) | REL_CTAG(t)) & REL_DEAD))
         return rel_fail_link(r, m, t, self_is_m, who);
-    i = rel_m2m_find(m, ms, t, ts);
-    if (i != UINT32_MAX)
-        rel_m2m_unlink(m, ms, ts, i);
+    a = &REL_CAT(m, ms, rel_vec);
+    b = &REL_CAT(t, ts, rel_vec);
+    if (a->count <= b->count) {
+        if (!rel_ptr_find(a->items, a->count, t, &im))
+            return REL_OK;
+        it = rel_vec_back(a)[im];
+    } else {
+        if (!rel_ptr_find(b->items, b->count, m, &it))
+            return REL_OK;
+        im = rel_vec_back(b)[it];
+    }
+    rel_m2m_unlink_at(m, ms, t, ts, im, it, sym);
     return REL_OK;
 }
 
 /* contains: false for a NULL or deleted object, which no set holds. */
 static inline bool rel_m2m_contains(const void *m, size_t ms, const void *t, size_t ts)
 {
-    return rel_alive(m) && rel_alive(t) && rel_m2m_find(m, ms, t, ts) != UINT32_MAX;
+    const rel_vec *a, *b;
+    size_t i;
+    if (!m || !t || ((REL_CTAG(m) | REL_CTAG(t)) & REL_DEAD))
+        return false;
+    a = &REL_CAT(m, ms, rel_vec);
+    b = &REL_CAT(t, ts, rel_vec);
+    return a->count <= b->count ? rel_ptr_find(a->items, a->count, t, &i) : rel_ptr_find(b->items, b->count, m, &i);
 }
 
 #ifdef __cplusplus

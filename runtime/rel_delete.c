@@ -299,7 +299,7 @@ static void unlink_staying(rel_store *db, uint32_t k)
             for (j = v->count; j-- > 0;) {
                 void *x = v->items[j];
                 if (!(REL_TAG(x) & REL_MARK))
-                    rel_m2m_unlink(x, fwd, rev, v->back[j]);
+                    rel_m2m_unlink(x, fwd, rev, rel_vec_back(v)[j]);
             }
         }
     }
@@ -380,7 +380,7 @@ REL_ALWAYS_INLINE void leave(rel_store *db, uint32_t k, void *o)
             for (j = v->count; j-- > 0;) {
                 void *t = v->items[j];
                 if (t != o && !(REL_TAG(t) & (REL_MARK | REL_DEAD)))
-                    rel_m2m_drop(&REL_AT(t, rev, rel_vec), v->back[j], fwd);
+                    rel_m2m_drop(&REL_AT(t, rev, rel_vec), rel_vec_back(v)[j], fwd);
             }
         } else {
             void *t = REL_AT(o, fwd, void *);
@@ -457,7 +457,7 @@ static void delete_now(rel_store *db, uint32_t k, void *o)
             const rel_vec *v = &REL_AT(o, rev, rel_vec);
             for (j = v->count; j-- > 0;)
                 if (!(REL_TAG(v->items[j]) & (REL_MARK | REL_DEAD)))
-                    rel_m2m_drop(&REL_AT(v->items[j], fwd, rel_vec), v->back[j], rev);
+                    rel_m2m_drop(&REL_AT(v->items[j], fwd, rel_vec), rel_vec_back(v)[j], rev);
         }
     }
     leave(db, k, o);

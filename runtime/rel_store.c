@@ -692,7 +692,7 @@ rel_status rel_m2m_clear(uint32_t ri, void *o, bool o_is_model)
         rel_vec *v = &REL_AT(o, r->rev, rel_vec);
         while (v->count) {
             uint32_t last = v->count - 1;
-            rel_m2m_unlink(v->items[last], r->fwd, r->rev, v->back[last]);
+            rel_m2m_unlink(v->items[last], r->fwd, r->rev, rel_vec_back(v)[last]);
         }
     }
     return REL_OK;

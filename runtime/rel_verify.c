@@ -116,11 +116,11 @@ static rel_status verify_forward(const rel_store *db, uint32_t k, const rel_rela
         for (j = 0; j < v->count; j++) {
             const void *t = v->items[j];
             const rel_vec *tv;
-            uint32_t b = v->back[j];
+            uint32_t b = rel_vec_back(v)[j];
             if (!alive(db, t))
                 return corrupt(db, k, o, "a many-to-many set holds a deleted object or one of another store");
             tv = &REL_CAT(t, r->rev, rel_vec);
-            if (b >= tv->count || tv->items[b] != o || tv->back[b] != j)
+            if (b >= tv->count || tv->items[b] != o || rel_vec_back(tv)[b] != j)
                 return corrupt(db, k, o, "a many-to-many link is not on both sides");
         }
         return REL_OK;
@@ -179,11 +179,11 @@ static rel_status verify_reverse(const rel_store *db, uint32_t k, const rel_rela
         for (j = 0; j < v->count; j++) {
             const void *x = v->items[j];
             const rel_vec *xv;
-            uint32_t b = v->back[j];
+            uint32_t b = rel_vec_back(v)[j];
             if (!alive(db, x))
                 return corrupt(db, k, o, "a many-to-many set holds a deleted object or one of another store");
             xv = &REL_CAT(x, r->fwd, rel_vec);
-            if (b >= xv->count || xv->items[b] != o || xv->back[b] != j)
+            if (b >= xv->count || xv->items[b] != o || rel_vec_back(xv)[b] != j)
                 return corrupt(db, k, o, "a many-to-many link is not on both sides");
         }
     }

@@ -151,7 +151,7 @@ for lang in c c++; do
     done
 done
 for src in runtime/rel.c runtime/rel_store.c runtime/rel_delete.c runtime/rel_verify.c runtime/rel_unique.c runtime/rel_json.c \
-           runtime/rel_fixture.c runtime/rel_through.c runtime/rel_scrub.c runtime/rel_delete_one.c; do
+           runtime/rel_fixture.c runtime/rel_through.c runtime/rel_scrub.c runtime/rel_delete_one.c runtime/rel_m2m.c; do
     obj="$b/$(basename "$src" .c).cxx.o"
     if $CXX -x c++ -Wall -Wextra -pedantic -Werror -Iruntime -c "$src" -o "$obj"; then ok; else
         bad "$src as C++"; fi

@@ -403,9 +403,9 @@ static rel_status run_op(rel_store *db, const jv *op)
             else if (r->through != REL_NONE)
                 st = rel_through_add(ri, m, t, self_is_m, "add");
             else if (strcmp(kind, "m2m_remove") == 0)
-                st = rel_m2m_remove(ri, m, r->fwd, t, ts, self_is_m, "remove");
+                st = rel_m2m_remove(ri, m, r->fwd, t, ts, r->symmetrical, self_is_m, "remove");
             else
-                st = rel_m2m_add(ri, m, r->fwd, t, ts, self_is_m, "add");
+                st = rel_m2m_add(ri, m, r->fwd, t, ts, r->symmetrical, self_is_m, "add");
         }
         return st;
     }

@@ -186,7 +186,7 @@ static char *fingerprint(void)
                     if (r->type == REL_MANY_TO_MANY) {
                         const rel_vec *v = &REL_CAT(o, r->fwd, rel_vec);
                         for (j = 0; j < v->count; j++)
-                            fprintf(f, "%lu@%lu,", (unsigned long)rel_id_of(v->items[j]), (unsigned long)v->back[j]);
+                            fprintf(f, "%lu@%lu,", (unsigned long)rel_id_of(v->items[j]), (unsigned long)rel_vec_back(v)[j]);
                     } else {
                         const void *t = REL_CAT(o, r->fwd, ptr_t);
                         fprintf(f, "%lu", t ? (unsigned long)rel_id_of(t) : 0ul);
@@ -206,7 +206,7 @@ static char *fingerprint(void)
                     } else {
                         const rel_vec *v = &REL_CAT(o, r->rev, rel_vec);
                         for (j = 0; j < v->count; j++)
-                            fprintf(f, "%lu@%lu,", (unsigned long)rel_id_of(v->items[j]), (unsigned long)v->back[j]);
+                            fprintf(f, "%lu@%lu,", (unsigned long)rel_id_of(v->items[j]), (unsigned long)rel_vec_back(v)[j]);
                     }
                 }
             }
