@@ -745,6 +745,16 @@ REL_COLD rel_status rel_fail_link(uint32_t ri, const void *m, const void *t, boo
     return rel_fail_arg(x, kx, self, who);
 }
 
+REL_COLD rel_status rel_fk_set_cold(void *m, void *t, uint32_t r, size_t fwd, size_t pos, size_t rev, bool null)
+{
+    if (!rel_alive(m) || (t && !rel_alive(t)))
+        return rel_fail_link(r, m, t, true, NULL);
+    if (!null)
+        return rel_fail_required(r, m);
+    rel_fk_unlink(m, fwd, pos, rev);   /* t is NULL: the only case left */
+    return REL_OK;
+}
+
 REL_COLD rel_status rel_fail_required(uint32_t ri, void *m)
 {
     rel_store *db = rel_store_of(m);
