@@ -249,10 +249,12 @@ static bool new_region_aligned(rel_pool *p, rel_aligned_fn fn, void *ud)
 
 /* A new block of regions from rel_malloc, aligned to REL_REGION: one
  * region's worth more than needed is asked for, and the first aligned
- * address used.  Its regions go to the spare list. */
+ * address used.  Its regions go to the spare list, and so does the pad
+ * past the last one when a slot fits there: it starts aligned, so it is a
+ * short region (a whole one when rel_malloc's address was aligned). */
 static bool new_block(rel_pool *p)
 {
-    size_t rb = region_bytes(p), n = rb == REL_REGION ? p->grow : 1, i;
+    size_t rb = region_bytes(p), n = rb == REL_REGION ? p->grow : 1, i, tail;
     char *raw, *at;
 
     if (current_aligned)
@@ -260,6 +262,9 @@ static bool new_block(rel_pool *p)
     if (n > (SIZE_MAX - REL_REGION) / rb || !(raw = (char *)rel_malloc(n * rb + REL_REGION)))
         return false;
     at = raw + ((REL_REGION - (uintptr_t)raw % REL_REGION) % REL_REGION);
+    tail = REL_REGION - (size_t)(at - raw);
+    if (rb == REL_REGION && tail >= REL_REGION_HEADER + (size_t)p->size)
+        add_spare(p, at + n * rb, region_limit(p, tail), NULL);   /* comes off last */
     for (i = n; i-- > 0;)   /* pushed last first, so they come off in order */
         add_spare(p, at + i * rb, region_limit(p, rb), i == 0 ? raw : NULL);
     if (p->grow < LAST_BLOCK && rb == REL_REGION)
