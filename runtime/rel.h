@@ -383,6 +383,8 @@ static inline uint32_t rel_model_of(const void *o) { return rel_region_of(o)->mo
  * none), holding the next slot's region (rel_region.link) and its offset
  * in that region in 8-byte units (REL_LINK_SHIFT bits); the tail's link
  * is not set.
+ * With an aligned allocation (rel_set_aligned_alloc) a block is one region,
+ * the first few of a pool small.
  * Regions are returned only by rel_pool_free.  Under AddressSanitizer a
  * freed slot is poisoned but for its tag, so that reading a deleted
  * object's members other than through the generated getters (which then
