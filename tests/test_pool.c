@@ -11,7 +11,8 @@
  *   (so every region is aligned), and cursors walk every object once.
  * - Slots too big to share a region (object size near or past
  *   REL_REGION): one slot a region, in both modes, which the mask finds.
- * - A relink (rel_fk_set) in either mode, and its failure paths. */
+ * - A relink (rel_fk_set) in either mode, and its failure paths; in the
+ *   process's only store, and once there are two (rel_many_stores). */
 #include "api.h"
 #include "failing_alloc.h"
 
@@ -232,9 +233,41 @@ static void check_relink(bool aligned)
     CHECK(live == 0);
 }
 
+/* The first store of the process: its relinks do not compare stores
+ * (rel_many_stores is still 0) and keep the store whole; a second store
+ * turns the comparison on for good. */
+static void check_one_store(void)
+{
+    api_store *db, *db2;
+    Author *a, *b;
+    Book *k;
+    int i;
+    CHECK(rel_many_stores == 0);
+    db = api_store_new();
+    a = Author_new(db);
+    b = Author_new(db);
+    k = Book_new(db, a);
+    CHECK(rel_many_stores == 0);
+    for (i = 0; i < 100; i++)
+        CHECK(Book_set_author(k, i % 2 ? a : b) == REL_OK);
+    CHECK(Book_author(k) == a && Author_books(a).count == 1 && Author_books(b).count == 0);
+    CHECK(api_store_verify(db) == REL_OK);
+    db2 = api_store_new();
+    CHECK(rel_many_stores == 1);
+    {
+        Author *c = Author_new(db2);
+        CHECK(Book_set_author(k, c) == REL_EINVAL && Book_author(k) == a);
+        CHECK(strstr(api_store_errmsg(db), "another store") != NULL);
+    }
+    api_store_free(db2);
+    CHECK(rel_many_stores == 1);   /* for good */
+    api_store_free(db);
+}
+
 int main(void)
 {
     int mode;
+    check_one_store();
     for (mode = 0; mode < 2; mode++) {
         bool aligned = mode == 1;
         check_creates(aligned, 3);
