@@ -66,6 +66,9 @@ void phase_mark(int op);
 void *count_malloc(size_t n);
 void *count_realloc(void *p, size_t n);
 void count_free(void *p);
+/* Like count_malloc, at an address that is a multiple of alignment (for
+ * rel_set_aligned_alloc); freed with count_free. */
+void *count_aligned_alloc(size_t alignment, size_t n);
 size_t count_in_use(void);
 
 /* Runs the statements after nops and stores the time and the instructions

@@ -78,6 +78,20 @@ void *rel_malloc(size_t size);
 void *rel_realloc(void *ptr, size_t size);
 void  rel_free(void *ptr);
 
+/* Optional: `size` bytes at an address that is a multiple of `alignment`
+ * (a power of two, REL_REGION for now), freed with the allocator's
+ * free_fn; NULL when out of memory.  ud is the allocator's.  The object
+ * pools take their regions from it one at a time, each sized to what it
+ * holds; without it they take blocks of several regions from malloc_fn,
+ * each one region larger than its regions for the alignment, and the last
+ * block is partly unused until the pool grows into it (at a million
+ * 24-byte objects, about 4 bytes an object more).  rel_set_allocator(NULL)
+ * restores the default (posix_memalign where there is one); setting other
+ * hooks with rel_set_allocator sets none, so call this after it (and, like
+ * it, before creating any store); NULL turns it off. */
+typedef void *(*rel_aligned_fn)(size_t alignment, size_t size, void *ud);
+void  rel_set_aligned_alloc(rel_aligned_fn fn);
+
 /* ==== collections ========================================================= */
 
 /* Positions and counts are 32-bit, which keeps objects small; an array
@@ -390,6 +404,8 @@ static inline uint32_t rel_model_of(const void *o) { return rel_region_of(o)->mo
  * none), holding the next slot's region (rel_region.link) and its offset
  * in that region in 8-byte units (REL_LINK_SHIFT bits); the tail's link
  * is not set.
+ * With an aligned allocation (rel_set_aligned_alloc) a block is one region,
+ * the first few of a pool small.
  * Regions are returned only by rel_pool_free.  Under AddressSanitizer a
  * freed slot is poisoned but for its tag, so that reading a deleted
  * object's members other than through the generated getters (which then
@@ -775,28 +791,65 @@ static inline void rel_fk_unlink(void *m, size_t fwd, size_t pos, size_t rev)
     REL_AT(m, fwd, void *) = NULL;
 }
 
+/* Whether this process has made more than one store (rel_store_new; it
+ * never goes back to false).  While it has made one, every live object is
+ * of that store, so rel_fk_set skips comparing two objects' stores (two
+ * region-header loads) for one load of this.  Set atomically with GCC and
+ * Clang; with other compilers it is true from the first store on (the
+ * comparison is then always made). */
+extern uint32_t rel_many_stores;
+static inline bool rel_maybe_other_store(void)
+{
+#if defined(__GNUC__)
+    return __atomic_load_n(&rel_many_stores, __ATOMIC_RELAXED) != 0;
+#else
+    return rel_many_stores != 0;
+#endif
+}
+
+/* rel_fk_set's cases other than a live m to a live t: a NULL or deleted
+ * argument (REL_EINVAL), or t NULL (REL_ENULL for a required relation,
+ * else m leaves its target's list). */
+rel_status rel_fk_set_cold(void *m, void *t, uint32_t r, size_t fwd, size_t pos, size_t rev, bool null);
+
 /* M_set_r for a ForeignKey: m.r = t, its reverse lists kept in step.  m
- * (of model mk) must be alive, and t alive or NULL. */
+ * must be alive, and t alive or NULL.  The common case (two live objects
+ * of one store) is written for the fewest instructions: both tags tested
+ * with one OR, the NULL target and every failure out of line, t's count
+ * and items read once (the unlink writes nothing of t's list: t is not
+ * the old target), m's old position and pointer written only once, and
+ * the stores compared only when there can be two (rel_many_stores). */
 static inline rel_status rel_fk_set(void *m, void *t, uint32_t r, size_t fwd, size_t pos,
                                     size_t rev, bool null)
 {
-    if (!rel_alive(m) || (t && !rel_alive(t)))
-        return rel_fail_link(r, m, t, true, NULL);
-    if (REL_AT(m, fwd, void *) == t && t)
+    void *old, **items;
+    rel_list *l;
+    uint32_t n;
+    if (!m || !t || ((REL_CTAG(m) | REL_CTAG(t)) & REL_DEAD))
+        return rel_fk_set_cold(m, t, r, fwd, pos, rev, null);
+    old = REL_AT(m, fwd, void *);
+    if (old == t)
         return REL_OK;
-    if (!t) {
-        if (!null)
-            return rel_fail_required(r, m);
-    } else {
-        rel_list *l = &REL_AT(t, rev, rel_list);
-        if (rel_store_of(t) != rel_store_of(m))
-            return rel_fail_other_store(r, m, t, true, NULL);
-        if (l->count == l->cap && rel_list_grow(l, (size_t)l->count + 1))
-            return rel_fail_nomem(r, m);
+    if (rel_maybe_other_store() && rel_store_of(t) != rel_store_of(m))
+        return rel_fail_other_store(r, m, t, true, NULL);
+    l = &REL_AT(t, rev, rel_list);
+    if (l->count == l->cap && rel_list_grow(l, (size_t)l->count + 1))
+        return rel_fail_nomem(r, m);
+    n = l->count;
+    items = l->items;
+    /* A live object's required relation is never NULL (verify checks it),
+     * so for one the old target needs no test. */
+    if (!null || old) {
+        rel_list *ol = &REL_AT(old, rev, rel_list);
+        uint32_t at = REL_AT(m, pos, uint32_t);
+        void *last = ol->items[--ol->count];
+        ol->items[at] = last;
+        REL_AT(last, pos, uint32_t) = at;
     }
-    rel_fk_unlink(m, fwd, pos, rev);
-    if (t)
-        rel_fk_link(m, t, fwd, pos, rev);
+    REL_AT(m, pos, uint32_t) = n;
+    items[n] = m;
+    l->count = n + 1;
+    REL_AT(m, fwd, void *) = t;
     return REL_OK;
 }
 

@@ -86,6 +86,20 @@ static uint32_t model_flags(const rel_schema *s, uint32_t k)
  * touched[nmodels] (which first serves fast_delete as its scratch).  A
  * store is made once and freed once, and one block is one failure point
  * instead of three. */
+uint32_t rel_many_stores;
+
+/* A store is being made: the second one sets rel_many_stores for good. */
+static void count_store(void)
+{
+#if defined(__GNUC__)
+    static uint32_t made;
+    if (__atomic_fetch_add(&made, 1, __ATOMIC_RELAXED) != 0)
+        __atomic_store_n(&rel_many_stores, 1, __ATOMIC_RELAXED);
+#else
+    rel_many_stores = 1;   /* no atomics here: compare stores always */
+#endif
+}
+
 rel_store *rel_store_new(const rel_schema *schema)
 {
     size_t align = offsetof(state_align, state);
@@ -123,6 +137,7 @@ rel_store *rel_store_new(const rel_schema *schema)
     for (k = 0; k < schema->nmodels; k++)   /* needs every model's REL_LEAF */
         db->models[k].flags |= rel_parent_flag(schema, db->models, k);
     memset(db->touched, 0, schema->nmodels * sizeof(uint32_t));
+    count_store();
     return db;
 }
 
@@ -743,6 +758,16 @@ REL_COLD rel_status rel_fail_link(uint32_t ri, const void *m, const void *t, boo
     if (!rel_alive(self))
         return rel_fail_arg(self, kself, x, who);
     return rel_fail_arg(x, kx, self, who);
+}
+
+REL_COLD rel_status rel_fk_set_cold(void *m, void *t, uint32_t r, size_t fwd, size_t pos, size_t rev, bool null)
+{
+    if (!rel_alive(m) || (t && !rel_alive(t)))
+        return rel_fail_link(r, m, t, true, NULL);
+    if (!null)
+        return rel_fail_required(r, m);
+    rel_fk_unlink(m, fwd, pos, rev);   /* t is NULL: the only case left */
+    return REL_OK;
 }
 
 REL_COLD rel_status rel_fail_required(uint32_t ri, void *m)
