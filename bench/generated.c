@@ -22,6 +22,7 @@
 static void *hook_malloc(size_t n, void *ud) { (void)ud; return count_malloc(n); }
 static void *hook_realloc(void *p, size_t n, void *ud) { (void)ud; return count_realloc(p, n); }
 static void hook_free(void *p, void *ud) { (void)ud; count_free(p); }
+static void *hook_aligned(size_t alignment, size_t n, void *ud) { (void)ud; return count_aligned_alloc(alignment, n); }
 
 #if defined(__GNUC__)
 __attribute__((noreturn, cold))
@@ -50,6 +51,7 @@ void run_generated(const Workload *w, Result *r)
     uint64_t sum;
 
     rel_set_allocator(&counting);
+    rel_set_aligned_alloc(hook_aligned);   /* regions one at a time, none wasted */
     db = catalog_store_new();
     authors = (Author **)malloc(w->n_authors * sizeof *authors);
     books = (Book **)malloc(w->n_books * sizeof *books);

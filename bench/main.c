@@ -86,6 +86,14 @@ void *count_realloc(void *p, size_t n)
         in_use = in_use - old + footprint(q);
     return q;
 }
+void *count_aligned_alloc(size_t alignment, size_t n)
+{
+    void *p;
+    if (posix_memalign(&p, alignment, n))
+        return NULL;
+    in_use += footprint(p);
+    return p;
+}
 void count_free(void *p)
 {
     in_use -= footprint(p);
