@@ -157,13 +157,17 @@ enum { FIRST_BLOCK = 1, LAST_BLOCK = 64 };
 void rel_pool_init(rel_pool *p, rel_store *db, size_t object_size, uint32_t link)
 {
     size_t size = (object_size + 7) / 8 * 8;
-    if (link + sizeof(uint32_t) > size)   /* the link beyond the object: 8 more bytes */
-        size = (link + sizeof(uint32_t) + 7) / 8 * 8;
+    uint32_t wide = link & REL_LINK_WIDE;
+    size_t bytes = wide ? 8 : sizeof(uint32_t);
+    link &= ~REL_LINK_WIDE;
+    if (link + bytes > size)   /* the link beyond the object: 8 more bytes */
+        size = (link + bytes + 7) / 8 * 8;
     memset(p, 0, sizeof *p);
     p->db = db;
     p->size = (uint32_t)(size < 16 ? 16 : size);
     p->grow = FIRST_BLOCK;
     p->link = link;
+    p->wide = wide != 0;
 }
 
 /* The bytes of a region that holds slots of this pool: REL_REGION, or for
@@ -263,9 +267,9 @@ void *rel_pool_get_slow(rel_pool *p)
 void rel_pool_put_asan(rel_pool *p, void *o)
 {
     if (p->free_tail) {
-        UNPOISON((char *)p->free_tail + p->link, sizeof(uint32_t));
+        UNPOISON((char *)p->free_tail + p->link, p->wide ? 8 : sizeof(uint32_t));
         rel_link_set(p, p->free_tail, o);
-        POISON((char *)p->free_tail + p->link, sizeof(uint32_t));
+        POISON((char *)p->free_tail + p->link, p->wide ? 8 : sizeof(uint32_t));
     } else {
         p->free_head = o;
     }
@@ -303,7 +307,7 @@ void rel_pool_free(rel_pool *p)
     rel_free(p->regions);
     {
         uint32_t model = p->model;
-        rel_pool_init(p, p->db, p->size, p->link);
+        rel_pool_init(p, p->db, p->size, p->link | (p->wide ? REL_LINK_WIDE : 0));
         p->model = model;
     }
 }

@@ -362,13 +362,14 @@ static inline uint32_t rel_model_of(const void *o) { return rel_region_of(o)->mo
  * object stays recognisable as long as possible).  A freed slot keeps its
  * tag (REL_DEAD set); the rest of it was scrubbed by the delete (members
  * zero, strings ""), so that a getter of a deleted object reads it as
- * empty.  The free list is linked through a 32-bit word at offset `link`
- * of each freed slot, one that no getter reads (rel_store_new picks it
- * from the descriptor: padding, a ForeignKey's position, a list's
+ * empty.  The free list is linked through a word at offset `link` of
+ * each freed slot, one that no getter reads (rel_store_new picks it from
+ * the descriptor: padding, a ForeignKey's position, a list's
  * capacity..., or 8 more bytes at the end of the slot when the model has
- * none), holding the next slot's region (rel_region.link) and its offset
- * in that region in 8-byte units (REL_LINK_SHIFT bits); the tail's link
- * is not set.
+ * none).  A wide link (8 such bytes, 8-aligned) holds the next slot's
+ * address; a 32-bit one its region (rel_region.link) and its offset in
+ * that region in 8-byte units (REL_LINK_SHIFT bits).  The tail's link is
+ * not set.
  * Regions are returned only by rel_pool_free.  Under AddressSanitizer a
  * freed slot is poisoned but for its tag, so that reading a deleted
  * object's members other than through the generated getters (which then
@@ -387,12 +388,22 @@ typedef struct rel_pool {
     uint32_t nregions, regions_cap;
     uint32_t link;              /* offset of a freed slot's link */
     uint32_t model;             /* its regions' model number */
+    /* Whether the link is wide: 8 bytes at an 8-aligned offset that no
+     * getter reads (both halves), holding the next slot's address, which
+     * a delete stores without working out a region and an offset. */
+    uint32_t wide;
 } rel_pool;
+
+/* In the link offset rel_pool_init takes: the link is wide. */
+#define REL_LINK_WIDE ((uint32_t)1 << 31)
 
 /* The free-list link of freed slot o (not the tail): the next one. */
 static inline void *rel_link_get(const rel_pool *p, const void *o)
 {
-    uint32_t l = REL_CAT(o, p->link, uint32_t);
+    uint32_t l;
+    if (p->wide)
+        return *(void *const *)(const void *)((const char *)o + p->link);
+    l = REL_CAT(o, p->link, uint32_t);
     return (char *)p->regions[(l >> REL_LINK_SHIFT) - 1] + ((size_t)(l & ((1u << REL_LINK_SHIFT) - 1)) << 3);
 }
 /* What a link to slot o says: its region, and its offset there. */
@@ -403,7 +414,10 @@ static inline uint32_t rel_link_to(const void *o)
 /* Points freed slot o's link at slot next. */
 static inline void rel_link_set(const rel_pool *p, void *o, const void *next)
 {
-    REL_AT(o, p->link, uint32_t) = rel_link_to(next);
+    if (p->wide)
+        REL_AT(o, p->link, const void *) = next;
+    else
+        REL_AT(o, p->link, uint32_t) = rel_link_to(next);
 }
 
 /* A pool of slots of object_size bytes (rounded up to 8, at least 16),

@@ -78,6 +78,14 @@ static inline size_t rel_scalar_size(uint8_t type)
     }
 }
 
+/* For a rare path that would otherwise cost its caller's common one a
+ * stack frame. */
+#if defined(__GNUC__)
+#define REL_NOINLINE __attribute__((noinline))
+#else
+#define REL_NOINLINE
+#endif
+
 /* The name a message gives the call: `who` from the generated wrapper. */
 static inline const char *rel_who(const char *who) { return who ? who : "rel"; }
 
@@ -175,11 +183,17 @@ void rel_free_members(const rel_store *db, uint32_t k, void *o);
 /* The word of model k's slots that links the pool's free list: one no
  * generated getter reads, or the slot's end (rel_scrub.c). */
 uint32_t rel_link_offset(const rel_schema *s, uint32_t k);
+/* Whether pool p's free list holds every deleted slot of its regions,
+ * each once, from free_head to free_tail (rel_verify.c). */
+bool rel_free_list_ok(const rel_pool *p);
 /* Points every string member of o (model k) at "". */
 void rel_scrub_strings(const rel_store *db, uint32_t k, void *o);
 /* rel_retire for each object of items[0..count) of model k, a REL_LEAF
  * one, that is neither marked nor deleted. */
 void rel_retire_leaves(rel_store *db, uint32_t k, void *const *items, uint32_t count);
+/* The same for items that are all live and unmarked (a live object's
+ * list of referrers, outside a collector's run): no tag to test. */
+void rel_retire_live(rel_store *db, uint32_t k, void *const *items, uint32_t count);
 
 /* Slot o (size bytes, a multiple of 8 and at least 16) becomes deleted:
  * its tag `tag` (REL_DEAD set), every other byte zero.  Slots are small:
