@@ -235,7 +235,7 @@ void *rel_pool_get_slow(rel_pool *p)
             p->free_head = rel_link_get(p, o);
         return o;
     }
-    if ((size_t)(p->end - p->next) < p->size) {
+    if (p->next == p->end) {
         if ((!p->spare && !new_block(p)) || !regions_reserve(p))
             return NULL;
         /* The next spare region becomes the one slots come from; the one
@@ -253,7 +253,7 @@ void *rel_pool_get_slow(rel_pool *p)
         }
         p->last = r;
         p->next = (char *)r + REL_REGION_HEADER;
-        p->end = (char *)r + region_bytes(p);
+        p->end = p->next + (region_bytes(p) - REL_REGION_HEADER) / p->size * p->size;
     }
     o = p->next;
     p->next += p->size;

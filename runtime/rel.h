@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -378,7 +379,8 @@ static inline uint32_t rel_model_of(const void *o) { return rel_region_of(o)->mo
 #define REL_LINK_REGIONS (((uint32_t)1 << (32 - REL_LINK_SHIFT)) - 1)
 typedef struct rel_pool {
     void *free_head, *free_tail;
-    char *next, *end;           /* the unused rest of the newest region */
+    char *next, *end;           /* the unused rest of the newest region,
+                                   whole slots: full when next == end */
     rel_region *first, *last;   /* the regions slots were taken from */
     rel_region *spare;          /* the rest of the newest block's regions */
     rel_store *db;
@@ -442,7 +444,7 @@ static inline void *rel_pool_get(rel_pool *p)
             p->free_head = rel_link_get(p, o);
         return o;
     }
-    if ((size_t)(p->end - p->next) >= p->size) {
+    if (p->next != p->end) {
         o = p->next;
         p->next += p->size;
         return o;
@@ -520,6 +522,10 @@ typedef struct rel_model_state {
     uint32_t done;              /* how many collected ones had their
                                    referrers collected */
     uint32_t flags;             /* rel_store.c's precomputed facts */
+    /* rel_new_fast issues ids while last_id is below this: REL_ID_MAX,
+     * or once the id index is built its room (ids.cap, at most that), so
+     * that one test covers both (rel_ids_room keeps it). */
+    uint32_t id_limit;
 } rel_model_state;
 
 /* A store: the generated S_store type is this (the generated header
@@ -924,20 +930,84 @@ static inline void rel_m2m_unlink(void *m, size_t ms, size_t ts, uint32_t im)
  * whose default is not zero). */
 void rel_init_fields(const rel_store *db, uint32_t k, void *o);
 
+/* The create path below is meant to be inlined with constant sizes and
+ * offsets, which fold it to a few stores; left to itself a compiler may
+ * make it a call with variable ones. */
+#if defined(__GNUC__)
+#define REL_INLINE_ALWAYS static inline __attribute__((always_inline))
+#else
+#define REL_INLINE_ALWAYS static inline
+#endif
+
+/* Word w (8 bytes) of a new object: the tag `tag` in word 0, when
+ * `linked` the target t at fwd and the position `at` at pos, zero
+ * elsewhere.  Two 32-bit halves stored as one word. */
+REL_INLINE_ALWAYS void rel_new_word(char *o, size_t w, uint32_t tag, bool linked, void *t, size_t fwd, size_t pos,
+                                uint32_t at)
+{
+    uint32_t half[2];
+    if (linked && w == fwd) {
+        memcpy(o + w, &t, sizeof t);
+        return;
+    }
+    half[0] = w == 0 ? tag : 0;
+    half[1] = 0;
+    if (linked && pos / 8 * 8 == w)
+        half[pos % 8 / 4] = at;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    {   /* the same as one number, which compilers store from a register
+         * instead of pairing words in a vector register */
+        uint64_t word = (uint64_t)half[1] << 32 | half[0];
+        memcpy(o + w, &word, sizeof word);
+    }
+#else
+    memcpy(o + w, half, sizeof half);
+#endif
+}
+
+/* Writes the words of a new object of `size` bytes (its slot has room
+ * for it rounded up to 8) from byte `from` up to `to` (a multiple of
+ * 8): with constant arguments, one store a word, the words that hold
+ * members written with their values rather than zeroed first.
+ * rel_new_fast writes word 0 (the tag), word 1 and the rest apart, with
+ * its other stores between, so that a compiler does not pair words in a
+ * vector register, which takes more instructions than it saves. */
+REL_INLINE_ALWAYS void rel_new_words(char *o, size_t size, size_t from, size_t to, uint32_t tag, bool linked, void *t,
+                                     size_t fwd, size_t pos, uint32_t at)
+{
+    size_t w;
+    if (sizeof(void *) != 8 || size > 64) {   /* no words: the members one by one */
+        if (from == 0) {
+            REL_TAG(o) = tag;
+        } else if (from == 8) {
+            memset(o + 4, 0, size - 4);
+            if (linked) {
+                REL_AT(o, pos, uint32_t) = at;
+                REL_AT(o, fwd, void *) = t;
+            }
+        }
+        return;
+    }
+    for (w = from; w < to && w < size; w += 8)   /* unrolled: at most 8 */
+        rel_new_word(o, w, tag, linked, t, fwd, pos, at);
+}
+
 /* The fast path of creating an object of model k (size bytes, `init`
  * when it has defaults to set) with no required relation, or with one
  * required ForeignKey r to t (fwd, pos, rev its offsets; t NULL for none):
  * the common case of rel_new0/rel_new1, inline with constant sizes and
  * offsets (t's list grows here too, out of line).  Whatever is not common
- * (the id index or the id space to grow, a bad argument, no free slot at
- * hand, no memory) goes to the generic path, which reports errors as
+ * (the id space used up or the id index full: one test, id_limit; a bad
+ * argument; no memory) goes to the generic path, which reports errors as
  * usual. */
-static inline void *rel_new_fast(rel_store *db, uint32_t k, size_t size, bool init, uint32_t r, void *t,
+REL_INLINE_ALWAYS void *rel_new_fast(rel_store *db, uint32_t k, size_t size, bool init, uint32_t r, void *t,
                                  size_t fwd, size_t pos, size_t rev, const char *who)
 {
     rel_model_state *ms;
+    rel_pool *p;
     rel_list *l = NULL;
-    void *o;
+    uint32_t id, at = 0;
+    char *o;
     if (!db || (r != REL_NONE && (!rel_alive(t) || rel_store_of(t) != db)))
         goto slow;
     ms = &db->models[k];
@@ -948,25 +1018,40 @@ static inline void *rel_new_fast(rel_store *db, uint32_t k, size_t size, bool in
         if (l->count == l->cap && rel_list_grow(l, (size_t)l->count + 1))
             goto slow;   /* which reports it */
     }
-    if (ms->last_id >= REL_ID_MAX || (ms->ids.items && ms->ids.count == ms->ids.cap)
-        || !(o = rel_pool_get(&ms->pool)))
+    id = ms->last_id;
+    if (id >= ms->id_limit)
         goto slow;
-    {   /* a constant size: compilers turn this into a few stores */
-        size_t i;
-        for (i = 0; i < size; i++)
-            ((unsigned char *)o)[i] = 0;
-    }
-    if (init)
-        rel_init_fields(db, k, o);
-    REL_TAG(o) = ++ms->last_id;
+    /* rel_pool_get, with the test of its result only after the call */
+    p = &ms->pool;
+#ifndef REL_ASAN
+    if ((o = (char *)p->free_head) != NULL) {
+        if (o == p->free_tail)
+            p->free_head = p->free_tail = NULL;
+        else
+            p->free_head = rel_link_get(p, o);
+    } else if (p->next != p->end) {
+        o = p->next;
+        p->next = o + p->size;
+    } else
+#endif
+    if (!(o = (char *)rel_pool_get_slow(p)))
+        goto slow;
+    if (l)
+        at = l->count;
+    ++id;
+    rel_new_words(o, size, 16, 64, id, r != REL_NONE, t, fwd, pos, at);
+    ms->last_id = id;
+    rel_new_words(o, size, 8, 16, id, r != REL_NONE, t, fwd, pos, at);
     ms->count++;
     if (ms->ids.items)
         ms->ids.items[ms->ids.count++] = o;
     if (l) {
-        REL_AT(o, pos, uint32_t) = l->count;
-        l->items[l->count++] = o;
-        REL_AT(o, fwd, void *) = t;
+        l->items[at] = o;
+        l->count = at + 1;
     }
+    rel_new_words(o, size, 0, 8, id, r != REL_NONE, t, fwd, pos, at);
+    if (init)
+        rel_init_fields(db, k, o);
     return o;
 slow:
     return r == REL_NONE ? rel_new0(db, k, REL_NONE, NULL, false, who)

@@ -86,6 +86,12 @@ static inline size_t rel_scalar_size(uint8_t type)
 #define REL_NOINLINE
 #endif
 
+/* Sets ms->id_limit after the id index is built or grows. */
+static inline void rel_ids_room(rel_model_state *ms)
+{
+    ms->id_limit = ms->ids.items && ms->ids.cap < REL_ID_MAX ? ms->ids.cap : REL_ID_MAX;
+}
+
 /* The name a message gives the call: `who` from the generated wrapper. */
 static inline const char *rel_who(const char *who) { return who ? who : "rel"; }
 
