@@ -29,8 +29,9 @@ static size_t type_size(uint8_t t)
 /* Whether [a, a + n) and the word [w, w + 4) meet. */
 static bool meets(size_t a, size_t n, size_t w) { return a < w + 4 && w < a + n; }
 
-/* Whether the word at w of a list (REL_FOREIGN_KEY) or a set at `at` is
- * what its view reads: items and count. */
+/* Whether the word at w of a list (a ForeignKey's or a generic
+ * relation's: rel_listed) or a set at `at` is what its view reads: items
+ * and count. */
 static bool set_read(bool list, size_t at, size_t w)
 {
     if (list)
@@ -41,8 +42,8 @@ static bool set_read(bool list, size_t at, size_t w)
 }
 
 /* Whether some generated getter of model k reads the word at w: the tag,
- * a scalar, a forward pointer, a one-to-one's reverse pointer, a view's
- * items or count. */
+ * a scalar, a forward pointer (and a generic one's model), a one-to-one's
+ * reverse pointer, a view's items or count. */
 static bool word_read(const rel_schema *s, uint32_t k, size_t w)
 {
     const rel_model *m = &s->models[k];
@@ -56,12 +57,14 @@ static bool word_read(const rel_schema *s, uint32_t k, size_t w)
         const rel_relation *r = &s->relations[m->relations[i]];
         if (r->type == REL_MANY_TO_MANY ? set_read(false, r->fwd, w) : meets(r->fwd, sizeof(void *), w))
             return true;
+        if (r->type == REL_GENERIC && meets(r->ct, sizeof(uint32_t), w))   /* M_r_model reads it */
+            return true;
     }
     for (i = 0; i < m->nincoming; i++) {
         const rel_relation *r = &s->relations[m->incoming[i]];
         if (r->symmetrical)
             continue;   /* its one set is the forward member, above */
-        if (r->type == REL_ONE_TO_ONE ? meets(r->rev, sizeof(void *), w) : set_read(r->type == REL_FOREIGN_KEY, r->rev, w))
+        if (r->type == REL_ONE_TO_ONE ? meets(r->rev, sizeof(void *), w) : set_read(rel_listed(r), r->rev, w))
             return true;
     }
     return false;
