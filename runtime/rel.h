@@ -23,7 +23,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -939,6 +938,20 @@ void rel_init_fields(const rel_store *db, uint32_t k, void *o);
 #define REL_INLINE_ALWAYS static inline
 #endif
 
+/* n bytes from src to dst, which may hold members of any type: memcpy,
+ * without <string.h>, whose names (index, strspn...) a schema may give
+ * its models. */
+static inline void rel_put_bytes(void *dst, const void *src, size_t n)
+{
+#if defined(__GNUC__)
+    __builtin_memcpy(dst, src, n);
+#else
+    size_t i;
+    for (i = 0; i < n; i++)
+        ((unsigned char *)dst)[i] = ((const unsigned char *)src)[i];
+#endif
+}
+
 /* Word w (8 bytes) of a new object: the tag `tag` in word 0, when
  * `linked` the target t at fwd and the position `at` at pos, zero
  * elsewhere.  Two 32-bit halves stored as one word. */
@@ -947,7 +960,7 @@ REL_INLINE_ALWAYS void rel_new_word(char *o, size_t w, uint32_t tag, bool linked
 {
     uint32_t half[2];
     if (linked && w == fwd) {
-        memcpy(o + w, &t, sizeof t);
+        rel_put_bytes(o + w, &t, sizeof t);
         return;
     }
     half[0] = w == 0 ? tag : 0;
@@ -958,10 +971,10 @@ REL_INLINE_ALWAYS void rel_new_word(char *o, size_t w, uint32_t tag, bool linked
     {   /* the same as one number, which compilers store from a register
          * instead of pairing words in a vector register */
         uint64_t word = (uint64_t)half[1] << 32 | half[0];
-        memcpy(o + w, &word, sizeof word);
+        rel_put_bytes(o + w, &word, sizeof word);
     }
 #else
-    memcpy(o + w, half, sizeof half);
+    rel_put_bytes(o + w, half, sizeof half);
 #endif
 }
 
@@ -980,7 +993,8 @@ REL_INLINE_ALWAYS void rel_new_words(char *o, size_t size, size_t from, size_t t
         if (from == 0) {
             REL_TAG(o) = tag;
         } else if (from == 8) {
-            memset(o + 4, 0, size - 4);
+            for (w = 4; w < size; w++)   /* a constant size: a few stores */
+                o[w] = 0;
             if (linked) {
                 REL_AT(o, pos, uint32_t) = at;
                 REL_AT(o, fwd, void *) = t;

@@ -156,6 +156,24 @@ REL_ALWAYS_INLINE void kill_live(char *x, size_t size, size_t skip)
 REL_ALWAYS_INLINE char *chain(void *const *items, uint32_t j, uint32_t count, char *last, size_t size, size_t link,
                               bool wide, bool check, uint32_t *skipped)
 {
+    /* Live slots two at a time: the loop's own instructions (the
+     * pointer, the test, the branch, the copy of `last`) once for two. */
+    void *const *it = items + j, *const *end2 = items + j + (count - j) / 2 * 2;
+    for (; !check && it != end2; it += 2) {
+        char *x = (char *)it[0], *y = (char *)it[1];
+        kill_live(x, size, wide ? link : 0);
+        kill_live(y, size, wide ? link : 0);
+        if (wide) {
+            REL_AT(x, link, void *) = last;
+            REL_AT(y, link, void *) = x;
+        } else {
+            REL_AT(x, link, uint32_t) = rel_link_to(last);
+            REL_AT(y, link, uint32_t) = rel_link_to(x);
+        }
+        last = y;
+    }
+    if (!check)
+        j += (uint32_t)(end2 - (items + j));
     for (; j < count; j++) {
         char *x = (char *)items[j];
         if (check && (REL_TAG(x) & (REL_MARK | REL_DEAD))) {
