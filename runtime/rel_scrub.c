@@ -6,8 +6,11 @@
  * delete leaves nothing stale to read: rel_retire zeroes every member and
  * points every string at "" (a getter then answers as for an empty
  * object: NULL, "", 0, an empty view), and the pool's free list is linked
- * through a 32-bit word that no getter reads, chosen here once per model
- * from the descriptor.
+ * through a word that no getter reads (8 bytes holding an address where
+ * the struct has them, else 32 bits), chosen here once per model from
+ * the descriptor.  It also retires a parent's leaves in one pass
+ * (rel_retire_leaves, rel_retire_live) and checks the free lists for
+ * verify.
  */
 #include "rel_impl.h"
 
