@@ -255,13 +255,18 @@ check-build: $(B)/test_delete_one
 $(B)/test_pool: tests/test_pool.c tests/failing_alloc.h $(B)/api/api.c $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -Iruntime -I$(B)/api -o $@ $< $(B)/api/api.c $(LIBREL) $(LDFLAGS)
 check-build: $(B)/test_pool
+# The inline create and the free lists deletes hand back (issue 15), on
+# the same schema.
+$(B)/test_create_fast: tests/test_create_fast.c $(B)/delete_one/dp.c $(LIBREL)
+	$(CC) $(CFLAGS) -Werror -Iruntime -I$(B)/delete_one -o $@ $< $(B)/delete_one/dp.c $(LIBREL) $(LDFLAGS)
+check-build: $(B)/test_create_fast
 
 # The Check suites and the examples under valgrind: no invalid access, no
 # leak.  (Check runs its tests in-process here, so valgrind sees them.)
 VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=9
 valgrind: $(B)/test_front $(B)/test_api $(B)/test_runtime $(B)/test_model $(B)/test_safety $(B)/test_fixture \
           $(B)/test_through $(B)/test_unique $(B)/test_generic $(B)/test_combo $(B)/test_delete_one $(PROGS) \
-          $(B)/test_pool
+          $(B)/test_pool $(B)/test_create_fast
 	CK_FORK=no $(VALGRIND) $(B)/test_front
 	CK_FORK=no $(VALGRIND) $(B)/test_runtime
 	CK_FORK=no $(VALGRIND) $(B)/test_api
@@ -274,6 +279,7 @@ valgrind: $(B)/test_front $(B)/test_api $(B)/test_runtime $(B)/test_model $(B)/t
 	$(VALGRIND) $(B)/test_combo
 	$(VALGRIND) $(B)/test_delete_one 3 3000 > /dev/null
 	$(VALGRIND) $(B)/test_pool
+	$(VALGRIND) $(B)/test_create_fast > /dev/null
 	for p in $(PROGS); do $(VALGRIND) $$p > /dev/null || exit 1; done
 	@echo "valgrind: clean"
 .PHONY: valgrind

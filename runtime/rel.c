@@ -190,13 +190,17 @@ enum { SMALL_REGION = 1024, SMALL_REGIONS = 6, TRIM = 128 };
 void rel_pool_init(rel_pool *p, rel_store *db, size_t object_size, uint32_t link)
 {
     size_t size = (object_size + 7) / 8 * 8;
-    if (link + sizeof(uint32_t) > size)   /* the link beyond the object: 8 more bytes */
-        size = (link + sizeof(uint32_t) + 7) / 8 * 8;
+    uint32_t wide = link & REL_LINK_WIDE;
+    size_t bytes = wide ? 8 : sizeof(uint32_t);
+    link &= ~REL_LINK_WIDE;
+    if (link + bytes > size)   /* the link beyond the object: 8 more bytes */
+        size = (link + bytes + 7) / 8 * 8;
     memset(p, 0, sizeof *p);
     p->db = db;
     p->size = (uint32_t)(size < 16 ? 16 : size);
     p->grow = FIRST_BLOCK;
     p->link = link;
+    p->wide = wide != 0;
 }
 
 /* The bytes of a region that holds slots of this pool: REL_REGION, or for
@@ -302,7 +306,7 @@ void *rel_pool_get_slow(rel_pool *p)
             p->free_head = rel_link_get(p, o);
         return o;
     }
-    if ((size_t)(p->end - p->next) < p->size) {
+    if (p->next == p->end) {
         if ((!p->spare && !new_block(p)) || !regions_reserve(p))
             return NULL;
         /* The next spare region becomes the one slots come from; the one
@@ -320,7 +324,9 @@ void *rel_pool_get_slow(rel_pool *p)
         }
         p->last = r;
         p->next = (char *)r + REL_REGION_HEADER;
-        p->end = r->end;   /* its limit, until it is left behind */
+        /* Its limit, until it is left behind, in whole slots: the inline
+         * get's bump tests next != end. */
+        p->end = p->next + (size_t)(r->end - p->next) / p->size * p->size;
     }
     o = p->next;
     p->next += p->size;
@@ -334,9 +340,9 @@ void *rel_pool_get_slow(rel_pool *p)
 void rel_pool_put_asan(rel_pool *p, void *o)
 {
     if (p->free_tail) {
-        UNPOISON((char *)p->free_tail + p->link, sizeof(uint32_t));
+        UNPOISON((char *)p->free_tail + p->link, p->wide ? 8 : sizeof(uint32_t));
         rel_link_set(p, p->free_tail, o);
-        POISON((char *)p->free_tail + p->link, sizeof(uint32_t));
+        POISON((char *)p->free_tail + p->link, p->wide ? 8 : sizeof(uint32_t));
     } else {
         p->free_head = o;
     }
@@ -376,7 +382,7 @@ void rel_pool_free(rel_pool *p)
     rel_free(p->regions);
     {
         uint32_t model = p->model;
-        rel_pool_init(p, p->db, p->size, p->link);
+        rel_pool_init(p, p->db, p->size, p->link | (p->wide ? REL_LINK_WIDE : 0));
         p->model = model;
     }
 }

@@ -349,13 +349,14 @@ static inline bool rel_alive(const void *o) { return o && !(REL_CTAG(o) & REL_DE
 #endif
 
 /* For an inline fast path that must stay inline in the caller's loop
- * whatever the compiler's size heuristics decide for a big caller (GCC
- * put rel_new_fast out of line once run_generated of the benchmark grew,
- * which cost create a call and its constant-size stores). */
+ * with its constant sizes and offsets, whatever the compiler's size
+ * heuristics decide for a big caller (GCC put rel_new_fast out of line
+ * once run_generated of the benchmark grew, which cost create a call and
+ * its constant-size stores). */
 #if defined(__GNUC__)
-#define REL_INLINE_HOT __attribute__((always_inline))
+#define REL_INLINE_ALWAYS static inline __attribute__((always_inline))
 #else
-#define REL_INLINE_HOT
+#define REL_INLINE_ALWAYS static inline
 #endif
 
 /* The member at byte offset `off` of object o, as type T. */
@@ -397,13 +398,14 @@ static inline uint32_t rel_model_of(const void *o) { return rel_region_of(o)->mo
  * object stays recognisable as long as possible).  A freed slot keeps its
  * tag (REL_DEAD set); the rest of it was scrubbed by the delete (members
  * zero, strings ""), so that a getter of a deleted object reads it as
- * empty.  The free list is linked through a 32-bit word at offset `link`
- * of each freed slot, one that no getter reads (rel_store_new picks it
- * from the descriptor: padding, a ForeignKey's position, a list's
+ * empty.  The free list is linked through a word at offset `link` of
+ * each freed slot, one that no getter reads (rel_store_new picks it from
+ * the descriptor: padding, a ForeignKey's position, a list's
  * capacity..., or 8 more bytes at the end of the slot when the model has
- * none), holding the next slot's region (rel_region.link) and its offset
- * in that region in 8-byte units (REL_LINK_SHIFT bits); the tail's link
- * is not set.
+ * none).  A wide link (8 such bytes, 8-aligned) holds the next slot's
+ * address; a 32-bit one its region (rel_region.link) and its offset in
+ * that region in 8-byte units (REL_LINK_SHIFT bits).  The tail's link is
+ * not set.
  * With an aligned allocation (rel_set_aligned_alloc) a block is one region,
  * the first few of a pool small.
  * Regions are returned only by rel_pool_free.  Under AddressSanitizer a
@@ -414,7 +416,8 @@ static inline uint32_t rel_model_of(const void *o) { return rel_region_of(o)->mo
 #define REL_LINK_REGIONS (((uint32_t)1 << (32 - REL_LINK_SHIFT)) - 1)
 typedef struct rel_pool {
     void *free_head, *free_tail;
-    char *next, *end;           /* the unused rest of the newest region */
+    char *next, *end;           /* the unused rest of the newest region,
+                                   whole slots: full when next == end */
     rel_region *first, *last;   /* the regions slots were taken from */
     rel_region *spare;          /* the rest of the newest block's regions */
     rel_store *db;
@@ -424,12 +427,22 @@ typedef struct rel_pool {
     uint32_t nregions, regions_cap;
     uint32_t link;              /* offset of a freed slot's link */
     uint32_t model;             /* its regions' model number */
+    /* Whether the link is wide: 8 bytes at an 8-aligned offset that no
+     * getter reads (both halves), holding the next slot's address, which
+     * a delete stores without working out a region and an offset. */
+    uint32_t wide;
 } rel_pool;
+
+/* In the link offset rel_pool_init takes: the link is wide. */
+#define REL_LINK_WIDE ((uint32_t)1 << 31)
 
 /* The free-list link of freed slot o (not the tail): the next one. */
 static inline void *rel_link_get(const rel_pool *p, const void *o)
 {
-    uint32_t l = REL_CAT(o, p->link, uint32_t);
+    uint32_t l;
+    if (p->wide)
+        return *(void *const *)(const void *)((const char *)o + p->link);
+    l = REL_CAT(o, p->link, uint32_t);
     return (char *)p->regions[(l >> REL_LINK_SHIFT) - 1] + ((size_t)(l & ((1u << REL_LINK_SHIFT) - 1)) << 3);
 }
 /* What a link to slot o says: its region, and its offset there. */
@@ -440,7 +453,10 @@ static inline uint32_t rel_link_to(const void *o)
 /* Points freed slot o's link at slot next. */
 static inline void rel_link_set(const rel_pool *p, void *o, const void *next)
 {
-    REL_AT(o, p->link, uint32_t) = rel_link_to(next);
+    if (p->wide)
+        REL_AT(o, p->link, const void *) = next;
+    else
+        REL_AT(o, p->link, uint32_t) = rel_link_to(next);
 }
 
 /* A pool of slots of object_size bytes (rounded up to 8, at least 16),
@@ -465,7 +481,7 @@ static inline void *rel_pool_get(rel_pool *p)
             p->free_head = rel_link_get(p, o);
         return o;
     }
-    if ((size_t)(p->end - p->next) >= p->size) {
+    if (p->next != p->end) {
         o = p->next;
         p->next += p->size;
         return o;
@@ -543,6 +559,10 @@ typedef struct rel_model_state {
     uint32_t done;              /* how many collected ones had their
                                    referrers collected */
     uint32_t flags;             /* rel_store.c's precomputed facts */
+    /* rel_new_fast issues ids while last_id is below this: REL_ID_MAX,
+     * or once the id index is built its room (ids.cap, at most that), so
+     * that one test covers both (rel_ids_room keeps it). */
+    uint32_t id_limit;
 } rel_model_state;
 
 /* A store: the generated S_store type is this (the generated header
@@ -1041,20 +1061,91 @@ static inline void rel_m2m_unlink(void *m, size_t ms, size_t ts, uint32_t im)
  * whose default is not zero). */
 void rel_init_fields(const rel_store *db, uint32_t k, void *o);
 
+
+/* n bytes from src to dst, which may hold members of any type: memcpy,
+ * without <string.h>, whose names (index, strspn...) a schema may give
+ * its models. */
+static inline void rel_put_bytes(void *dst, const void *src, size_t n)
+{
+#if defined(__GNUC__)
+    __builtin_memcpy(dst, src, n);
+#else
+    size_t i;
+    for (i = 0; i < n; i++)
+        ((unsigned char *)dst)[i] = ((const unsigned char *)src)[i];
+#endif
+}
+
+/* Word w (8 bytes) of a new object: the tag `tag` in word 0, when
+ * `linked` the target t at fwd and the position `at` at pos, zero
+ * elsewhere.  Two 32-bit halves stored as one word. */
+REL_INLINE_ALWAYS void rel_new_word(char *o, size_t w, uint32_t tag, bool linked, void *t, size_t fwd, size_t pos,
+                                uint32_t at)
+{
+    uint32_t half[2];
+    if (linked && w == fwd) {
+        rel_put_bytes(o + w, &t, sizeof t);
+        return;
+    }
+    half[0] = w == 0 ? tag : 0;
+    half[1] = 0;
+    if (linked && pos / 8 * 8 == w)
+        half[pos % 8 / 4] = at;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    {   /* the same as one number, which compilers store from a register
+         * instead of pairing words in a vector register */
+        uint64_t word = (uint64_t)half[1] << 32 | half[0];
+        rel_put_bytes(o + w, &word, sizeof word);
+    }
+#else
+    rel_put_bytes(o + w, half, sizeof half);
+#endif
+}
+
+/* Writes the words of a new object of `size` bytes (its slot has room
+ * for it rounded up to 8) from byte `from` up to `to` (a multiple of
+ * 8): with constant arguments, one store a word, the words that hold
+ * members written with their values rather than zeroed first.
+ * rel_new_fast writes word 0 (the tag), word 1 and the rest apart, with
+ * its other stores between, so that a compiler does not pair words in a
+ * vector register, which takes more instructions than it saves. */
+REL_INLINE_ALWAYS void rel_new_words(char *o, size_t size, size_t from, size_t to, uint32_t tag, bool linked, void *t,
+                                     size_t fwd, size_t pos, uint32_t at)
+{
+    size_t w;
+    if (sizeof(void *) != 8 || size > 64) {   /* no words: the members one by one */
+        if (from == 0) {
+            REL_TAG(o) = tag;
+        } else if (from == 8) {
+            for (w = 4; w < size; w++)   /* a constant size: a few stores */
+                o[w] = 0;
+            if (linked) {
+                REL_AT(o, pos, uint32_t) = at;
+                REL_AT(o, fwd, void *) = t;
+            }
+        }
+        return;
+    }
+    for (w = from; w < to && w < size; w += 8)   /* unrolled: at most 8 */
+        rel_new_word(o, w, tag, linked, t, fwd, pos, at);
+}
+
 /* The fast path of creating an object of model k (size bytes, `init`
  * when it has defaults to set) with no required relation, or with one
  * required ForeignKey r to t (fwd, pos, rev its offsets; t NULL for none):
  * the common case of rel_new0/rel_new1, inline with constant sizes and
  * offsets (t's list grows here too, out of line).  Whatever is not common
- * (the id index or the id space to grow, a bad argument, no free slot at
- * hand, no memory) goes to the generic path, which reports errors as
+ * (the id space used up or the id index full: one test, id_limit; a bad
+ * argument; no memory) goes to the generic path, which reports errors as
  * usual. */
-static inline REL_INLINE_HOT void *rel_new_fast(rel_store *db, uint32_t k, size_t size, bool init, uint32_t r, void *t,
+REL_INLINE_ALWAYS void *rel_new_fast(rel_store *db, uint32_t k, size_t size, bool init, uint32_t r, void *t,
                                  size_t fwd, size_t pos, size_t rev, const char *who)
 {
     rel_model_state *ms;
+    rel_pool *p;
     rel_list *l = NULL;
-    void *o;
+    uint32_t id, at = 0;
+    char *o;
     if (!db || (r != REL_NONE && (!rel_alive(t) || rel_store_of(t) != db)))
         goto slow;
     ms = &db->models[k];
@@ -1065,25 +1156,40 @@ static inline REL_INLINE_HOT void *rel_new_fast(rel_store *db, uint32_t k, size_
         if (l->count == l->cap && rel_list_grow(l, (size_t)l->count + 1))
             goto slow;   /* which reports it */
     }
-    if (ms->last_id >= REL_ID_MAX || (ms->ids.items && ms->ids.count == ms->ids.cap)
-        || !(o = rel_pool_get(&ms->pool)))
+    id = ms->last_id;
+    if (id >= ms->id_limit)
         goto slow;
-    {   /* a constant size: compilers turn this into a few stores */
-        size_t i;
-        for (i = 0; i < size; i++)
-            ((unsigned char *)o)[i] = 0;
-    }
-    if (init)
-        rel_init_fields(db, k, o);
-    REL_TAG(o) = ++ms->last_id;
+    /* rel_pool_get, with the test of its result only after the call */
+    p = &ms->pool;
+#ifndef REL_ASAN
+    if ((o = (char *)p->free_head) != NULL) {
+        if (o == p->free_tail)
+            p->free_head = p->free_tail = NULL;
+        else
+            p->free_head = rel_link_get(p, o);
+    } else if (p->next != p->end) {
+        o = p->next;
+        p->next = o + p->size;
+    } else
+#endif
+    if (!(o = (char *)rel_pool_get_slow(p)))
+        goto slow;
+    if (l)
+        at = l->count;
+    ++id;
+    rel_new_words(o, size, 16, 64, id, r != REL_NONE, t, fwd, pos, at);
+    ms->last_id = id;
+    rel_new_words(o, size, 8, 16, id, r != REL_NONE, t, fwd, pos, at);
     ms->count++;
     if (ms->ids.items)
         ms->ids.items[ms->ids.count++] = o;
     if (l) {
-        REL_AT(o, pos, uint32_t) = l->count;
-        l->items[l->count++] = o;
-        REL_AT(o, fwd, void *) = t;
+        l->items[at] = o;
+        l->count = at + 1;
     }
+    rel_new_words(o, size, 0, 8, id, r != REL_NONE, t, fwd, pos, at);
+    if (init)
+        rel_init_fields(db, k, o);
     return o;
 slow:
     return r == REL_NONE ? rel_new0(db, k, REL_NONE, NULL, false, who)

@@ -363,7 +363,7 @@ static void end(rel_store *db, uint32_t k, bool applied)
  * lists go with them), its memory freed, its slot retired.  Inline, so
  * that a model nothing points at (the books of an author) is deleted in
  * its parent's loop without a call. */
-REL_ALWAYS_INLINE void leave(rel_store *db, uint32_t k, void *o)
+REL_INLINE_ALWAYS void leave(rel_store *db, uint32_t k, void *o)
 {
     const rel_schema *s = db->schema;
     const rel_model *m = &s->models[k];

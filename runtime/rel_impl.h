@@ -15,12 +15,6 @@
 #define REL_COLD
 #endif
 
-/* For the few helpers of the inner loops that must be inlined. */
-#if defined(__GNUC__)
-#define REL_ALWAYS_INLINE static inline __attribute__((always_inline))
-#else
-#define REL_ALWAYS_INLINE static inline
-#endif
 
 /* What a string member points at when its field has no default: a string
  * member is never NULL, so getters need no test. */
@@ -76,6 +70,20 @@ static inline size_t rel_scalar_size(uint8_t type)
     case REL_FLOAT:  return sizeof(float);
     default:         return 8;
     }
+}
+
+/* For a rare path that would otherwise cost its caller's common one a
+ * stack frame. */
+#if defined(__GNUC__)
+#define REL_NOINLINE __attribute__((noinline))
+#else
+#define REL_NOINLINE
+#endif
+
+/* Sets ms->id_limit after the id index is built or grows. */
+static inline void rel_ids_room(rel_model_state *ms)
+{
+    ms->id_limit = ms->ids.items && ms->ids.cap < REL_ID_MAX ? ms->ids.cap : REL_ID_MAX;
 }
 
 /* The name a message gives the call: `who` from the generated wrapper. */
@@ -175,11 +183,17 @@ void rel_free_members(const rel_store *db, uint32_t k, void *o);
 /* The word of model k's slots that links the pool's free list: one no
  * generated getter reads, or the slot's end (rel_scrub.c). */
 uint32_t rel_link_offset(const rel_schema *s, uint32_t k);
+/* Whether pool p's free list holds every deleted slot of its regions,
+ * each once, from free_head to free_tail (rel_verify.c). */
+bool rel_free_list_ok(const rel_pool *p);
 /* Points every string member of o (model k) at "". */
 void rel_scrub_strings(const rel_store *db, uint32_t k, void *o);
 /* rel_retire for each object of items[0..count) of model k, a REL_LEAF
  * one, that is neither marked nor deleted. */
 void rel_retire_leaves(rel_store *db, uint32_t k, void *const *items, uint32_t count);
+/* The same for items that are all live and unmarked (a live object's
+ * list of referrers, outside a collector's run): no tag to test. */
+void rel_retire_live(rel_store *db, uint32_t k, void *const *items, uint32_t count);
 
 /* Slot o (size bytes, a multiple of 8 and at least 16) becomes deleted:
  * its tag `tag` (REL_DEAD set), every other byte zero.  Slots are small:

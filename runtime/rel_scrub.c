@@ -6,8 +6,11 @@
  * delete leaves nothing stale to read: rel_retire zeroes every member and
  * points every string at "" (a getter then answers as for an empty
  * object: NULL, "", 0, an empty view), and the pool's free list is linked
- * through a 32-bit word that no getter reads, chosen here once per model
- * from the descriptor.
+ * through a word that no getter reads (8 bytes holding an address where
+ * the struct has them, else 32 bits), chosen here once per model from
+ * the descriptor.  It also retires a parent's leaves in one pass
+ * (rel_retire_leaves, rel_retire_live) and checks the free lists for
+ * verify.
  */
 #include "rel_impl.h"
 
@@ -29,8 +32,9 @@ static size_t type_size(uint8_t t)
 /* Whether [a, a + n) and the word [w, w + 4) meet. */
 static bool meets(size_t a, size_t n, size_t w) { return a < w + 4 && w < a + n; }
 
-/* Whether the word at w of a list (REL_FOREIGN_KEY) or a set at `at` is
- * what its view reads: items and count. */
+/* Whether the word at w of a list (a ForeignKey's or a generic
+ * relation's: rel_listed) or a set at `at` is what its view reads: items
+ * and count. */
 static bool set_read(bool list, size_t at, size_t w)
 {
     if (list)
@@ -41,8 +45,8 @@ static bool set_read(bool list, size_t at, size_t w)
 }
 
 /* Whether some generated getter of model k reads the word at w: the tag,
- * a scalar, a forward pointer, a one-to-one's reverse pointer, a view's
- * items or count. */
+ * a scalar, a forward pointer (and a generic one's model), a one-to-one's
+ * reverse pointer, a view's items or count. */
 static bool word_read(const rel_schema *s, uint32_t k, size_t w)
 {
     const rel_model *m = &s->models[k];
@@ -56,22 +60,39 @@ static bool word_read(const rel_schema *s, uint32_t k, size_t w)
         const rel_relation *r = &s->relations[m->relations[i]];
         if (r->type == REL_MANY_TO_MANY ? set_read(false, r->fwd, w) : meets(r->fwd, sizeof(void *), w))
             return true;
+        if (r->type == REL_GENERIC && meets(r->ct, sizeof(uint32_t), w))   /* M_r_model reads it */
+            return true;
     }
     for (i = 0; i < m->nincoming; i++) {
         const rel_relation *r = &s->relations[m->incoming[i]];
         if (r->symmetrical)
             continue;   /* its one set is the forward member, above */
-        if (r->type == REL_ONE_TO_ONE ? meets(r->rev, sizeof(void *), w) : set_read(r->type == REL_FOREIGN_KEY, r->rev, w))
+        if (r->type == REL_ONE_TO_ONE ? meets(r->rev, sizeof(void *), w) : set_read(rel_listed(r), r->rev, w))
             return true;
     }
     return false;
 }
 
+/* Whether no getter of model k reads the word at w (beyond the object:
+ * nothing does). */
+static bool unread(const rel_schema *s, uint32_t k, size_t w)
+{
+    return w >= s->models[k].size || !word_read(s, k, w);
+}
+
 uint32_t rel_link_offset(const rel_schema *s, uint32_t k)
 {
     const rel_model *m = &s->models[k];
-    size_t cand[4], n = 0, i, end = (m->size + 3) / 4 * 4;
+    size_t cand[4], n = 0, i, end = (m->size + 3) / 4 * 4, slot = (m->size + 7) / 8 * 8, w;
     uint32_t j;
+    /* A wide link first (rel_pool: a delete then stores the next slot's
+     * address as it is): 8 unread bytes, 8-aligned, in the slot as it
+     * would be without a link (rel_pool_init's rounding). */
+    if (slot < 16)
+        slot = 16;
+    for (w = 8; w + 8 <= slot; w += 8)
+        if (unread(s, k, w) && unread(s, k, w + 4))
+            return (uint32_t)w | REL_LINK_WIDE;
     /* Candidates, cheapest to test first: the tag's neighbour (in the
      * cache line a delete writes anyway), the first ForeignKey's position,
      * the capacity of the first set it declares or list or set it keeps
@@ -92,10 +113,12 @@ uint32_t rel_link_offset(const rel_schema *s, uint32_t k)
         }
     }
     cand[n++] = end;   /* in the slot's padding, or 8 bytes more */
-    for (i = 0; i < n; i++)
-        if (cand[i] % 4 == 0 && (cand[i] >= m->size || !word_read(s, k, cand[i])))
+    for (i = 0; i + 1 < n; i++)
+        if (cand[i] % 4 == 0 && unread(s, k, cand[i]))
             return (uint32_t)cand[i];
-    return (uint32_t)cand[n - 1];
+    /* The end: in the padding of a slot of 12, 20... bytes, else 8 more
+     * bytes, which then hold a wide link as well. */
+    return end % 8 ? (uint32_t)end : (uint32_t)end | REL_LINK_WIDE;
 }
 
 void rel_scrub_strings(const rel_store *db, uint32_t k, void *o)
@@ -107,60 +130,179 @@ void rel_scrub_strings(const rel_store *db, uint32_t k, void *o)
             REL_AT(o, m->fields[j].offset, const char *) = rel_empty_string;
 }
 
-/* rel_retire_leaves' loop over items[j..count), after the first slot
- * (tail): each live one killed (rel_kill_slot, without its test of the
- * size when `small`, size being at most 24 bytes: the caller makes one
- * copy of the loop for each case) and chained after the last.  Returns
- * the last; *skipped counts the others. */
-REL_ALWAYS_INLINE char *chain(void *const *items, uint32_t j, uint32_t count, char *tail, size_t size, size_t link,
-                              bool small, uint32_t *skipped)
+/* Kills slot x (`size` bytes, at least 16; its tag neither marked nor
+ * deleted): the tag gets REL_DEAD (the id stays), every other byte zero
+ * but for the 8 at `skip` (a wide link's, which the chain writes; 0:
+ * none).  With constant arguments: the first 16 bytes are one store
+ * (the tag read and or'ed first), then one store a word. */
+REL_INLINE_ALWAYS void kill_live(char *x, size_t size, size_t skip)
 {
+    uint32_t head[4];
+    size_t w;
+    head[0] = REL_TAG(x) | REL_DEAD;
+    head[1] = head[2] = head[3] = 0;
+    memcpy(x, head, skip == 8 ? 8 : 16);
+    for (w = 16; w < size; w += 8)
+        if (w != skip)
+            memset(x + w, 0, 8);
+}
+
+/* The loop over items[j..count), after the first slot (`last`): each
+ * slot killed and linked to the one before it, so that the chain runs
+ * backwards: every store of a slot is to that slot (the stores of a miss
+ * bound loop are what holds it up), and the pool gets the last slot as
+ * the chain's head.  Its tag is tested first when `check` (the
+ * collector's marked and deleted ones are skipped and counted in
+ * *skipped).  `wide`: the pool's link is wide, at `link`; the callers
+ * pass constants for the common layouts, so that each copy of the loop
+ * is the tag's `or` and a few stores a slot.  Returns the last slot. */
+REL_INLINE_ALWAYS char *chain(void *const *items, uint32_t j, uint32_t count, char *last, size_t size, size_t link,
+                              bool wide, bool check, uint32_t *skipped)
+{
+    /* Live slots two at a time: the loop's own instructions (the
+     * pointer, the test, the branch, the copy of `last`) once for two. */
+    void *const *it = items + j, *const *end2 = items + j + (count - j) / 2 * 2;
+    for (; !check && it != end2; it += 2) {
+        char *x = (char *)it[0], *y = (char *)it[1];
+        kill_live(x, size, wide ? link : 0);
+        kill_live(y, size, wide ? link : 0);
+        if (wide) {
+            REL_AT(x, link, void *) = last;
+            REL_AT(y, link, void *) = x;
+        } else {
+            REL_AT(x, link, uint32_t) = rel_link_to(last);
+            REL_AT(y, link, uint32_t) = rel_link_to(x);
+        }
+        last = y;
+    }
+    if (!check)
+        j += (uint32_t)(end2 - (items + j));
     for (; j < count; j++) {
         char *x = (char *)items[j];
-        uint32_t tag = REL_TAG(x);
-        if (tag & (REL_MARK | REL_DEAD)) {
+        if (check && (REL_TAG(x) & (REL_MARK | REL_DEAD))) {
             ++*skipped;
             continue;
         }
-        rel_kill_slot(x, (tag & REL_ID_MAX) | REL_DEAD, small ? 16 : size);
-        if (small)
-            memset(x + size - 8, 0, 8);   /* the rest of a 24-byte slot */
-        REL_AT(tail, link, uint32_t) = rel_link_to(x);
-        tail = x;
+        kill_live(x, size, wide ? link : 0);
+        if (wide)
+            REL_AT(x, link, void *) = last;
+        else
+            REL_AT(x, link, uint32_t) = rel_link_to(last);
+        last = x;
     }
-    return tail;
+    return last;
+}
+
+/* retire's work on pool p with slots of `size` bytes linked at `link`
+ * (constants for the common layouts): the slots killed and chained (the
+ * first live one before the loop: the chain's tail) and handed to the
+ * pool at once.  Returns how many were skipped. */
+REL_INLINE_ALWAYS uint32_t run(rel_pool *p, void *const *items, uint32_t count, size_t size, size_t link, bool wide,
+                               bool check)
+{
+    uint32_t j = 0, skipped = 0;
+    char *head, *tail;
+    for (; check && j < count && (REL_TAG(items[j]) & (REL_MARK | REL_DEAD)); j++)
+        skipped++;
+    if (j == count)
+        return skipped;
+    tail = (char *)items[j];
+    kill_live(tail, size, 0);   /* its link (the chain's tail) zero */
+    head = chain(items, j + 1, count, tail, size, link, wide, check, &skipped);
+    if (!p->free_tail)
+        p->free_head = head;
+    else if (wide)
+        REL_AT(p->free_tail, link, void *) = head;
+    else
+        REL_AT(p->free_tail, link, uint32_t) = rel_link_to(head);
+    p->free_tail = tail;
+    return skipped;
+}
+
+/* run for the layouts other than retire's first: out of line, so that
+ * the common case keeps a small frame. */
+REL_INLINE_ALWAYS uint32_t run_other(rel_pool *p, void *const *items, uint32_t count, bool check)
+{
+    size_t size = p->size, link = p->link;
+    if (!p->wide)
+        return run(p, items, count, size, link, false, check);
+    if (size == 24 && link == 8)
+        return run(p, items, count, 24, 8, true, check);
+    if (size == 16 && link == 8)
+        return run(p, items, count, 16, 8, true, check);
+    return run(p, items, count, size, link, true, check);
+}
+REL_NOINLINE static uint32_t run_other_checked(rel_pool *p, void *const *items, uint32_t count)
+{
+    return run_other(p, items, count, true);
+}
+REL_NOINLINE static uint32_t run_other_live(rel_pool *p, void *const *items, uint32_t count)
+{
+    return run_other(p, items, count, false);
+}
+
+/* rel_retire for items[0..count) of model k (a REL_LEAF one, so no
+ * string to scrub): every one when !check, else those neither marked
+ * nor deleted. */
+REL_INLINE_ALWAYS void retire(rel_store *db, uint32_t k, void *const *items, uint32_t count, bool check)
+{
+    rel_model_state *ms = &db->models[k];
+    rel_pool *p = &ms->pool;
+    uint32_t skipped;
+#ifdef REL_ASAN
+    for (skipped = 0; skipped < count; skipped++)   /* each slot poisoned as it goes */
+        if (!check || !(REL_TAG(items[skipped]) & (REL_MARK | REL_DEAD)))
+            rel_retire(db, k, items[skipped]);
+    return;
+#endif
+    if (p->wide && p->size == 24 && p->link == 16)   /* a ForeignKey and a 32-bit field: Book */
+        skipped = run(p, items, count, 24, 16, true, check);
+    else
+        skipped = check ? run_other_checked(p, items, count) : run_other_live(p, items, count);
+    ms->count -= count - skipped;
 }
 
 void rel_retire_leaves(rel_store *db, uint32_t k, void *const *items, uint32_t count)
 {
-    rel_model_state *ms = &db->models[k];
-    rel_pool *p = &ms->pool;
-    size_t size = p->size, link = p->link;
-    uint32_t j, skipped = 0;
-    char *head, *tail;
+    retire(db, k, items, count, true);
+}
+
+void rel_retire_live(rel_store *db, uint32_t k, void *const *items, uint32_t count)
+{
+    retire(db, k, items, count, false);
+}
+
+/* Whether slot o could be one of pool p's: in a region of its model and
+ * store, at a slot's offset. */
+static bool slot_of(const rel_pool *p, const void *o)
+{
+    const rel_region *r = rel_region_of(o);
+    uintptr_t at = (uintptr_t)o & (REL_REGION - 1);
+    return o && r->db == p->db && r->model == p->model && at >= REL_REGION_HEADER
+        && (at - REL_REGION_HEADER) % p->size == 0;
+}
+
+bool rel_free_list_ok(const rel_pool *p)
+{
+    const rel_region *r;
+    const char *o;
+    size_t dead = 0, n = 0;
+    for (r = p->first; r; r = r->next) {
+        const char *end = r == p->last ? p->next : r->end;
+        for (o = (const char *)r + REL_REGION_HEADER; o < end; o += p->size)
+            dead += (REL_CTAG(o) & REL_DEAD) != 0;
+    }
 #ifdef REL_ASAN
-    for (j = 0; j < count; j++)   /* each slot poisoned as it goes */
-        if (!(REL_TAG(items[j]) & (REL_MARK | REL_DEAD)))
-            rel_retire(db, k, items[j]);
-    return;
+    return (dead == 0) == (p->free_head == NULL);   /* the links are poisoned */
 #endif
-    /* rel_retire without its string test (a leaf owns none), the slots
-     * chained here (the first one found before the loop, which then
-     * always has a tail) and handed to the pool at once. */
-    for (j = 0; j < count && (REL_TAG(items[j]) & (REL_MARK | REL_DEAD)); j++)
-        skipped++;
-    if (j == count)
-        return;
-    head = (char *)items[j];
-    rel_kill_slot(head, (REL_TAG(head) & REL_ID_MAX) | REL_DEAD, size);
-    if (size <= 24)
-        tail = chain(items, j + 1, count, head, size, link, true, &skipped);
-    else
-        tail = chain(items, j + 1, count, head, size, link, false, &skipped);
-    if (p->free_tail)
-        rel_link_set(p, p->free_tail, head);
-    else
-        p->free_head = head;
-    p->free_tail = tail;
-    ms->count -= count - skipped;
+    if (!p->free_head)
+        return !p->free_tail && dead == 0;
+    for (o = (const char *)p->free_head;; o = (const char *)rel_link_get(p, o)) {
+        if (++n > dead || !slot_of(p, o) || !(REL_CTAG(o) & REL_DEAD))
+            return false;
+        if (o == p->free_tail)
+            return n == dead;
+        if (!p->wide && (REL_CAT(o, p->link, uint32_t) >> REL_LINK_SHIFT) - 1 >= p->nregions)
+            return false;
+    }
 }

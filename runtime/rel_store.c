@@ -131,6 +131,7 @@ rel_store *rel_store_new(const rel_schema *schema)
         rel_pool_init(&db->models[k].pool, db, schema->models[k].size, rel_link_offset(schema, k));
         db->models[k].pool.model = k;
         db->models[k].flags = model_flags(schema, k);
+        rel_ids_room(&db->models[k]);
         if (fast_delete(schema, k, state))
             db->models[k].flags |= REL_FAST_DELETE;
     }
@@ -210,6 +211,7 @@ bool rel_index_ids(rel_store *db, uint32_t k)
     }
     memset(ms->ids.items, 0, (size_t)ms->last_id * sizeof(void *));
     ms->ids.count = ms->last_id;
+    rel_ids_room(ms);
     c = rel_cursor_of(&ms->pool);
     while ((o = rel_cursor_next(&c)))
         ms->ids.items[rel_id_of(o) - 1] = o;
@@ -351,6 +353,7 @@ static void *new_object(rel_store *db, uint32_t k, void *const *req, const rel_r
     }
     if (ms->ids.items && rel_list_reserve(&ms->ids, (size_t)ms->ids.count + 1))
         goto nomem;
+    rel_ids_room(ms);
     for (i = 0; i < m->nrequired; i++) {
         const rel_relation *r;
         rel_list *l;
@@ -572,8 +575,10 @@ void *rel_obj_create(rel_store *db, uint32_t k, uint64_t id)
     rel_model_state *ms = &db->models[k];
     void *o;
 
-    if (id == 0 || id > REL_ID_MAX || !rel_index_ids(db, k) || rel_list_reserve(&ms->ids, (size_t)id)
-        || !(o = rel_pool_get(&ms->pool)))
+    if (id == 0 || id > REL_ID_MAX || !rel_index_ids(db, k) || rel_list_reserve(&ms->ids, (size_t)id))
+        return NULL;
+    rel_ids_room(ms);
+    if (!(o = rel_pool_get(&ms->pool)))
         return NULL;
     memset(o, 0, m->size);
     init_fields(m, o);

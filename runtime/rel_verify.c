@@ -55,6 +55,9 @@ static rel_status verify_objects(const rel_store *db, uint32_t k)
         if (ms->ids.items && ms->ids.items[tag - 1] != o)
             return corrupt(db, k, o, "the id index does not find it");
     }
+    if (!rel_free_list_ok(&ms->pool))
+        return rel_fail(&((rel_store *)(uintptr_t)db)->errmsg, REL_ECORRUPT,
+                        "verify: the free list of %s is broken", db->schema->models[k].name);
     if (live != ms->count) {
         rel_store *w = (rel_store *)(uintptr_t)db;
         return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: the store counts %lu %s but holds %lu",

@@ -204,6 +204,41 @@ static void test_reverse(void)
     gen_store_free(db);
 }
 
+/* Deleted objects of a model with a generic relation read it as unset:
+ * the free list's link is not its model word (which M_r_model reads). */
+static void test_deleted_read_unset(void)
+{
+    gen_store *db = gen_store_new();
+    Bookmark *b = Bookmark_new(db);
+    TaggedItem *t[3];
+    int i, bad = 0;
+    for (i = 0; i < 3; i++)
+        t[i] = TaggedItem_new(db, b);
+    for (i = 0; i < 3; i++)
+        CHECK(TaggedItem_delete(t[i]) == REL_OK);
+    for (i = 0; i < 3; i++)
+        bad += TaggedItem_content_object_model(t[i]) != -1 || TaggedItem_content_object(t[i]) != NULL
+            || TaggedItem_content_object_Bookmark(t[i]) != NULL;
+    CHECK(bad == 0);
+    verify(db);
+    /* and a target of generic relations reads its lists as empty */
+    {
+        Bookmark *m[3];
+        for (i = 0; i < 3; i++) {
+            m[i] = Bookmark_new(db);
+            CHECK(TaggedItem_new(db, m[i]) != NULL);
+        }
+        for (i = 0; i < 3; i++)
+            CHECK(Bookmark_delete(m[i]) == REL_OK);
+        for (i = 0, bad = 0; i < 3; i++)
+            bad += Bookmark_tags_count(m[i]) != 0 || Bookmark_tags(m[i]).count != 0 || Bookmark_tags(m[i]).items
+                || Bookmark_votes_count(m[i]) != 0;
+        CHECK(bad == 0);
+        verify(db);
+    }
+    gen_store_free(db);
+}
+
 static void test_delete(void)
 {
     gen_store *db = gen_store_new();
@@ -426,6 +461,7 @@ int main(void)
     test_get_set();
     test_reverse();
     test_delete();
+    test_deleted_read_unset();
     test_fixtures();
     test_oom();
     printf("test_generic: %d checks, %d failed\n", checks, failures);

@@ -1,0 +1,202 @@
+/* test_create_fast.c: the inline create (rel_new_fast) and the free list
+ * a delete hands back (issue 15), on tests/delete_one/dp.rel.
+ *
+ * - Which link each pool uses: wide (8 unread bytes, the next slot's
+ *   address) or 32-bit (a region and an offset).
+ * - The id space running out: the create that would pass REL_ID_MAX
+ *   fails with REL_ENOMEM, changing nothing, on the inline path with and
+ *   without a required ForeignKey.
+ * - The id index: built by M_get, then filled by inline creates past
+ *   its room (the generic path grows it), each new object found by id.
+ * - Slots deleted through either kind of link come back before the pool
+ *   takes new memory, every member of a new object empty but for its
+ *   links, the objects not yet reused still reading as empty, and the
+ *   store verifying (which walks every free list) after every step.
+ * - M_delete's shortest path (a parent of one kind of leaf, no string).
+ *
+ *   test_create_fast   prints "N passed, N failed" */
+#include "dp.h"
+#include "rel_impl.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static unsigned long passed, failed;
+
+#define CHECK(c, ...) do { if (c) passed++; else { failed++; printf("FAIL line %d: ", __LINE__); \
+    printf(__VA_ARGS__); putchar('\n'); } } while (0)
+
+static rel_model_state *state(dp_store *db, int k) { return &((rel_store *)db)->models[k]; }
+
+static void verify(dp_store *db, const char *when)
+{
+    CHECK(dp_store_verify(db) == REL_OK, "%s: %s", when, dp_store_errmsg(db));
+}
+
+static void links(void)
+{
+    dp_store *db = dp_store_new();
+    /* Item: tag, w, shelf, position and padding: 8 unread bytes at 16. */
+    CHECK(state(db, dp_Item_model)->pool.wide && state(db, dp_Item_model)->pool.link == 16, "Item's link");
+    CHECK(state(db, dp_Note_model)->pool.wide && state(db, dp_Note_model)->pool.link == 16, "Note's link");
+    /* Tag: tag, position, box: only the position is unread. */
+    CHECK(!state(db, dp_Tag_model)->pool.wide && state(db, dp_Tag_model)->pool.link == 4, "Tag's link");
+    CHECK(state(db, dp_Tag_model)->pool.size == 16, "Tag's slot: %u bytes", (unsigned)state(db, dp_Tag_model)->pool.size);
+    /* Box: n, two lists: the first list's capacity. */
+    CHECK(!state(db, dp_Box_model)->pool.wide && state(db, dp_Box_model)->pool.link == 20, "Box's link");
+    dp_store_free(db);
+}
+
+static void ids_run_out(void)
+{
+    dp_store *db = dp_store_new();
+    Shelf *s = Shelf_new(db);
+    Box *b = Box_new(db);
+    Item *x, *y;
+    Box *c, *d;
+    state(db, dp_Item_model)->last_id = REL_ID_MAX - 1;
+    state(db, dp_Box_model)->last_id = REL_ID_MAX - 1;
+    x = Item_new(db, s);
+    CHECK(x && Item_id(x) == REL_ID_MAX && Item_shelf(x) == s, "the last id");
+    y = Item_new(db, s);
+    CHECK(!y && strstr(dp_store_errmsg(db), "no ids left for Item"), "past the last id: %s", dp_store_errmsg(db));
+    CHECK(Item_count(db) == 1 && Shelf_items_count(s) == 1 && state(db, dp_Item_model)->last_id == REL_ID_MAX,
+          "a refused create changes nothing");
+    c = Box_new(db);
+    CHECK(c && Box_id(c) == REL_ID_MAX, "the last Box id");
+    d = Box_new(db);
+    CHECK(!d && strstr(dp_store_errmsg(db), "no ids left for Box"), "past the last Box id: %s", dp_store_errmsg(db));
+    CHECK(Box_count(db) == 2, "a refused Box create changes nothing");
+    CHECK(Box_id(b) == 1 && Item_id(Shelf_items(s).items[0]) == REL_ID_MAX, "the ids");
+    verify(db, "ids run out");
+    dp_store_free(db);
+}
+
+static void id_index(void)
+{
+    dp_store *db = dp_store_new();
+    Shelf *s = Shelf_new(db);
+    Item *items[3000];
+    uint32_t i, lost = 0;
+    items[0] = Item_new(db, s);
+    CHECK(Item_get(db, 1) == items[0] && state(db, dp_Item_model)->ids.items, "M_get builds the index");
+    CHECK(state(db, dp_Item_model)->id_limit == state(db, dp_Item_model)->ids.cap, "id_limit: the index's room");
+    for (i = 1; i < 3000; i++)
+        items[i] = Item_new(db, s);
+    for (i = 0; i < 3000; i++)
+        lost += Item_get(db, i + 1) != items[i];
+    CHECK(lost == 0, "%u of 3000 not found by id", (unsigned)lost);
+    CHECK(state(db, dp_Item_model)->id_limit == state(db, dp_Item_model)->ids.cap
+          && state(db, dp_Item_model)->ids.cap >= 3000, "id_limit follows the index");
+    verify(db, "id index");
+    dp_store_free(db);
+}
+
+/* Every member of a deleted Item, Tag or Note reads as empty. */
+static bool empty_item(const Item *x) { return Item_w(x) == 0 && !Item_shelf(x); }
+static bool empty_tag(const Tag *t) { return !Tag_box(t); }
+static bool empty_note(const Note *n) { return Note_x(n) == 0 && !Note_box(n); }
+
+static void reuse(void)
+{
+    dp_store *db = dp_store_new();
+    enum { N = 700 };   /* more than a region of Tags holds */
+    static Item *items[N];
+    static Tag *tags[N];
+    static Note *notes[N];
+    Shelf *s = Shelf_new(db), *s2;
+    Box *b = Box_new(db), *b2;
+    uint32_t i, bad = 0, item_regions, tag_regions, note_regions;
+    for (i = 0; i < N; i++) {
+        items[i] = Item_new(db, s);
+        tags[i] = Tag_new(db, b);
+        notes[i] = Note_new(db, b);
+        Item_set_w(items[i], (int32_t)i + 1);
+        Note_set_x(notes[i], (int32_t)i + 1);
+    }
+    verify(db, "created");
+    item_regions = state(db, dp_Item_model)->pool.nregions;
+    tag_regions = state(db, dp_Tag_model)->pool.nregions;
+    note_regions = state(db, dp_Note_model)->pool.nregions;
+    CHECK(Shelf_delete(s) == REL_OK && Box_delete(b) == REL_OK, "deletes");
+    verify(db, "deleted");
+    for (i = 0; i < N; i++)
+        bad += !empty_item(items[i]) || !empty_tag(tags[i]) || !empty_note(notes[i]) || rel_alive(items[i])
+            || rel_alive(tags[i]) || rel_alive(notes[i]) || Item_id(items[i]) != i + 1;
+    CHECK(bad == 0, "%u deleted objects do not read as empty", (unsigned)bad);
+    /* Half of them again: from the free lists, fresh ids, fresh members. */
+    s2 = Shelf_new(db);
+    b2 = Box_new(db);
+    for (i = 0; i < N / 2; i++) {
+        Item *x = Item_new(db, s2);
+        Tag *t = Tag_new(db, b2);
+        Note *n = Note_new(db, b2);
+        bad += !x || Item_id(x) != N + 1 + i || Item_w(x) != 0 || Item_shelf(x) != s2;
+        bad += !t || Tag_id(t) != N + 1 + i || Tag_box(t) != b2;
+        bad += !n || Note_id(n) != N + 1 + i || Note_x(n) != 0 || Note_box(n) != b2;
+    }
+    CHECK(bad == 0, "%u new objects are not new", (unsigned)bad);
+    CHECK(state(db, dp_Item_model)->pool.nregions == item_regions
+          && state(db, dp_Tag_model)->pool.nregions == tag_regions
+          && state(db, dp_Note_model)->pool.nregions == note_regions, "deleted slots reused before new memory");
+    verify(db, "half reused");
+    for (i = 0, bad = 0; i < N; i++)   /* the ones not reused still read as empty */
+        bad += (!rel_alive(items[i]) && !empty_item(items[i])) || (!rel_alive(tags[i]) && !empty_tag(tags[i]))
+            || (!rel_alive(notes[i]) && !empty_note(notes[i]));
+    CHECK(bad == 0, "%u deleted objects not reused read as more than empty", (unsigned)bad);
+    /* Deleted again while half the old slots are still free: the chains
+     * join the end of each list. */
+    CHECK(Shelf_delete(s2) == REL_OK && Box_delete(b2) == REL_OK, "second deletes");
+    verify(db, "deleted again");
+    for (i = 0; i < N; i++) {
+        bad += !Item_new(db, Shelf_new(db));
+        bad += !Tag_new(db, Box_new(db));
+    }
+    CHECK(bad == 0, "creates after the second deletes");
+    verify(db, "reused again");
+    dp_store_free(db);
+}
+
+/* M_delete's shortest path (one kind of leaf, no string), and the
+ * Pegs' wide chain joining a free list that is not empty. */
+static void rack(void)
+{
+    dp_store *db = dp_store_new();
+    Rack *r[3];
+    static Peg *pegs[3][100];
+    uint32_t i, j, bad = 0;
+    for (i = 0; i < 3; i++) {
+        r[i] = Rack_new(db);
+        for (j = 0; j < 100; j++)
+            Peg_set_k(pegs[i][j] = Peg_new(db, r[i]), (int32_t)j + 1);
+    }
+    CHECK(((rel_store *)db)->models[dp_Rack_model].flags & REL_LEAF_PARENT, "Rack: a parent of leaves");
+    CHECK(Rack_delete(r[0]) == REL_OK && Rack_delete(r[1]) == REL_OK, "deletes");
+    CHECK(Rack_delete(r[1]) == REL_EINVAL && strstr(dp_store_errmsg(db), "Rack_delete: Rack 2 was deleted"),
+          "a deleted Rack: %s", dp_store_errmsg(db));
+    verify(db, "racks deleted");
+    CHECK(Rack_count(db) == 1 && Peg_count(db) == 100 && Rack_pegs_count(r[0]) == 0 && Rack_n(r[0]) == 0,
+          "counts, and a deleted Rack reads as empty");
+    for (i = 0; i < 2; i++)
+        for (j = 0; j < 100; j++)
+            bad += Peg_k(pegs[i][j]) != 0 || Peg_rack(pegs[i][j]) || rel_alive(pegs[i][j]);
+    CHECK(bad == 0, "%u deleted Pegs do not read as empty", (unsigned)bad);
+    for (j = 0; j < 150; j++)
+        bad += !Peg_new(db, r[2]);
+    CHECK(bad == 0 && Rack_pegs_count(r[2]) == 250, "Pegs again");
+    verify(db, "pegs reused");
+    CHECK(Rack_delete(r[2]) == REL_OK && Peg_count(db) == 0, "the last Rack");
+    verify(db, "all deleted");
+    dp_store_free(db);
+}
+
+int main(void)
+{
+    rack();
+    links();
+    ids_run_out();
+    id_index();
+    reuse();
+    printf("%lu passed, %lu failed\n", passed, failed);
+    return failed != 0;
+}
