@@ -216,6 +216,7 @@ REL_INLINE_ALWAYS uint32_t run(rel_pool *p, void *const *items, uint32_t count, 
     else
         REL_AT(p->free_tail, link, uint32_t) = rel_link_to(head);
     p->free_tail = tail;
+    p->end = p->next;   /* the inline create's gate closes: reuse first */
     return skipped;
 }
 

@@ -56,6 +56,8 @@ static void ids_run_out(void)
     Box *c, *d;
     state(db, dp_Item_model)->last_id = REL_ID_MAX - 1;
     state(db, dp_Box_model)->last_id = REL_ID_MAX - 1;
+    rel_gate(state(db, dp_Item_model));   /* as the runtime does when it moves last_id */
+    rel_gate(state(db, dp_Box_model));
     x = Item_new(db, s);
     CHECK(x && Item_id(x) == REL_ID_MAX && Item_shelf(x) == s, "the last id");
     y = Item_new(db, s);
