@@ -349,9 +349,9 @@ void rel_pool_put_asan(rel_pool *p, void *o)
         POISON((char *)p->free_tail + p->link, p->wide ? 8 : sizeof(uint32_t));
     } else {
         p->free_head = o;
+        p->end = p->next;   /* the gate closes, as in rel_pool_put */
     }
     p->free_tail = o;
-    p->end = p->next;   /* the gate closes, as in rel_pool_put */
     POISON((char *)o + 4, p->size - 4);
 }
 

@@ -498,19 +498,22 @@ static inline void *rel_pool_get(rel_pool *p)
 }
 
 /* Back to the pool; its tag must already say REL_DEAD.  The inline
- * create's gate closes (rel_pool.end): the slot is reused first. */
+ * create's gate is closed (rel_pool.end): the slot is reused first. */
 static inline void rel_pool_put(rel_pool *p, void *o)
 {
 #ifdef REL_ASAN
     rel_pool_put_asan(p, o);   /* poisons all of it but the tag */
 #else
-    if (p->free_tail)
+    if (p->free_tail) {
         rel_link_set(p, p->free_tail, o);
-    else
+    } else {
         p->free_head = o;
+        /* The gate closes: reuse comes first.  Only here: while the
+         * free list is not empty, nothing opens it. */
+        p->end = p->next;
+    }
     p->free_tail = o;
 #endif
-    p->end = p->next;   /* the gate closes: reuse comes first */
 }
 
 /* Walks a model's live objects, region by region, allocation-free and
@@ -1174,8 +1177,11 @@ REL_INLINE_ALWAYS void *rel_new_fast(rel_store *db, uint32_t k, size_t size, boo
     if (r != REL_NONE) {
         /* Growing the target's list changes no count: a failure after it
          * has nothing to undo. */
+        /* The count read once: the stores below (last_id, count) are
+         * uint32_t too, so the compiler would read it again after them. */
         l = &REL_AT(t, rev, rel_list);
-        if (l->count == l->cap && rel_list_grow(l, (size_t)l->count + 1))
+        at = l->count;
+        if (at == l->cap && rel_list_grow(l, (size_t)at + 1))
             goto slow;   /* which reports it */
     }
     p = &ms->pool;
@@ -1184,8 +1190,6 @@ REL_INLINE_ALWAYS void *rel_new_fast(rel_store *db, uint32_t k, size_t size, boo
         p->next = o + p->size;
     else if (!(o = (char *)rel_new_slot(ms)))
         goto slow;
-    if (l)
-        at = l->count;
     id = ms->last_id + 1;
     rel_new_words(o, size, 16, 64, id, r != REL_NONE, t, fwd, pos, at);
     ms->last_id = id;
