@@ -623,16 +623,33 @@ void rel_model_restore_last_id(rel_store *db, uint32_t k, uint64_t last)
  * after a new region, opens it for the creates that follow. */
 void *rel_new_slot(rel_model_state *ms)
 {
+    rel_pool *p = &ms->pool;
+    rel_list *ids = &ms->ids;
     void *o;
     if (ms->last_id >= REL_ID_MAX)
         return NULL;
-    if (ms->ids.items && rel_list_reserve(&ms->ids, (size_t)ms->ids.count + 1))
+    if (ids->items && ids->count == ids->cap) {
+        if (rel_list_grow(ids, (size_t)ids->count + 1))
+            return NULL;
+        rel_ids_room(ms);
+    }
+#ifndef REL_ASAN
+    /* rel_pool_get, but for the bump, which tests the region's limit:
+     * the gate (p->end) is closed. */
+    if ((o = p->free_head) != NULL) {
+        if (o == p->free_tail)
+            p->free_head = p->free_tail = NULL;
+        else
+            p->free_head = rel_link_get(p, o);
+    } else if (p->last && p->next != p->last->end) {
+        o = p->next;
+        p->next += p->size;
+    } else
+#endif
+    if (!(o = rel_pool_get_slow(p)))
         return NULL;
-    rel_ids_room(ms);
-    if (!(o = rel_pool_get(&ms->pool)))
-        return NULL;
-    if (ms->ids.items)   /* room reserved above; the caller cannot fail */
-        ms->ids.items[ms->ids.count++] = o;
+    if (ids->items)   /* room reserved above; the caller cannot fail */
+        ids->items[ids->count++] = o;
     rel_gate_issued(ms, ms->last_id + 1);   /* the caller takes the next id */
     return o;
 }
