@@ -474,9 +474,11 @@ void *rel_pool_get_slow(rel_pool *p);
 void  rel_pool_put_asan(rel_pool *p, void *o);
 void  rel_pool_free(rel_pool *p);
 
-/* A slot of garbage content; NULL when out of memory.  Inline, because
- * every create asks: the common cases are a pop from the free list or a
- * bump in the current region. */
+/* A slot of garbage content; NULL when out of memory.  Inline: the
+ * common cases are a pop from the free list or a bump in the current
+ * region, the bump only while the gate (end) is open; the slow get tests
+ * the region's own limit.  A model's caller sets the gate after
+ * (rel_gate). */
 static inline void *rel_pool_get(rel_pool *p)
 {
 #ifndef REL_ASAN
@@ -1185,9 +1187,9 @@ REL_INLINE_ALWAYS void *rel_new_fast(rel_store *db, uint32_t k, size_t size, boo
     ms = &db->models[k];
     if (r != REL_NONE) {
         /* Growing the target's list changes no count: a failure after it
-         * has nothing to undo. */
-        /* The count read once: the stores below (last_id, count) are
-         * uint32_t too, so the compiler would read it again after them. */
+         * has nothing to undo.  The count is read once: the stores below
+         * (last_id, count) are uint32_t too, so the compiler would read
+         * it again after them. */
         l = &REL_AT(t, rev, rel_list);
         at = l->count;
         if (at == l->cap && rel_list_grow(l, (size_t)at + 1))
