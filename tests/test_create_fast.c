@@ -32,6 +32,14 @@ static unsigned long passed, failed;
 
 static rel_model_state *state(dp_store *db, int k) { return &((rel_store *)db)->models[k]; }
 
+/* Moves model k's last id as the runtime does (rel_gate after it), to
+ * reach the end of the id space without a billion creates. */
+static void set_last_id(dp_store *db, int k, uint32_t last)
+{
+    state(db, k)->last_id = last;
+    rel_gate(state(db, k));
+}
+
 static void verify(dp_store *db, const char *when)
 {
     CHECK(dp_store_verify(db) == REL_OK, "%s: %s", when, dp_store_errmsg(db));
@@ -58,10 +66,8 @@ static void ids_run_out(void)
     Box *b = Box_new(db);
     Item *x, *y;
     Box *c, *d;
-    state(db, dp_Item_model)->last_id = REL_ID_MAX - 1;
-    state(db, dp_Box_model)->last_id = REL_ID_MAX - 1;
-    rel_gate(state(db, dp_Item_model));   /* as the runtime does when it moves last_id */
-    rel_gate(state(db, dp_Box_model));
+    set_last_id(db, dp_Item_model, REL_ID_MAX - 1);
+    set_last_id(db, dp_Box_model, REL_ID_MAX - 1);
     x = Item_new(db, s);
     CHECK(x && Item_id(x) == REL_ID_MAX && Item_shelf(x) == s, "the last id");
     y = Item_new(db, s);
@@ -316,10 +322,8 @@ static void gate_ids(void)
     x = Item_new(db, s);
     b = Box_new(db);
     CHECK(gate_slots(db, dp_Item_model) > 10 && gate_slots(db, dp_Box_model) > 10, "open wide");
-    state(db, dp_Item_model)->last_id = REL_ID_MAX - 5;
-    state(db, dp_Box_model)->last_id = REL_ID_MAX - 5;
-    rel_gate(state(db, dp_Item_model));
-    rel_gate(state(db, dp_Box_model));
+    set_last_id(db, dp_Item_model, REL_ID_MAX - 5);
+    set_last_id(db, dp_Box_model, REL_ID_MAX - 5);
     CHECK(gate_slots(db, dp_Item_model) == 5 && gate_slots(db, dp_Box_model) == 5, "open for the 5 ids left");
     verify(db, "5 ids left");
     for (i = 0; i < 5; i++) {
@@ -342,7 +346,8 @@ static void gate_ids(void)
     s = Shelf_new(db);
     x = Item_new(db, s);
     CHECK(Item_delete(x) == REL_OK, "delete");
-    state(db, dp_Item_model)->last_id = REL_ID_MAX - 3;
+    set_last_id(db, dp_Item_model, REL_ID_MAX - 3);   /* the gate stays closed: a slot to reuse */
+    CHECK(!gate_open(db, dp_Item_model), "closed by the free list whatever the ids");
     x = Item_new(db, s);   /* the reuse: rel_new_slot */
     CHECK(x && Item_id(x) == REL_ID_MAX - 2 && gate_slots(db, dp_Item_model) == 2, "open for the 2 ids after it");
     CHECK(Item_new(db, s) && Item_new(db, s) && !gate_open(db, dp_Item_model), "the last 2 ids");
