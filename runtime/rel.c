@@ -306,7 +306,9 @@ void *rel_pool_get_slow(rel_pool *p)
             p->free_head = rel_link_get(p, o);
         return o;
     }
-    if (p->next == p->end) {
+    /* Full: p->end is only the inline create's gate; the limit of the
+     * newest region is its end (whole slots). */
+    if (!p->last || p->next == p->last->end) {
         if ((!p->spare && !new_block(p)) || !regions_reserve(p))
             return NULL;
         /* The next spare region becomes the one slots come from; the one
@@ -324,12 +326,14 @@ void *rel_pool_get_slow(rel_pool *p)
         }
         p->last = r;
         p->next = (char *)r + REL_REGION_HEADER;
-        /* Its limit, until it is left behind, in whole slots: the inline
-         * get's bump tests next != end. */
-        p->end = p->next + (size_t)(r->end - p->next) / p->size * p->size;
+        /* Its limit, until it is left behind, in whole slots. */
+        r->end = p->next + (size_t)(r->end - p->next) / p->size * p->size;
     }
     o = p->next;
     p->next += p->size;
+    /* The gate stays closed (rel_pool.end): the model's code (rel_gate)
+     * opens it, which knows whether a bump is all the next create needs. */
+    p->end = p->next;
     return o;
 }
 
@@ -345,6 +349,7 @@ void rel_pool_put_asan(rel_pool *p, void *o)
         POISON((char *)p->free_tail + p->link, p->wide ? 8 : sizeof(uint32_t));
     } else {
         p->free_head = o;
+        p->end = p->next;   /* the gate closes, as in rel_pool_put */
     }
     p->free_tail = o;
     POISON((char *)o + 4, p->size - 4);

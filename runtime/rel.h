@@ -416,8 +416,15 @@ static inline uint32_t rel_model_of(const void *o) { return rel_region_of(o)->mo
 #define REL_LINK_REGIONS (((uint32_t)1 << (32 - REL_LINK_SHIFT)) - 1)
 typedef struct rel_pool {
     void *free_head, *free_tail;
-    char *next, *end;           /* the unused rest of the newest region,
-                                   whole slots: full when next == end */
+    /* next: where the newest region's unused slots begin.  end: the gate
+     * of the inline create (rel_new_fast) and bump (rel_pool_get), not
+     * the region's limit (that is last->end, in whole slots): next + some
+     * whole slots while the next creates need nothing but a bump, next
+     * itself (closed) while one must take the slow path: the free list
+     * has slots to reuse first, the model's id index must get each new
+     * object, or fewer ids are left than slots (rel_gate in rel_impl.h
+     * keeps it).  One compare then covers every unusual case. */
+    char *next, *end;
     rel_region *first, *last;   /* the regions slots were taken from */
     rel_region *spare;          /* the rest of the newest block's regions */
     rel_store *db;
@@ -467,9 +474,11 @@ void *rel_pool_get_slow(rel_pool *p);
 void  rel_pool_put_asan(rel_pool *p, void *o);
 void  rel_pool_free(rel_pool *p);
 
-/* A slot of garbage content; NULL when out of memory.  Inline, because
- * every create asks: the common cases are a pop from the free list or a
- * bump in the current region. */
+/* A slot of garbage content; NULL when out of memory.  Inline: the
+ * common cases are a pop from the free list or a bump in the current
+ * region, the bump only while the gate (end) is open; the slow get tests
+ * the region's own limit.  A model's caller sets the gate after
+ * (rel_gate). */
 static inline void *rel_pool_get(rel_pool *p)
 {
 #ifndef REL_ASAN
@@ -490,16 +499,21 @@ static inline void *rel_pool_get(rel_pool *p)
     return rel_pool_get_slow(p);
 }
 
-/* Back to the pool; its tag must already say REL_DEAD. */
+/* Back to the pool; its tag must already say REL_DEAD.  The inline
+ * create's gate is closed (rel_pool.end): the slot is reused first. */
 static inline void rel_pool_put(rel_pool *p, void *o)
 {
 #ifdef REL_ASAN
     rel_pool_put_asan(p, o);   /* poisons all of it but the tag */
 #else
-    if (p->free_tail)
+    if (p->free_tail) {
         rel_link_set(p, p->free_tail, o);
-    else
+    } else {
         p->free_head = o;
+        /* The gate closes: reuse comes first.  Only here: while the
+         * free list is not empty, nothing opens it. */
+        p->end = p->next;
+    }
     p->free_tail = o;
 #endif
 }
@@ -559,9 +573,10 @@ typedef struct rel_model_state {
     uint32_t done;              /* how many collected ones had their
                                    referrers collected */
     uint32_t flags;             /* rel_store.c's precomputed facts */
-    /* rel_new_fast issues ids while last_id is below this: REL_ID_MAX,
-     * or once the id index is built its room (ids.cap, at most that), so
-     * that one test covers both (rel_ids_room keeps it). */
+    /* REL_ID_MAX, or once the id index is built its room (ids.cap, at
+     * most that); rel_ids_room keeps it.  No create reads it any more
+     * (rel_new_fast's gate, pool.end, covers the id space and the index);
+     * it stays where it was, for the layout the generated code sees. */
     uint32_t id_limit;
 } rel_model_state;
 
@@ -1078,7 +1093,7 @@ static inline void rel_put_bytes(void *dst, const void *src, size_t n)
 
 /* Word w (8 bytes) of a new object: the tag `tag` in word 0, when
  * `linked` the target t at fwd and the position `at` at pos, zero
- * elsewhere.  Two 32-bit halves stored as one word. */
+ * elsewhere.  Two 32-bit halves stored as one word, but for word 0. */
 REL_INLINE_ALWAYS void rel_new_word(char *o, size_t w, uint32_t tag, bool linked, void *t, size_t fwd, size_t pos,
                                 uint32_t at)
 {
@@ -1091,6 +1106,15 @@ REL_INLINE_ALWAYS void rel_new_word(char *o, size_t w, uint32_t tag, bool linked
     half[1] = 0;
     if (linked && pos / 8 * 8 == w)
         half[pos % 8 / 4] = at;
+    if (w == 0) {
+        /* The tag stored on its own: the compiler then knows what a
+         * getter's or setter's test of it right after the create reads,
+         * and (with rel_new_fast's bound on the id) folds the test away,
+         * which saves more than the second store costs. */
+        REL_TAG(o) = tag;
+        rel_put_bytes(o + 4, &half[1], sizeof half[1]);
+        return;
+    }
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     {   /* the same as one number, which compilers store from a register
          * instead of pairing words in a vector register */
@@ -1130,14 +1154,26 @@ REL_INLINE_ALWAYS void rel_new_words(char *o, size_t size, size_t from, size_t t
         rel_new_word(o, w, tag, linked, t, fwd, pos, at);
 }
 
+/* A slot for a new object of the model whose state is ms when the
+ * inline create's gate (rel_pool.end) is closed: the free list's head, or
+ * a bump, the region full or not; the id space checked, and the slot
+ * already entered in the id index if there is one (so the caller must
+ * then make the object, which nothing can stop).  The gate is set again
+ * for the creates after it.  NULL with nothing changed when out of ids
+ * or memory (the generic path then reports it). */
+void *rel_new_slot(rel_model_state *ms);
+
 /* The fast path of creating an object of model k (size bytes, `init`
  * when it has defaults to set) with no required relation, or with one
  * required ForeignKey r to t (fwd, pos, rev its offsets; t NULL for none):
  * the common case of rel_new0/rel_new1, inline with constant sizes and
- * offsets (t's list grows here too, out of line).  Whatever is not common
- * (the id space used up or the id index full: one test, id_limit; a bad
- * argument; no memory) goes to the generic path, which reports errors as
- * usual. */
+ * offsets (t's list grows here too, out of line).  Its one test for
+ * everything unusual about the slot and the id is the gate, p->end
+ * (rel_pool): a slot to reuse, the id index to fill, the id space near
+ * its end, the region full all close it, and rel_new_slot (out of line)
+ * handles them.  A bad argument, or no ids or memory left, goes to the
+ * generic path, which reports errors as usual.  The stores are compared
+ * only when the process has made more than one (rel_maybe_other_store). */
 REL_INLINE_ALWAYS void *rel_new_fast(rel_store *db, uint32_t k, size_t size, bool init, uint32_t r, void *t,
                                  size_t fwd, size_t pos, size_t rev, const char *who)
 {
@@ -1146,43 +1182,37 @@ REL_INLINE_ALWAYS void *rel_new_fast(rel_store *db, uint32_t k, size_t size, boo
     rel_list *l = NULL;
     uint32_t id, at = 0;
     char *o;
-    if (!db || (r != REL_NONE && (!rel_alive(t) || rel_store_of(t) != db)))
+    if (!db || (r != REL_NONE && (!rel_alive(t) || (rel_maybe_other_store() && rel_store_of(t) != db))))
         goto slow;
     ms = &db->models[k];
     if (r != REL_NONE) {
         /* Growing the target's list changes no count: a failure after it
-         * has nothing to undo. */
+         * has nothing to undo.  The count is read once: the stores below
+         * (last_id, count) are uint32_t too, so the compiler would read
+         * it again after them. */
         l = &REL_AT(t, rev, rel_list);
-        if (l->count == l->cap && rel_list_grow(l, (size_t)l->count + 1))
+        at = l->count;
+        if (at == l->cap && rel_list_grow(l, (size_t)at + 1))
             goto slow;   /* which reports it */
     }
-    id = ms->last_id;
-    if (id >= ms->id_limit)
-        goto slow;
-    /* rel_pool_get, with the test of its result only after the call */
     p = &ms->pool;
-#ifndef REL_ASAN
-    if ((o = (char *)p->free_head) != NULL) {
-        if (o == p->free_tail)
-            p->free_head = p->free_tail = NULL;
-        else
-            p->free_head = rel_link_get(p, o);
-    } else if (p->next != p->end) {
-        o = p->next;
+    o = p->next;
+    if (o != p->end)   /* the gate: open, a bump is all it takes */
         p->next = o + p->size;
-    } else
-#endif
-    if (!(o = (char *)rel_pool_get_slow(p)))
+    else if (!(o = (char *)rel_new_slot(ms)))
         goto slow;
-    if (l)
-        at = l->count;
-    ++id;
+    id = ms->last_id + 1;
+#if defined(__GNUC__)
+    /* True by the gate (open for no more slots than ids are left) and by
+     * rel_new_slot's test: the compiler then knows that the new tag has
+     * no REL_DEAD, and the tests of it that follow fold away. */
+    if (id > REL_ID_MAX)
+        __builtin_unreachable();
+#endif
     rel_new_words(o, size, 16, 64, id, r != REL_NONE, t, fwd, pos, at);
     ms->last_id = id;
     rel_new_words(o, size, 8, 16, id, r != REL_NONE, t, fwd, pos, at);
     ms->count++;
-    if (ms->ids.items)
-        ms->ids.items[ms->ids.count++] = o;
     if (l) {
         l->items[at] = o;
         l->count = at + 1;

@@ -86,6 +86,32 @@ static inline void rel_ids_room(rel_model_state *ms)
     ms->id_limit = ms->ids.items && ms->ids.cap < REL_ID_MAX ? ms->ids.cap : REL_ID_MAX;
 }
 
+/* Sets the gate of rel_new_fast (ms->pool.end; see rel_pool), the ids up
+ * to `issued` taken: open, to the region's limit (last->end, whole
+ * slots), but no further than the ids left allow, when a create needs
+ * nothing but a bump; closed (end = next) while the free list has slots
+ * to reuse or the id index exists.  Every change to those (the free list
+ * drained, the index built, last_id moved, a new region) calls it, or
+ * closes the gate itself (a put).  Why a gate: the inline create then
+ * tests one compare where it tested the free list, the bump, the id
+ * space and the index apart. */
+static inline void rel_gate_issued(rel_model_state *ms, uint32_t issued)
+{
+    rel_pool *p = &ms->pool;
+    char *end = p->next;
+    if (!p->free_head && !ms->ids.items && p->last) {
+        size_t room = (size_t)(p->last->end - p->next);
+        size_t ids = (size_t)(REL_ID_MAX - issued) * p->size;
+        end += room < ids ? room : ids;
+    }
+    p->end = end;
+}
+/* The gate with every id up to last_id issued. */
+static inline void rel_gate(rel_model_state *ms)
+{
+    rel_gate_issued(ms, ms->last_id);
+}
+
 /* The name a message gives the call: `who` from the generated wrapper. */
 static inline const char *rel_who(const char *who) { return who ? who : "rel"; }
 

@@ -209,9 +209,10 @@ REL_INLINE_ALWAYS uint32_t run(rel_pool *p, void *const *items, uint32_t count, 
     tail = (char *)items[j];
     kill_live(tail, size, 0);   /* its link (the chain's tail) zero */
     head = chain(items, j + 1, count, tail, size, link, wide, check, &skipped);
-    if (!p->free_tail)
+    if (!p->free_tail) {
         p->free_head = head;
-    else if (wide)
+        p->end = p->next;   /* the inline create's gate closes: reuse first */
+    } else if (wide)
         REL_AT(p->free_tail, link, void *) = head;
     else
         REL_AT(p->free_tail, link, uint32_t) = rel_link_to(head);

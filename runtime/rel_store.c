@@ -212,6 +212,7 @@ bool rel_index_ids(rel_store *db, uint32_t k)
     memset(ms->ids.items, 0, (size_t)ms->last_id * sizeof(void *));
     ms->ids.count = ms->last_id;
     rel_ids_room(ms);
+    rel_gate(ms);   /* closed: creates must enter the index */
     c = rel_cursor_of(&ms->pool);
     while ((o = rel_cursor_next(&c)))
         ms->ids.items[rel_id_of(o) - 1] = o;
@@ -401,6 +402,7 @@ static void *new_object(rel_store *db, uint32_t k, void *const *req, const rel_r
     ms->count++;
     if (ms->ids.items)
         ms->ids.items[ms->ids.count++] = o;
+    rel_gate(ms);   /* the slot came from the free list, or a new region */
     for (i = 0; i < m->nrequired; i++) {
         const rel_relation *r;
         if (m->required[i] & REL_ARG_FIELD)
@@ -589,6 +591,7 @@ void *rel_obj_create(rel_store *db, uint32_t k, uint64_t id)
     ms->ids.items[id - 1] = o;
     if (id > ms->last_id)
         ms->last_id = (uint32_t)id;
+    rel_gate(ms);
     return o;
 }
 
@@ -610,6 +613,45 @@ void rel_model_restore_last_id(rel_store *db, uint32_t k, uint64_t last)
         ms->last_id = (uint32_t)last;
     if (ms->ids.items && last < ms->ids.count)
         ms->ids.count = (uint32_t)last;
+    rel_gate(ms);
+}
+
+/* rel_new_fast's slow slot (rel.h).  Called only with the gate closed;
+ * whatever closed it is handled here in the generic create's order (the
+ * id space, then room in the index, then the slot), and the gate set
+ * again after, so that the first create after a free list drains, or
+ * after a new region, opens it for the creates that follow. */
+void *rel_new_slot(rel_model_state *ms)
+{
+    rel_pool *p = &ms->pool;
+    rel_list *ids = &ms->ids;
+    void *o;
+    if (ms->last_id >= REL_ID_MAX)
+        return NULL;
+    if (ids->items && ids->count == ids->cap) {
+        if (rel_list_grow(ids, (size_t)ids->count + 1))
+            return NULL;
+        rel_ids_room(ms);
+    }
+#ifndef REL_ASAN
+    /* rel_pool_get, but for the bump, which tests the region's limit:
+     * the gate (p->end) is closed. */
+    if ((o = p->free_head) != NULL) {
+        if (o == p->free_tail)
+            p->free_head = p->free_tail = NULL;
+        else
+            p->free_head = rel_link_get(p, o);
+    } else if (p->last && p->next != p->last->end) {
+        o = p->next;
+        p->next += p->size;
+    } else
+#endif
+    if (!(o = rel_pool_get_slow(p)))
+        return NULL;
+    if (ids->items)   /* room reserved above; the caller cannot fail */
+        ids->items[ids->count++] = o;
+    rel_gate_issued(ms, ms->last_id + 1);   /* the caller takes the next id */
+    return o;
 }
 
 /* ---- setters and set operations --------------------------------------------- */

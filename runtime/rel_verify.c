@@ -31,6 +31,22 @@ static bool alive(const rel_store *db, const void *x)
     return rel_alive(x) && rel_store_of(x) == db;
 }
 
+/* Whether model k's inline-create gate (rel_pool.end, rel_gate) lets
+ * no create through that needs the slow path: closed (end == next), or
+ * open for whole slots within the newest region, with no slot to reuse,
+ * no id index, and an id left for every slot it lets through. */
+static bool gate_ok(const rel_model_state *ms)
+{
+    const rel_pool *p = &ms->pool;
+    size_t open;
+    if (p->end == p->next)
+        return true;
+    if (!p->last || p->end < p->next || p->end > p->last->end || p->free_head || ms->ids.items)
+        return false;
+    open = (size_t)(p->end - p->next);
+    return open % p->size == 0 && open / p->size <= (size_t)(REL_ID_MAX - ms->last_id);
+}
+
 /* Model k's pool, count and ids: every live slot has an id that was
  * issued, no mark, and (once the index is built) its place in the index;
  * there are as many as the count says. */
@@ -55,6 +71,10 @@ static rel_status verify_objects(const rel_store *db, uint32_t k)
         if (ms->ids.items && ms->ids.items[tag - 1] != o)
             return corrupt(db, k, o, "the id index does not find it");
     }
+    if (!gate_ok(ms))
+        return rel_fail(&((rel_store *)(uintptr_t)db)->errmsg, REL_ECORRUPT,
+                        "verify: the inline create's gate of %s is open where it must not be",
+                        db->schema->models[k].name);
     if (!rel_free_list_ok(&ms->pool))
         return rel_fail(&((rel_store *)(uintptr_t)db)->errmsg, REL_ECORRUPT,
                         "verify: the free list of %s is broken", db->schema->models[k].name);

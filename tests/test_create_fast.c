@@ -13,6 +13,10 @@
  *   links, the objects not yet reused still reading as empty, and the
  *   store verifying (which walks every free list) after every step.
  * - M_delete's shortest path (a parent of one kind of leaf, no string).
+ * - The gate (rel_pool.end), the inline create's one test: closed by a
+ *   delete and open again once the slots are reused, closed for good by
+ *   the id index (creates then found by id), open for no more slots
+ *   than ids are left; verify refusing a gate open over a free list.
  *
  *   test_create_fast   prints "N passed, N failed" */
 #include "dp.h"
@@ -27,6 +31,14 @@ static unsigned long passed, failed;
     printf(__VA_ARGS__); putchar('\n'); } } while (0)
 
 static rel_model_state *state(dp_store *db, int k) { return &((rel_store *)db)->models[k]; }
+
+/* Moves model k's last id as the runtime does (rel_gate after it), to
+ * reach the end of the id space without a billion creates. */
+static void set_last_id(dp_store *db, int k, uint32_t last)
+{
+    state(db, k)->last_id = last;
+    rel_gate(state(db, k));
+}
 
 static void verify(dp_store *db, const char *when)
 {
@@ -54,8 +66,8 @@ static void ids_run_out(void)
     Box *b = Box_new(db);
     Item *x, *y;
     Box *c, *d;
-    state(db, dp_Item_model)->last_id = REL_ID_MAX - 1;
-    state(db, dp_Box_model)->last_id = REL_ID_MAX - 1;
+    set_last_id(db, dp_Item_model, REL_ID_MAX - 1);
+    set_last_id(db, dp_Box_model, REL_ID_MAX - 1);
     x = Item_new(db, s);
     CHECK(x && Item_id(x) == REL_ID_MAX && Item_shelf(x) == s, "the last id");
     y = Item_new(db, s);
@@ -190,8 +202,165 @@ static void rack(void)
     dp_store_free(db);
 }
 
+/* ---- the gate (rel_pool.end, rel_gate): the inline create's one test --- */
+
+static bool gate_open(dp_store *db, int k)
+{
+    const rel_pool *p = &state(db, k)->pool;
+    return p->end != p->next;
+}
+/* The slots the gate lets through before a create must take the slow
+ * path. */
+static size_t gate_slots(dp_store *db, int k)
+{
+    const rel_pool *p = &state(db, k)->pool;
+    return (size_t)(p->end - p->next) / p->size;
+}
+
+/* Closed by a delete (a slot to reuse), closed while the reuse goes on,
+ * open again once the free list is drained, by both kinds of create
+ * (with and without a required ForeignKey), both kinds of link, and a
+ * delete of one object as well as a cascade's chain. */
+static void gate_reuse(void)
+{
+    dp_store *db = dp_store_new();
+    Shelf *s = Shelf_new(db), *s2;
+    Box *b = Box_new(db);
+    enum { N = 50 };
+    Item *items[N], *x;
+    Box *boxes[N];
+    uint32_t i, bad = 0, reused = 0;
+    CHECK(!gate_open(db, dp_Item_model) && !gate_open(db, dp_Tag_model), "closed before the first create");
+    for (i = 0; i < N; i++) {
+        items[i] = Item_new(db, s);
+        boxes[i] = Box_new(db);
+    }
+    CHECK(gate_open(db, dp_Item_model) && gate_open(db, dp_Box_model), "open after the first creates");
+    CHECK(Item_delete(items[3]) == REL_OK && Box_delete(boxes[5]) == REL_OK, "deletes one by one");
+    CHECK(!gate_open(db, dp_Item_model) && !gate_open(db, dp_Box_model), "closed by a delete");
+    verify(db, "one deleted");
+    x = Item_new(db, s);
+    b = Box_new(db);
+    CHECK(x == items[3] && Item_id(x) == N + 1 && Item_shelf(x) == s && Item_w(x) == 0, "the Item's slot reused");
+    CHECK(b == boxes[5] && Box_id(b) == N + 2 && Box_n(b) == 0, "the Box's slot reused");
+    CHECK(gate_open(db, dp_Item_model) && gate_open(db, dp_Box_model), "open again once the free list is drained");
+    verify(db, "reused");
+    /* A cascade's chain (wide links for Item; Tag's 32-bit ones). */
+    s2 = Shelf_new(db);
+    for (i = 0; i < N; i++) {
+        items[i] = Item_new(db, s2);
+        Tag_new(db, b);
+    }
+    CHECK(Shelf_delete(s2) == REL_OK && Box_delete(b) == REL_OK, "cascades");
+    CHECK(!gate_open(db, dp_Item_model) && !gate_open(db, dp_Tag_model), "closed by a cascade");
+    verify(db, "cascaded");
+    for (i = 0; i < N; i++) {
+        x = Item_new(db, s);
+        for (uint32_t j = 0; j < N; j++)
+            reused += x == items[j];
+        bad += !x || gate_open(db, dp_Item_model) != (i == N - 1);
+    }
+    CHECK(bad == 0 && reused == N, "the chain reused (%u of %u), the gate open only after its last slot",
+          (unsigned)reused, (unsigned)N);
+    b = Box_new(db);
+    for (i = 0; i < N; i++)
+        bad += !Tag_new(db, b);
+    CHECK(bad == 0 && gate_open(db, dp_Tag_model), "Tags reused, the gate open again");
+    verify(db, "chains reused");
+    /* verify catches a gate open over a free list. */
+    CHECK(Item_delete(Shelf_items(s).items[0]) == REL_OK && !gate_open(db, dp_Item_model), "closed again");
+    state(db, dp_Item_model)->pool.end = state(db, dp_Item_model)->pool.next + state(db, dp_Item_model)->pool.size;
+    CHECK(dp_store_verify(db) == REL_ECORRUPT && strstr(dp_store_errmsg(db), "gate of Item"),
+          "verify: an open gate over a free list: %s", dp_store_errmsg(db));
+    state(db, dp_Item_model)->pool.end = state(db, dp_Item_model)->pool.next;
+    verify(db, "closed again");
+    dp_store_free(db);
+}
+
+/* Closed by the id index (M_get builds it): every create after it goes
+ * through rel_new_slot, which enters it in the index, and M_get finds it;
+ * a free list drained does not open it again. */
+static void gate_index(void)
+{
+    dp_store *db = dp_store_new();
+    Shelf *s = Shelf_new(db);
+    Item *x[600];
+    Box *b[600];
+    uint32_t i, bad = 0;
+    for (i = 0; i < 10; i++) {
+        x[i] = Item_new(db, s);
+        b[i] = Box_new(db);
+    }
+    CHECK(Item_get(db, 3) == x[2] && Box_get(db, 4) == b[3], "M_get");
+    CHECK(!gate_open(db, dp_Item_model) && !gate_open(db, dp_Box_model), "closed by the index");
+    CHECK(Item_delete(x[0]) == REL_OK && Box_delete(b[0]) == REL_OK, "deletes");
+    for (i = 10; i < 600; i++) {   /* past a region, and the index's room */
+        x[i] = Item_new(db, s);
+        b[i] = Box_new(db);
+        bad += gate_open(db, dp_Item_model) || gate_open(db, dp_Box_model);
+    }
+    CHECK(bad == 0, "%u creates left the gate open with an index", (unsigned)bad);
+    CHECK(x[10] == x[0] && b[10] == b[0], "the deleted slots reused first");
+    for (i = 10; i < 600; i++)
+        bad += Item_get(db, i + 1) != x[i] || Box_get(db, i + 1) != b[i];
+    CHECK(bad == 0 && !Item_get(db, 1) && !Box_get(db, 1), "%u creates not found by id", (unsigned)bad);
+    verify(db, "index");
+    dp_store_free(db);
+}
+
+/* The id space: the gate opens for no more slots than ids are left, both
+ * when the slow slot opens it and when last_id moves; the inline creates
+ * then take the last ids and the next create is refused by the generic
+ * path, changing nothing. */
+static void gate_ids(void)
+{
+    dp_store *db = dp_store_new();
+    Shelf *s = Shelf_new(db);
+    Item *x;
+    Box *b;
+    uint32_t i, bad = 0;
+    x = Item_new(db, s);
+    b = Box_new(db);
+    CHECK(gate_slots(db, dp_Item_model) > 10 && gate_slots(db, dp_Box_model) > 10, "open wide");
+    set_last_id(db, dp_Item_model, REL_ID_MAX - 5);
+    set_last_id(db, dp_Box_model, REL_ID_MAX - 5);
+    CHECK(gate_slots(db, dp_Item_model) == 5 && gate_slots(db, dp_Box_model) == 5, "open for the 5 ids left");
+    verify(db, "5 ids left");
+    for (i = 0; i < 5; i++) {
+        x = Item_new(db, s);
+        b = Box_new(db);
+        bad += !x || !b || Item_id(x) != REL_ID_MAX - 4 + i || Box_id(b) != REL_ID_MAX - 4 + i;
+        bad += gate_slots(db, dp_Item_model) != 4 - i || gate_slots(db, dp_Box_model) != 4 - i;
+    }
+    CHECK(bad == 0, "the last 5 ids inline, the gate closing with them");
+    CHECK(!Item_new(db, s) && strstr(dp_store_errmsg(db), "no ids left for Item"), "past the last Item id: %s",
+          dp_store_errmsg(db));
+    CHECK(!Box_new(db) && strstr(dp_store_errmsg(db), "no ids left for Box"), "past the last Box id: %s",
+          dp_store_errmsg(db));
+    CHECK(Item_count(db) == 6 && Box_count(db) == 6 && Shelf_items_count(s) == 6, "refused creates change nothing");
+    verify(db, "ids used up");
+    /* The slow slot opens the gate for the ids left after its own:
+     * a free list drained with 2 ids left. */
+    dp_store_free(db);
+    db = dp_store_new();
+    s = Shelf_new(db);
+    x = Item_new(db, s);
+    CHECK(Item_delete(x) == REL_OK, "delete");
+    set_last_id(db, dp_Item_model, REL_ID_MAX - 3);   /* the gate stays closed: a slot to reuse */
+    CHECK(!gate_open(db, dp_Item_model), "closed by the free list whatever the ids");
+    x = Item_new(db, s);   /* the reuse: rel_new_slot */
+    CHECK(x && Item_id(x) == REL_ID_MAX - 2 && gate_slots(db, dp_Item_model) == 2, "open for the 2 ids after it");
+    CHECK(Item_new(db, s) && Item_new(db, s) && !gate_open(db, dp_Item_model), "the last 2 ids");
+    CHECK(!Item_new(db, s) && Item_count(db) == 3, "then none");
+    verify(db, "ids after a reuse");
+    dp_store_free(db);
+}
+
 int main(void)
 {
+    gate_reuse();
+    gate_index();
+    gate_ids();
     rack();
     links();
     ids_run_out();
