@@ -1197,9 +1197,11 @@ REL_INLINE_ALWAYS void *rel_new_fast(rel_store *db, uint32_t k, size_t size, boo
     }
     p = &ms->pool;
     o = p->next;
-    if (o != p->end)   /* the gate: open, a bump is all it takes */
+    if (o != p->end) {   /* the gate: open, a bump is all it takes */
         p->next = o + p->size;
-    else if (!(o = (char *)rel_new_slot(ms)))
+        if (ms->ids.items)   /* once M_get built the id index (room: the gate) */
+            ms->ids.items[ms->ids.count++] = o;
+    } else if (!(o = (char *)rel_new_slot(ms)))
         goto slow;
     id = ms->last_id + 1;
 #if defined(__GNUC__)

@@ -88,20 +88,23 @@ static inline void rel_ids_room(rel_model_state *ms)
 
 /* Sets the gate of rel_new_fast (ms->pool.end; see rel_pool), the ids up
  * to `issued` taken: open, to the region's limit (last->end, whole
- * slots), but no further than the ids left allow, when a create needs
- * nothing but a bump; closed (end = next) while the free list has slots
- * to reuse or the id index exists.  Every change to those (the free list
- * drained, the index built, last_id moved, a new region) calls it, or
- * closes the gate itself (a put).  Why a gate: the inline create then
- * tests one compare where it tested the free list, the bump, the id
- * space and the index apart. */
+ * slots), but no further than the ids left and the id index's room (once
+ * M_get built it) allow, when a create needs nothing but a bump and an
+ * append to the index; closed (end = next) while the free list has slots
+ * to reuse.  Every change to those (the free list drained, the index
+ * built or grown, last_id moved, a new region) calls it, or closes the
+ * gate itself (a put).  Why a gate: the inline create then tests one
+ * compare where it tested the free list, the bump, the id space and the
+ * index's room apart. */
 static inline void rel_gate_issued(rel_model_state *ms, uint32_t issued)
 {
     rel_pool *p = &ms->pool;
     char *end = p->next;
-    if (!p->free_head && !ms->ids.items && p->last) {
+    if (!p->free_head && p->last) {
         size_t room = (size_t)(p->last->end - p->next);
         size_t ids = (size_t)(REL_ID_MAX - issued) * p->size;
+        if (ms->ids.items && (size_t)(ms->ids.cap - ms->ids.count) * p->size < ids)
+            ids = (size_t)(ms->ids.cap - ms->ids.count) * p->size;
         end += room < ids ? room : ids;
     }
     p->end = end;

@@ -212,7 +212,7 @@ bool rel_index_ids(rel_store *db, uint32_t k)
     memset(ms->ids.items, 0, (size_t)ms->last_id * sizeof(void *));
     ms->ids.count = ms->last_id;
     rel_ids_room(ms);
-    rel_gate(ms);   /* closed: creates must enter the index */
+    rel_gate(ms);   /* open for no more creates than the index has room for */
     c = rel_cursor_of(&ms->pool);
     while ((o = rel_cursor_next(&c)))
         ms->ids.items[rel_id_of(o) - 1] = o;

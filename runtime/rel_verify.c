@@ -34,17 +34,19 @@ static bool alive(const rel_store *db, const void *x)
 /* Whether model k's inline-create gate (rel_pool.end, rel_gate) lets
  * no create through that needs the slow path: closed (end == next), or
  * open for whole slots within the newest region, with no slot to reuse,
- * no id index, and an id left for every slot it lets through. */
+ * an id left for every slot it lets through, and room for each in the id
+ * index once there is one. */
 static bool gate_ok(const rel_model_state *ms)
 {
     const rel_pool *p = &ms->pool;
     size_t open;
     if (p->end == p->next)
         return true;
-    if (!p->last || p->end < p->next || p->end > p->last->end || p->free_head || ms->ids.items)
+    if (!p->last || p->end < p->next || p->end > p->last->end || p->free_head)
         return false;
     open = (size_t)(p->end - p->next);
-    return open % p->size == 0 && open / p->size <= (size_t)(REL_ID_MAX - ms->last_id);
+    return open % p->size == 0 && open / p->size <= (size_t)(REL_ID_MAX - ms->last_id)
+        && (!ms->ids.items || open / p->size <= (size_t)(ms->ids.cap - ms->ids.count));
 }
 
 /* Model k's pool, count and ids: every live slot has an id that was

@@ -14,9 +14,10 @@
  *   store verifying (which walks every free list) after every step.
  * - M_delete's shortest path (a parent of one kind of leaf, no string).
  * - The gate (rel_pool.end), the inline create's one test: closed by a
- *   delete and open again once the slots are reused, closed for good by
- *   the id index (creates then found by id), open for no more slots
- *   than ids are left; verify refusing a gate open over a free list.
+ *   delete and open again once the slots are reused, open with the id
+ *   index for no more creates than it has room for (creates then found
+ *   by id), open for no more slots than ids are left; verify refusing a
+ *   gate open over a free list or past the index's room.
  *
  *   test_create_fast   prints "N passed, N failed" */
 #include "dp.h"
@@ -277,33 +278,47 @@ static void gate_reuse(void)
     dp_store_free(db);
 }
 
-/* Closed by the id index (M_get builds it): every create after it goes
- * through rel_new_slot, which enters it in the index, and M_get finds it;
- * a free list drained does not open it again. */
+/* The id index (M_get builds it) keeps the gate open, but for no more
+ * creates than the index has room for: the inline create enters each new
+ * object in it, rel_new_slot grows it when it is full, and M_get finds
+ * every object; a delete closes the gate until its slot is reused. */
 static void gate_index(void)
 {
     dp_store *db = dp_store_new();
     Shelf *s = Shelf_new(db);
     Item *x[600];
     Box *b[600];
-    uint32_t i, bad = 0;
+    uint32_t i, bad = 0, open = 0;
     for (i = 0; i < 10; i++) {
         x[i] = Item_new(db, s);
         b[i] = Box_new(db);
     }
     CHECK(Item_get(db, 3) == x[2] && Box_get(db, 4) == b[3], "M_get");
-    CHECK(!gate_open(db, dp_Item_model) && !gate_open(db, dp_Box_model), "closed by the index");
+    CHECK(gate_open(db, dp_Item_model) && gate_open(db, dp_Box_model), "open with the index");
     CHECK(Item_delete(x[0]) == REL_OK && Box_delete(b[0]) == REL_OK, "deletes");
+    CHECK(!gate_open(db, dp_Item_model) && !gate_open(db, dp_Box_model), "closed by the deletes");
     for (i = 10; i < 600; i++) {   /* past a region, and the index's room */
         x[i] = Item_new(db, s);
         b[i] = Box_new(db);
-        bad += gate_open(db, dp_Item_model) || gate_open(db, dp_Box_model);
+        open += gate_open(db, dp_Item_model) && gate_open(db, dp_Box_model);
+        bad += state(db, dp_Item_model)->ids.count != i + 1 || state(db, dp_Box_model)->ids.count != i + 1;
+        verify(db, "a create with the index");
     }
-    CHECK(bad == 0, "%u creates left the gate open with an index", (unsigned)bad);
+    CHECK(bad == 0, "%u creates left an object out of the index", (unsigned)bad);
+    CHECK(open > 500, "the gate open for only %u of 590 creates", (unsigned)open);
     CHECK(x[10] == x[0] && b[10] == b[0], "the deleted slots reused first");
     for (i = 10; i < 600; i++)
         bad += Item_get(db, i + 1) != x[i] || Box_get(db, i + 1) != b[i];
     CHECK(bad == 0 && !Item_get(db, 1) && !Box_get(db, 1), "%u creates not found by id", (unsigned)bad);
+    /* verify catches a gate open past the index's room. */
+    if (gate_open(db, dp_Item_model)) {
+        rel_model_state *ms = state(db, dp_Item_model);
+        uint32_t cap = ms->ids.cap;
+        ms->ids.cap = ms->ids.count;
+        CHECK(dp_store_verify(db) == REL_ECORRUPT && strstr(dp_store_errmsg(db), "gate of Item"),
+              "verify: a gate open past the index's room: %s", dp_store_errmsg(db));
+        ms->ids.cap = cap;
+    }
     verify(db, "index");
     dp_store_free(db);
 }
