@@ -296,15 +296,11 @@ static bool regions_reserve(rel_pool *p)
 
 void *rel_pool_get_slow(rel_pool *p)
 {
-    void *o = p->free_head;
+    void *o;
     rel_region *r;
-    if (o) {
-        UNPOISON(o, p->size);
-        if (o == p->free_tail)
-            p->free_head = p->free_tail = NULL;
-        else
-            p->free_head = rel_link_get(p, o);
-        return o;
+    if (p->free_head) {
+        UNPOISON(p->free_head, p->size);   /* its link, and what the caller writes */
+        return rel_pool_pop(p);
     }
     /* Full: p->end is only the inline create's gate; the limit of the
      * newest region is its end (whole slots). */

@@ -474,6 +474,17 @@ void *rel_pool_get_slow(rel_pool *p);
 void  rel_pool_put_asan(rel_pool *p, void *o);
 void  rel_pool_free(rel_pool *p);
 
+/* The free list's head (p->free_head, not NULL), taken off it. */
+static inline void *rel_pool_pop(rel_pool *p)
+{
+    void *o = p->free_head;
+    if (o == p->free_tail)
+        p->free_head = p->free_tail = NULL;
+    else
+        p->free_head = rel_link_get(p, o);
+    return o;
+}
+
 /* A slot of garbage content; NULL when out of memory.  Inline: the
  * common cases are a pop from the free list or a bump in the current
  * region, the bump only while the gate (end) is open; the slow get tests
@@ -482,14 +493,9 @@ void  rel_pool_free(rel_pool *p);
 static inline void *rel_pool_get(rel_pool *p)
 {
 #ifndef REL_ASAN
-    void *o = p->free_head;
-    if (o) {
-        if (o == p->free_tail)
-            p->free_head = p->free_tail = NULL;
-        else
-            p->free_head = rel_link_get(p, o);
-        return o;
-    }
+    void *o;
+    if (p->free_head)
+        return rel_pool_pop(p);
     if (p->next != p->end) {
         o = p->next;
         p->next += p->size;
@@ -573,11 +579,6 @@ typedef struct rel_model_state {
     uint32_t done;              /* how many collected ones had their
                                    referrers collected */
     uint32_t flags;             /* rel_store.c's precomputed facts */
-    /* REL_ID_MAX, or once the id index is built its room (ids.cap, at
-     * most that); rel_ids_room keeps it.  No create reads it any more
-     * (rel_new_fast's gate, pool.end, covers the id space and the index);
-     * it stays where it was, for the layout the generated code sees. */
-    uint32_t id_limit;
 } rel_model_state;
 
 /* A store: the generated S_store type is this (the generated header
@@ -808,21 +809,24 @@ static inline void rel_fk_link(void *m, void *t, size_t fwd, size_t pos, size_t 
     REL_AT(m, fwd, void *) = t;
 }
 
-/* ForeignKey: m leaves its target's reverse list (the last element moves
- * into its place) and points nowhere. */
+/* ForeignKey: m leaves the reverse list of t, its target (the last
+ * element moves into its place); m's pointer is left as it is. */
+static inline void rel_fk_leave(void *m, void *t, size_t pos, size_t rev)
+{
+    rel_list *l = &REL_AT(t, rev, rel_list);
+    uint32_t at = REL_AT(m, pos, uint32_t);
+    void *last = l->items[--l->count];
+    l->items[at] = last;
+    REL_AT(last, pos, uint32_t) = at;
+}
+
+/* ForeignKey: m leaves its target's reverse list and points nowhere. */
 static inline void rel_fk_unlink(void *m, size_t fwd, size_t pos, size_t rev)
 {
     void *t = REL_AT(m, fwd, void *);
-    rel_list *l;
-    void *last;
-    uint32_t at;
     if (!t)
         return;
-    l = &REL_AT(t, rev, rel_list);
-    at = REL_AT(m, pos, uint32_t);
-    last = l->items[--l->count];
-    l->items[at] = last;
-    REL_AT(last, pos, uint32_t) = at;
+    rel_fk_leave(m, t, pos, rev);
     REL_AT(m, fwd, void *) = NULL;
 }
 
@@ -874,13 +878,8 @@ static inline rel_status rel_fk_set(void *m, void *t, uint32_t r, size_t fwd, si
     items = l->items;
     /* A live object's required relation is never NULL (verify checks it),
      * so for one the old target needs no test. */
-    if (!null || old) {
-        rel_list *ol = &REL_AT(old, rev, rel_list);
-        uint32_t at = REL_AT(m, pos, uint32_t);
-        void *last = ol->items[--ol->count];
-        ol->items[at] = last;
-        REL_AT(last, pos, uint32_t) = at;
-    }
+    if (!null || old)
+        rel_fk_leave(m, old, pos, rev);
     REL_AT(m, pos, uint32_t) = n;
     items[n] = m;
     l->count = n + 1;

@@ -80,12 +80,6 @@ static inline size_t rel_scalar_size(uint8_t type)
 #define REL_NOINLINE
 #endif
 
-/* Sets ms->id_limit after the id index is built or grows. */
-static inline void rel_ids_room(rel_model_state *ms)
-{
-    ms->id_limit = ms->ids.items && ms->ids.cap < REL_ID_MAX ? ms->ids.cap : REL_ID_MAX;
-}
-
 /* Sets the gate of rel_new_fast (ms->pool.end; see rel_pool), the ids up
  * to `issued` taken: open, to the region's limit (last->end, whole
  * slots), but no further than the ids left and the id index's room (once

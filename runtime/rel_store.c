@@ -131,7 +131,6 @@ rel_store *rel_store_new(const rel_schema *schema)
         rel_pool_init(&db->models[k].pool, db, schema->models[k].size, rel_link_offset(schema, k));
         db->models[k].pool.model = k;
         db->models[k].flags = model_flags(schema, k);
-        rel_ids_room(&db->models[k]);
         if (fast_delete(schema, k, state))
             db->models[k].flags |= REL_FAST_DELETE;
     }
@@ -211,7 +210,6 @@ bool rel_index_ids(rel_store *db, uint32_t k)
     }
     memset(ms->ids.items, 0, (size_t)ms->last_id * sizeof(void *));
     ms->ids.count = ms->last_id;
-    rel_ids_room(ms);
     rel_gate(ms);   /* open for no more creates than the index has room for */
     c = rel_cursor_of(&ms->pool);
     while ((o = rel_cursor_next(&c)))
@@ -354,7 +352,6 @@ static void *new_object(rel_store *db, uint32_t k, void *const *req, const rel_r
     }
     if (ms->ids.items && rel_list_reserve(&ms->ids, (size_t)ms->ids.count + 1))
         goto nomem;
-    rel_ids_room(ms);
     for (i = 0; i < m->nrequired; i++) {
         const rel_relation *r;
         rel_list *l;
@@ -579,7 +576,6 @@ void *rel_obj_create(rel_store *db, uint32_t k, uint64_t id)
 
     if (id == 0 || id > REL_ID_MAX || !rel_index_ids(db, k) || rel_list_reserve(&ms->ids, (size_t)id))
         return NULL;
-    rel_ids_room(ms);
     if (!(o = rel_pool_get(&ms->pool)))
         return NULL;
     memset(o, 0, m->size);
@@ -631,21 +627,9 @@ void *rel_new_slot(rel_model_state *ms)
     if (ids->items && ids->count == ids->cap) {
         if (rel_list_grow(ids, (size_t)ids->count + 1))
             return NULL;
-        rel_ids_room(ms);
     }
-#ifndef REL_ASAN
-    /* rel_pool_get, but for the bump, which tests the region's limit:
-     * the gate (p->end) is closed. */
-    if ((o = p->free_head) != NULL) {
-        if (o == p->free_tail)
-            p->free_head = p->free_tail = NULL;
-        else
-            p->free_head = rel_link_get(p, o);
-    } else if (p->last && p->next != p->last->end) {
-        o = p->next;
-        p->next += p->size;
-    } else
-#endif
+    /* The slow get: the free list first, else a bump against the region's
+     * own limit (the gate, p->end, is closed). */
     if (!(o = rel_pool_get_slow(p)))
         return NULL;
     if (ids->items)   /* room reserved above; the caller cannot fail */
