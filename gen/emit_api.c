@@ -335,7 +335,7 @@ static void single_forward(const Emitter *e, const Field *f, PrVars *v)
     pv_set(v, "get", FN(e, f)->fwd.get);
     pv_set(v, "set", FN(e, f)->fwd.set);
     pv_set(v, "T", MN(e, f->target)->type);
-    pt(e->p, v, "static inline $T$ *$get$(const $M$ *$o$) { return REL_GET($o$, $o$->$fwd$, NULL); }\n");
+    pt(e->p, v, "static inline $T$ *$get$(const $M$ *$o$) { return ($T$ *)rel_deref(REL_GET($o$, $o$->$fwd$, 0)); }\n");
     if (is_fk(f) && f->serves)
         pr(e->p, "/* Also moves the pair of this %s in %s.%s. */\n", f->model->name, f->serves->model->name,
            f->serves->name);
@@ -381,7 +381,7 @@ static void fk_reverse(const Emitter *e, const Field *f, PrVars *v)
     emit_list_view(e, v);
     pt(p, v,
        "static inline bool $contains$(const $Own$ *$o$, const $T$ *$x$)\n"
-       "{ return rel_alive($o$) && rel_alive($x$) && $x$->$fwd$ == $o$; }\n"
+       "{ return rel_alive($o$) && rel_alive($x$) && rel_deref($x$->$fwd$) == $o$; }\n"
        "/* Sets $x$'s $fwd$ to $o$. */\n"
        "static inline rel_status $add$($Own$ *$o$, $T$ *$x$)\n"
        "{\n"

@@ -37,7 +37,7 @@ void emit_gfk_api(const Emitter *e, const Field *f, PrVars *v)
        "/* The model number it points at ($S$'s enum of models), or -1 when unset. */\n"
        "static inline int $model_of$(const $M$ *$o$) { return (int)REL_GET($o$, $o$->$ct$, 0u) - 1; }\n"
        "/* The object it points at, of whichever model; NULL when unset. */\n"
-       "static inline void *$get$(const $M$ *$o$) { return REL_GET($o$, $o$->$fwd$, NULL); }\n"
+       "static inline void *$get$(const $M$ *$o$) { return rel_deref(REL_GET($o$, $o$->$fwd$, 0)); }\n"
        "/* Points it at $x$, an object of one of the models it lists (else REL_EINVAL)$nullable$. */\n"
        "static inline rel_status $set$($M$ *$o$, void *$x$) { return rel_gfk_set_any($o$, $k$, $x$, $r$, \"$set$\"); }\n");
     for (j = 0; j < f->nparts; j++) {
@@ -53,7 +53,7 @@ void emit_gfk_api(const Emitter *e, const Field *f, PrVars *v)
         pv_set(&w, "set", pn->fwd.set);
         pt(p, &w,
            "static inline $T$ *$get$(const $M$ *$o$)\n"
-           "{ return REL_GET($o$, $o$->$ct$, 0u) == $tk$u + 1 ? ($T$ *)$o$->$fwd$ : NULL; }\n"
+           "{ return REL_GET($o$, $o$->$ct$, 0u) == $tk$u + 1 ? ($T$ *)rel_deref($o$->$fwd$) : NULL; }\n"
            "static inline rel_status $set$($M$ *$o$, $T$ *$x$)\n"
            "{ return rel_gfk_set($o$, $x$, $r$, offsetof(struct $mt$, $fwd$), offsetof(struct $mt$, $pos$), "
            "offsetof(struct $mt$, $ct$), offsetof(struct $tt$, $rev$), $tk$, $null$); }\n");
@@ -74,7 +74,7 @@ void emit_gfk_reverse(const Emitter *e, const Field *g, PrVars *v)
     emit_list_view(e, v);
     pt(p, v,
        "static inline bool $contains$(const $Own$ *$o$, const $T$ *$x$)\n"
-       "{ return rel_alive($o$) && rel_alive($x$) && $x$->$ct$ == $tk$u + 1 && $x$->$fwd$ == $o$; }\n"
+       "{ return rel_alive($o$) && rel_alive($x$) && $x$->$ct$ == $tk$u + 1 && rel_deref($x$->$fwd$) == $o$; }\n"
        "/* Points $x$'s $fwd$ at $o$. */\n"
        "static inline rel_status $add$($Own$ *$o$, $T$ *$x$)\n"
        "{\n"

@@ -1,10 +1,11 @@
 /* emit_types.c: the types of the generated header: the store's opaque
  * type, each model's struct and its typed list view.
  *
- * Struct members name other structs with elaborated specifiers
- * (`struct Author *author`), so that a member named like a model (a field
- * `Author` of type ForeignKey(Author)) cannot change what a later
- * `Author` means, which C++ rejects.  Members are ordered by alignment,
+ * A ForeignKey, OneToOneField or GenericForeignKey member is a rel_cref
+ * (the runtime's 32-bit reference), which the getter decodes; a reverse
+ * one-to-one names the other struct with an elaborated specifier
+ * (`struct Author *`), so that a member named like a model cannot change
+ * what a later `Author` means, which C++ rejects.  Members are ordered by alignment,
  * largest first, after relc's own header, so a struct has no padding
  * between members.
  */
@@ -79,20 +80,19 @@ static void members(const Emitter *e, const Model *m, unsigned align, const Fiel
             if (type_info(f->kind)->align != align || f == skip)
                 continue;
             members_one(e, f);
-        } else if (align == 8 && is_gfk(f)) {
-            pr(p, "void *%s;  /* GenericForeignKey: the model %s says */\n", f->name, FN(e, f)->ct_member);
         } else if (align == 4 && is_gfk(f)) {
+            pr(p, "rel_cref %s;  /* GenericForeignKey: the model %s says */\n", f->name, FN(e, f)->ct_member);
             if (f != skip)
                 pr(p, "uint32_t %s;  /* its place in its target's reverse list */\n", FN(e, f)->pos_member);
             pr(p, "uint32_t %s;  /* 0: unset; else %s's model number + 1 */\n", FN(e, f)->ct_member, f->name);
-        } else if (align == 8 && is_single(f)) {
-            pr(p, "struct %s *%s;\n", MN(e, f->target)->type, f->name);
-        } else if (align == 8) {
+        } else if (align == 4 && is_single(f)) {
+            pr(p, "rel_cref %s;  /* %s * */\n", f->name, MN(e, f->target)->type);
+            if (is_fk(f) && f != skip)
+                pr(p, "uint32_t %s;  /* its place in %s.%s */\n", FN(e, f)->pos_member, f->target->name,
+                   FN(e, f)->rev_member);
+        } else if (align == 8 && !is_single(f) && !is_gfk(f)) {
             pr(p, "rel_vec %s;  /* %s *", f->name, MN(e, f->target)->type);
             pr(p, f->symmetrical ? ", symmetrical */\n" : " */\n");
-        } else if (align == 4 && is_fk(f) && f != skip) {
-            pr(p, "uint32_t %s;  /* its place in %s.%s */\n", FN(e, f)->pos_member, f->target->name,
-               FN(e, f)->rev_member);
         }
     }
     for (i = 0; align == 8 && i < m->nincoming; i++) {

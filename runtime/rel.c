@@ -203,6 +203,71 @@ void rel_pool_init(rel_pool *p, rel_store *db, size_t object_size, uint32_t link
     p->wide = wide != 0;
 }
 
+/* ---- region numbers (rel_cref) --------------------------------------- */
+
+uintptr_t rel_region_table[REL_CREF_REGIONS];
+
+/* Numbers are issued from table_next up, or reused from a stack of
+ * numbers given back (table_free, 0 when empty), which a given-back
+ * number's own entry links, made odd (a region's entry is a multiple of
+ * REL_REGION): no reference names a region once it is freed, so its
+ * entry is read by nothing else.  A spin lock guards both (a region is
+ * numbered once per 64 KiB of objects, so it is never held long);
+ * without GCC's or Clang's atomics there is none, and stores must be
+ * made and freed by one thread at a time. */
+static uint32_t table_next = 1, table_free;
+static char table_lock;
+
+static void table_enter(void)
+{
+#if defined(__GNUC__)
+    while (__atomic_test_and_set(&table_lock, __ATOMIC_ACQUIRE))
+        ;
+#endif
+}
+
+static void table_leave(void)
+{
+#if defined(__GNUC__)
+    __atomic_clear(&table_lock, __ATOMIC_RELEASE);
+#endif
+}
+
+/* Numbers region r (its to_ref, its entry); false when every number is
+ * in use. */
+static bool number_region(rel_region *r)
+{
+    uint32_t n;
+    uintptr_t shifted;
+    table_enter();
+    if ((n = table_free) != 0)
+        table_free = (uint32_t)(rel_region_table[n] >> 1);
+    else if (table_next < REL_CREF_REGIONS)
+        n = table_next++;
+    shifted = (uintptr_t)n << 16;
+    if (n)
+        rel_region_table[n] = (uintptr_t)r - shifted;
+    table_leave();
+    r->to_ref = shifted - (uintptr_t)r;
+    return n != 0;
+}
+
+/* Gives region r's number back. */
+static void unnumber_region(const rel_region *r)
+{
+    uint32_t n = (uint32_t)(((uintptr_t)r + r->to_ref) >> 16);
+    table_enter();
+    rel_region_table[n] = (uintptr_t)table_free << 1 | 1;
+    table_free = n;
+    table_leave();
+}
+
+bool rel_cref_issued(rel_cref r)
+{
+    uintptr_t at = rel_region_table[r >> REL_CREF_SHIFT];
+    return at != 0 && !(at & 1);
+}
+
 /* The bytes of a region that holds slots of this pool: REL_REGION, or for
  * a slot too big to share one, enough for that slot alone. */
 static size_t region_bytes(const rel_pool *p)
@@ -211,8 +276,8 @@ static size_t region_bytes(const rel_pool *p)
     return need <= REL_REGION ? REL_REGION : (need + REL_REGION - 1) / REL_REGION * REL_REGION;
 }
 
-/* A new region, r->end its limit (how far slots may go), on the spare
- * list. */
+/* A new region, numbered, r->end its limit (how far slots may go), on
+ * the spare list (its number already given: number_region). */
 static void add_spare(rel_pool *p, char *at, size_t limit, void *block)
 {
     rel_region *r = (rel_region *)(void *)at;
@@ -245,6 +310,10 @@ static bool new_region_aligned(rel_pool *p, rel_aligned_fn fn, void *ud)
         bytes = need;
     if (!(at = (char *)fn(REL_REGION, bytes, ud)))
         return false;
+    if (!number_region((rel_region *)(void *)at)) {
+        rel_free(at);
+        return false;
+    }
     add_spare(p, at, region_limit(p, bytes), at);
     return true;
 }
@@ -256,7 +325,7 @@ static bool new_region_aligned(rel_pool *p, rel_aligned_fn fn, void *ud)
  * short region (a whole one when rel_malloc's address was aligned). */
 static bool new_block(rel_pool *p)
 {
-    size_t rb = region_bytes(p), n = rb == REL_REGION ? p->grow : 1, i, tail;
+    size_t rb = region_bytes(p), n = rb == REL_REGION ? p->grow : 1, n_tail = 0, i, tail;
     char *raw, *at;
 
     if (current_aligned)
@@ -266,31 +335,20 @@ static bool new_block(rel_pool *p)
     at = raw + ((REL_REGION - (uintptr_t)raw % REL_REGION) % REL_REGION);
     tail = REL_REGION - (size_t)(at - raw);
     if (rb == REL_REGION && tail >= REL_REGION_HEADER + (size_t)p->size)
+        n_tail = 1;
+    for (i = 0; i < n + n_tail; i++)   /* numbered first: that can fail */
+        if (!number_region((rel_region *)(void *)(at + i * rb))) {
+            while (i-- > 0)
+                unnumber_region((rel_region *)(void *)(at + i * rb));
+            rel_free(raw);
+            return false;
+        }
+    if (n_tail)
         add_spare(p, at + n * rb, region_limit(p, tail), NULL);   /* comes off last */
     for (i = n; i-- > 0;)   /* pushed last first, so they come off in order */
         add_spare(p, at + i * rb, region_limit(p, rb), i == 0 ? raw : NULL);
     if (p->grow < LAST_BLOCK && rb == REL_REGION)
         p->grow *= 2;
-    return true;
-}
-
-/* Room in regions[] for one more region; false when out of memory or
- * when the link's bits cannot number another one. */
-static bool regions_reserve(rel_pool *p)
-{
-    rel_region **regions;
-    uint32_t cap;
-    if (p->nregions < p->regions_cap)
-        return true;
-    if (p->nregions >= REL_LINK_REGIONS)
-        return false;
-    cap = p->regions_cap ? p->regions_cap * 2 : 8;
-    if (cap > REL_LINK_REGIONS)
-        cap = REL_LINK_REGIONS;
-    if (!(regions = (rel_region **)rel_realloc(p->regions, cap * sizeof *regions)))
-        return false;
-    p->regions = regions;
-    p->regions_cap = cap;
     return true;
 }
 
@@ -305,15 +363,14 @@ void *rel_pool_get_slow(rel_pool *p)
     /* Full: p->end is only the inline create's gate; the limit of the
      * newest region is its end (whole slots). */
     if (!p->last || p->next == p->last->end) {
-        if ((!p->spare && !new_block(p)) || !regions_reserve(p))
+        if (!p->spare && !new_block(p))
             return NULL;
         /* The next spare region becomes the one slots come from; the one
          * left behind records how far it was used, for cursors. */
         r = p->spare;
         p->spare = r->next;
         r->next = NULL;
-        p->regions[p->nregions++] = r;
-        r->link = p->nregions << REL_LINK_SHIFT;
+        p->nregions++;
         if (p->last) {
             p->last->end = p->next;
             p->last->next = r;
@@ -359,6 +416,7 @@ static void collect_blocks(rel_region *r, rel_region **blocks)
     for (; r; r = next) {
         next = r->next;
         UNPOISON(r, (size_t)(r->end - (char *)r));
+        unnumber_region(r);
         if (r->block) {
             r->next = *blocks;
             *blocks = r;
@@ -380,7 +438,6 @@ void rel_pool_free(rel_pool *p)
         next = blocks->next;
         rel_free(blocks->block);
     }
-    rel_free(p->regions);
     {
         uint32_t model = p->model;
         rel_pool_init(p, p->db, p->size, p->link | (p->wide ? REL_LINK_WIDE : 0));

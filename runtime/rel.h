@@ -377,15 +377,65 @@ typedef struct rel_region {
     char *end;                  /* end of the slots handed out */
     void *block;                /* what rel_malloc returned, in the first
                                    region of a block; NULL in the others */
-    uint32_t link;              /* how a free-list link names it: (its
-                                   index in its pool's regions + 1)
-                                   << REL_LINK_SHIFT */
+    /* What added to the address of one of its objects and shifted
+     * right by 3 gives a reference to that object (rel_cref_to): its
+     * number in rel_region_table << 16, less its address. */
+    uintptr_t to_ref;
     uint32_t model;             /* the model number of its objects */
 } rel_region;
 
 static inline rel_region *rel_region_of(const void *o)
 {
     return (rel_region *)((uintptr_t)o & ~(REL_REGION - 1));
+}
+
+/* References.  A ForeignKey, OneToOneField or GenericForeignKey member
+ * holds its target as a rel_cref: 32 bits instead of a 64-bit pointer,
+ * which makes an object such as a Book (its id, a ForeignKey, the
+ * position in the target's list, an int) 16 bytes instead of 24.  Every
+ * region has a number n, issued when it is allocated and given back when
+ * it is freed (for the whole process: a reference is decoded without
+ * knowing its store); a reference to an object is n << 13 plus the
+ * object's offset in its region in 8-byte units (slots are 8-aligned).
+ * rel_region_table[n] holds the region's address less n << 16, so that
+ * the object's address is that entry plus the reference times 8: a
+ * shift, a load, and an addressing mode (x86's base + index * 8), no
+ * mask.  0 is NULL: number 0 is never issued, and its entry stays 0.
+ * An entry is written before any object of the region exists and read
+ * only through references to such objects, so readers take no lock
+ * (numbers are issued under one).  At most REL_CREF_REGIONS - 1 regions
+ * exist at once (at 64 KiB each, 32 GiB of objects); a create past that
+ * fails as out of memory. */
+typedef uint32_t rel_cref;
+#define REL_CREF_SHIFT 13                               /* REL_REGION / 8 */
+#define REL_CREF_REGIONS ((uint32_t)1 << (32 - REL_CREF_SHIFT))
+extern uintptr_t rel_region_table[];   /* [REL_CREF_REGIONS] */
+
+/* The object a reference names; NULL for 0. */
+static inline void *rel_deref(rel_cref r)
+{
+    return (void *)(rel_region_table[r >> REL_CREF_SHIFT] + ((uintptr_t)r << 3));
+}
+/* A reference to object o, not NULL: one load (its region's header, in
+ * a line that the region's objects share), an add and a shift. */
+static inline rel_cref rel_cref_to(const void *o)
+{
+    return (rel_cref)(((uintptr_t)o + rel_region_of(o)->to_ref) >> 3);
+}
+/* A reference to o, which may be NULL. */
+static inline rel_cref rel_cref_of(const void *o) { return o ? rel_cref_to(o) : 0; }
+/* The object that the reference at byte offset `off` of o names. */
+static inline void *rel_fwd(const void *o, size_t off)
+{
+    return rel_deref(*(const rel_cref *)(const void *)((const char *)o + off));
+}
+/* Whether r names a region that has a number now (verify's test before
+ * it decodes a reference that it does not trust; 0 is not issued). */
+bool rel_cref_issued(rel_cref r);
+/* Points the reference at byte offset `off` of o at t (NULL: nowhere). */
+static inline void rel_fwd_set(void *o, size_t off, const void *t)
+{
+    *(rel_cref *)(void *)((char *)o + off) = rel_cref_of(t);
 }
 /* The store an object belongs to (deleted or not). */
 static inline rel_store *rel_store_of(const void *o) { return rel_region_of(o)->db; }
@@ -403,17 +453,14 @@ static inline uint32_t rel_model_of(const void *o) { return rel_region_of(o)->mo
  * the descriptor: padding, a ForeignKey's position, a list's
  * capacity..., or 8 more bytes at the end of the slot when the model has
  * none).  A wide link (8 such bytes, 8-aligned) holds the next slot's
- * address; a 32-bit one its region (rel_region.link) and its offset in
- * that region in 8-byte units (REL_LINK_SHIFT bits).  The tail's link is
- * not set.
+ * address; a 32-bit one a reference to it (rel_cref).  The tail's link
+ * is not set.
  * With an aligned allocation (rel_set_aligned_alloc) a block is one region,
  * the first few of a pool small.
  * Regions are returned only by rel_pool_free.  Under AddressSanitizer a
  * freed slot is poisoned but for its tag, so that reading a deleted
  * object's members other than through the generated getters (which then
  * test the tag) is reported. */
-#define REL_LINK_SHIFT 13                        /* REL_REGION / 8 offsets */
-#define REL_LINK_REGIONS (((uint32_t)1 << (32 - REL_LINK_SHIFT)) - 1)
 typedef struct rel_pool {
     void *free_head, *free_tail;
     /* next: where the newest region's unused slots begin.  end: the gate
@@ -430,8 +477,7 @@ typedef struct rel_pool {
     rel_store *db;
     uint32_t size;              /* of a slot */
     uint32_t grow;              /* regions in the next block */
-    rel_region **regions;       /* [nregions] the regions taken, in order */
-    uint32_t nregions, regions_cap;
+    uint32_t nregions;          /* the regions taken */
     uint32_t link;              /* offset of a freed slot's link */
     uint32_t model;             /* its regions' model number */
     /* Whether the link is wide: 8 bytes at an 8-aligned offset that no
@@ -446,16 +492,9 @@ typedef struct rel_pool {
 /* The free-list link of freed slot o (not the tail): the next one. */
 static inline void *rel_link_get(const rel_pool *p, const void *o)
 {
-    uint32_t l;
     if (p->wide)
         return *(void *const *)(const void *)((const char *)o + p->link);
-    l = REL_CAT(o, p->link, uint32_t);
-    return (char *)p->regions[(l >> REL_LINK_SHIFT) - 1] + ((size_t)(l & ((1u << REL_LINK_SHIFT) - 1)) << 3);
-}
-/* What a link to slot o says: its region, and its offset there. */
-static inline uint32_t rel_link_to(const void *o)
-{
-    return rel_region_of(o)->link | (uint32_t)(((uintptr_t)o & (REL_REGION - 1)) >> 3);
+    return rel_fwd(o, p->link);
 }
 /* Points freed slot o's link at slot next. */
 static inline void rel_link_set(const rel_pool *p, void *o, const void *next)
@@ -463,7 +502,7 @@ static inline void rel_link_set(const rel_pool *p, void *o, const void *next)
     if (p->wide)
         REL_AT(o, p->link, const void *) = next;
     else
-        REL_AT(o, p->link, uint32_t) = rel_link_to(next);
+        REL_AT(o, p->link, rel_cref) = rel_cref_to(next);
 }
 
 /* A pool of slots of object_size bytes (rounded up to 8, at least 16),
@@ -806,7 +845,7 @@ static inline void rel_fk_link(void *m, void *t, size_t fwd, size_t pos, size_t 
     rel_list *l = &REL_AT(t, rev, rel_list);
     REL_AT(m, pos, uint32_t) = l->count;
     l->items[l->count++] = m;
-    REL_AT(m, fwd, void *) = t;
+    rel_fwd_set(m, fwd, t);
 }
 
 /* ForeignKey: m leaves the reverse list of t, its target (the last
@@ -823,11 +862,11 @@ static inline void rel_fk_leave(void *m, void *t, size_t pos, size_t rev)
 /* ForeignKey: m leaves its target's reverse list and points nowhere. */
 static inline void rel_fk_unlink(void *m, size_t fwd, size_t pos, size_t rev)
 {
-    void *t = REL_AT(m, fwd, void *);
+    void *t = rel_fwd(m, fwd);
     if (!t)
         return;
     rel_fk_leave(m, t, pos, rev);
-    REL_AT(m, fwd, void *) = NULL;
+    rel_fwd_set(m, fwd, NULL);
 }
 
 /* Whether this process has made more than one store (rel_store_new; it
@@ -861,13 +900,15 @@ rel_status rel_fk_set_cold(void *m, void *t, uint32_t r, size_t fwd, size_t pos,
 static inline rel_status rel_fk_set(void *m, void *t, uint32_t r, size_t fwd, size_t pos,
                                     size_t rev, bool null)
 {
-    void *old, **items;
+    void **items;
     rel_list *l;
+    rel_cref old, ref;
     uint32_t n;
     if (!m || !t || ((REL_CTAG(m) | REL_CTAG(t)) & REL_DEAD))
         return rel_fk_set_cold(m, t, r, fwd, pos, rev, null);
-    old = REL_AT(m, fwd, void *);
-    if (old == t)
+    old = REL_CAT(m, fwd, rel_cref);
+    ref = rel_cref_to(t);
+    if (old == ref)
         return REL_OK;
     if (rel_maybe_other_store() && rel_store_of(t) != rel_store_of(m))
         return rel_fail_other_store(r, m, t, true, NULL);
@@ -879,11 +920,11 @@ static inline rel_status rel_fk_set(void *m, void *t, uint32_t r, size_t fwd, si
     /* A live object's required relation is never NULL (verify checks it),
      * so for one the old target needs no test. */
     if (!null || old)
-        rel_fk_leave(m, old, pos, rev);
+        rel_fk_leave(m, rel_deref(old), pos, rev);
     REL_AT(m, pos, uint32_t) = n;
     items[n] = m;
     l->count = n + 1;
-    REL_AT(m, fwd, void *) = t;
+    REL_AT(m, fwd, rel_cref) = ref;
     return REL_OK;
 }
 
@@ -899,7 +940,7 @@ static inline rel_status rel_gfk_set(void *m, void *t, uint32_t r, size_t fwd, s
     old = REL_AT(m, ct, uint32_t);
     if (t) {
         rel_list *l = &REL_AT(t, rev, rel_list);
-        if (old == tk + 1 && REL_AT(m, fwd, void *) == t)
+        if (old == tk + 1 && rel_fwd(m, fwd) == t)
             return REL_OK;
         if (rel_store_of(t) != rel_store_of(m))
             return rel_fail_other_store(r, m, t, true, NULL);
@@ -928,7 +969,7 @@ static inline rel_status rel_o2o_set(void *m, void *t, uint32_t r, size_t fwd, s
     void *old;
     if (!rel_alive(m) || (t && !rel_alive(t)))
         return rel_fail_link(r, m, t, true, NULL);
-    old = REL_AT(m, fwd, void *);
+    old = rel_fwd(m, fwd);
     if (old == t && t)
         return REL_OK;
     if (!t) {
@@ -942,7 +983,7 @@ static inline rel_status rel_o2o_set(void *m, void *t, uint32_t r, size_t fwd, s
     }
     if (old)
         REL_AT(old, rev, void *) = NULL;
-    REL_AT(m, fwd, void *) = t;
+    rel_fwd_set(m, fwd, t);
     if (t)
         REL_AT(t, rev, void *) = m;
     return REL_OK;
@@ -1091,18 +1132,16 @@ static inline void rel_put_bytes(void *dst, const void *src, size_t n)
 }
 
 /* Word w (8 bytes) of a new object: the tag `tag` in word 0, when
- * `linked` the target t at fwd and the position `at` at pos, zero
+ * `linked` the reference `ref` at fwd and the position `at` at pos, zero
  * elsewhere.  Two 32-bit halves stored as one word, but for word 0. */
-REL_INLINE_ALWAYS void rel_new_word(char *o, size_t w, uint32_t tag, bool linked, void *t, size_t fwd, size_t pos,
-                                uint32_t at)
+REL_INLINE_ALWAYS void rel_new_word(char *o, size_t w, uint32_t tag, bool linked, rel_cref ref, size_t fwd,
+                                    size_t pos, uint32_t at)
 {
     uint32_t half[2];
-    if (linked && w == fwd) {
-        rel_put_bytes(o + w, &t, sizeof t);
-        return;
-    }
     half[0] = w == 0 ? tag : 0;
     half[1] = 0;
+    if (linked && fwd / 8 * 8 == w)
+        half[fwd % 8 / 4] = ref;
     if (linked && pos / 8 * 8 == w)
         half[pos % 8 / 4] = at;
     if (w == 0) {
@@ -1132,8 +1171,8 @@ REL_INLINE_ALWAYS void rel_new_word(char *o, size_t w, uint32_t tag, bool linked
  * rel_new_fast writes word 0 (the tag), word 1 and the rest apart, with
  * its other stores between, so that a compiler does not pair words in a
  * vector register, which takes more instructions than it saves. */
-REL_INLINE_ALWAYS void rel_new_words(char *o, size_t size, size_t from, size_t to, uint32_t tag, bool linked, void *t,
-                                     size_t fwd, size_t pos, uint32_t at)
+REL_INLINE_ALWAYS void rel_new_words(char *o, size_t size, size_t from, size_t to, uint32_t tag, bool linked,
+                                     rel_cref ref, size_t fwd, size_t pos, uint32_t at)
 {
     size_t w;
     if (sizeof(void *) != 8 || size > 64) {   /* no words: the members one by one */
@@ -1144,13 +1183,13 @@ REL_INLINE_ALWAYS void rel_new_words(char *o, size_t size, size_t from, size_t t
                 o[w] = 0;
             if (linked) {
                 REL_AT(o, pos, uint32_t) = at;
-                REL_AT(o, fwd, void *) = t;
+                REL_AT(o, fwd, rel_cref) = ref;
             }
         }
         return;
     }
     for (w = from; w < to && w < size; w += 8)   /* unrolled: at most 8 */
-        rel_new_word(o, w, tag, linked, t, fwd, pos, at);
+        rel_new_word(o, w, tag, linked, ref, fwd, pos, at);
 }
 
 /* A slot for a new object of the model whose state is ms when the
@@ -1180,6 +1219,7 @@ REL_INLINE_ALWAYS void *rel_new_fast(rel_store *db, uint32_t k, size_t size, boo
     rel_pool *p;
     rel_list *l = NULL;
     uint32_t id, at = 0;
+    rel_cref ref = 0;
     char *o;
     if (!db || (r != REL_NONE && (!rel_alive(t) || (rel_maybe_other_store() && rel_store_of(t) != db))))
         goto slow;
@@ -1193,6 +1233,7 @@ REL_INLINE_ALWAYS void *rel_new_fast(rel_store *db, uint32_t k, size_t size, boo
         at = l->count;
         if (at == l->cap && rel_list_grow(l, (size_t)at + 1))
             goto slow;   /* which reports it */
+        ref = rel_cref_to(t);
     }
     p = &ms->pool;
     o = p->next;
@@ -1210,15 +1251,15 @@ REL_INLINE_ALWAYS void *rel_new_fast(rel_store *db, uint32_t k, size_t size, boo
     if (id > REL_ID_MAX)
         __builtin_unreachable();
 #endif
-    rel_new_words(o, size, 16, 64, id, r != REL_NONE, t, fwd, pos, at);
+    rel_new_words(o, size, 16, 64, id, r != REL_NONE, ref, fwd, pos, at);
     ms->last_id = id;
-    rel_new_words(o, size, 8, 16, id, r != REL_NONE, t, fwd, pos, at);
+    rel_new_words(o, size, 8, 16, id, r != REL_NONE, ref, fwd, pos, at);
     ms->count++;
     if (l) {
         l->items[at] = o;
         l->count = at + 1;
     }
-    rel_new_words(o, size, 0, 8, id, r != REL_NONE, t, fwd, pos, at);
+    rel_new_words(o, size, 0, 8, id, r != REL_NONE, ref, fwd, pos, at);
     if (init)
         rel_init_fields(db, k, o);
     return o;

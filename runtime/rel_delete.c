@@ -240,7 +240,7 @@ static void set_null(rel_store *db, uint32_t k)
                 if (x && !(REL_TAG(x) & REL_MARK)) {
                     if (r->in_unique)
                         rel_unique_unset(db, m->incoming[i], x);
-                    REL_AT(x, fwd, void *) = NULL;
+                    rel_fwd_set(x, fwd, NULL);
                 }
             }
         }
@@ -265,16 +265,16 @@ static void unlink_staying(rel_store *db, uint32_t k)
         if (rel_listed(r)) {
             size_t pos = r->pos;
             for (n = 0; n < c->count; n++) {
-                void *o = c->items[n], *t = REL_AT(o, fwd, void *);
+                void *o = c->items[n], *t = rel_fwd(o, fwd);
                 if (t && !(REL_TAG(t) & REL_MARK) && rel_in_use(r, o))
                     rel_fk_unlink(o, fwd, pos, rev);
             }
         } else if (r->type == REL_ONE_TO_ONE) {
             for (n = 0; n < c->count; n++) {
-                void *o = c->items[n], *t = REL_AT(o, fwd, void *);
+                void *o = c->items[n], *t = rel_fwd(o, fwd);
                 if (t && !(REL_TAG(t) & REL_MARK)) {
                     REL_AT(t, rev, void *) = NULL;
-                    REL_AT(o, fwd, void *) = NULL;
+                    rel_fwd_set(o, fwd, NULL);
                 }
             }
         } else {
@@ -383,7 +383,7 @@ REL_INLINE_ALWAYS void leave(rel_store *db, uint32_t k, void *o)
                     rel_m2m_drop(&REL_AT(t, rev, rel_vec), rel_vec_back(v)[j], fwd);
             }
         } else {
-            void *t = REL_AT(o, fwd, void *);
+            void *t = rel_fwd(o, fwd);
             if (!t || (REL_TAG(t) & (REL_MARK | REL_DEAD)) || !rel_in_use(r, o))
                 continue;
             if (rel_listed(r))
@@ -450,7 +450,7 @@ static void delete_now(rel_store *db, uint32_t k, void *o)
                 } else {
                     if (r->in_unique)
                         rel_unique_unset(db, m->incoming[i], x);
-                    REL_AT(x, fwd, void *) = NULL;
+                    rel_fwd_set(x, fwd, NULL);
                 }
             }
         } else if (!r->symmetrical) {   /* many-to-many into k: leave each partner's set */

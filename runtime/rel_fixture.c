@@ -464,7 +464,7 @@ static void w_scalar(writer *w, const void *o, const rel_field *f)
 static void w_generic(writer *w, const void *o, const rel_relation *r, bool first)
 {
     uint32_t ct = REL_CAT(o, r->ct, uint32_t);
-    const void *t = REL_CAT(o, r->fwd, rel_ptr);
+    const void *t = rel_fwd(o, r->fwd);
     const rel_schema *s = rel_store_of(o)->schema;
     w_sep(w, 2, first);
     w_bytes(w, "\"", 1);
@@ -576,7 +576,7 @@ rel_status rel_dumpdata(const rel_store *cdb, FILE *out, int indent)
                         break;
                     }
                 } else if (r->type != REL_MANY_TO_MANY) {
-                    const void *t = REL_CAT(o, r->fwd, rel_ptr);
+                    const void *t = rel_fwd(o, r->fwd);
                     const rel_field *tf = r->to_field ? &s->models[r->target].fields[r->to_field - 1] : NULL;
                     if (!t)
                         w_str(w, "null");
@@ -1796,7 +1796,7 @@ static rel_status check_one_to_one(loader *L)
             t = has(occ_mask(L, o), v) ? (uint32_t)*value_slot(L, o, v) : 0;
             if (!map_get(&target, kx, &prev)) {
                 const void *x = rel_obj_find(L->db, k, o->pk);
-                const void *old = x ? REL_CAT(x, r->fwd, rel_ptr) : NULL;
+                const void *old = x ? rel_fwd(x, r->fwd) : NULL;
                 prev = old ? (uint32_t)rel_obj_id(old) : 0;
             }
             if (t && !map_get(&owner, (uint64_t)ri << 32 | t, &holder)) {
@@ -2104,10 +2104,10 @@ static void apply(loader *L)
             } else if (r->type == REL_FOREIGN_KEY) {
                 rel_fk_unlink(obj, r->fwd, r->pos, r->rev);
             } else if (r->type == REL_ONE_TO_ONE) {
-                void *old = REL_AT(obj, r->fwd, void *);
+                void *old = rel_fwd(obj, r->fwd);
                 if (old)
                     REL_AT(old, r->rev, void *) = NULL;
-                REL_AT(obj, r->fwd, void *) = NULL;
+                rel_fwd_set(obj, r->fwd, NULL);
             } else if (has(occ_mask(L, o), m->nfields + x)) {
                 rel_vec *set = &REL_AT(obj, r->fwd, rel_vec);
                 while (set->count)
@@ -2151,7 +2151,7 @@ static void apply(loader *L)
             } else if (r->type == REL_ONE_TO_ONE) {
                 if (val) {
                     void *t = rel_obj_find(L->db, r->target, val);
-                    REL_AT(obj, r->fwd, void *) = t;
+                    rel_fwd_set(obj, r->fwd, t);
                     REL_AT(t, r->rev, void *) = obj;
                 }
             } else if (has(mask, v)) {
@@ -2429,7 +2429,7 @@ static void shadow(loader *L, const occ_rec *o, char *sh)
         uint32_t v = m->nfields + x;
         uint64_t val = has(mask, v) ? *value_slot(L, o, v) : 0;
         if (r->type != REL_MANY_TO_MANY && val)
-            REL_AT(sh, r->fwd, void *) = rel_obj_find(L->db, r->target, val);
+            rel_fwd_set(sh, r->fwd, rel_obj_find(L->db, r->target, val));
     }
 }
 

@@ -93,7 +93,7 @@ rel_status rel_gfk_remove(uint32_t ri, void *t, void *m, const char *who)
     r = REL_RELATION(rel_store_of(t), ri);
     if (rel_store_of(m) != rel_store_of(t))
         return rel_fail_other_store(ri, m, t, false, who);
-    if (!rel_in_use(r, m) || REL_AT(m, r->fwd, void *) != t)
+    if (!rel_in_use(r, m) || rel_fwd(m, r->fwd) != t)
         return REL_OK;   /* Django's remove deletes only what is in the set */
     return rel_delete_many(r->model, &m, 1, who);
 }

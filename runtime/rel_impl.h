@@ -43,7 +43,7 @@ static inline bool rel_in_use(const rel_relation *r, const void *o)
 /* SET_NULL on referrer x: its pointer, and a generic one's model. */
 static inline void rel_null_out(const rel_relation *r, void *x)
 {
-    REL_AT(x, r->fwd, void *) = NULL;
+    rel_fwd_set(x, r->fwd, NULL);
     if (r->type == REL_GENERIC)
         REL_AT(x, r->ct, uint32_t) = 0;
 }

@@ -58,7 +58,7 @@ static bool word_read(const rel_schema *s, uint32_t k, size_t w)
             return true;
     for (i = 0; i < m->nrelations; i++) {
         const rel_relation *r = &s->relations[m->relations[i]];
-        if (r->type == REL_MANY_TO_MANY ? set_read(false, r->fwd, w) : meets(r->fwd, sizeof(void *), w))
+        if (r->type == REL_MANY_TO_MANY ? set_read(false, r->fwd, w) : meets(r->fwd, sizeof(rel_cref), w))
             return true;
         if (r->type == REL_GENERIC && meets(r->ct, sizeof(uint32_t), w))   /* M_r_model reads it */
             return true;
@@ -133,18 +133,36 @@ void rel_scrub_strings(const rel_store *db, uint32_t k, void *o)
 /* Kills slot x (`size` bytes, at least 16; its tag neither marked nor
  * deleted): the tag gets REL_DEAD (the id stays), every other byte zero
  * but for the 8 at `skip` (a wide link's, which the chain writes; 0:
- * none).  With constant arguments: the first 16 bytes are one store
- * (the tag read and or'ed first), then one store a word. */
-REL_INLINE_ALWAYS void kill_live(char *x, size_t size, size_t skip)
+ * none) and, when `at` is not 0, the 32-bit link at `at` (4, 8 or 12),
+ * which gets `ref`.  With constant arguments: the first 16 bytes are
+ * one store (the tag read and or'ed first), then one store a word. */
+REL_INLINE_ALWAYS void kill_live(char *x, size_t size, size_t skip, size_t at, rel_cref ref)
 {
     uint32_t head[4];
     size_t w;
     head[0] = REL_TAG(x) | REL_DEAD;
     head[1] = head[2] = head[3] = 0;
+    if (at)
+        head[at / 4] = ref;
     memcpy(x, head, skip == 8 ? 8 : 16);
     for (w = 16; w < size; w += 8)
         if (w != skip)
             memset(x + w, 0, 8);
+}
+
+/* Kills slot x of a pool linked at `link` (wide or not) and links it to
+ * `next`: with a narrow link in the first 16 bytes, one store for both. */
+REL_INLINE_ALWAYS void kill_link(char *x, size_t size, size_t link, bool wide, const char *next)
+{
+    if (wide) {
+        kill_live(x, size, link, 0, 0);
+        REL_AT(x, link, const char *) = next;
+    } else if (link < 16) {
+        kill_live(x, size, 0, link, rel_cref_to(next));
+    } else {
+        kill_live(x, size, 0, 0, 0);
+        REL_AT(x, link, rel_cref) = rel_cref_to(next);
+    }
 }
 
 /* The loop over items[j..count), after the first slot (`last`): each
@@ -164,15 +182,8 @@ REL_INLINE_ALWAYS char *chain(void *const *items, uint32_t j, uint32_t count, ch
     void *const *it = items + j, *const *end2 = items + j + (count - j) / 2 * 2;
     for (; !check && it != end2; it += 2) {
         char *x = (char *)it[0], *y = (char *)it[1];
-        kill_live(x, size, wide ? link : 0);
-        kill_live(y, size, wide ? link : 0);
-        if (wide) {
-            REL_AT(x, link, void *) = last;
-            REL_AT(y, link, void *) = x;
-        } else {
-            REL_AT(x, link, uint32_t) = rel_link_to(last);
-            REL_AT(y, link, uint32_t) = rel_link_to(x);
-        }
+        kill_link(x, size, link, wide, last);
+        kill_link(y, size, link, wide, x);
         last = y;
     }
     if (!check)
@@ -183,11 +194,7 @@ REL_INLINE_ALWAYS char *chain(void *const *items, uint32_t j, uint32_t count, ch
             ++*skipped;
             continue;
         }
-        kill_live(x, size, wide ? link : 0);
-        if (wide)
-            REL_AT(x, link, void *) = last;
-        else
-            REL_AT(x, link, uint32_t) = rel_link_to(last);
+        kill_link(x, size, link, wide, last);
         last = x;
     }
     return last;
@@ -207,7 +214,7 @@ REL_INLINE_ALWAYS uint32_t run(rel_pool *p, void *const *items, uint32_t count, 
     if (j == count)
         return skipped;
     tail = (char *)items[j];
-    kill_live(tail, size, 0);   /* its link (the chain's tail) zero */
+    kill_live(tail, size, 0, 0, 0);   /* its link (the chain's tail) zero */
     head = chain(items, j + 1, count, tail, size, link, wide, check, &skipped);
     if (!p->free_tail) {
         p->free_head = head;
@@ -215,7 +222,7 @@ REL_INLINE_ALWAYS uint32_t run(rel_pool *p, void *const *items, uint32_t count, 
     } else if (wide)
         REL_AT(p->free_tail, link, void *) = head;
     else
-        REL_AT(p->free_tail, link, uint32_t) = rel_link_to(head);
+        REL_AT(p->free_tail, link, rel_cref) = rel_cref_to(head);
     p->free_tail = tail;
     return skipped;
 }
@@ -227,6 +234,8 @@ REL_INLINE_ALWAYS uint32_t run_other(rel_pool *p, void *const *items, uint32_t c
     size_t size = p->size, link = p->link;
     if (!p->wide)
         return run(p, items, count, size, link, false, check);
+    if (size == 24 && link == 16)
+        return run(p, items, count, 24, 16, true, check);
     if (size == 24 && link == 8)
         return run(p, items, count, 24, 8, true, check);
     if (size == 16 && link == 8)
@@ -256,8 +265,8 @@ REL_INLINE_ALWAYS void retire(rel_store *db, uint32_t k, void *const *items, uin
             rel_retire(db, k, items[skipped]);
     return;
 #endif
-    if (p->wide && p->size == 24 && p->link == 16)   /* a ForeignKey and a 32-bit field: Book */
-        skipped = run(p, items, count, 24, 16, true, check);
+    if (!p->wide && p->size == 16 && p->link == 12)   /* a ForeignKey and a 32-bit field: Book */
+        skipped = run(p, items, count, 16, 12, false, check);
     else
         skipped = check ? run_other_checked(p, items, count) : run_other_live(p, items, count);
     ms->count -= count - skipped;
@@ -303,7 +312,7 @@ bool rel_free_list_ok(const rel_pool *p)
             return false;
         if (o == p->free_tail)
             return n == dead;
-        if (!p->wide && (REL_CAT(o, p->link, uint32_t) >> REL_LINK_SHIFT) - 1 >= p->nregions)
+        if (!p->wide && !rel_cref_issued(REL_CAT(o, p->link, rel_cref)))
             return false;
     }
 }

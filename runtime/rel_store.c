@@ -408,7 +408,7 @@ static void *new_object(rel_store *db, uint32_t k, void *const *req, const rel_r
         if (rel_listed(r)) {
             link_listed(o, req[i], r);
         } else {
-            REL_AT(o, r->fwd, void *) = req[i];
+            rel_fwd_set(o, r->fwd, req[i]);
             REL_AT(req[i], r->rev, void *) = o;
         }
     }
@@ -416,7 +416,7 @@ static void *new_object(rel_store *db, uint32_t k, void *const *req, const rel_r
         if (rel_listed(via)) {
             link_listed(o, other, via);
         } else if (via->type == REL_ONE_TO_ONE) {
-            REL_AT(o, via->fwd, void *) = other;
+            rel_fwd_set(o, via->fwd, other);
             REL_AT(other, via->rev, void *) = o;
         } else if (new_is_model) {
             rel_m2m_link(o, via->fwd, other, via->rev);
@@ -683,7 +683,7 @@ rel_status rel_fk_remove(uint32_t ri, void *t, void *m, const char *who)
     db = rel_store_of(t);
     s = db->schema;
     r = REL_RELATION(db, ri);
-    if (REL_AT(m, r->fwd, void *) != t)
+    if (rel_fwd(m, r->fwd) != t)
         return rel_fail(&db->errmsg, REL_EINVAL, "%s: the %s is not in this %s's %s", rel_who(who),
                         s->models[r->model].name, s->models[r->target].name, r->accessor ? r->accessor : r->name);
     if (!r->null)
@@ -694,7 +694,7 @@ rel_status rel_fk_remove(uint32_t ri, void *t, void *m, const char *who)
         rel_unique_unset(db, ri, m);
     if (r->type == REL_ONE_TO_ONE) {
         REL_AT(t, r->rev, void *) = NULL;
-        REL_AT(m, r->fwd, void *) = NULL;
+        rel_fwd_set(m, r->fwd, NULL);
     } else {
         rel_fk_unlink(m, r->fwd, r->pos, r->rev);
     }

@@ -101,8 +101,8 @@ bool rel_through_reserve_new(rel_store *db, uint32_t k, void *const *req, const 
 /* The two sides of through object o of relation r (NULL when unset). */
 static void sides(const rel_store *db, const rel_relation *r, const void *o, void **s, void **d)
 {
-    *s = REL_CAT(o, REL_RELATION(db, r->through_src)->fwd, rel_ptr);
-    *d = REL_CAT(o, REL_RELATION(db, r->through_dst)->fwd, rel_ptr);
+    *s = rel_fwd(o, REL_RELATION(db, r->through_src)->fwd);
+    *d = rel_fwd(o, REL_RELATION(db, r->through_dst)->fwd);
 }
 
 void rel_through_detach(rel_store *db, uint32_t ri, void *m)
@@ -152,14 +152,14 @@ rel_status rel_through_fk_set(void *m, void *t, uint32_t ri, const char *who)
         return rel_fail_link(ri, m, t, true, NULL);
     db = rel_store_of(m);
     fk = REL_RELATION(db, ri);
-    old = REL_AT(m, fk->fwd, void *);
+    old = rel_fwd(m, fk->fwd);
     if (old == t && t)
         return REL_OK;
     if (!t && !fk->null)
         return rel_fail_required(ri, m);
     r = REL_RELATION(db, fk->serves);
     is_src = r->through_src == ri;
-    o2 = REL_AT(m, REL_RELATION(db, is_src ? r->through_dst : r->through_src)->fwd, void *);
+    o2 = rel_fwd(m, REL_RELATION(db, is_src ? r->through_dst : r->through_src)->fwd);
     if (t) {
         if (rel_store_of(t) != db)
             return rel_fail_other_store(ri, m, t, true, NULL);
@@ -197,7 +197,7 @@ static void each_of_pair(const rel_store *db, const rel_relation *r, const void 
     const void *want = from_m ? t : m;
     uint32_t j;
     for (j = 0; j < l->count; j++)
-        if (REL_CAT(l->items[j], off, rel_ptr) == want && !each(l->items[j], ctx))
+        if (rel_fwd(l->items[j], off) == want && !each(l->items[j], ctx))
             return;
 }
 
@@ -349,10 +349,10 @@ static rel_status add_pair(rel_store *db, uint32_t ri, void *m, void *t, void *s
         return st;
     /* A bound ForeignKey with null = true is no constructor argument:
      * set it now (room reserved), and the pair with it. */
-    if (!REL_AT(o, src->fwd, void *) || !REL_AT(o, dst->fwd, void *)) {
-        if (!REL_AT(o, src->fwd, void *))
+    if (!rel_fwd(o, src->fwd) || !rel_fwd(o, dst->fwd)) {
+        if (!rel_fwd(o, src->fwd))
             rel_fk_link(o, m, src->fwd, src->pos, src->rev);
-        if (!REL_AT(o, dst->fwd, void *))
+        if (!rel_fwd(o, dst->fwd))
             rel_fk_link(o, t, dst->fwd, dst->pos, dst->rev);
         pair_link(r, m, t);
         /* ...and its unique constraints over that side with it. */
@@ -403,7 +403,7 @@ static void undo_new(rel_store *db, uint32_t k, void *x, uint64_t last)
         void *t;
         if (r->type == REL_MANY_TO_MANY || !rel_in_use(r, x))
             continue;   /* (a GenericForeignKey: only the listed model it points at) */
-        t = REL_AT(x, r->fwd, void *);
+        t = rel_fwd(x, r->fwd);
         if (t && r->type == REL_GENERIC)
             rel_gfk_unlink(x, m->relations[i]);
         else if (t && r->type == REL_FOREIGN_KEY)
@@ -555,7 +555,7 @@ rel_status rel_through_verify(const rel_store *db, uint32_t k, const void *o)
         l = &REL_CAT(o, src->rev, rel_list);
         v = &REL_CAT(o, r->fwd, rel_vec);
         for (j = pairs = 0; j < l->count; j++)
-            pairs += REL_CAT(l->items[j], dst->fwd, rel_ptr) != NULL;
+            pairs += rel_fwd(l->items[j], dst->fwd) != NULL;
         if (pairs != v->count)
             return rel_fail(&((rel_store *)(uintptr_t)db)->errmsg, REL_ECORRUPT,
                             "verify: %s %llu: %s holds %lu entries but %lu %s objects link it",
@@ -567,7 +567,7 @@ rel_status rel_through_verify(const rel_store *db, uint32_t k, const void *o)
             for (a = n = 0; a < v->count; a++)
                 n += v->items[a] == v->items[j];
             for (a = 0; a < l->count; a++)
-                n -= REL_CAT(l->items[a], dst->fwd, rel_ptr) == v->items[j];
+                n -= rel_fwd(l->items[a], dst->fwd) == v->items[j];
             if (n != 0)
                 return rel_fail(&((rel_store *)(uintptr_t)db)->errmsg, REL_ECORRUPT,
                                 "verify: %s %llu: %s does not hold the pairs of its %s objects", m->name,

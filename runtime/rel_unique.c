@@ -55,7 +55,11 @@ static uint8_t member_type(const rel_store *db, const rel_unique *u, uint32_t i)
     return REL_FOREIGN_KEY;
 }
 
-static const void *member_at(const rel_store *db, const rel_unique *u, uint32_t i, const keysrc *src)
+/* Where member i of a key is: a pointer to its value.  An object holds
+ * a relation as a reference (rel_cref), which is decoded into *buf, the
+ * value then being the target's address as in src->vals. */
+static const void *member_at(const rel_store *db, const rel_unique *u, uint32_t i, const keysrc *src,
+                             const void **buf)
 {
     uint32_t e = u->members[i];
     if (i == src->swap)
@@ -64,15 +68,17 @@ static const void *member_at(const rel_store *db, const rel_unique *u, uint32_t 
         return src->vals[i];
     if (e & REL_ARG_FIELD)
         return (const char *)src->obj + db->schema->models[u->model].fields[e & ~REL_ARG_FIELD].offset;
-    return (const char *)src->obj + db->schema->relations[e].fwd;
+    *buf = rel_fwd(src->obj, db->schema->relations[e].fwd);
+    return (const void *)buf;
 }
 
 /* Whether every relation member is set: only then is the key in the index. */
 static bool keyed(const rel_store *db, const rel_unique *u, const keysrc *src)
 {
+    const void *buf;
     uint32_t i;
     for (i = 0; i < u->nmembers; i++)
-        if (!(u->members[i] & REL_ARG_FIELD) && !*(void *const *)member_at(db, u, i, src))
+        if (!(u->members[i] & REL_ARG_FIELD) && !*(void *const *)member_at(db, u, i, src, &buf))
             return false;
     return true;
 }
@@ -149,19 +155,21 @@ static bool member_eq(uint8_t type, const void *a, const void *b)
 static uint64_t key_hash(const rel_store *db, const rel_unique *u, const keysrc *src)
 {
     uint64_t h = 0;
+    const void *buf;
     uint32_t i;
     for (i = 0; i < u->nmembers; i++)
-        h = mix(h + hash_member(member_type(db, u, i), member_at(db, u, i, src)));
+        h = mix(h + hash_member(member_type(db, u, i), member_at(db, u, i, src, &buf)));
     return h;
 }
 
 static bool key_eq(const rel_store *db, const rel_unique *u, const keysrc *src, const void *o)
 {
     keysrc other = from_obj(o);
+    const void *a, *b;
     uint32_t i;
     for (i = 0; i < u->nmembers; i++) {
         uint8_t t = member_type(db, u, i);
-        if (!member_eq(t, member_at(db, u, i, src), member_at(db, u, i, &other)))
+        if (!member_eq(t, member_at(db, u, i, src, &a), member_at(db, u, i, &other, &b)))
             return false;
     }
     return true;
@@ -187,11 +195,12 @@ static void *ix_find(const rel_store *db, const rel_unique *u, const rel_index *
                      const void *except)
 {
     uint32_t mask, at;
+    const void *unused;
     if (!ix->cap)
         return NULL;
     if (u->nmembers == 1 && member_type(db, u, 0) == REL_STRING)
         return ix_find_string(ix, db->schema->models[u->model].fields[u->members[0] & ~REL_ARG_FIELD].offset,
-                              *(const char *const *)member_at(db, u, 0, src), except);
+                              *(const char *const *)member_at(db, u, 0, src, &unused), except);
     mask = ix->cap - 1;
     for (at = (uint32_t)key_hash(db, u, src) & mask; ix->slots[at]; at = (at + 1) & mask) {
         void *o = ix->slots[at];
@@ -583,7 +592,7 @@ rel_status rel_set_rel_unique(void *mo, void *t, uint32_t r)
     db = rel_store_of(mo);
     rr = REL_RELATION(db, r);
     m = &db->schema->models[rr->model];
-    if (REL_AT(mo, rr->fwd, void *) == t && t)
+    if (rel_fwd(mo, rr->fwd) == t && t)
         return REL_OK;
     if (!t && !rr->null)
         return rel_fail_required(r, mo);

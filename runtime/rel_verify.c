@@ -121,7 +121,7 @@ static rel_status verify_generic(const rel_store *db, uint32_t k, const rel_rela
         && REL_RELATION(db, ri - 1)->model == r->model)
         return REL_OK;   /* not the first of its GenericForeignKey */
     if (ct == 0) {
-        if (REL_CAT(o, r->fwd, rel_ptr))
+        if (rel_fwd(o, r->fwd))
             return corrupt(db, k, o, "a GenericForeignKey points at an object but names no model");
         return r->null ? REL_OK : corrupt(db, k, o, "a required relation is NULL");
     }
@@ -153,7 +153,7 @@ static rel_status verify_forward(const rel_store *db, uint32_t k, const rel_rela
     if (r->type == REL_GENERIC && !rel_in_use(r, o))
         return verify_generic(db, k, r, o);
     {
-        const void *t = REL_CAT(o, r->fwd, rel_ptr);
+        const void *t = rel_fwd(o, r->fwd);
         if (!t && r->type == REL_GENERIC)
             return corrupt(db, k, o, "a GenericForeignKey names a model but points at nothing");
         if (!t)
@@ -188,14 +188,14 @@ static rel_status verify_reverse(const rel_store *db, uint32_t k, const rel_rela
                 return corrupt(db, k, o, "a reverse set holds a deleted object or one of another store");
             if (!rel_in_use(r, x))
                 return corrupt(db, k, o, "a generic reverse set holds an object that names another model");
-            if (REL_CAT(x, r->fwd, rel_ptr) != o || REL_CAT(x, r->pos, uint32_t) != j)
+            if (rel_fwd(x, r->fwd) != o || REL_CAT(x, r->pos, uint32_t) != j)
                 return corrupt(db, k, o, "a reverse set holds an object that points elsewhere");
         }
     } else if (r->type == REL_ONE_TO_ONE) {
         const void *x = REL_CAT(o, r->rev, rel_ptr);
         if (x && !alive(db, x))
             return corrupt(db, k, o, "a one-to-one reverse points at a deleted object or one of another store");
-        if (x && REL_CAT(x, r->fwd, rel_ptr) != o)
+        if (x && rel_fwd(x, r->fwd) != o)
             return corrupt(db, k, o, "a one-to-one reverse points at an object that points elsewhere");
     } else if (!r->symmetrical) {  /* a symmetrical set is its forward one */
         const rel_vec *v = &REL_CAT(o, r->rev, rel_vec);

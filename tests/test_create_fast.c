@@ -55,9 +55,11 @@ static void verify(dp_store *db, const char *when)
 static void links(void)
 {
     dp_store *db = dp_store_new();
-    /* Item: tag, w, shelf, position and padding: 8 unread bytes at 16. */
-    CHECK(state(db, dp_Item_model)->pool.wide && state(db, dp_Item_model)->pool.link == 16, "Item's link");
-    CHECK(state(db, dp_Note_model)->pool.wide && state(db, dp_Note_model)->pool.link == 16, "Note's link");
+    /* Item: tag, w, shelf (a 32-bit reference), position: 16 bytes, of
+     * which only the position is unread. */
+    CHECK(!state(db, dp_Item_model)->pool.wide && state(db, dp_Item_model)->pool.link == 12, "Item's link");
+    CHECK(state(db, dp_Item_model)->pool.size == 16, "Item's slot: %u bytes", (unsigned)state(db, dp_Item_model)->pool.size);
+    CHECK(!state(db, dp_Note_model)->pool.wide && state(db, dp_Note_model)->pool.link == 12, "Note's link");
     /* Tag: tag, position, box: only the position is unread. */
     CHECK(!state(db, dp_Tag_model)->pool.wide && state(db, dp_Tag_model)->pool.link == 4, "Tag's link");
     CHECK(state(db, dp_Tag_model)->pool.size == 16, "Tag's slot: %u bytes", (unsigned)state(db, dp_Tag_model)->pool.size);

@@ -60,8 +60,8 @@ struct Author {
 };
 struct Book {
     uint32_t rel_tag;
-    Author *author;
-    Author *editor;
+    rel_cref author;   /* Author * */
+    rel_cref editor;   /* Author * */
     const char *title;
     rel_list contracts;
     double rating;
@@ -76,9 +76,7 @@ struct Publisher {
 };
 struct Contract {
     uint32_t rel_tag;
-    Publisher *publisher;
-    Book *book;
-    Author *author;
+    rel_cref publisher, book, author;
     uint32_t pos_publisher, pos_book, pos_author;
 };
 struct User {
@@ -89,12 +87,12 @@ struct User {
 };
 struct Profile {
     uint32_t rel_tag;
-    User *user;
+    rel_cref user;
 };
 struct Person {
     uint32_t rel_tag;
     rel_vec friends;
-    Person *boss;
+    rel_cref boss;
     rel_list reports;
     rel_vec clubs;
     rel_vec follows, followers;
@@ -108,11 +106,11 @@ struct Club {
 };
 struct Badge {
     uint32_t rel_tag;
-    User *holder;
+    rel_cref holder;
 };
 struct Seat {
     uint32_t rel_tag;
-    Club *club;
+    rel_cref club;
 };
 
 enum { M_AUTHOR, M_BOOK, M_PUBLISHER, M_CONTRACT, M_USER, M_PROFILE, M_PERSON, M_CLUB, M_BADGE, M_SEAT, NMODELS };
@@ -385,8 +383,7 @@ static char *fingerprint_of(const rel_store *s)
                 if (r->type == REL_MANY_TO_MANY)
                     print_vec(f, r->name, &REL_CAT(o, r->fwd, rel_vec));
                 else
-                    fprintf(f, " %s=%llu", r->name, (unsigned long long)id_of(*(void *const *)(const void *)
-                                                                              ((const char *)o + r->fwd)));
+                    fprintf(f, " %s=%llu", r->name, (unsigned long long)id_of(rel_fwd(o, r->fwd)));
             }
             for (j = 0; j < m->nincoming; j++) {
                 const rel_relation *r = &relations[m->incoming[j]];
@@ -450,8 +447,8 @@ START_TEST(test_store_and_defaults)
     ck_assert_ptr_eq(a->bio, author_fields[1].def);
     ck_assert_ptr_nonnull(a->name);
     ck_assert_str_eq(a->name, "");
-    ck_assert_ptr_eq(b->author, a);
-    ck_assert_ptr_null(b->editor);
+    ck_assert_ptr_eq(rel_deref(b->author), a);
+    ck_assert_ptr_null(rel_deref(b->editor));
     ck_assert_ptr_eq(rel_get(db, M_BOOK, 1), b);
     ck_assert_ptr_null(rel_get(db, M_BOOK, 0));
     ck_assert_ptr_null(rel_get(db, M_BOOK, 2));
@@ -521,7 +518,7 @@ START_TEST(test_errors_change_nothing)
     UNCHANGED(before);
     ck_assert_int_eq(Person_clubs_add(p, NULL), REL_EINVAL);
     MSG("Person_clubs_add: NULL Club");
-    ck_assert_int_eq(Club_members_add(seat->club, NULL), REL_EINVAL);
+    ck_assert_int_eq(Club_members_add((Club *)rel_deref(seat->club), NULL), REL_EINVAL);
     MSG("Club_members_add: NULL Person");
     ck_assert_int_eq(Person_clubs_remove(p, NULL), REL_EINVAL);
     MSG("Person_clubs_remove: NULL Club");
@@ -552,20 +549,20 @@ START_TEST(test_foreign_key_both_sides)
     ck_assert_int_eq(Book_set_editor(y, a), REL_OK);
     ck_assert_uint_eq(a->edited.count, 2);
     ck_assert_int_eq(rel_fk_remove(R(R_BOOK_EDITOR), a, x, "Author_edited_remove"), REL_OK);
-    ck_assert_ptr_null(x->editor);
+    ck_assert_ptr_null(rel_deref(x->editor));
     ck_assert_ptr_eq(a->edited.items[0], y);
     ck_assert_uint_eq(y->pos_editor, 0);
     ck_assert_int_eq(Book_set_editor(x, a), REL_OK);
     ck_assert_int_eq(rel_fk_clear(R(R_BOOK_EDITOR), a), REL_OK);
     ck_assert_uint_eq(a->edited.count, 0);
-    ck_assert_ptr_null(x->editor);
-    ck_assert_ptr_null(y->editor);
+    ck_assert_ptr_null(rel_deref(x->editor));
+    ck_assert_ptr_null(rel_deref(y->editor));
     ck_assert_int_eq(Book_set_editor(x, NULL), REL_OK);  /* NULL to NULL */
     /* the reverse create of a nullable ForeignKey */
     z = Author_edited_create(b, a);
     ck_assert_ptr_nonnull(z);
-    ck_assert_ptr_eq(z->editor, b);
-    ck_assert_ptr_eq(z->author, a);
+    ck_assert_ptr_eq(rel_deref(z->editor), b);
+    ck_assert_ptr_eq(rel_deref(z->author), a);
     ck_assert_ptr_eq(b->edited.items[0], z);
     VERIFY();
 }
@@ -592,11 +589,11 @@ START_TEST(test_one_to_one)
     UNCHANGED(before);
     free(before);
     c = User_badge_create(u);
-    ck_assert_ptr_eq(c->holder, u);
+    ck_assert_ptr_eq(rel_deref(c->holder), u);
     ck_assert_ptr_eq(u->badge, c);
     ck_assert_int_eq(rel_fk_remove(R(R_BADGE_HOLDER), u, c, "User_badge_remove"), REL_OK);
     ck_assert_ptr_null(u->badge);
-    ck_assert_ptr_null(c->holder);
+    ck_assert_ptr_null(rel_deref(c->holder));
     ck_assert_int_eq(Badge_set_holder(b, NULL), REL_OK);
     ck_assert_ptr_null(v->badge);
     VERIFY();
@@ -735,7 +732,7 @@ START_TEST(test_delete_rules)
     x = Book_new(a);
     Book_set_editor(x, e);
     ck_assert_int_eq(DEL(M_AUTHOR, e), REL_OK);
-    ck_assert_ptr_null(x->editor);
+    ck_assert_ptr_null(rel_deref(x->editor));
     ck_assert_uint_eq(count(M_BOOK), 1);
     ck_assert_int_eq(Book_set_editor(x, a), REL_OK);  /* and can be set again */
     VERIFY();
@@ -805,11 +802,11 @@ START_TEST(test_one_to_one_deletes)
     char *before;
     Badge_set_holder(b, u);
     Badge_set_holder(b2, v);
-    ck_assert_ptr_eq(pr->user, u);
+    ck_assert_ptr_eq(rel_deref(pr->user), u);
     ck_assert_int_eq(DEL(M_USER, u), REL_OK);     /* profile cascades, badge set null */
     ck_assert_uint_eq(count(M_PROFILE), 0);
-    ck_assert_ptr_null(b->holder);
-    ck_assert_ptr_eq(b2->holder, v);
+    ck_assert_ptr_null(rel_deref(b->holder));
+    ck_assert_ptr_eq(rel_deref(b2->holder), v);
     ck_assert_uint_eq(count(M_BADGE), 2);
     ck_assert_int_eq(DEL(M_BADGE, b2), REL_OK);   /* the forward side goes */
     ck_assert_ptr_null(v->badge);
@@ -941,7 +938,7 @@ START_TEST(test_verify_finds_corruption)
     User *u = User_new();
     Profile *pr = Profile_new(u);
     uint32_t saved;
-    void *sp;
+    rel_cref sref;
     const char *ss;
     Person_clubs_add(p, club);
     Person_friends_add(p, q);
@@ -954,11 +951,11 @@ START_TEST(test_verify_finds_corruption)
     b->pos_author = saved;
     VERIFY();
 
-    sp = c->author;
-    c->author = e;
+    sref = c->author;
+    c->author = rel_cref_to(e);
     ck_assert_int_eq(rel_store_verify(db), REL_ECORRUPT);
     b->pos_author = saved;
-    c->author = (Author *)sp;
+    c->author = sref;
 
     rel_vec_back(&p->clubs)[0] = 7;
     ck_assert_int_eq(rel_store_verify(db), REL_ECORRUPT);
@@ -993,10 +990,10 @@ START_TEST(test_verify_finds_corruption)
     MSG("verify: the store counts 3 Author but holds 2");
     db->models[M_AUTHOR].count--;
 
-    sp = b->author;
-    b->author = NULL;
+    sref = b->author;
+    b->author = 0;
     ck_assert_int_eq(rel_store_verify(db), REL_ECORRUPT);
-    b->author = (Author *)sp;
+    b->author = sref;
     VERIFY();
 }
 END_TEST

@@ -188,7 +188,7 @@ static char *fingerprint(void)
                         for (j = 0; j < v->count; j++)
                             fprintf(f, "%lu@%lu,", (unsigned long)rel_id_of(v->items[j]), (unsigned long)rel_vec_back(v)[j]);
                     } else {
-                        const void *t = REL_CAT(o, r->fwd, ptr_t);
+                        const void *t = rel_fwd(o, r->fwd);
                         fprintf(f, "%lu", t ? (unsigned long)rel_id_of(t) : 0ul);
                         if ((r->type == REL_FOREIGN_KEY || r->type == REL_GENERIC) && t)
                             fprintf(f, "@%lu", (unsigned long)REL_CAT(o, r->pos, uint32_t));

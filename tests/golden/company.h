@@ -41,8 +41,8 @@ struct Department {
     uint32_t rel_tag;  /* relc's: the id, and whether it is deleted */
     uint32_t rel_pos_manager;  /* its place in Employee.managed_departments */
     const char *name;  /* never NULL */
-    struct Employee *manager;
     rel_vec workers;  /* Employee * */
+    rel_cref manager;  /* Employee * */
 };
 
 /* ==== the store ==== */
@@ -106,7 +106,7 @@ static inline DepartmentList Employee_managed_departments(const Employee *o)
 { DepartmentList l; l.items = (struct Department *const *)REL_GET(o, o->managed_departments.items, NULL); l.count = REL_GET(o, o->managed_departments.count, 0); return l; }
 static inline size_t Employee_managed_departments_count(const Employee *o) { return REL_GET(o, o->managed_departments.count, 0); }
 static inline bool Employee_managed_departments_contains(const Employee *o, const Department *x)
-{ return rel_alive(o) && rel_alive(x) && x->manager == o; }
+{ return rel_alive(o) && rel_alive(x) && rel_deref(x->manager) == o; }
 /* Sets x's manager to o. */
 static inline rel_status Employee_managed_departments_add(Employee *o, Department *x)
 {
@@ -171,7 +171,7 @@ static inline rel_status Department_set_name(Department *o, const char *value)
 { return rel_alive(o) ? rel_set_string(o, 1, 0, value) : rel_fail_arg_of(&rel_desc_company, o, 1, NULL, "Department_set_name"); }
 
 /* manager: ForeignKey(Employee, on_delete = PROTECT); reverse: Employee.managed_departments */
-static inline Employee *Department_manager(const Department *o) { return REL_GET(o, o->manager, NULL); }
+static inline Employee *Department_manager(const Department *o) { return (Employee *)rel_deref(REL_GET(o, o->manager, 0)); }
 static inline rel_status Department_set_manager(Department *o, Employee *x)
 { return rel_fk_set(o, x, 0, offsetof(struct Department, manager), offsetof(struct Department, rel_pos_manager), offsetof(struct Employee, managed_departments), false); }
 

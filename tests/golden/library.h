@@ -48,9 +48,9 @@ struct Book {
     uint32_t rel_tag;  /* relc's: the id, and whether it is deleted */
     int32_t pages;
     const char *title;  /* never NULL */
-    struct Author *author;
-    struct Author *editor;
+    rel_cref author;  /* Author * */
     uint32_t rel_pos_author;  /* its place in Author.books */
+    rel_cref editor;  /* Author * */
     uint32_t rel_pos_editor;  /* its place in Author.rel_rev_1 */
 };
 
@@ -120,7 +120,7 @@ static inline BookList Author_books(const Author *o)
 { BookList l; l.items = (struct Book *const *)REL_GET(o, o->books.items, NULL); l.count = REL_GET(o, o->books.count, 0); return l; }
 static inline size_t Author_books_count(const Author *o) { return REL_GET(o, o->books.count, 0); }
 static inline bool Author_books_contains(const Author *o, const Book *x)
-{ return rel_alive(o) && rel_alive(x) && x->author == o; }
+{ return rel_alive(o) && rel_alive(x) && rel_deref(x->author) == o; }
 /* Sets x's author to o. */
 static inline rel_status Author_books_add(Author *o, Book *x)
 {
@@ -174,12 +174,12 @@ static inline rel_status Book_set_pages(Book *o, int32_t value)
 { return rel_alive(o) ? (o->pages = value, REL_OK) : rel_fail_arg_of(&rel_desc_library, o, 1, NULL, "Book_set_pages"); }
 
 /* author: ForeignKey(Author, on_delete = CASCADE); reverse: Author.books */
-static inline Author *Book_author(const Book *o) { return REL_GET(o, o->author, NULL); }
+static inline Author *Book_author(const Book *o) { return (Author *)rel_deref(REL_GET(o, o->author, 0)); }
 static inline rel_status Book_set_author(Book *o, Author *x)
 { return rel_fk_set(o, x, 0, offsetof(struct Book, author), offsetof(struct Book, rel_pos_author), offsetof(struct Author, books), false); }
 
 /* editor: ForeignKey(Author, on_delete = SET_NULL, null = true); NULL when unset */
-static inline Author *Book_editor(const Book *o) { return REL_GET(o, o->editor, NULL); }
+static inline Author *Book_editor(const Book *o) { return (Author *)rel_deref(REL_GET(o, o->editor, 0)); }
 static inline rel_status Book_set_editor(Book *o, Author *x)
 { return rel_fk_set(o, x, 1, offsetof(struct Book, editor), offsetof(struct Book, rel_pos_editor), offsetof(struct Author, rel_rev_1), true); }
 

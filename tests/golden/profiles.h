@@ -38,8 +38,8 @@ struct User {
 
 struct Profile {
     uint32_t rel_tag;  /* relc's: the id, and whether it is deleted */
-    struct User *user;
     const char *bio;  /* never NULL */
+    rel_cref user;  /* User * */
 };
 
 /* ==== the store ==== */
@@ -134,7 +134,7 @@ static inline rel_cursor Profile_all(const profiles_store *db) { return rel_all(
 static inline Profile *Profile_next(rel_cursor *l) { return (Profile *)rel_cursor_next(l); }
 
 /* user: OneToOneField(User, on_delete = CASCADE); reverse: User.profile */
-static inline User *Profile_user(const Profile *o) { return REL_GET(o, o->user, NULL); }
+static inline User *Profile_user(const Profile *o) { return (User *)rel_deref(REL_GET(o, o->user, 0)); }
 static inline rel_status Profile_set_user(Profile *o, User *x)
 { return rel_o2o_set(o, x, 0, offsetof(struct Profile, user), offsetof(struct User, profile), false); }
 

@@ -56,8 +56,8 @@ struct Teacher {
 struct Assignment {
     uint32_t rel_tag;  /* relc's: the id, and whether it is deleted */
     uint32_t rel_pos_course;  /* its place in Course.assignments */
-    struct Course *course;
-    struct Teacher *teacher;
+    rel_cref course;  /* Course * */
+    rel_cref teacher;  /* Teacher * */
     uint32_t rel_pos_teacher;  /* its place in Teacher.assignments */
 };
 
@@ -189,7 +189,7 @@ static inline AssignmentList Course_assignments(const Course *o)
 { AssignmentList l; l.items = (struct Assignment *const *)REL_GET(o, o->assignments.items, NULL); l.count = REL_GET(o, o->assignments.count, 0); return l; }
 static inline size_t Course_assignments_count(const Course *o) { return REL_GET(o, o->assignments.count, 0); }
 static inline bool Course_assignments_contains(const Course *o, const Assignment *x)
-{ return rel_alive(o) && rel_alive(x) && x->course == o; }
+{ return rel_alive(o) && rel_alive(x) && rel_deref(x->course) == o; }
 /* Sets x's course to o. */
 static inline rel_status Course_assignments_add(Course *o, Assignment *x)
 {
@@ -240,7 +240,7 @@ static inline AssignmentList Teacher_assignments(const Teacher *o)
 { AssignmentList l; l.items = (struct Assignment *const *)REL_GET(o, o->assignments.items, NULL); l.count = REL_GET(o, o->assignments.count, 0); return l; }
 static inline size_t Teacher_assignments_count(const Teacher *o) { return REL_GET(o, o->assignments.count, 0); }
 static inline bool Teacher_assignments_contains(const Teacher *o, const Assignment *x)
-{ return rel_alive(o) && rel_alive(x) && x->teacher == o; }
+{ return rel_alive(o) && rel_alive(x) && rel_deref(x->teacher) == o; }
 /* Sets x's teacher to o. */
 static inline rel_status Teacher_assignments_add(Teacher *o, Assignment *x)
 {
@@ -284,12 +284,12 @@ static inline rel_cursor Assignment_all(const school_store *db) { return rel_all
 static inline Assignment *Assignment_next(rel_cursor *l) { return (Assignment *)rel_cursor_next(l); }
 
 /* course: ForeignKey(Course, on_delete = CASCADE); reverse: Course.assignments */
-static inline Course *Assignment_course(const Assignment *o) { return REL_GET(o, o->course, NULL); }
+static inline Course *Assignment_course(const Assignment *o) { return (Course *)rel_deref(REL_GET(o, o->course, 0)); }
 static inline rel_status Assignment_set_course(Assignment *o, Course *x)
 { return rel_fk_set(o, x, 1, offsetof(struct Assignment, course), offsetof(struct Assignment, rel_pos_course), offsetof(struct Course, assignments), false); }
 
 /* teacher: ForeignKey(Teacher, on_delete = PROTECT); reverse: Teacher.assignments */
-static inline Teacher *Assignment_teacher(const Assignment *o) { return REL_GET(o, o->teacher, NULL); }
+static inline Teacher *Assignment_teacher(const Assignment *o) { return (Teacher *)rel_deref(REL_GET(o, o->teacher, 0)); }
 static inline rel_status Assignment_set_teacher(Assignment *o, Teacher *x)
 { return rel_fk_set(o, x, 2, offsetof(struct Assignment, teacher), offsetof(struct Assignment, rel_pos_teacher), offsetof(struct Teacher, assignments), false); }
 

@@ -42,8 +42,8 @@ struct Product {
     uint32_t rel_pos_category;  /* its place in Category.products */
     const char *name;  /* never NULL */
     int64_t price_cents;
-    struct Category *category;
-    struct Category *featured_in;
+    rel_cref category;  /* Category * */
+    rel_cref featured_in;  /* Category * */
     uint32_t rel_pos_featured_in;  /* its place in Category.rel_rev_1 */
 };
 
@@ -108,7 +108,7 @@ static inline ProductList Category_products(const Category *o)
 { ProductList l; l.items = (struct Product *const *)REL_GET(o, o->products.items, NULL); l.count = REL_GET(o, o->products.count, 0); return l; }
 static inline size_t Category_products_count(const Category *o) { return REL_GET(o, o->products.count, 0); }
 static inline bool Category_products_contains(const Category *o, const Product *x)
-{ return rel_alive(o) && rel_alive(x) && x->category == o; }
+{ return rel_alive(o) && rel_alive(x) && rel_deref(x->category) == o; }
 /* Sets x's category to o. */
 static inline rel_status Category_products_add(Category *o, Product *x)
 {
@@ -162,7 +162,7 @@ static inline rel_status Product_set_price_cents(Product *o, int64_t value)
 { return rel_alive(o) ? (o->price_cents = value, REL_OK) : rel_fail_arg_of(&rel_desc_shop, o, 1, NULL, "Product_set_price_cents"); }
 
 /* category: ForeignKey(Category, on_delete = CASCADE); reverse: Category.products */
-static inline Category *Product_category(const Product *o) { return REL_GET(o, o->category, NULL); }
+static inline Category *Product_category(const Product *o) { return (Category *)rel_deref(REL_GET(o, o->category, 0)); }
 static inline rel_status Product_set_category(Product *o, Category *x)
 { return rel_fk_set(o, x, 0, offsetof(struct Product, category), offsetof(struct Product, rel_pos_category), offsetof(struct Category, products), false); }
 
@@ -170,7 +170,7 @@ static inline rel_status Product_set_category(Product *o, Category *x)
  * Where the product was listed first; no Category.featured_set.
  */
 /* featured_in: ForeignKey(Category, on_delete = SET_NULL, null = true); NULL when unset */
-static inline Category *Product_featured_in(const Product *o) { return REL_GET(o, o->featured_in, NULL); }
+static inline Category *Product_featured_in(const Product *o) { return (Category *)rel_deref(REL_GET(o, o->featured_in, 0)); }
 static inline rel_status Product_set_featured_in(Product *o, Category *x)
 { return rel_fk_set(o, x, 1, offsetof(struct Product, featured_in), offsetof(struct Product, rel_pos_featured_in), offsetof(struct Category, rel_rev_1), true); }
 

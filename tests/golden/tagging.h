@@ -51,8 +51,8 @@ struct Tag {
 struct TaggedItem {
     uint32_t rel_tag;  /* relc's: the id, and whether it is deleted */
     uint32_t rel_pos_tag;  /* its place in Tag.tagged_items */
-    struct Tag *tag;
-    void *content_object;  /* GenericForeignKey: the model rel_ct_content_object says */
+    rel_cref tag;  /* Tag * */
+    rel_cref content_object;  /* GenericForeignKey: the model rel_ct_content_object says */
     uint32_t rel_pos_content_object;  /* its place in its target's reverse list */
     uint32_t rel_ct_content_object;  /* 0: unset; else content_object's model number + 1 */
 };
@@ -140,7 +140,7 @@ static inline TaggedItemList Tag_tagged_items(const Tag *o)
 { TaggedItemList l; l.items = (struct TaggedItem *const *)REL_GET(o, o->tagged_items.items, NULL); l.count = REL_GET(o, o->tagged_items.count, 0); return l; }
 static inline size_t Tag_tagged_items_count(const Tag *o) { return REL_GET(o, o->tagged_items.count, 0); }
 static inline bool Tag_tagged_items_contains(const Tag *o, const TaggedItem *x)
-{ return rel_alive(o) && rel_alive(x) && x->tag == o; }
+{ return rel_alive(o) && rel_alive(x) && rel_deref(x->tag) == o; }
 /* Sets x's tag to o. */
 static inline rel_status Tag_tagged_items_add(Tag *o, TaggedItem *x)
 {
@@ -184,7 +184,7 @@ static inline rel_cursor TaggedItem_all(const tagging_store *db) { return rel_al
 static inline TaggedItem *TaggedItem_next(rel_cursor *l) { return (TaggedItem *)rel_cursor_next(l); }
 
 /* tag: ForeignKey(Tag, on_delete = CASCADE); reverse: Tag.tagged_items */
-static inline Tag *TaggedItem_tag(const TaggedItem *o) { return REL_GET(o, o->tag, NULL); }
+static inline Tag *TaggedItem_tag(const TaggedItem *o) { return (Tag *)rel_deref(REL_GET(o, o->tag, 0)); }
 static inline rel_status TaggedItem_set_tag(TaggedItem *o, Tag *x)
 { return rel_fk_set(o, x, 0, offsetof(struct TaggedItem, tag), offsetof(struct TaggedItem, rel_pos_tag), offsetof(struct Tag, tagged_items), false); }
 
@@ -192,19 +192,19 @@ static inline rel_status TaggedItem_set_tag(TaggedItem *o, Tag *x)
 /* The model number it points at (tagging_store's enum of models), or -1 when unset. */
 static inline int TaggedItem_content_object_model(const TaggedItem *o) { return (int)REL_GET(o, o->rel_ct_content_object, 0u) - 1; }
 /* The object it points at, of whichever model; NULL when unset. */
-static inline void *TaggedItem_content_object(const TaggedItem *o) { return REL_GET(o, o->content_object, NULL); }
+static inline void *TaggedItem_content_object(const TaggedItem *o) { return rel_deref(REL_GET(o, o->content_object, 0)); }
 /* Points it at x, an object of one of the models it lists (else REL_EINVAL); never NULL. */
 static inline rel_status TaggedItem_set_content_object(TaggedItem *o, void *x) { return rel_gfk_set_any(o, 1, x, 1, "TaggedItem_set_content_object"); }
 static inline Bookmark *TaggedItem_content_object_Bookmark(const TaggedItem *o)
-{ return REL_GET(o, o->rel_ct_content_object, 0u) == 2u + 1 ? (Bookmark *)o->content_object : NULL; }
+{ return REL_GET(o, o->rel_ct_content_object, 0u) == 2u + 1 ? (Bookmark *)rel_deref(o->content_object) : NULL; }
 static inline rel_status TaggedItem_set_content_object_Bookmark(TaggedItem *o, Bookmark *x)
 { return rel_gfk_set(o, x, 1, offsetof(struct TaggedItem, content_object), offsetof(struct TaggedItem, rel_pos_content_object), offsetof(struct TaggedItem, rel_ct_content_object), offsetof(struct Bookmark, tagged_items), 2, false); }
 static inline Photo *TaggedItem_content_object_Photo(const TaggedItem *o)
-{ return REL_GET(o, o->rel_ct_content_object, 0u) == 3u + 1 ? (Photo *)o->content_object : NULL; }
+{ return REL_GET(o, o->rel_ct_content_object, 0u) == 3u + 1 ? (Photo *)rel_deref(o->content_object) : NULL; }
 static inline rel_status TaggedItem_set_content_object_Photo(TaggedItem *o, Photo *x)
 { return rel_gfk_set(o, x, 2, offsetof(struct TaggedItem, content_object), offsetof(struct TaggedItem, rel_pos_content_object), offsetof(struct TaggedItem, rel_ct_content_object), offsetof(struct Photo, tagged_items), 3, false); }
 static inline Note *TaggedItem_content_object_Note(const TaggedItem *o)
-{ return REL_GET(o, o->rel_ct_content_object, 0u) == 4u + 1 ? (Note *)o->content_object : NULL; }
+{ return REL_GET(o, o->rel_ct_content_object, 0u) == 4u + 1 ? (Note *)rel_deref(o->content_object) : NULL; }
 static inline rel_status TaggedItem_set_content_object_Note(TaggedItem *o, Note *x)
 { return rel_gfk_set(o, x, 3, offsetof(struct TaggedItem, content_object), offsetof(struct TaggedItem, rel_pos_content_object), offsetof(struct TaggedItem, rel_ct_content_object), offsetof(struct Note, rel_rev_3), 4, false); }
 
@@ -248,7 +248,7 @@ static inline TaggedItemList Bookmark_tagged_items(const Bookmark *o)
 { TaggedItemList l; l.items = (struct TaggedItem *const *)REL_GET(o, o->tagged_items.items, NULL); l.count = REL_GET(o, o->tagged_items.count, 0); return l; }
 static inline size_t Bookmark_tagged_items_count(const Bookmark *o) { return REL_GET(o, o->tagged_items.count, 0); }
 static inline bool Bookmark_tagged_items_contains(const Bookmark *o, const TaggedItem *x)
-{ return rel_alive(o) && rel_alive(x) && x->rel_ct_content_object == 2u + 1 && x->content_object == o; }
+{ return rel_alive(o) && rel_alive(x) && x->rel_ct_content_object == 2u + 1 && rel_deref(x->content_object) == o; }
 /* Points x's content_object at o. */
 static inline rel_status Bookmark_tagged_items_add(Bookmark *o, TaggedItem *x)
 {
@@ -305,7 +305,7 @@ static inline TaggedItemList Photo_tagged_items(const Photo *o)
 { TaggedItemList l; l.items = (struct TaggedItem *const *)REL_GET(o, o->tagged_items.items, NULL); l.count = REL_GET(o, o->tagged_items.count, 0); return l; }
 static inline size_t Photo_tagged_items_count(const Photo *o) { return REL_GET(o, o->tagged_items.count, 0); }
 static inline bool Photo_tagged_items_contains(const Photo *o, const TaggedItem *x)
-{ return rel_alive(o) && rel_alive(x) && x->rel_ct_content_object == 3u + 1 && x->content_object == o; }
+{ return rel_alive(o) && rel_alive(x) && x->rel_ct_content_object == 3u + 1 && rel_deref(x->content_object) == o; }
 /* Points x's content_object at o. */
 static inline rel_status Photo_tagged_items_add(Photo *o, TaggedItem *x)
 {

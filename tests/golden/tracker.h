@@ -51,19 +51,19 @@ struct Project {
 struct Issue {
     uint32_t rel_tag;  /* relc's: the id, and whether it is deleted */
     int32_t number;
-    struct Project *project;
     const char *title;  /* never NULL */
-    struct User *assignee;
     rel_list watches;  /* Watch *: reverse of Watch.issue */
+    rel_cref project;  /* Project * */
     uint32_t rel_pos_project;  /* its place in Project.issues */
+    rel_cref assignee;  /* User * */
     uint32_t rel_pos_assignee;  /* its place in User.assigned */
 };
 
 struct Watch {
     uint32_t rel_tag;  /* relc's: the id, and whether it is deleted */
     uint32_t rel_pos_issue;  /* its place in Issue.watches */
-    struct Issue *issue;
-    struct User *user;
+    rel_cref issue;  /* Issue * */
+    rel_cref user;  /* User * */
     uint32_t rel_pos_user;  /* its place in User.watching */
 };
 
@@ -144,7 +144,7 @@ static inline IssueList User_assigned(const User *o)
 { IssueList l; l.items = (struct Issue *const *)REL_GET(o, o->assigned.items, NULL); l.count = REL_GET(o, o->assigned.count, 0); return l; }
 static inline size_t User_assigned_count(const User *o) { return REL_GET(o, o->assigned.count, 0); }
 static inline bool User_assigned_contains(const User *o, const Issue *x)
-{ return rel_alive(o) && rel_alive(x) && x->assignee == o; }
+{ return rel_alive(o) && rel_alive(x) && rel_deref(x->assignee) == o; }
 /* Sets x's assignee to o. */
 static inline rel_status User_assigned_add(User *o, Issue *x)
 {
@@ -163,7 +163,7 @@ static inline WatchList User_watching(const User *o)
 { WatchList l; l.items = (struct Watch *const *)REL_GET(o, o->watching.items, NULL); l.count = REL_GET(o, o->watching.count, 0); return l; }
 static inline size_t User_watching_count(const User *o) { return REL_GET(o, o->watching.count, 0); }
 static inline bool User_watching_contains(const User *o, const Watch *x)
-{ return rel_alive(o) && rel_alive(x) && x->user == o; }
+{ return rel_alive(o) && rel_alive(x) && rel_deref(x->user) == o; }
 /* Sets x's user to o. */
 static inline rel_status User_watching_add(User *o, Watch *x)
 {
@@ -225,7 +225,7 @@ static inline IssueList Project_issues(const Project *o)
 { IssueList l; l.items = (struct Issue *const *)REL_GET(o, o->issues.items, NULL); l.count = REL_GET(o, o->issues.count, 0); return l; }
 static inline size_t Project_issues_count(const Project *o) { return REL_GET(o, o->issues.count, 0); }
 static inline bool Project_issues_contains(const Project *o, const Issue *x)
-{ return rel_alive(o) && rel_alive(x) && x->project == o; }
+{ return rel_alive(o) && rel_alive(x) && rel_deref(x->project) == o; }
 /* Sets x's project to o. */
 static inline rel_status Project_issues_add(Project *o, Issue *x)
 {
@@ -279,7 +279,7 @@ static inline Issue *Issue_get_by_project_number(const tracker_store *db, const 
 }
 
 /* project: ForeignKey(Project, on_delete = CASCADE); reverse: Project.issues */
-static inline Project *Issue_project(const Issue *o) { return REL_GET(o, o->project, NULL); }
+static inline Project *Issue_project(const Issue *o) { return (Project *)rel_deref(REL_GET(o, o->project, 0)); }
 static inline rel_status Issue_set_project(Issue *o, Project *x) { return rel_set_rel_unique(o, x, 0); }
 
 /* number: int32 */
@@ -293,7 +293,7 @@ static inline rel_status Issue_set_title(Issue *o, const char *value)
 { return rel_alive(o) ? rel_set_string(o, 2, 1, value) : rel_fail_arg_of(&rel_desc_tracker, o, 2, NULL, "Issue_set_title"); }
 
 /* assignee: ForeignKey(User, on_delete = SET_NULL, null = true); reverse: User.assigned */
-static inline User *Issue_assignee(const Issue *o) { return REL_GET(o, o->assignee, NULL); }
+static inline User *Issue_assignee(const Issue *o) { return (User *)rel_deref(REL_GET(o, o->assignee, 0)); }
 static inline rel_status Issue_set_assignee(Issue *o, User *x)
 { return rel_fk_set(o, x, 1, offsetof(struct Issue, assignee), offsetof(struct Issue, rel_pos_assignee), offsetof(struct User, assigned), true); }
 
@@ -302,7 +302,7 @@ static inline WatchList Issue_watches(const Issue *o)
 { WatchList l; l.items = (struct Watch *const *)REL_GET(o, o->watches.items, NULL); l.count = REL_GET(o, o->watches.count, 0); return l; }
 static inline size_t Issue_watches_count(const Issue *o) { return REL_GET(o, o->watches.count, 0); }
 static inline bool Issue_watches_contains(const Issue *o, const Watch *x)
-{ return rel_alive(o) && rel_alive(x) && x->issue == o; }
+{ return rel_alive(o) && rel_alive(x) && rel_deref(x->issue) == o; }
 /* Sets x's issue to o. */
 static inline rel_status Issue_watches_add(Issue *o, Watch *x)
 {
@@ -356,11 +356,11 @@ static inline Watch *Watch_get_by_issue_user(const tracker_store *db, const Issu
 }
 
 /* issue: ForeignKey(Issue, on_delete = CASCADE); reverse: Issue.watches */
-static inline Issue *Watch_issue(const Watch *o) { return REL_GET(o, o->issue, NULL); }
+static inline Issue *Watch_issue(const Watch *o) { return (Issue *)rel_deref(REL_GET(o, o->issue, 0)); }
 static inline rel_status Watch_set_issue(Watch *o, Issue *x) { return rel_set_rel_unique(o, x, 2); }
 
 /* user: ForeignKey(User, on_delete = CASCADE); reverse: User.watching */
-static inline User *Watch_user(const Watch *o) { return REL_GET(o, o->user, NULL); }
+static inline User *Watch_user(const Watch *o) { return (User *)rel_deref(REL_GET(o, o->user, 0)); }
 static inline rel_status Watch_set_user(Watch *o, User *x) { return rel_set_rel_unique(o, x, 3); }
 
 #ifdef __cplusplus

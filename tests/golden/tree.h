@@ -32,9 +32,9 @@ struct Employee {
     uint32_t rel_tag;  /* relc's: the id, and whether it is deleted */
     uint32_t rel_pos_manager;  /* its place in Employee.reports */
     const char *name;  /* never NULL */
-    struct Employee *manager;
     rel_vec friends;  /* Employee *, symmetrical */
     rel_list reports;  /* Employee *: reverse of Employee.manager */
+    rel_cref manager;  /* Employee * */
 };
 
 /* ==== the store ==== */
@@ -94,7 +94,7 @@ static inline rel_status Employee_set_name(Employee *o, const char *value)
 { return rel_alive(o) ? rel_set_string(o, 0, 0, value) : rel_fail_arg_of(&rel_desc_tree, o, 0, NULL, "Employee_set_name"); }
 
 /* manager: ForeignKey(self, on_delete = CASCADE, null = true); reverse: Employee.reports */
-static inline Employee *Employee_manager(const Employee *o) { return REL_GET(o, o->manager, NULL); }
+static inline Employee *Employee_manager(const Employee *o) { return (Employee *)rel_deref(REL_GET(o, o->manager, 0)); }
 static inline rel_status Employee_set_manager(Employee *o, Employee *x)
 { return rel_fk_set(o, x, 0, offsetof(struct Employee, manager), offsetof(struct Employee, rel_pos_manager), offsetof(struct Employee, reports), true); }
 
@@ -119,7 +119,7 @@ static inline EmployeeList Employee_reports(const Employee *o)
 { EmployeeList l; l.items = (struct Employee *const *)REL_GET(o, o->reports.items, NULL); l.count = REL_GET(o, o->reports.count, 0); return l; }
 static inline size_t Employee_reports_count(const Employee *o) { return REL_GET(o, o->reports.count, 0); }
 static inline bool Employee_reports_contains(const Employee *o, const Employee *x)
-{ return rel_alive(o) && rel_alive(x) && x->manager == o; }
+{ return rel_alive(o) && rel_alive(x) && rel_deref(x->manager) == o; }
 /* Sets x's manager to o. */
 static inline rel_status Employee_reports_add(Employee *o, Employee *x)
 {
