@@ -4,6 +4,6 @@
 #ifndef REL_VERSION_H
 #define REL_VERSION_H
 
-#define REL_ABI_VERSION 6
+#define REL_ABI_VERSION 7
 
 #endif
