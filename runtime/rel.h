@@ -871,10 +871,10 @@ static inline void rel_fk_unlink(void *m, size_t fwd, size_t pos, size_t rev)
 
 /* Whether this process has made more than one store (rel_store_new; it
  * never goes back to false).  While it has made one, every live object is
- * of that store, so rel_fk_set skips comparing two objects' stores (two
- * region-header loads) for one load of this.  Set atomically with GCC and
- * Clang; with other compilers it is true from the first store on (the
- * comparison is then always made). */
+ * of that store, so rel_fk_set, rel_m2m_add and the inline create skip
+ * comparing two objects' stores (two region-header loads) for one load
+ * of this.  Set atomically with GCC and Clang; with other compilers it is
+ * true from the first store on (the comparison is then always made). */
 extern uint32_t rel_many_stores;
 static inline bool rel_maybe_other_store(void)
 {
@@ -1276,13 +1276,15 @@ rel_status rel_fail_pair(uint32_t r, void *m, void *t, bool m_is_self, const cha
 /* M_r_add / T_rv_add: links m (declaring side) and t; an existing link
  * changes nothing.  `self` is the object the call was made on; sym: the
  * relation is symmetrical (see rel_m2m_link_at).  The
- * checks are one test of both tags, which are read anyway, and one of
- * both regions' stores; what failed is sorted out off the fast path. */
+ * checks are one test of both tags, which are read anyway, and, once the
+ * process has made a second store (rel_maybe_other_store), one of both
+ * regions' stores; what failed is sorted out off the fast path. */
 static inline rel_status rel_m2m_add(uint32_t r, void *m, size_t ms, void *t, size_t ts, bool sym,
                                      bool self_is_m, const char *who)
 {
     rel_vec *a, *b;
-    if (!m || !t || ((REL_CTAG(m) | REL_CTAG(t)) & REL_DEAD) || rel_store_of(m) != rel_store_of(t))
+    if (!m || !t || ((REL_CTAG(m) | REL_CTAG(t)) & REL_DEAD)
+        || (rel_maybe_other_store() && rel_store_of(m) != rel_store_of(t)))
         return rel_fail_pair(r, m, t, self_is_m, who);
     if (rel_m2m_find(m, ms, t, ts) != UINT32_MAX)
         return REL_OK;
