@@ -995,6 +995,22 @@ START_TEST(test_verify_finds_corruption)
     ck_assert_int_eq(rel_store_verify(db), REL_ECORRUPT);
     b->author = sref;
     VERIFY();
+
+    /* A reference that names no object (p has no boss, so nothing lists
+     * it back and the forward check meets it first): reported, not
+     * followed.  A region number never issued, a slot past the region's
+     * end, the middle of a slot. */
+    p->boss = (rel_cref)(REL_CREF_REGIONS - 1) << REL_CREF_SHIFT;
+    ck_assert_int_eq(rel_store_verify(db), REL_ECORRUPT);
+    MSG("verify: Person 1: a relation holds a reference that names no object");
+    p->boss = rel_cref_to(q) | (((rel_cref)1 << REL_CREF_SHIFT) - 1);   /* its region's last 8 bytes */
+    ck_assert_int_eq(rel_store_verify(db), REL_ECORRUPT);
+    MSG("verify: Person 1: a relation holds a reference that names no object");
+    p->boss = rel_cref_to(q) + 1;
+    ck_assert_int_eq(rel_store_verify(db), REL_ECORRUPT);
+    MSG("verify: Person 1: a relation holds a reference that names no object");
+    p->boss = 0;
+    VERIFY();
 }
 END_TEST
 
