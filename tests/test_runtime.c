@@ -995,6 +995,22 @@ START_TEST(test_verify_finds_corruption)
     ck_assert_int_eq(rel_store_verify(db), REL_ECORRUPT);
     b->author = sref;
     VERIFY();
+
+    /* A reference that names no object (p has no boss, so nothing lists
+     * it back and the forward check meets it first): reported, not
+     * followed.  A region number never issued, a slot past the region's
+     * end, the middle of a slot. */
+    p->boss = (rel_cref)(REL_CREF_REGIONS - 1) << REL_CREF_SHIFT;
+    ck_assert_int_eq(rel_store_verify(db), REL_ECORRUPT);
+    MSG("verify: Person 1: a relation holds a reference that names no object");
+    p->boss = rel_cref_to(q) | (((rel_cref)1 << REL_CREF_SHIFT) - 1);   /* its region's last 8 bytes */
+    ck_assert_int_eq(rel_store_verify(db), REL_ECORRUPT);
+    MSG("verify: Person 1: a relation holds a reference that names no object");
+    p->boss = rel_cref_to(q) + 1;
+    ck_assert_int_eq(rel_store_verify(db), REL_ECORRUPT);
+    MSG("verify: Person 1: a relation holds a reference that names no object");
+    p->boss = 0;
+    VERIFY();
 }
 END_TEST
 
@@ -1105,6 +1121,57 @@ static rel_status oom_call(int op, Fixture *x)
     default: return Person_friends_clear(x->q);
     }
 }
+
+/* How many region numbers are in use in the process, and the highest. */
+static uint32_t numbers_in_use(uint32_t *highest)
+{
+    uint32_t n, used = 0;
+    *highest = 0;
+    for (n = 1; n < REL_CREF_REGIONS; n++)
+        if (rel_cref_issued((rel_cref)n << REL_CREF_SHIFT)) {
+            used++;
+            *highest = n;
+        }
+    return used;
+}
+
+/* Every region a store takes has a number (the spare ones of a block
+ * too, without an aligned allocation), freeing the store gives every one
+ * back, and the next store takes the numbers given back before new
+ * ones (none higher than the first store had). */
+START_TEST(test_region_numbers)
+{
+    rel_store *keep = db;
+    uint32_t before, top_before, used[2], top[2], after, top_after;
+    int blocks, round, i;
+    before = numbers_in_use(&top_before);
+    for (blocks = 0; blocks < 2; blocks++) {
+        if (blocks)
+            rel_set_aligned_alloc(NULL);   /* blocks of 1, 2, 4 ... regions from malloc */
+        for (round = 0; round < 2; round++) {
+            db = rel_store_new(&schema);
+            for (i = 0; i < 20000; i++)
+                ck_assert_ptr_nonnull(Book_new(Author_new()));
+            VERIFY();
+            used[round] = numbers_in_use(&top[round]);
+            rel_store_free(db);
+            db = keep;
+            after = numbers_in_use(&top_after);
+            ck_assert_uint_eq(after, before);
+            ck_assert_uint_eq(top_after, top_before);
+        }
+        ck_assert_uint_gt(used[0], before + 4);
+        /* With blocks, the short region after a block's last depends on
+         * where malloc put it: the same store may take a few less. */
+        if (!blocks)
+            ck_assert_uint_eq(used[1], used[0]);
+        if (used[1] <= used[0])
+            ck_assert_uint_le(top[1], top[0]);
+    }
+    rel_set_allocator(NULL);   /* the default, with its aligned allocation */
+    db = keep;
+}
+END_TEST
 
 START_TEST(test_out_of_memory_every_call)
 {
@@ -1375,6 +1442,7 @@ int main(void)
     tcase_add_test(t, test_delete_many);
     tcase_add_test(t, test_other_store);
     tcase_add_test(t, test_verify_finds_corruption);
+    tcase_add_test(t, test_region_numbers);
     tcase_add_test(t, test_out_of_memory_every_call);
     tcase_add_test(t, test_random_operations);
     suite_add_tcase(s, t);
