@@ -53,7 +53,8 @@ static void members_one(const Emitter *e, const Field *f)
 
 /* The 4-byte member that shares the first 8 bytes with the tag, so that
  * the members after it start aligned: the first 4-byte scalar, else the
- * first ForeignKey's position.  NULL: none (4 bytes of padding then, or
+ * first ForeignKey's (or GenericForeignKey's) position, else the first
+ * OneToOneField's reference.  NULL: none (4 bytes of padding then, or
  * none at all when nothing needs 8-byte alignment). */
 static const Field *partner(const Model *m)
 {
@@ -63,6 +64,9 @@ static const Field *partner(const Model *m)
             return f;
     for (f = m->fields; f; f = f->next)
         if (is_fk(f) || is_gfk(f))
+            return f;
+    for (f = m->fields; f; f = f->next)
+        if (is_o2o(f))
             return f;
     return NULL;
 }
@@ -86,7 +90,8 @@ static void members(const Emitter *e, const Model *m, unsigned align, const Fiel
                 pr(p, "uint32_t %s;  /* its place in its target's reverse list */\n", FN(e, f)->pos_member);
             pr(p, "uint32_t %s;  /* 0: unset; else %s's model number + 1 */\n", FN(e, f)->ct_member, f->name);
         } else if (align == 4 && is_single(f)) {
-            pr(p, "rel_cref %s;  /* %s * */\n", f->name, MN(e, f->target)->type);
+            if (f != skip || is_fk(f))   /* a OneToOneField partner: its reference */
+                pr(p, "rel_cref %s;  /* %s * */\n", f->name, MN(e, f->target)->type);
             if (is_fk(f) && f != skip)
                 pr(p, "uint32_t %s;  /* its place in %s.%s */\n", FN(e, f)->pos_member, f->target->name,
                    FN(e, f)->rev_member);
@@ -124,6 +129,8 @@ void emit_struct(const Emitter *e, const Model *m)
         members_one(e, two);
     else if (two && is_gfk(two))
         pr(p, "uint32_t %s;  /* its place in its target's reverse list */\n", FN(e, two)->pos_member);
+    else if (two && is_o2o(two))
+        pr(p, "rel_cref %s;  /* %s * */\n", two->name, MN(e, two->target)->type);
     else if (two)
         pr(p, "uint32_t %s;  /* its place in %s.%s */\n", FN(e, two)->pos_member, two->target->name,
            FN(e, two)->rev_member);

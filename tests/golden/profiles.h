@@ -38,8 +38,8 @@ struct User {
 
 struct Profile {
     uint32_t rel_tag;  /* relc's: the id, and whether it is deleted */
-    const char *bio;  /* never NULL */
     rel_cref user;  /* User * */
+    const char *bio;  /* never NULL */
 };
 
 /* ==== the store ==== */
