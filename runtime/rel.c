@@ -218,6 +218,11 @@ uintptr_t rel_region_table[REL_CREF_REGIONS];
 static uint32_t table_next = 1, table_free;
 static char table_lock;
 
+/* Numbers from rel_cref_limit up are not issued (numbers given back are
+ * still reused): a test lowers it to run out of numbers without making
+ * half a million regions (rel_impl.h). */
+uint32_t rel_cref_limit = REL_CREF_REGIONS;
+
 static void table_enter(void)
 {
 #if defined(__GNUC__)
@@ -242,7 +247,7 @@ static bool number_region(rel_region *r)
     table_enter();
     if ((n = table_free) != 0)
         table_free = (uint32_t)(rel_region_table[n] >> 1);
-    else if (table_next < REL_CREF_REGIONS)
+    else if (table_next < REL_CREF_REGIONS && table_next < rel_cref_limit)
         n = table_next++;
     shifted = (uintptr_t)n << 16;
     if (n)
@@ -262,10 +267,19 @@ static void unnumber_region(const rel_region *r)
     table_leave();
 }
 
+/* A number below table_next was issued once, and its entry is odd once
+ * given back.  A live region's entry is any multiple of REL_REGION, 0
+ * too (a region at address n << 16 numbered n), so 0 does not tell a
+ * number never issued. */
 bool rel_cref_issued(rel_cref r)
 {
-    uintptr_t at = rel_region_table[r >> REL_CREF_SHIFT];
-    return at != 0 && !(at & 1);
+    uint32_t n = r >> REL_CREF_SHIFT, next;
+#if defined(__GNUC__)
+    next = __atomic_load_n(&table_next, __ATOMIC_RELAXED);
+#else
+    next = table_next;
+#endif
+    return n != 0 && n < next && !(rel_region_table[n] & 1);
 }
 
 /* The bytes of a region that holds slots of this pool: REL_REGION, or for

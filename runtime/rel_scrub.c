@@ -316,3 +316,33 @@ bool rel_free_list_ok(const rel_pool *p)
             return false;
     }
 }
+
+/* Whether slot o of pool p was handed out (it is live, or deleted since):
+ * one of its slots (slot_of) short of how far its region is used, in a
+ * region the pool took, not a spare one (only without an aligned
+ * allocation are there any, the rest of the newest block). */
+static bool handed_out(const rel_pool *p, const void *o)
+{
+    const rel_region *r = rel_region_of(o), *s;
+    if (!slot_of(p, o) || (const char *)o >= (r == p->last ? p->next : r->end))
+        return false;
+    for (s = p->spare; s; s = s->next)
+        if (s == r)
+            return false;
+    return true;
+}
+
+const char *rel_cref_unsound(const rel_store *db, uint32_t k, rel_cref c)
+{
+    const void *o;
+    if (!rel_cref_issued(c))
+        return "a reference names no region (a number not issued)";
+    o = rel_deref(c);   /* a region's header, which these read, is there */
+    if (rel_store_of(o) != db)
+        return "a relation points at a deleted object or one of another store";
+    if (rel_model_of(o) != k)
+        return "a relation points at an object of another model than its target";
+    if (!handed_out(&db->models[k].pool, o))
+        return "a reference names no object (no slot its region handed out)";
+    return NULL;
+}
