@@ -238,6 +238,16 @@ static void table_leave(void)
 #endif
 }
 
+/* table_next is read without the lock (rel_cref_issued): stored whole. */
+static void table_next_store(uint32_t next)
+{
+#if defined(__GNUC__)
+    __atomic_store_n(&table_next, next, __ATOMIC_RELAXED);
+#else
+    table_next = next;
+#endif
+}
+
 /* Numbers region r (its to_ref, its entry); false when every number is
  * in use. */
 static bool number_region(rel_region *r)
@@ -248,7 +258,7 @@ static bool number_region(rel_region *r)
     if ((n = table_free) != 0)
         table_free = (uint32_t)(rel_region_table[n] >> 1);
     else if (table_next < REL_CREF_REGIONS && table_next < rel_cref_limit)
-        n = table_next++;
+        table_next_store((n = table_next) + 1);
     shifted = (uintptr_t)n << 16;
     if (n)
         rel_region_table[n] = (uintptr_t)r - shifted;
