@@ -159,8 +159,9 @@ static bool round_trips(const void *o)
         && (c & ((1u << REL_CREF_SHIFT) - 1)) == ((uintptr_t)o & (REL_REGION - 1)) >> 3;
 }
 
-/* The number of o's region. */
+/* The number of o's region, of region r. */
 static uint32_t number_of(const void *o) { return rel_cref_to(o) >> REL_CREF_SHIFT; }
+static uint32_t region_number(const rel_region *r) { return (uint32_t)(((uintptr_t)r + r->to_ref) >> 16); }
 
 static rel_store *raw(cref_store *db) { return (rel_store *)(void *)db; }
 static rel_pool *pool_of(cref_store *db, int k) { return &raw(db)->models[k].pool; }
@@ -453,29 +454,26 @@ static void check_pool_sizes(int mode)
 {
     static const size_t sizes[] = { 16, 24, 2056, REL_REGION - 64 - 8, REL_REGION - 56, REL_REGION + 1000,
                                     3 * REL_REGION };
-    size_t s, i, wrong = 0, freed = 0;
+    size_t s, i, got;
     use_mode(mode);
     for (s = 0; s < sizeof sizes / sizeof *sizes; s++) {
         enum { N = 40 };
         rel_pool p;
         rel_cref refs[N];
+        size_t wrong = 0, freed = 0;
+        void *o;
         rel_pool_init(&p, NULL, sizes[s], 0);
-        for (i = 0; i < N; i++) {
-            void *o = rel_pool_get(&p);
-            if (!o) {
-                wrong++;
-                break;
-            }
-            REL_TAG(o) = (uint32_t)i + 1;
-            refs[i] = rel_cref_to(o);
+        for (got = 0; got < N && (o = rel_pool_get(&p)) != NULL; got++) {
+            REL_TAG(o) = (uint32_t)got + 1;
+            refs[got] = rel_cref_to(o);
             wrong += !round_trips(o);
         }
-        for (i = 0; i < N; i++)   /* a number may be reused, by the next pool */
-            wrong += rel_deref(refs[i]) == NULL || REL_CTAG(rel_deref(refs[i])) != i + 1;
+        for (i = 0; i < got; i++)
+            wrong += REL_CTAG(rel_deref(refs[i])) != i + 1;
         rel_pool_free(&p);
-        for (i = 0; i < N; i++)
+        for (i = 0; i < got; i++)
             freed += !rel_cref_issued(refs[i]);
-        CHECK(wrong == 0 && freed == (s + 1) * N);
+        CHECK(got == N && wrong == 0 && freed == N);
     }
     if (mode != PLAIN)
         CHECK(live == 0);
@@ -493,10 +491,10 @@ static size_t numbers_of_store(cref_store *db, uint32_t *nums, size_t cap)
         const rel_region *r;
         for (r = p->first; r; r = r->next)
             if (n < cap)
-                nums[n++] = (uint32_t)(((uintptr_t)r + r->to_ref) >> 16);
+                nums[n++] = region_number(r);
         for (r = p->spare; r; r = r->next)
             if (n < cap)
-                nums[n++] = (uint32_t)(((uintptr_t)r + r->to_ref) >> 16);
+                nums[n++] = region_number(r);
     }
     return n;
 }
@@ -918,8 +916,7 @@ static void check_verify(int mode)
      * reads no link. */
     {
         rel_pool *bp = pool_of(db, cref_Book_model);
-        const rel_region *first = bp->first;
-        rel_cref far = (rel_cref)(((uintptr_t)first + first->to_ref) >> 3) + (REL_REGION_HEADER + 2000 * 16) / 8;
+        rel_cref far = region_number(bp->first) << REL_CREF_SHIFT | (REL_REGION_HEADER + 2000 * 16) / 8;
         Book *b1 = Book_new(db, a), *b2 = Book_new(db, a);
         CHECK(b1 && b2 && Book_delete(b1) == REL_OK && Book_delete(b2) == REL_OK && !bp->wide);
 #if !defined(REL_ASAN)
