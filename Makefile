@@ -261,12 +261,41 @@ $(B)/test_create_fast: tests/test_create_fast.c $(B)/delete_one/dp.c $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -Iruntime -I$(B)/delete_one -o $@ $< $(B)/delete_one/dp.c $(LIBREL) $(LDFLAGS)
 check-build: $(B)/test_create_fast
 
+# The 32-bit references (tests/test_cref.c), on tests/cref/cref.rel and
+# on the big objects of the schema tests/cref/big.sh writes.
+$(B)/cref/cref.c: tests/cref/cref.rel $(RELC)
+	@mkdir -p $(B)/cref
+	$(RELC) -o $(B)/cref $<
+$(B)/cref/cref.h: $(B)/cref/cref.c ;
+$(B)/cref/big.rel: tests/cref/big.sh
+	@mkdir -p $(B)/cref
+	sh tests/cref/big.sh > $@.tmp && mv $@.tmp $@
+$(B)/cref/big.c: $(B)/cref/big.rel $(RELC)
+	$(RELC) -o $(B)/cref $<
+$(B)/cref/big.h: $(B)/cref/big.c ;
+$(B)/test_cref: tests/test_cref.c tests/failing_alloc.h tests/fixtures/fingerprint.h $(B)/cref/cref.c $(B)/cref/big.c \
+                $(LIBREL)
+	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -pthread -Iruntime -I$(B)/cref -Itests/fixtures -o $@ $< $(B)/cref/cref.c \
+	    $(B)/cref/big.c $(LIBREL) $(LDFLAGS) -pthread
+check-build: $(B)/test_cref
+# Its two threads again under ThreadSanitizer (the table of region numbers
+# is the process's), where the compiler has it.
+TSAN_OK := $(shell printf 'int main(void) { return 0; }' | $(CC) -x c -fsanitize=thread -pthread -o /dev/null - \
+             2>/dev/null && echo yes)
+ifeq ($(TSAN_OK),yes)
+$(B)/test_cref_tsan: tests/test_cref.c tests/failing_alloc.h tests/fixtures/fingerprint.h $(B)/cref/cref.c \
+                     $(B)/cref/big.c $(RT_SRC) $(RT_HDR)
+	$(CC) -std=c99 -O1 -g $(WARN) -Werror -fsanitize=thread -D_GNU_SOURCE -pthread -Iruntime -I$(B)/cref \
+	    -Itests/fixtures -o $@ $< $(B)/cref/cref.c $(B)/cref/big.c $(RT_SRC)
+check-build: $(B)/test_cref_tsan
+endif
+
 # The Check suites and the examples under valgrind: no invalid access, no
 # leak.  (Check runs its tests in-process here, so valgrind sees them.)
 VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=9
 valgrind: $(B)/test_front $(B)/test_api $(B)/test_runtime $(B)/test_model $(B)/test_safety $(B)/test_fixture \
           $(B)/test_through $(B)/test_unique $(B)/test_generic $(B)/test_combo $(B)/test_delete_one $(PROGS) \
-          $(B)/test_pool $(B)/test_create_fast
+          $(B)/test_pool $(B)/test_create_fast $(B)/test_cref
 	CK_FORK=no $(VALGRIND) $(B)/test_front
 	CK_FORK=no $(VALGRIND) $(B)/test_runtime
 	CK_FORK=no $(VALGRIND) $(B)/test_api
@@ -280,6 +309,7 @@ valgrind: $(B)/test_front $(B)/test_api $(B)/test_runtime $(B)/test_model $(B)/t
 	$(VALGRIND) $(B)/test_delete_one 3 3000 > /dev/null
 	$(VALGRIND) $(B)/test_pool
 	$(VALGRIND) $(B)/test_create_fast > /dev/null
+	$(VALGRIND) $(B)/test_cref
 	for p in $(PROGS); do $(VALGRIND) $$p > /dev/null || exit 1; done
 	@echo "valgrind: clean"
 .PHONY: valgrind

@@ -218,6 +218,11 @@ uintptr_t rel_region_table[REL_CREF_REGIONS];
 static uint32_t table_next = 1, table_free;
 static char table_lock;
 
+/* Numbers from rel_cref_limit up are not issued (numbers given back are
+ * still reused): a test lowers it to run out of numbers without making
+ * half a million regions (rel_impl.h). */
+uint32_t rel_cref_limit = REL_CREF_REGIONS;
+
 static void table_enter(void)
 {
 #if defined(__GNUC__)
@@ -233,6 +238,16 @@ static void table_leave(void)
 #endif
 }
 
+/* table_next is read without the lock (rel_cref_issued): stored whole. */
+static void table_next_store(uint32_t next)
+{
+#if defined(__GNUC__)
+    __atomic_store_n(&table_next, next, __ATOMIC_RELAXED);
+#else
+    table_next = next;
+#endif
+}
+
 /* Numbers region r (its to_ref, its entry); false when every number is
  * in use. */
 static bool number_region(rel_region *r)
@@ -242,8 +257,8 @@ static bool number_region(rel_region *r)
     table_enter();
     if ((n = table_free) != 0)
         table_free = (uint32_t)(rel_region_table[n] >> 1);
-    else if (table_next < REL_CREF_REGIONS)
-        n = table_next++;
+    else if (table_next < REL_CREF_REGIONS && table_next < rel_cref_limit)
+        table_next_store((n = table_next) + 1);
     shifted = (uintptr_t)n << 16;
     if (n)
         rel_region_table[n] = (uintptr_t)r - shifted;
@@ -262,10 +277,19 @@ static void unnumber_region(const rel_region *r)
     table_leave();
 }
 
+/* A number below table_next was issued once, and its entry is odd once
+ * given back.  A live region's entry is any multiple of REL_REGION, 0
+ * too (a region at address n << 16 numbered n), so 0 does not tell a
+ * number never issued. */
 bool rel_cref_issued(rel_cref r)
 {
-    uintptr_t at = rel_region_table[r >> REL_CREF_SHIFT];
-    return at != 0 && !(at & 1);
+    uint32_t n = r >> REL_CREF_SHIFT, next;
+#if defined(__GNUC__)
+    next = __atomic_load_n(&table_next, __ATOMIC_RELAXED);
+#else
+    next = table_next;
+#endif
+    return n != 0 && n < next && !(rel_region_table[n] & 1);
 }
 
 /* The bytes of a region that holds slots of this pool: REL_REGION, or for

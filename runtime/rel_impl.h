@@ -209,6 +209,16 @@ uint32_t rel_link_offset(const rel_schema *s, uint32_t k);
 /* Whether pool p's free list holds every deleted slot of its regions,
  * each once, from free_head to free_tail (rel_verify.c). */
 bool rel_free_list_ok(const rel_pool *p);
+/* Why reference c (not 0) cannot be read as an object of model k of
+ * store db, or NULL when it names a slot that k's pool handed out (live
+ * or deleted): verify's test before it decodes a reference it does not
+ * trust, which reads nothing but the table and a numbered region's
+ * header (rel_scrub.c). */
+const char *rel_cref_unsound(const rel_store *db, uint32_t k, rel_cref c);
+/* Numbers from rel_cref_limit up are not issued (default
+ * REL_CREF_REGIONS; numbers given back are still reused): what a test
+ * lowers to run out of numbers (rel.c). */
+extern uint32_t rel_cref_limit;
 /* Points every string member of o (model k) at "". */
 void rel_scrub_strings(const rel_store *db, uint32_t k, void *o);
 /* rel_retire for each object of items[0..count) of model k, a REL_LEAF

@@ -292,6 +292,21 @@ static bool slot_of(const rel_pool *p, const void *o)
         && (at - REL_REGION_HEADER) % p->size == 0;
 }
 
+/* Whether slot o of pool p was handed out (it is live, or deleted since):
+ * one of its slots (slot_of) short of how far its region is used, in a
+ * region the pool took, not a spare one (only without an aligned
+ * allocation are there any, the rest of the newest block). */
+static bool handed_out(const rel_pool *p, const void *o)
+{
+    const rel_region *r = rel_region_of(o), *s;
+    if (!slot_of(p, o) || (const char *)o >= (r == p->last ? p->next : r->end))
+        return false;
+    for (s = p->spare; s; s = s->next)
+        if (s == r)
+            return false;
+    return true;
+}
+
 bool rel_free_list_ok(const rel_pool *p)
 {
     const rel_region *r;
@@ -308,11 +323,26 @@ bool rel_free_list_ok(const rel_pool *p)
     if (!p->free_head)
         return !p->free_tail && dead == 0;
     for (o = (const char *)p->free_head;; o = (const char *)rel_link_get(p, o)) {
-        if (++n > dead || !slot_of(p, o) || !(REL_CTAG(o) & REL_DEAD))
+        if (++n > dead || !handed_out(p, o) || !(REL_CTAG(o) & REL_DEAD))
             return false;
         if (o == p->free_tail)
             return n == dead;
         if (!p->wide && !rel_cref_issued(REL_CAT(o, p->link, rel_cref)))
             return false;
     }
+}
+
+const char *rel_cref_unsound(const rel_store *db, uint32_t k, rel_cref c)
+{
+    const void *o;
+    if (!rel_cref_issued(c))
+        return "a reference names no region (a number not issued)";
+    o = rel_deref(c);   /* a region's header, which these read, is there */
+    if (rel_store_of(o) != db)
+        return "a relation points at a deleted object or one of another store";
+    if (rel_model_of(o) != k)
+        return "a relation points at an object of another model than its target";
+    if (!handed_out(&db->models[k].pool, o))
+        return "a reference names no object (no slot its region handed out)";
+    return NULL;
 }

@@ -179,13 +179,16 @@ static rel_status verify_forward(const rel_store *db, uint32_t k, const rel_rela
     if (!names_slot(o, r->fwd))
         return corrupt(db, k, o, "a relation holds a reference that names no object");
     {
-        const void *t = rel_fwd(o, r->fwd);
-        if (!t && r->type == REL_GENERIC)
+        rel_cref c = REL_CAT(o, r->fwd, rel_cref);
+        const char *why = c ? rel_cref_unsound(db, r->target, c) : NULL;
+        const void *t;
+        if (!c && r->type == REL_GENERIC)
             return corrupt(db, k, o, "a GenericForeignKey names a model but points at nothing");
-        if (!t)
+        if (!c)
             return r->null ? REL_OK : corrupt(db, k, o, "a required relation is NULL");
-        if (r->type == REL_GENERIC && rel_model_of(t) != r->target)
-            return corrupt(db, k, o, "a GenericForeignKey points at an object of another model than it says");
+        if (why)   /* (a GenericForeignKey's target: the model it names) */
+            return corrupt(db, k, o, why);
+        t = rel_deref(c);
         if (!alive(db, t))
             return corrupt(db, k, o, "a relation points at a deleted object or one of another store");
         if (rel_listed(r)) {

@@ -61,6 +61,12 @@ if "$b/test_model"; then ok; else bad "randomized model-based test"; fi
 if "$b/test_delete_one" > "$b/test_delete_one.out"; then ok; else
     bad "M_delete's short path (tests/test_delete_one.c)"; cat "$b/test_delete_one.out"; fi
 if "$b/test_pool"; then ok; else bad "object pools and relink (tests/test_pool.c)"; fi
+# The 32-bit references: round trips, numbers given back and run out,
+# verify on corrupt references, two threads (tests/test_cref.c).
+if "$b/test_cref"; then ok; else bad "32-bit references (tests/test_cref.c)"; fi
+if [ -x "$b/test_cref_tsan" ]; then   # where the compiler has ThreadSanitizer
+    if "$b/test_cref_tsan" --threads; then ok; else bad "test_cref's threads under ThreadSanitizer"; fi
+fi
 # The inline create and the free lists that deletes hand back.
 if "$b/test_create_fast" > "$b/test_create_fast.out"; then ok; else
     bad "the inline create (tests/test_create_fast.c)"; cat "$b/test_create_fast.out"; fi
