@@ -110,30 +110,6 @@ static rel_status verify_strings(const rel_store *db, uint32_t k, const void *o)
     return REL_OK;
 }
 
-/* Whether the reference at `off` of o is 0 or names a slot that a pool
- * has handed out: in a region with a number now, at a slot's offset,
- * short of the pool's unused slots (so its tag is memory to read).  A
- * reference written by a program that writes the structs itself may name
- * anything, and decoding it would read wherever it says. */
-static bool names_slot(const void *o, size_t off)
-{
-    rel_cref ref = REL_CAT(o, off, rel_cref);
-    const char *t, *end;
-    const rel_region *g;
-    const rel_pool *p;
-    size_t at;
-    if (!ref)
-        return true;
-    if (!rel_cref_issued(ref))
-        return false;
-    t = (const char *)rel_deref(ref);
-    g = rel_region_of(t);
-    p = &g->db->models[g->model].pool;
-    end = g == p->last ? p->next : g->end;
-    at = (size_t)(t - (const char *)g);
-    return at >= REL_REGION_HEADER && t < end && (at - REL_REGION_HEADER) % p->size == 0;
-}
-
 /* A GenericForeignKey's relation r that o does not use: the first of its
  * relations checks that the discriminator names a listed model, or none
  * and then the pointer is NULL (and null = true allows it).  The one in
@@ -176,8 +152,6 @@ static rel_status verify_forward(const rel_store *db, uint32_t k, const rel_rela
     }
     if (r->type == REL_GENERIC && !rel_in_use(r, o))
         return verify_generic(db, k, r, o);
-    if (!names_slot(o, r->fwd))
-        return corrupt(db, k, o, "a relation holds a reference that names no object");
     {
         rel_cref c = REL_CAT(o, r->fwd, rel_cref);
         const char *why = c ? rel_cref_unsound(db, r->target, c) : NULL;

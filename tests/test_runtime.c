@@ -1002,13 +1002,13 @@ START_TEST(test_verify_finds_corruption)
      * end, the middle of a slot. */
     p->boss = (rel_cref)(REL_CREF_REGIONS - 1) << REL_CREF_SHIFT;
     ck_assert_int_eq(rel_store_verify(db), REL_ECORRUPT);
-    MSG("verify: Person 1: a relation holds a reference that names no object");
+    MSG("verify: Person 1: a reference names no region (a number not issued)");
     p->boss = rel_cref_to(q) | (((rel_cref)1 << REL_CREF_SHIFT) - 1);   /* its region's last 8 bytes */
     ck_assert_int_eq(rel_store_verify(db), REL_ECORRUPT);
-    MSG("verify: Person 1: a relation holds a reference that names no object");
+    MSG("verify: Person 1: a reference names no object (no slot its region handed out)");
     p->boss = rel_cref_to(q) + 1;
     ck_assert_int_eq(rel_store_verify(db), REL_ECORRUPT);
-    MSG("verify: Person 1: a relation holds a reference that names no object");
+    MSG("verify: Person 1: a reference names no object (no slot its region handed out)");
     p->boss = 0;
     VERIFY();
 }
