@@ -279,10 +279,11 @@ $(B)/test_cref: tests/test_cref.c tests/failing_alloc.h tests/fixtures/fingerpri
 	    $(B)/cref/big.c $(LIBREL) $(LDFLAGS) -pthread
 check-build: $(B)/test_cref
 # Its two threads again under ThreadSanitizer (the table of region numbers
-# is the process's), where the compiler has it.
+# is the process's), where the compiler has it; in the plain build only
+# (the SAN=1 build would build and run the same program again).
 TSAN_OK := $(shell printf 'int main(void) { return 0; }' | $(CC) -x c -fsanitize=thread -pthread -o /dev/null - \
              2>/dev/null && echo yes)
-ifeq ($(TSAN_OK),yes)
+ifeq ($(TSAN_OK)$(SAN),yes)
 $(B)/test_cref_tsan: tests/test_cref.c tests/failing_alloc.h tests/fixtures/fingerprint.h $(B)/cref/cref.c \
                      $(B)/cref/big.c $(RT_SRC) $(RT_HDR)
 	$(CC) -std=c99 -O1 -g $(WARN) -Werror -fsanitize=thread -D_GNU_SOURCE -pthread -Iruntime -I$(B)/cref \
@@ -309,7 +310,7 @@ valgrind: $(B)/test_front $(B)/test_api $(B)/test_runtime $(B)/test_model $(B)/t
 	$(VALGRIND) $(B)/test_delete_one 3 3000 > /dev/null
 	$(VALGRIND) $(B)/test_pool
 	$(VALGRIND) $(B)/test_create_fast > /dev/null
-	$(VALGRIND) $(B)/test_cref
+	$(VALGRIND) $(B)/test_cref --memcheck
 	for p in $(PROGS); do $(VALGRIND) $$p > /dev/null || exit 1; done
 	@echo "valgrind: clean"
 .PHONY: valgrind
