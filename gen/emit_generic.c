@@ -2,7 +2,7 @@
  * and of the reverse set a GenericRelation names.
  *
  * A GenericForeignKey f of M is, per listed model T, one relation of the
- * descriptor (a part): all share the pointer member f, the position member
+ * descriptor (a part): all share the reference member f, the position member
  * rel_pos_f and the discriminator rel_ct_f (0: unset, else T's model
  * number + 1).  The typed pair per T is inline with constant offsets, as
  * a ForeignKey's is; the untyped pair asks the runtime, which learns an

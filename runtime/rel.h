@@ -221,7 +221,7 @@ typedef struct rel_relation {
     uint8_t on_delete;       /* rel_on_delete */
     uint8_t null;            /* null = true */
     uint8_t symmetrical;     /* a symmetrical many-to-many to its own model */
-    uint32_t fwd;            /* in model: the target pointer, or the rel_vec */
+    uint32_t fwd;            /* in model: the target's rel_cref, or the rel_vec */
     uint32_t pos;            /* ForeignKey, in model: the uint32_t position
                                 in the target's reverse list */
     uint32_t rev;            /* in target: the rel_list (ForeignKey), the
@@ -232,7 +232,7 @@ typedef struct rel_relation {
     uint8_t in_unique;       /* a member of a unique constraint of model:
                                 every change goes through rel_unique.c */
     /* REL_GENERIC: a GenericForeignKey is one relation per model it lists,
-     * numbered in a row, sharing name, fwd (a void *), pos and this: in
+     * numbered in a row, sharing name, fwd (a rel_cref), pos and this: in
      * model, the uint32_t that says which model fwd points at (0: none,
      * else the target's model number + 1).  Such a relation is in use
      * only when it names its target.  The target's rev is a rel_list,
@@ -849,7 +849,7 @@ static inline void rel_fk_link(void *m, void *t, size_t fwd, size_t pos, size_t 
 }
 
 /* ForeignKey: m leaves the reverse list of t, its target (the last
- * element moves into its place); m's pointer is left as it is. */
+ * element moves into its place); m's reference is left as it is. */
 static inline void rel_fk_leave(void *m, void *t, size_t pos, size_t rev)
 {
     rel_list *l = &REL_AT(t, rev, rel_list);
@@ -895,7 +895,7 @@ rel_status rel_fk_set_cold(void *m, void *t, uint32_t r, size_t fwd, size_t pos,
  * of one store) is written for the fewest instructions: both tags tested
  * with one OR, the NULL target and every failure out of line, t's count
  * and items read once (the unlink writes nothing of t's list: t is not
- * the old target), m's old position and pointer written only once, and
+ * the old target), m's old position and reference written only once, and
  * the stores compared only when there can be two (rel_many_stores). */
 static inline rel_status rel_fk_set(void *m, void *t, uint32_t r, size_t fwd, size_t pos,
                                     size_t rev, bool null)

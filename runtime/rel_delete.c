@@ -210,7 +210,7 @@ static rel_status check_restrict(rel_store *db, uint32_t k, planner *pl)
 /* ---- the applying half: nothing here can fail ------------------------------------- */
 
 /* SET_NULL: referrers of model k's collected objects that stay lose their
- * pointer.  The collected object's reverse list goes with it, so only the
+ * reference.  The collected object's reverse list goes with it, so only the
  * referrer's side is written. */
 static void set_null(rel_store *db, uint32_t k)
 {

@@ -1,7 +1,7 @@
 /* rel_generic.c: the GenericForeignKey calls that are not inline in rel.h.
  *
  * A GenericForeignKey is one REL_GENERIC relation per model it lists, in a
- * row in the schema's relations and sharing their pointer, position and
+ * row in the schema's relations and sharing their reference, position and
  * discriminator members (rel.h, rel_relation.ct).  Its target's reverse
  * list is an ordinary ForeignKey list, which is what lets the collector
  * and verify treat every listed target as a ForeignKey's: nothing

@@ -35,12 +35,12 @@ static inline bool rel_listed(const rel_relation *r)
 }
 /* Whether o's relation r is the one it uses: always, but for a
  * GenericForeignKey's relation to a model o does not point at (its
- * pointer member then belongs to another of its relations). */
+ * reference member then belongs to another of its relations). */
 static inline bool rel_in_use(const rel_relation *r, const void *o)
 {
     return r->type != REL_GENERIC || REL_CAT(o, r->ct, uint32_t) == r->target + 1;
 }
-/* SET_NULL on referrer x: its pointer, and a generic one's model. */
+/* SET_NULL on referrer x: its reference, and a generic one's model. */
 static inline void rel_null_out(const rel_relation *r, void *x)
 {
     rel_fwd_set(x, r->fwd, NULL);

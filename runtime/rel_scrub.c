@@ -45,7 +45,7 @@ static bool set_read(bool list, size_t at, size_t w)
 }
 
 /* Whether some generated getter of model k reads the word at w: the tag,
- * a scalar, a forward pointer (and a generic one's model), a one-to-one's
+ * a scalar, a forward reference (and a generic one's model), a one-to-one's
  * reverse pointer, a view's items or count. */
 static bool word_read(const rel_schema *s, uint32_t k, size_t w)
 {

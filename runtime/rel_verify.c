@@ -112,7 +112,7 @@ static rel_status verify_strings(const rel_store *db, uint32_t k, const void *o)
 
 /* A GenericForeignKey's relation r that o does not use: the first of its
  * relations checks that the discriminator names a listed model, or none
- * and then the pointer is NULL (and null = true allows it).  The one in
+ * and then the reference is 0 (and null = true allows it).  The one in
  * use checks the rest, as a ForeignKey. */
 static rel_status verify_generic(const rel_store *db, uint32_t k, const rel_relation *r, const void *o)
 {

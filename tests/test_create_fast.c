@@ -2,13 +2,14 @@
  * a delete hands back (issue 15), on tests/delete_one/dp.rel.
  *
  * - Which link each pool uses: wide (8 unread bytes, the next slot's
- *   address) or 32-bit (a region and an offset).
+ *   address) or 32-bit (a reference to it, rel_cref); with 32-bit
+ *   references in the structs, every model of dp.rel gets a 32-bit one.
  * - The id space running out: the create that would pass REL_ID_MAX
  *   fails with REL_ENOMEM, changing nothing, on the inline path with and
  *   without a required ForeignKey.
  * - The id index: built by M_get, then filled by inline creates past
  *   its room (the generic path grows it), each new object found by id.
- * - Slots deleted through either kind of link come back before the pool
+ * - Slots deleted through their 32-bit links come back before the pool
  *   takes new memory, every member of a new object empty but for its
  *   links, the objects not yet reused still reading as empty, and the
  *   store verifying (which walks every free list) after every step.
@@ -180,7 +181,7 @@ static void reuse(void)
 }
 
 /* M_delete's shortest path (one kind of leaf, no string), and the
- * Pegs' wide chain joining a free list that is not empty. */
+ * Pegs' chain joining a free list that is not empty. */
 static void rack(void)
 {
     dp_store *db = dp_store_new();
@@ -229,7 +230,7 @@ static size_t gate_slots(dp_store *db, int k)
 
 /* Closed by a delete (a slot to reuse), closed while the reuse goes on,
  * open again once the free list is drained, by both kinds of create
- * (with and without a required ForeignKey), both kinds of link, and a
+ * (with and without a required ForeignKey), 32-bit links, and a
  * delete of one object as well as a cascade's chain. */
 static void gate_reuse(void)
 {
@@ -255,7 +256,7 @@ static void gate_reuse(void)
     CHECK(b == boxes[5] && Box_id(b) == N + 2 && Box_n(b) == 0, "the Box's slot reused");
     CHECK(gate_open(db, dp_Item_model) && gate_open(db, dp_Box_model), "open again once the free list is drained");
     verify(db, "reused");
-    /* A cascade's chain (wide links for Item; Tag's 32-bit ones). */
+    /* A cascade's chain (Item's and Tag's 32-bit links). */
     s2 = Shelf_new(db);
     for (i = 0; i < N; i++) {
         items[i] = Item_new(db, s2);
