@@ -625,6 +625,48 @@ static void check_reuse_in_order(int mode)
         CHECK(live == 0);
 }
 
+/* Wide free-list links (the next slot's address, in 8 bytes no getter
+ * reads): a Dot (its tag alone) and a Profile (its tag and a
+ * OneToOneField's reference) have them.  Dots deleted one at a time
+ * (rel_pool_put) and Profiles retired by their authors' cascades (the
+ * collector's chain) come back first in, first out, and verify walks the
+ * lists between. */
+static void check_wide_links(int mode)
+{
+    enum { N = 40 };
+    cref_store *db;
+    Dot *dots[N];
+    Author *authors[N];
+    void *profiles[N];
+    size_t i;
+    use_mode(mode);
+    db = cref_store_new();
+    CHECK(db != NULL);
+    if (!db)
+        return;
+    CHECK(((rel_store *)db)->models[cref_Dot_model].pool.wide && ((rel_store *)db)->models[cref_Profile_model].pool.wide);
+    for (i = 0; i < N; i++) {
+        dots[i] = Dot_new(db);
+        authors[i] = Author_new(db);
+        profiles[i] = Profile_new(db, authors[i]);
+        CHECK(dots[i] && authors[i] && profiles[i]);
+    }
+    for (i = 0; i < N; i += 2) {   /* every other one, oldest first */
+        CHECK(Dot_delete(dots[i]) == REL_OK);
+        CHECK(Author_delete(authors[i]) == REL_OK);   /* cascades to its Profile */
+    }
+    CHECK(cref_store_verify(db) == REL_OK);
+    for (i = 0; i < N; i += 2) {   /* the same slots, in the order they went */
+        Author *a = Author_new(db);
+        CHECK(Dot_new(db) == dots[i]);
+        CHECK(a && Profile_new(db, a) == profiles[i]);
+    }
+    CHECK(Dot_count(db) == N && Profile_count(db) == N && cref_store_verify(db) == REL_OK);
+    cref_store_free(db);
+    if (mode != PLAIN)
+        CHECK(live == 0);
+}
+
 /* A small deterministic generator (xorshift). */
 static uint32_t rnd_state = 2463534242u;
 static uint32_t rnd(uint32_t n)
@@ -1021,6 +1063,7 @@ int main(int argc, char **argv)
         check_reuse_in_order(mode);
         check_run_out(mode);
         check_verify(mode);
+        check_wide_links(mode);
         if (nfailures)
             fprintf(stderr, "(with %s)\n", mode_name[mode]);
     }
