@@ -150,18 +150,25 @@ REL_INLINE_ALWAYS void kill_live(char *x, size_t size, size_t skip, size_t at, r
             memset(x + w, 0, 8);
 }
 
+/* rel_link_set with the pool's layout as constants (`wide`, `link`),
+ * which the retire loops are specialised on. */
+REL_INLINE_ALWAYS void set_link(char *x, size_t link, bool wide, const char *next)
+{
+    if (wide)
+        REL_AT(x, link, const char *) = next;
+    else
+        REL_AT(x, link, rel_cref) = rel_cref_to(next);
+}
+
 /* Kills slot x of a pool linked at `link` (wide or not) and links it to
  * `next`: with a narrow link in the first 16 bytes, one store for both. */
 REL_INLINE_ALWAYS void kill_link(char *x, size_t size, size_t link, bool wide, const char *next)
 {
-    if (wide) {
-        kill_live(x, size, link, 0, 0);
-        REL_AT(x, link, const char *) = next;
-    } else if (link < 16) {
+    if (!wide && link < 16) {
         kill_live(x, size, 0, link, rel_cref_to(next));
     } else {
-        kill_live(x, size, 0, 0, 0);
-        REL_AT(x, link, rel_cref) = rel_cref_to(next);
+        kill_live(x, size, wide ? link : 0, 0, 0);
+        set_link(x, link, wide, next);
     }
 }
 
@@ -219,10 +226,9 @@ REL_INLINE_ALWAYS uint32_t run(rel_pool *p, void *const *items, uint32_t count, 
     if (!p->free_tail) {
         p->free_head = head;
         p->end = p->next;   /* the inline create's gate closes: reuse first */
-    } else if (wide)
-        REL_AT(p->free_tail, link, void *) = head;
-    else
-        REL_AT(p->free_tail, link, rel_cref) = rel_cref_to(head);
+    } else {
+        set_link((char *)p->free_tail, link, wide, head);
+    }
     p->free_tail = tail;
     return skipped;
 }

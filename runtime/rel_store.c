@@ -624,10 +624,8 @@ void *rel_new_slot(rel_model_state *ms)
     void *o;
     if (ms->last_id >= REL_ID_MAX)
         return NULL;
-    if (ids->items && ids->count == ids->cap) {
-        if (rel_list_grow(ids, (size_t)ids->count + 1))
-            return NULL;
-    }
+    if (ids->items && rel_list_reserve(ids, (size_t)ids->count + 1))
+        return NULL;
     /* The slow get: the free list first, else a bump against the region's
      * own limit (the gate, p->end, is closed). */
     if (!(o = rel_pool_get_slow(p)))

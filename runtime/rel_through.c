@@ -330,6 +330,7 @@ static rel_status add_pair(rel_store *db, uint32_t ri, void *m, void *t, void *s
     rel_list *ls = &REL_AT(m, src->rev, rel_list), *ld = &REL_AT(t, dst->rev, rel_list);
     uint32_t i, x = 0;
     uint64_t last;
+    bool src_unset, dst_unset;
 
     /* Room first: growing changes no count, so a failure leaves nothing
      * to undo. */
@@ -349,10 +350,12 @@ static rel_status add_pair(rel_store *db, uint32_t ri, void *m, void *t, void *s
         return st;
     /* A bound ForeignKey with null = true is no constructor argument:
      * set it now (room reserved), and the pair with it. */
-    if (!rel_fwd(o, src->fwd) || !rel_fwd(o, dst->fwd)) {
-        if (!rel_fwd(o, src->fwd))
+    src_unset = !REL_CAT(o, src->fwd, rel_cref);
+    dst_unset = !REL_CAT(o, dst->fwd, rel_cref);
+    if (src_unset || dst_unset) {
+        if (src_unset)
             rel_fk_link(o, m, src->fwd, src->pos, src->rev);
-        if (!rel_fwd(o, dst->fwd))
+        if (dst_unset)
             rel_fk_link(o, t, dst->fwd, dst->pos, dst->rev);
         pair_link(r, m, t);
         /* ...and its unique constraints over that side with it. */
