@@ -130,21 +130,54 @@ void rel_scrub_strings(const rel_store *db, uint32_t k, void *o)
             REL_AT(o, m->fields[j].offset, const char *) = rel_empty_string;
 }
 
+/* Whether the byte of a tag that holds REL_DEAD (with the id's top six
+ * bits and REL_MARK) is its fourth in memory, so that a delete can
+ * write it alone (kill_live's `blind`). */
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define BLIND_KILL 1
+#else
+#define BLIND_KILL 0
+#endif
+
+/* Whether retire may kill model k's slots blind: every id it has issued
+ * is below 2^24, so the top byte of a live, unmarked tag is 0. */
+static bool blind_ok(const rel_model_state *ms)
+{
+    return BLIND_KILL && ms->last_id < ((uint32_t)1 << 24);
+}
+
 /* Kills slot x (`size` bytes, at least 16; its tag neither marked nor
  * deleted): the tag gets REL_DEAD (the id stays), every other byte zero
  * but for the 8 at `skip` (a wide link's, which the chain writes; 0:
  * none) and, when `at` is not 0, the 32-bit link at `at` (4, 8 or 12),
  * which gets `ref`.  With constant arguments: the first 16 bytes are
- * one store (the tag read and or'ed first), then one store a word. */
-REL_INLINE_ALWAYS void kill_live(char *x, size_t size, size_t skip, size_t at, rel_cref ref)
+ * one store (the tag read and or'ed first), then one store a word.
+ *
+ * `blind` (blind_ok): the tag is not read.  Its top byte becomes
+ * REL_DEAD's and its three low bytes, the id, stay as they are, with two
+ * 8-byte stores, at 3 and at 8.  A cascade's slots are spread over
+ * memory, and reading each one's tag is a load that misses the cache and
+ * holds the loop up until it comes back; a store that misses does not
+ * (measured on make bench's cascade: 1.35 times the hand-written loop
+ * with the read, 1.13 without). */
+REL_INLINE_ALWAYS void kill_live(char *x, size_t size, size_t skip, size_t at, rel_cref ref, bool blind)
 {
     uint32_t head[4];
     size_t w;
-    head[0] = REL_TAG(x) | REL_DEAD;
-    head[1] = head[2] = head[3] = 0;
-    if (at)
-        head[at / 4] = ref;
-    memcpy(x, head, skip == 8 ? 8 : 16);
+    if (BLIND_KILL && blind) {
+        /* bytes 3 to 10, then 8 to 15 (not with a wide link there) */
+        uint64_t lo = (REL_DEAD >> 24) | (at == 4 ? (uint64_t)ref << 8 : 0);
+        uint64_t hi = at == 8 ? (uint64_t)ref : at == 12 ? (uint64_t)ref << 32 : 0;
+        memcpy(x + 3, &lo, 8);
+        if (skip != 8)
+            memcpy(x + 8, &hi, 8);
+    } else {
+        head[0] = REL_TAG(x) | REL_DEAD;
+        head[1] = head[2] = head[3] = 0;
+        if (at)
+            head[at / 4] = ref;
+        memcpy(x, head, skip == 8 ? 8 : 16);
+    }
     for (w = 16; w < size; w += 8)
         if (w != skip)
             memset(x + w, 0, 8);
@@ -162,12 +195,12 @@ REL_INLINE_ALWAYS void set_link(char *x, size_t link, bool wide, const char *nex
 
 /* Kills slot x of a pool linked at `link` (wide or not) and links it to
  * `next`: with a narrow link in the first 16 bytes, one store for both. */
-REL_INLINE_ALWAYS void kill_link(char *x, size_t size, size_t link, bool wide, const char *next)
+REL_INLINE_ALWAYS void kill_link(char *x, size_t size, size_t link, bool wide, const char *next, bool blind)
 {
     if (!wide && link < 16) {
-        kill_live(x, size, 0, link, rel_cref_to(next));
+        kill_live(x, size, 0, link, rel_cref_to(next), blind);
     } else {
-        kill_live(x, size, wide ? link : 0, 0, 0);
+        kill_live(x, size, wide ? link : 0, 0, 0, blind);
         set_link(x, link, wide, next);
     }
 }
@@ -180,17 +213,18 @@ REL_INLINE_ALWAYS void kill_link(char *x, size_t size, size_t link, bool wide, c
  * collector's marked and deleted ones are skipped and counted in
  * *skipped).  `wide`: the pool's link is wide, at `link`; the callers
  * pass constants for the common layouts, so that each copy of the loop
- * is the tag's `or` and a few stores a slot.  Returns the last slot. */
+ * is a few stores a slot.  `blind`: kill_live's (never with `check`).
+ * Returns the last slot. */
 REL_INLINE_ALWAYS char *chain(void *const *items, uint32_t j, uint32_t count, char *last, size_t size, size_t link,
-                              bool wide, bool check, uint32_t *skipped)
+                              bool wide, bool check, bool blind, uint32_t *skipped)
 {
     /* Live slots two at a time: the loop's own instructions (the
      * pointer, the test, the branch, the copy of `last`) once for two. */
     void *const *it = items + j, *const *end2 = items + j + (count - j) / 2 * 2;
     for (; !check && it != end2; it += 2) {
         char *x = (char *)it[0], *y = (char *)it[1];
-        kill_link(x, size, link, wide, last);
-        kill_link(y, size, link, wide, x);
+        kill_link(x, size, link, wide, last, blind);
+        kill_link(y, size, link, wide, x, blind);
         last = y;
     }
     if (!check)
@@ -201,7 +235,7 @@ REL_INLINE_ALWAYS char *chain(void *const *items, uint32_t j, uint32_t count, ch
             ++*skipped;
             continue;
         }
-        kill_link(x, size, link, wide, last);
+        kill_link(x, size, link, wide, last, blind);
         last = x;
     }
     return last;
@@ -212,7 +246,7 @@ REL_INLINE_ALWAYS char *chain(void *const *items, uint32_t j, uint32_t count, ch
  * first live one before the loop: the chain's tail) and handed to the
  * pool at once.  Returns how many were skipped. */
 REL_INLINE_ALWAYS uint32_t run(rel_pool *p, void *const *items, uint32_t count, size_t size, size_t link, bool wide,
-                               bool check)
+                               bool check, bool blind)
 {
     uint32_t j = 0, skipped = 0;
     char *head, *tail;
@@ -221,8 +255,8 @@ REL_INLINE_ALWAYS uint32_t run(rel_pool *p, void *const *items, uint32_t count, 
     if (j == count)
         return skipped;
     tail = (char *)items[j];
-    kill_live(tail, size, 0, 0, 0);   /* its link (the chain's tail) zero */
-    head = chain(items, j + 1, count, tail, size, link, wide, check, &skipped);
+    kill_live(tail, size, 0, 0, 0, blind);   /* its link (the chain's tail) zero */
+    head = chain(items, j + 1, count, tail, size, link, wide, check, blind, &skipped);
     if (!p->free_tail) {
         p->free_head = head;
         p->end = p->next;   /* the inline create's gate closes: reuse first */
@@ -235,26 +269,26 @@ REL_INLINE_ALWAYS uint32_t run(rel_pool *p, void *const *items, uint32_t count, 
 
 /* run for the layouts other than retire's first: out of line, so that
  * the common case keeps a small frame. */
-REL_INLINE_ALWAYS uint32_t run_other(rel_pool *p, void *const *items, uint32_t count, bool check)
+REL_INLINE_ALWAYS uint32_t run_other(rel_pool *p, void *const *items, uint32_t count, bool check, bool blind)
 {
     size_t size = p->size, link = p->link;
     if (!p->wide)
-        return run(p, items, count, size, link, false, check);
+        return run(p, items, count, size, link, false, check, blind);
     if (size == 24 && link == 16)
-        return run(p, items, count, 24, 16, true, check);
+        return run(p, items, count, 24, 16, true, check, blind);
     if (size == 24 && link == 8)
-        return run(p, items, count, 24, 8, true, check);
+        return run(p, items, count, 24, 8, true, check, blind);
     if (size == 16 && link == 8)
-        return run(p, items, count, 16, 8, true, check);
-    return run(p, items, count, size, link, true, check);
+        return run(p, items, count, 16, 8, true, check, blind);
+    return run(p, items, count, size, link, true, check, blind);
 }
 REL_NOINLINE static uint32_t run_other_checked(rel_pool *p, void *const *items, uint32_t count)
 {
-    return run_other(p, items, count, true);
+    return run_other(p, items, count, true, false);
 }
-REL_NOINLINE static uint32_t run_other_live(rel_pool *p, void *const *items, uint32_t count)
+REL_NOINLINE static uint32_t run_other_live(rel_pool *p, void *const *items, uint32_t count, bool blind)
 {
-    return run_other(p, items, count, false);
+    return blind ? run_other(p, items, count, false, true) : run_other(p, items, count, false, false);
 }
 
 /* rel_retire for items[0..count) of model k (a REL_LEAF one, so no
@@ -271,10 +305,16 @@ REL_INLINE_ALWAYS void retire(rel_store *db, uint32_t k, void *const *items, uin
             rel_retire(db, k, items[skipped]);
     return;
 #endif
-    if (!p->wide && p->size == 16 && p->link == 12)   /* a ForeignKey and a 32-bit field: Book */
-        skipped = run(p, items, count, 16, 12, false, check);
-    else
-        skipped = check ? run_other_checked(p, items, count) : run_other_live(p, items, count);
+    if (!p->wide && p->size == 16 && p->link == 12) {   /* a ForeignKey and a 32-bit field: Book */
+        if (check)
+            skipped = run(p, items, count, 16, 12, false, true, false);
+        else if (blind_ok(ms))
+            skipped = run(p, items, count, 16, 12, false, false, true);
+        else
+            skipped = run(p, items, count, 16, 12, false, false, false);
+    } else {
+        skipped = check ? run_other_checked(p, items, count) : run_other_live(p, items, count, blind_ok(ms));
+    }
     ms->count -= count - skipped;
 }
 

@@ -250,6 +250,60 @@ static void check_arguments(void)
     maxid[SHELF] = rel_id_of(s);
 }
 
+/* A cascade that writes its leaves' tags without reading them (while
+ * every id of the leaf model is below 2^24: rel_scrub.c's blind_ok) and
+ * one that reads them (an id of 2^24 or more issued) leave the same
+ * dead tags: REL_DEAD and the id, which the refusal names.  The ids come
+ * from a fixture, as a program's would. */
+static void check_blind(const char *pegs, const unsigned long *ids, size_t n, bool blind)   /* n == 4 */
+{
+    char text[512];
+    dp_store *db = dp_store_new();
+    Peg *p[4];
+    Rack *r;
+    size_t i;
+    int len = snprintf(text, sizeof text, "[{\"model\": \"dp.rack\", \"pk\": 1, \"fields\": {\"n\": 1}}%s]", pegs);
+    CHECK(db && len > 0 && (size_t)len < sizeof text, "setup");
+    if (!db)
+        return;
+    CHECK(dp_store_loaddata(db, text, (size_t)len, "blind.json") == REL_OK, "load: %s", dp_store_errmsg(db));
+    CHECK((((const rel_store *)db)->models[dp_Peg_model].last_id < ((uint32_t)1 << 24)) == blind, "the ids are as meant");
+    r = Rack_get(db, 1);
+    for (i = 0; i < n; i++)
+        CHECK((p[i] = Peg_get(db, ids[i])) != NULL && Peg_rack(p[i]) == r, "Peg %lu loaded", ids[i]);
+    if (!r || !p[0] || !p[1] || !p[2] || !p[3]) {
+        dp_store_free(db);
+        return;
+    }
+    CHECK(Rack_delete(r) == REL_OK, "delete the rack");
+    for (i = 0; i < n; i++) {
+        char want[64];
+        CHECK(REL_CTAG(p[i]) == (REL_DEAD | (uint32_t)ids[i]), "Peg %lu's dead tag %#x", ids[i], (unsigned)REL_CTAG(p[i]));
+        CHECK(Peg_k(p[i]) == 0 && Peg_rack(p[i]) == NULL, "Peg %lu reads as empty", ids[i]);
+        CHECK(Peg_set_k(p[i], 5) == REL_EINVAL, "Peg %lu refused", ids[i]);
+        snprintf(want, sizeof want, "Peg %lu was deleted", ids[i]);
+        CHECK(strstr(dp_store_errmsg(db), want) != NULL, "message: %s", dp_store_errmsg(db));
+    }
+    CHECK(Peg_count(db) == 0 && dp_store_verify(db) == REL_OK, "verify: %s", dp_store_errmsg(db));
+    dp_store_free(db);
+}
+
+static void check_blind_kills(void)
+{
+    static const unsigned long below[] = { 1, 65537, 16777214, 16777215 };
+    static const unsigned long above[] = { 2, 16777215, 16777216, 16777300 };
+    check_blind(", {\"model\": \"dp.peg\", \"pk\": 1, \"fields\": {\"k\": 1, \"rack\": 1}}"
+                ", {\"model\": \"dp.peg\", \"pk\": 65537, \"fields\": {\"k\": 2, \"rack\": 1}}"
+                ", {\"model\": \"dp.peg\", \"pk\": 16777214, \"fields\": {\"k\": 3, \"rack\": 1}}"
+                ", {\"model\": \"dp.peg\", \"pk\": 16777215, \"fields\": {\"k\": 4, \"rack\": 1}}",
+                below, 4, true);
+    check_blind(", {\"model\": \"dp.peg\", \"pk\": 2, \"fields\": {\"k\": 1, \"rack\": 1}}"
+                ", {\"model\": \"dp.peg\", \"pk\": 16777215, \"fields\": {\"k\": 2, \"rack\": 1}}"
+                ", {\"model\": \"dp.peg\", \"pk\": 16777216, \"fields\": {\"k\": 3, \"rack\": 1}}"
+                ", {\"model\": \"dp.peg\", \"pk\": 16777300, \"fields\": {\"k\": 4, \"rack\": 1}}",
+                above, 4, false);
+}
+
 int main(int argc, char **argv)
 {
     unsigned long seed = argc > 1 ? strtoul(argv[1], NULL, 10) : 1;
@@ -262,6 +316,7 @@ int main(int argc, char **argv)
         return 1;
     check_flags();
     check_arguments();
+    check_blind_kills();
     for (n = 0; n < steps; n++) {
         unsigned op = rnd(100);
         if (op < 10)
