@@ -1,9 +1,14 @@
 /* main.c: `make bench`.  Builds the workload once (fixed seed), then runs
- * the generated, hand-written and SQLite implementations, each in a child
- * process of its own (so that peak RSS is its own), RUNS times in turn, and
- * prints for every operation the median ns/op of each and the ratios
- * generated/hand and SQLite/generated.  Every run must produce the same
- * checksums in every implementation, or the bench fails.
+ * the generated and hand-written implementations R times each, in turn
+ * (generated then hand in odd rounds, hand then generated in even ones),
+ * and SQLite once, each run in a child process of its own (so that peak
+ * RSS is its own).  It prints for every operation the median ns/op of
+ * each and generated/hand as the median of the R rounds' own ratios,
+ * with the lowest and highest: on a shared machine the speed drifts
+ * between rounds, and a ratio of two runs made side by side cancels most
+ * of the drift that a ratio of two medians keeps.  Every run must
+ * produce the same checksums in every implementation, or the bench
+ * fails.
  *
  *   bench [--books N] [--runs R] [--check] [--only generated|hand|sqlite]
  *
@@ -213,7 +218,7 @@ static double median(double *v, int n)
 int main(int argc, char **argv)
 {
     size_t n = 1000000;
-    int runs = 3, check = 0, only = -1, run, impl, op, i;
+    int runs = 7, check = 0, only = -1, run, impl, op, i;
     Result (*res)[N_IMPLS];
     Workload w;
 
@@ -261,9 +266,16 @@ int main(int argc, char **argv)
         free_workload(&w);
         return 0;
     }
+    if (runs > 64)
+        runs = 64;
     res = (Result(*)[N_IMPLS])must_alloc((size_t)runs * sizeof *res);
     for (run = 0; run < runs; run++)
-        for (impl = 0; impl < N_IMPLS; impl++) {
+        for (i = 0; i < N_IMPLS; i++) {
+            /* generated and hand in turn, SQLite (the slow one, whose
+             * ratio is not a target) in the first round only */
+            impl = i == IMPL_SQLITE ? IMPL_SQLITE : run % 2 ? 1 - i : i;
+            if (impl == IMPL_SQLITE && run > 0)
+                continue;
             if (check) {
                 /* In this process, so that leak checkers see everything. */
                 memset(&res[run][impl], 0, sizeof res[run][impl]);
@@ -275,7 +287,7 @@ int main(int argc, char **argv)
 
     /* Every implementation, every run: the same checksums. */
     for (run = 0; run < runs; run++)
-        for (impl = 0; impl < N_IMPLS; impl++)
+        for (impl = 0; impl < (run ? IMPL_SQLITE : N_IMPLS); impl++)
             for (op = 0; op < N_OPS; op++)
                 if (res[run][impl].checksum[op] != res[0][0].checksum[op]) {
                     fprintf(stderr, "bench: checksum of %s differs: %s %llu, %s %llu\n", op_names[op],
@@ -300,27 +312,35 @@ int main(int argc, char **argv)
         return 0;
     }
 
-    printf("relc bench: %zu books, %zu authors, %zu students, %zu courses; median of %d runs\n\n",
+    printf("relc bench: %zu books, %zu authors, %zu students, %zu courses; generated and hand %d times "
+           "each, in turn, SQLite once\n\n",
            w.n_books, w.n_authors, w.n_students, w.n_courses, runs);
-    printf("| operation | generated ns/op | hand ns/op | SQLite ns/op | generated/hand | SQLite/generated "
-           "| generated inst/op | hand inst/op |\n");
+    printf("| operation | generated ns/op | hand ns/op | SQLite ns/op | generated/hand (lowest-highest) "
+           "| SQLite/generated | generated inst/op | hand inst/op |\n");
     printf("|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (op = 0; op <= N_OPS + 1; op++) {
-        double med[N_IMPLS], inst[N_IMPLS], v[64];
+        double med[N_IMPLS], inst[N_IMPLS], v[64], ratio[64], mid;
         const char *name;
         for (impl = 0; impl < N_IMPLS; impl++) {
-            for (run = 0; run < runs && run < 64; run++) {
+            int n_runs = impl == IMPL_SQLITE ? 1 : runs;
+            for (run = 0; run < n_runs; run++) {
                 const Result *r = &res[run][impl];
                 v[run] = op < N_OPS ? r->ns_per_op[op] : op == N_OPS ? r->bytes_per_book : r->peak_rss_mib;
             }
-            med[impl] = median(v, runs < 64 ? runs : 64);
-            for (run = 0; op < N_OPS && run < runs && run < 64; run++)
+            med[impl] = median(v, n_runs);
+            for (run = 0; op < N_OPS && run < n_runs; run++)
                 v[run] = res[run][impl].inst_per_op[op];
-            inst[impl] = op < N_OPS ? median(v, runs < 64 ? runs : 64) : 0;
+            inst[impl] = op < N_OPS ? median(v, n_runs) : 0;
+        }
+        for (run = 0; run < runs; run++) {   /* each round's own ratio */
+            const Result *g = &res[run][IMPL_GENERATED], *h = &res[run][IMPL_HAND];
+            ratio[run] = op < N_OPS ? g->ns_per_op[op] / h->ns_per_op[op]
+                         : op == N_OPS ? g->bytes_per_book / h->bytes_per_book : g->peak_rss_mib / h->peak_rss_mib;
         }
         name = op < N_OPS ? op_names[op] : op == N_OPS ? "bytes per book" : "peak RSS (MiB)";
-        printf("| %s | %.1f | %.1f | %.1f | %.2f | %.1f |", name, med[IMPL_GENERATED], med[IMPL_HAND],
-               med[IMPL_SQLITE], med[IMPL_GENERATED] / med[IMPL_HAND], med[IMPL_SQLITE] / med[IMPL_GENERATED]);
+        mid = median(ratio, runs);   /* which sorts them */
+        printf("| %s | %.1f | %.1f | %.1f | %.2f (%.2f-%.2f) | %.1f |", name, med[IMPL_GENERATED], med[IMPL_HAND],
+               med[IMPL_SQLITE], mid, ratio[0], ratio[runs - 1], med[IMPL_SQLITE] / med[IMPL_GENERATED]);
         if (op < N_OPS && inst[IMPL_GENERATED] > 0)
             printf(" %.0f | %.0f |\n", inst[IMPL_GENERATED], inst[IMPL_HAND]);
         else
@@ -331,21 +351,21 @@ int main(int argc, char **argv)
     printf("| operation | generated ns/op | generated inst/op |\n|---|---:|---:|\n");
     for (op = N_OPS; op < N_ALL_OPS; op++) {
         double t[64], in[64];
-        for (run = 0; run < runs && run < 64; run++) {
+        for (run = 0; run < runs; run++) {
             t[run] = res[run][IMPL_GENERATED].ns_per_op[op];
             in[run] = res[run][IMPL_GENERATED].inst_per_op[op];
         }
-        printf("| %s | %.1f |", op_names[op], median(t, runs < 64 ? runs : 64));
-        if (median(in, runs < 64 ? runs : 64) > 0)
-            printf(" %.0f |\n", median(in, runs < 64 ? runs : 64));
+        printf("| %s | %.1f |", op_names[op], median(t, runs));
+        if (median(in, runs) > 0)
+            printf(" %.0f |\n", median(in, runs));
         else
             printf(" - |\n");
     }
     {
         double v[64];
-        for (run = 0; run < runs && run < 64; run++)
+        for (run = 0; run < runs; run++)
             v[run] = res[run][IMPL_GENERATED].index_bytes_per_book;
-        printf("| the id index (bytes per book) | %.1f | - |\n", median(v, runs < 64 ? runs : 64));
+        printf("| the id index (bytes per book) | %.1f | - |\n", median(v, runs));
     }
     printf("\nchecksums agree in every run of every implementation.\n");
     free(res);
