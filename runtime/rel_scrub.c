@@ -158,8 +158,8 @@ static bool blind_ok(const rel_model_state *ms)
  * 8-byte stores, at 3 and at 8.  A cascade's slots are spread over
  * memory, and reading each one's tag is a load that misses the cache and
  * holds the loop up until it comes back; a store that misses does not
- * (measured on make bench's cascade: 1.35 times the hand-written loop
- * with the read, 1.13 without). */
+ * (make bench's cascade: 1.37 to 1.51 times the hand-written version
+ * with the read, 0.99 to 1.16 without). */
 REL_INLINE_ALWAYS void kill_live(char *x, size_t size, size_t skip, size_t at, rel_cref ref, bool blind)
 {
     uint32_t head[4];
