@@ -431,7 +431,7 @@ static void *new_object(rel_store *db, uint32_t k, void *const *req, const rel_r
     return o;
 
 nomem:
-    rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new %s", m->name);
+    rel_fail(&db->errmsg, REL_ENOMEM, "%s: out of memory creating a new %s", rel_who(who), m->name);
     return NULL;
 }
 
@@ -452,7 +452,8 @@ static void *new_va(rel_store *db, uint32_t k, uint32_t via, void *other, bool n
     uint32_t i, n = db->schema->models[k].nrequired;
 
     if (n > SMALL && !(req = (void **)rel_malloc(n * sizeof *req))) {
-        rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new %s", db->schema->models[k].name);
+        rel_fail(&db->errmsg, REL_ENOMEM, "%s: out of memory creating a new %s", rel_who(who),
+                 db->schema->models[k].name);
         return NULL;
     }
     for (i = 0; i < n; i++)

@@ -389,7 +389,8 @@ rel_status rel_unique_new_check(rel_store *db, uint32_t k, void *const *req, con
         void *x;
         if (u->nmembers > SMALL_KEY && vals == small
             && !(vals = (const void **)rel_malloc(u->nmembers * sizeof *vals)))
-            return rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new %s", m->name);
+            return rel_fail(&db->errmsg, REL_ENOMEM, "%s: out of memory creating a new %s", rel_who(who),
+                            m->name);
         if (!new_key(db, u, req, via, &other, new_is_model, vals))
             continue;
         src.obj = NULL;
@@ -406,7 +407,8 @@ rel_status rel_unique_new_check(rel_store *db, uint32_t k, void *const *req, con
     for (j = 0; j < m->nuniques; j++) {
         rel_index *ix = &db->indexes[m->uniques[j]];
         if (!ix_reserve(db, U(db, m->uniques[j]), ix, (size_t)ix->count + 1))
-            return rel_fail(&db->errmsg, REL_ENOMEM, "out of memory creating a new %s", m->name);
+            return rel_fail(&db->errmsg, REL_ENOMEM, "%s: out of memory creating a new %s", rel_who(who),
+                            m->name);
     }
     return REL_OK;
 }

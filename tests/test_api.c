@@ -279,6 +279,21 @@ static rel_status oom_call(int op, Fixture *x)
     }
 }
 
+/* The call a create's out-of-memory message must name (NULL: not a
+ * create; those name the relation or the object). */
+static const char *oom_create_name(int op)
+{
+    switch (op) {
+    case 1: return "Author_new";
+    case 2: return "Book_new";
+    case 3: return "Author_books_create";
+    case 11: return "Person_clubs_create";
+    case 12: return "Profile_new";
+    case 14: return "Seat_new";
+    default: return NULL;
+    }
+}
+
 START_TEST(test_out_of_memory_every_call)
 {
     rel_allocator al = { t_malloc, t_realloc, t_free, NULL };
@@ -314,6 +329,10 @@ START_TEST(test_out_of_memory_every_call)
                  * (Publisher_delete may be refused first) and change nothing. */
                 if (st != REL_OK && st != REL_EPROTECTED)
                     ck_assert_msg(st == REL_ENOMEM, "call %d, allocation %ld: status %d", op, n, st);
+                if (st == REL_ENOMEM && db && oom_create_name(op))
+                    ck_assert_msg(strstr(api_store_errmsg(db), oom_create_name(op)) != NULL,
+                                  "call %d, allocation %ld: the message does not name the call: %s", op, n,
+                                  api_store_errmsg(db));
                 if (st != REL_OK && db) {
                     char *after = fingerprint();
                     ck_assert_msg(!before || strcmp(before, after) == 0,

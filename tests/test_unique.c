@@ -262,6 +262,13 @@ START_TEST(out_of_memory)
                 break;
             }
             ck_assert_msg(st == REL_ENOMEM, "call %d, allocation %ld: %s", op, n, uq_store_errmsg(db));
+            {   /* a create's message names the call */
+                static const char *const creates[] = { "Person_new", NULL, "Member_new", "Group_members_create",
+                                                       "Group_badges_create" };
+                if (op < 5 && creates[op])
+                    ck_assert_msg(strstr(uq_store_errmsg(db), creates[op]) != NULL, "call %d, allocation %ld: %s",
+                                  op, n, uq_store_errmsg(db));
+            }
             after = fingerprint();
             ck_assert_str_eq(before, after);
             free(before);
