@@ -252,7 +252,7 @@ check-build: $(B)/test_delete_one
 
 # The object pools' regions, with and without an aligned allocation, and
 # the relink fast path (tests/test_pool.c, issue 15), on tests/api/api.rel.
-$(B)/test_pool: tests/test_pool.c tests/failing_alloc.h $(B)/api/api.c $(LIBREL)
+$(B)/test_pool: tests/test_pool.c tests/checks.h tests/failing_alloc.h $(B)/api/api.c $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -Iruntime -I$(B)/api -o $@ $< $(B)/api/api.c $(LIBREL) $(LDFLAGS)
 check-build: $(B)/test_pool
 # The inline create and the free lists deletes hand back (issue 15), on
@@ -273,7 +273,7 @@ $(B)/cref/big.rel: tests/cref/big.sh
 $(B)/cref/big.c: $(B)/cref/big.rel $(RELC)
 	$(RELC) -o $(B)/cref $<
 $(B)/cref/big.h: $(B)/cref/big.c ;
-$(B)/test_cref: tests/test_cref.c tests/failing_alloc.h tests/fixtures/fingerprint.h $(B)/cref/cref.c $(B)/cref/big.c \
+$(B)/test_cref: tests/test_cref.c tests/checks.h tests/failing_alloc.h tests/fixtures/fingerprint.h $(B)/cref/cref.c $(B)/cref/big.c \
                 $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -pthread -Iruntime -I$(B)/cref -Itests/fixtures -o $@ $< $(B)/cref/cref.c \
 	    $(B)/cref/big.c $(LIBREL) $(LDFLAGS) -pthread
@@ -284,7 +284,7 @@ check-build: $(B)/test_cref
 TSAN_OK := $(shell printf 'int main(void) { return 0; }' | $(CC) -x c -fsanitize=thread -pthread -o /dev/null - \
              2>/dev/null && echo yes)
 ifeq ($(TSAN_OK)$(SAN),yes)
-$(B)/test_cref_tsan: tests/test_cref.c tests/failing_alloc.h tests/fixtures/fingerprint.h $(B)/cref/cref.c \
+$(B)/test_cref_tsan: tests/test_cref.c tests/checks.h tests/failing_alloc.h tests/fixtures/fingerprint.h $(B)/cref/cref.c \
                      $(B)/cref/big.c $(RT_SRC) $(RT_HDR)
 	$(CC) -std=c99 -O1 -g $(WARN) -Werror -fsanitize=thread -D_GNU_SOURCE -pthread -Iruntime -I$(B)/cref \
 	    -Itests/fixtures -o $@ $< $(B)/cref/cref.c $(B)/cref/big.c $(RT_SRC)

@@ -5,9 +5,9 @@
  * (the runtime's 32-bit reference), which the getter decodes; a reverse
  * one-to-one names the other struct with an elaborated specifier
  * (`struct Author *`), so that a member named like a model cannot change
- * what a later `Author` means, which C++ rejects.  Members are ordered by alignment,
- * largest first, after relc's own header, so a struct has no padding
- * between members.
+ * what a later `Author` means, which C++ rejects.  Members are ordered
+ * by alignment, largest first, after relc's own header, so a struct has
+ * no padding between members.
  */
 #include "emit_c.h"
 

@@ -1133,37 +1133,33 @@ static inline void rel_put_bytes(void *dst, const void *src, size_t n)
 
 /* Word w (8 bytes) of a new object: the tag `tag` in word 0, when
  * `linked` the reference `ref` at fwd and the position `at` at pos, zero
- * elsewhere.  Two 32-bit halves stored as one word, but for word 0. */
+ * elsewhere.  Two 32-bit stores, not one of 8 bytes: a word of a
+ * reference and a position would be put together with a shift and an or
+ * first (and an 8-byte copy of the pair is stored from a vector
+ * register), 130 instructions a create in make bench against 128.  The
+ * tag is stored as the tag (REL_TAG): the compiler then knows what a
+ * getter's or setter's test of it right after the create reads, and
+ * (with rel_new_fast's bound on the id) folds the test away. */
 REL_INLINE_ALWAYS void rel_new_word(char *o, size_t w, uint32_t tag, bool linked, rel_cref ref, size_t fwd,
                                     size_t pos, uint32_t at)
 {
     uint32_t half[2];
-    half[0] = w == 0 ? tag : 0;
+    half[0] = 0;
     half[1] = 0;
     if (linked && fwd / 8 * 8 == w)
         half[fwd % 8 / 4] = ref;
     if (linked && pos / 8 * 8 == w)
         half[pos % 8 / 4] = at;
-    if (w == 0) {
-        /* The tag stored on its own: the compiler then knows what a
-         * getter's or setter's test of it right after the create reads,
-         * and (with rel_new_fast's bound on the id) folds the test away,
-         * which saves more than the second store costs. */
+    if (w == 0)
         REL_TAG(o) = tag;
-        rel_put_bytes(o + 4, &half[1], sizeof half[1]);
-        return;
-    }
-    /* Two 32-bit stores, not one of 8 bytes: a word of a reference and a
-     * position would be put together with a shift and an or first (and
-     * an 8-byte copy of the pair is stored from a vector register), 130
-     * instructions a create in make bench against 128. */
-    rel_put_bytes(o + w, &half[0], sizeof half[0]);
+    else
+        rel_put_bytes(o + w, &half[0], sizeof half[0]);
     rel_put_bytes(o + w + 4, &half[1], sizeof half[1]);
 }
 
 /* Writes the words of a new object of `size` bytes (its slot has room
  * for it rounded up to 8) from byte `from` up to `to` (a multiple of
- * 8): with constant arguments, one store a word, the words that hold
+ * 8): with constant arguments, two 32-bit stores a word, the words that hold
  * members written with their values rather than zeroed first.
  * rel_new_fast writes word 0 (the tag), word 1 and the rest apart, with
  * its other stores between, so that a compiler does not pair words in a

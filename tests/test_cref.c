@@ -39,6 +39,7 @@
 #include "big.h"
 #include "failing_alloc.h"
 #include "fingerprint.h"
+#include "checks.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -48,17 +49,6 @@
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
-
-static int nchecks, nfailures;
-
-#define CHECK(cond)                                                              \
-    do {                                                                         \
-        nchecks++;                                                               \
-        if (!(cond)) {                                                           \
-            nfailures++;                                                         \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-        }                                                                        \
-    } while (0)
 
 /* ---- allocations ------------------------------------------------------ */
 

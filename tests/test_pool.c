@@ -15,6 +15,7 @@
  *   process's only store, and once there are two (rel_many_stores). */
 #include "api.h"
 #include "failing_alloc.h"
+#include "checks.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -30,17 +31,6 @@ static long fail_from;
 static bool failing(void) { return fail_from && ++allocs >= fail_from; }
 static void *f_malloc(size_t n, void *ud) { return failing() ? NULL : t_malloc(n, ud); }
 static void *f_realloc(void *p, size_t n, void *ud) { return failing() ? NULL : t_realloc(p, n, ud); }
-
-static int nchecks, nfailures;
-
-#define CHECK(cond)                                                              \
-    do {                                                                         \
-        nchecks++;                                                               \
-        if (!(cond)) {                                                           \
-            nfailures++;                                                         \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-        }                                                                        \
-    } while (0)
 
 /* The aligned allocation: counted with the others (live), failing at
  * fail_at like them, and recording what it was asked. */
