@@ -647,7 +647,9 @@ void rel_store_free(rel_store *db);
 /* Every invariant: both sides of every relation agree, every object a
  * relation holds is alive and in this store, counts and ids are
  * consistent, required relations are set, strings are valid UTF-8 within
- * max_length.  REL_ECORRUPT with the first broken one in errmsg. */
+ * max_length.  REL_ECORRUPT with the first broken one in errmsg.  It
+ * follows no pointer before finding it among the store's regions (a
+ * sorted array of them, or without memory for one, a walk). */
 rel_status rel_store_verify(const rel_store *db);
 /* Model k's objects, for rel_forall. */
 static inline rel_cursor rel_all(const rel_store *db, uint32_t k) { return rel_cursor_of(&db->models[k].pool); }

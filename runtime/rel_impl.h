@@ -175,7 +175,6 @@ rel_status rel_unique_enter_linked(rel_store *db, uint32_t k, void *o, const cha
  * constraints (NULL is distinct from everything). */
 void rel_unique_unset(rel_store *db, uint32_t r, void *m);
 void rel_unique_free(rel_store *db);
-rel_status rel_unique_verify(const rel_store *db);
 /* Whether the string argument is fit for field f of o (not NULL, UTF-8,
  * within max_length); sets errmsg naming `who` (or the object) if not. */
 rel_status rel_string_check(rel_store *db, uint32_t k, const void *o, const rel_field *f, const char *value,
@@ -206,9 +205,30 @@ void rel_free_members(const rel_store *db, uint32_t k, void *o);
 /* The word of model k's slots that links the pool's free list: one no
  * generated getter reads, or the slot's end (rel_scrub.c). */
 uint32_t rel_link_offset(const rel_schema *s, uint32_t k);
+/* A store's regions in address order, which verify builds once to look
+ * up a plain pointer it does not trust (a list's or a set's item, a
+ * one-to-one's reverse, a free list's head or wide link, an index's
+ * entry) among the store's slots before it reads anything through it
+ * (rel_scrub.c). */
+typedef struct rel_regions {
+    const rel_region **at;
+    size_t n;
+} rel_regions;
+/* Fills rs from every pool of db (through the allocator).  Out of memory,
+ * rs is left without an array and lookups walk the model's regions
+ * instead (slower, the same answers): verify does not fail for memory. */
+void rel_regions_of(const rel_store *db, rel_regions *rs);
+void rel_regions_free(rel_regions *rs);
+/* Whether o is a slot that model k's pool of db handed out (live or
+ * deleted), found in rs before o or its region is read. */
+bool rel_slot_known(const rel_store *db, const rel_regions *rs, uint32_t k, const void *o);
 /* Whether pool p's free list holds every deleted slot of its regions,
- * each once, from free_head to free_tail (rel_verify.c). */
-bool rel_free_list_ok(const rel_pool *p);
+ * each once, from free_head to free_tail, every link followed only once
+ * rs knows where it leads (rel_verify.c). */
+bool rel_free_list_ok(const rel_pool *p, const rel_regions *rs);
+/* verify's part for the unique indexes, every entry looked up in rs
+ * before its keys are read (rel_unique.c). */
+rel_status rel_unique_verify(const rel_store *db, const rel_regions *rs);
 /* Why reference c (not 0) cannot be read as an object of model k of
  * store db, or NULL when it names a slot that k's pool handed out (live
  * or deleted): verify's test before it decodes a reference it does not

@@ -14,6 +14,7 @@
  */
 #include "rel_impl.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The bytes of a member of type t. */
@@ -353,7 +354,58 @@ static bool handed_out(const rel_pool *p, const void *o)
     return true;
 }
 
-bool rel_free_list_ok(const rel_pool *p)
+static int region_order(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t) * (const rel_region *const *)a, y = (uintptr_t) * (const rel_region *const *)b;
+    return (x > y) - (x < y);
+}
+
+void rel_regions_of(const rel_store *db, rel_regions *rs)
+{
+    const rel_region *r;
+    uint32_t k;
+    size_t n = 0;
+    rs->n = 0;
+    for (k = 0; k < db->schema->nmodels; k++)
+        for (r = db->models[k].pool.first; r; r = r->next)
+            n++;
+    if (!(rs->at = (const rel_region **)rel_malloc(n ? n * sizeof *rs->at : 1)))
+        return;
+    for (k = 0; k < db->schema->nmodels; k++)
+        for (r = db->models[k].pool.first; r; r = r->next)
+            rs->at[rs->n++] = r;
+    qsort(rs->at, rs->n, sizeof *rs->at, region_order);
+}
+
+void rel_regions_free(rel_regions *rs)
+{
+    rel_free(rs->at);
+    rs->at = NULL;
+    rs->n = 0;
+}
+
+bool rel_slot_known(const rel_store *db, const rel_regions *rs, uint32_t k, const void *o)
+{
+    const rel_pool *p = &db->models[k].pool;
+    uintptr_t r = (uintptr_t)rel_region_of(o);
+    size_t lo = 0, hi = rs->n;
+    const rel_region *s;
+    if (!rs->at) {   /* no memory for the array: model k's regions */
+        for (s = p->first; s && (uintptr_t)s != r; s = s->next)
+            ;
+        return s && handed_out(p, o);
+    }
+    while (lo < hi) {   /* the first region at r or after it */
+        size_t mid = lo + (hi - lo) / 2;
+        if ((uintptr_t)rs->at[mid] < r)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < rs->n && (uintptr_t)rs->at[lo] == r && handed_out(p, o);
+}
+
+bool rel_free_list_ok(const rel_pool *p, const rel_regions *rs)
 {
     const rel_region *r;
     const char *o;
@@ -369,7 +421,7 @@ bool rel_free_list_ok(const rel_pool *p)
     if (!p->free_head)
         return !p->free_tail && dead == 0;
     for (o = (const char *)p->free_head;; o = (const char *)rel_link_get(p, o)) {
-        if (++n > dead || !handed_out(p, o) || !(REL_CTAG(o) & REL_DEAD))
+        if (++n > dead || !rel_slot_known(p->db, rs, p->model, o) || !(REL_CTAG(o) & REL_DEAD))
             return false;
         if (o == p->free_tail)
             return n == dead;

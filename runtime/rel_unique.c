@@ -699,7 +699,7 @@ static REL_COLD rel_status corrupt(const rel_store *db, uint32_t ui, const void 
 
 /* Every keyed live object is found under its key (so no two share one:
  * the lookup would find the other), and the index holds no one else. */
-rel_status rel_unique_verify(const rel_store *db)
+rel_status rel_unique_verify(const rel_store *db, const rel_regions *rs)
 {
     uint32_t ui;
     for (ui = 0; ui < db->schema->nuniques; ui++) {
@@ -708,6 +708,17 @@ rel_status rel_unique_verify(const rel_store *db)
         rel_cursor c = rel_all(db, u->model);
         uint32_t n = 0, i;
         void *o;
+        /* Every entry a live object of the model before a lookup reads
+         * the keys of any (rel_regions). */
+        for (i = 0; i < ix->cap; i++) {
+            if (!ix->slots[i])
+                continue;
+            if (!rel_slot_known(db, rs, u->model, ix->slots[i]))
+                return rel_fail((rel_errmsg *)&db->errmsg, REL_ECORRUPT, "%s: a unique index holds something "
+                                "that is not one of its objects", db->schema->models[u->model].name);
+            if (!rel_alive(ix->slots[i]))
+                return corrupt(db, ui, ix->slots[i], "a deleted object is in the index");
+        }
         while ((o = rel_cursor_next(&c))) {
             keysrc src = from_obj(o);
             void *x;
@@ -725,9 +736,6 @@ rel_status rel_unique_verify(const rel_store *db)
             return rel_fail((rel_errmsg *)&db->errmsg, REL_ECORRUPT, "%s: a unique index holds %lu objects, "
                             "not %lu", db->schema->models[u->model].name, (unsigned long)ix->count,
                             (unsigned long)n);
-        for (i = 0; i < ix->cap; i++)
-            if (ix->slots[i] && !rel_alive(ix->slots[i]))
-                return corrupt(db, ui, ix->slots[i], "a deleted object is in the index");
     }
     return REL_OK;
 }

@@ -9,6 +9,16 @@
  * and stays readable in the pool, so the check reads nothing else of a
  * dead object.
  *
+ * verify is for stores that a program may have written to directly, so
+ * it follows nothing it has not checked first: a reference only once the
+ * region table names it (rel_cref_unsound), a plain pointer (a list's
+ * item, a one-to-one's reverse, a free list's link, an index's entry)
+ * only once it is found among the store's regions, sorted into an array
+ * at the start (rel_regions; without memory for that, by walking the
+ * model's regions), at a slot that its pool handed out.  What
+ * it still trusts are the store's own structures (the pools and their
+ * regions) and what the allocator returned (a list's items, a string).
+ *
  * It reports the first broken invariant as "verify: Book 3: ...".  The
  * store is const to the caller; only its errmsg is written.
  */
@@ -25,10 +35,11 @@ static REL_COLD rel_status corrupt(const rel_store *db, uint32_t k, const void *
     return rel_fail(&w->errmsg, REL_ECORRUPT, "verify: %s %llu: %s", db->schema->models[k].name, REL_ID(o), what);
 }
 
-/* Whether x is a live object of this store. */
-static bool alive(const rel_store *db, const void *x)
+/* Whether x is a live object of model k of this store, found among its
+ * regions (rs) before anything of it is read. */
+static bool alive(const rel_store *db, const rel_regions *rs, uint32_t k, const void *x)
 {
-    return rel_alive(x) && rel_store_of(x) == db;
+    return rel_slot_known(db, rs, k, x) && rel_alive(x);
 }
 
 /* Whether model k's inline-create gate (rel_pool.end, rel_gate) lets
@@ -50,19 +61,25 @@ static bool gate_ok(const rel_model_state *ms)
 }
 
 /* Model k's pool, count and ids: every live slot has an id that was
- * issued, no mark, and (once the index is built) its place in the index;
- * there are as many as the count says. */
-static rel_status verify_objects(const rel_store *db, uint32_t k)
+ * issued, no mark, and (once the index is built) its place in the index,
+ * whose every entry is a slot of the model or NULL; there are as many as
+ * the count says. */
+static rel_status verify_objects(const rel_store *db, const rel_regions *rs, uint32_t k)
 {
     const rel_model_state *ms = &db->models[k];
     rel_cursor c = rel_cursor_of(&ms->pool);
     const void *o;
-    uint32_t live = 0;
+    uint32_t live = 0, i;
 
     if (ms->ids.count > ms->ids.cap || ms->collected.count || ms->done
         || (ms->ids.items && ms->ids.count != ms->last_id))
         return rel_fail(&((rel_store *)(uintptr_t)db)->errmsg, REL_ECORRUPT,
                         "verify: the store's lists of %s are inconsistent", db->schema->models[k].name);
+    for (i = 0; ms->ids.items && i < ms->ids.count; i++)
+        if (ms->ids.items[i] && !rel_slot_known(db, rs, k, ms->ids.items[i]))
+            return rel_fail(&((rel_store *)(uintptr_t)db)->errmsg, REL_ECORRUPT,
+                            "verify: the id index of %s holds something that is not one of its objects (id %lu)",
+                            db->schema->models[k].name, (unsigned long)i + 1);
     while ((o = rel_cursor_next(&c))) {
         uint32_t tag = REL_CTAG(o);
         live++;
@@ -77,7 +94,7 @@ static rel_status verify_objects(const rel_store *db, uint32_t k)
         return rel_fail(&((rel_store *)(uintptr_t)db)->errmsg, REL_ECORRUPT,
                         "verify: the inline create's gate of %s is open where it must not be",
                         db->schema->models[k].name);
-    if (!rel_free_list_ok(&ms->pool))
+    if (!rel_free_list_ok(&ms->pool, rs))
         return rel_fail(&((rel_store *)(uintptr_t)db)->errmsg, REL_ECORRUPT,
                         "verify: the free list of %s is broken", db->schema->models[k].name);
     if (live != ms->count) {
@@ -131,7 +148,8 @@ static rel_status verify_generic(const rel_store *db, uint32_t k, const rel_rela
 }
 
 /* Relation r from its declaring object o (of model k). */
-static rel_status verify_forward(const rel_store *db, uint32_t k, const rel_relation *r, const void *o)
+static rel_status verify_forward(const rel_store *db, const rel_regions *rs, uint32_t k, const rel_relation *r,
+                                 const void *o)
 {
     uint32_t j;
     if (r->type == REL_MANY_TO_MANY) {
@@ -142,8 +160,9 @@ static rel_status verify_forward(const rel_store *db, uint32_t k, const rel_rela
             const void *t = v->items[j];
             const rel_vec *tv;
             uint32_t b = rel_vec_back(v)[j];
-            if (!alive(db, t))
-                return corrupt(db, k, o, "a many-to-many set holds a deleted object or one of another store");
+            if (!alive(db, rs, r->target, t))
+                return corrupt(db, k, o, "a many-to-many set holds a deleted object, or no object of its model "
+                                         "in this store");
             tv = &REL_CAT(t, r->rev, rel_vec);
             if (b >= tv->count || tv->items[b] != o || rel_vec_back(tv)[b] != j)
                 return corrupt(db, k, o, "a many-to-many link is not on both sides");
@@ -163,7 +182,7 @@ static rel_status verify_forward(const rel_store *db, uint32_t k, const rel_rela
         if (why)   /* (a GenericForeignKey's target: the model it names) */
             return corrupt(db, k, o, why);
         t = rel_deref(c);
-        if (!alive(db, t))
+        if (!alive(db, rs, r->target, t))
             return corrupt(db, k, o, "a relation points at a deleted object or one of another store");
         if (rel_listed(r)) {
             const rel_list *l = &REL_CAT(t, r->rev, rel_list);
@@ -178,7 +197,8 @@ static rel_status verify_forward(const rel_store *db, uint32_t k, const rel_rela
 }
 
 /* Relation r from its target object o (of model k): the reverse side. */
-static rel_status verify_reverse(const rel_store *db, uint32_t k, const rel_relation *r, const void *o)
+static rel_status verify_reverse(const rel_store *db, const rel_regions *rs, uint32_t k, const rel_relation *r,
+                                 const void *o)
 {
     uint32_t j;
     if (rel_listed(r)) {
@@ -187,8 +207,9 @@ static rel_status verify_reverse(const rel_store *db, uint32_t k, const rel_rela
             return corrupt(db, k, o, "a reverse set's count is past its capacity");
         for (j = 0; j < l->count; j++) {
             const void *x = l->items[j];
-            if (!alive(db, x))
-                return corrupt(db, k, o, "a reverse set holds a deleted object or one of another store");
+            if (!alive(db, rs, r->model, x))
+                return corrupt(db, k, o, "a reverse set holds a deleted object, or no object of its model in "
+                                         "this store");
             if (!rel_in_use(r, x))
                 return corrupt(db, k, o, "a generic reverse set holds an object that names another model");
             if (rel_fwd(x, r->fwd) != o || REL_CAT(x, r->pos, uint32_t) != j)
@@ -196,8 +217,9 @@ static rel_status verify_reverse(const rel_store *db, uint32_t k, const rel_rela
         }
     } else if (r->type == REL_ONE_TO_ONE) {
         const void *x = REL_CAT(o, r->rev, rel_ptr);
-        if (x && !alive(db, x))
-            return corrupt(db, k, o, "a one-to-one reverse points at a deleted object or one of another store");
+        if (x && !alive(db, rs, r->model, x))
+            return corrupt(db, k, o, "a one-to-one reverse points at a deleted object, or no object of its model "
+                                     "in this store");
         if (x && rel_fwd(x, r->fwd) != o)
             return corrupt(db, k, o, "a one-to-one reverse points at an object that points elsewhere");
     } else if (!r->symmetrical) {  /* a symmetrical set is its forward one */
@@ -208,8 +230,9 @@ static rel_status verify_reverse(const rel_store *db, uint32_t k, const rel_rela
             const void *x = v->items[j];
             const rel_vec *xv;
             uint32_t b = rel_vec_back(v)[j];
-            if (!alive(db, x))
-                return corrupt(db, k, o, "a many-to-many set holds a deleted object or one of another store");
+            if (!alive(db, rs, r->model, x))
+                return corrupt(db, k, o, "a many-to-many set holds a deleted object, or no object of its model "
+                                         "in this store");
             xv = &REL_CAT(x, r->fwd, rel_vec);
             if (b >= xv->count || xv->items[b] != o || rel_vec_back(xv)[b] != j)
                 return corrupt(db, k, o, "a many-to-many link is not on both sides");
@@ -218,7 +241,7 @@ static rel_status verify_reverse(const rel_store *db, uint32_t k, const rel_rela
     return REL_OK;
 }
 
-static rel_status verify_model(const rel_store *db, uint32_t k)
+static rel_status verify_model(const rel_store *db, const rel_regions *rs, uint32_t k)
 {
     const rel_schema *s = db->schema;
     const rel_model *m = &s->models[k];
@@ -227,16 +250,16 @@ static rel_status verify_model(const rel_store *db, uint32_t k)
     rel_status st;
     uint32_t j;
 
-    if ((st = verify_objects(db, k)) != REL_OK)
+    if ((st = verify_objects(db, rs, k)) != REL_OK)
         return st;
     while ((o = rel_cursor_next(&c))) {
         if ((st = verify_strings(db, k, o)) != REL_OK)
             return st;
         for (j = 0; j < m->nrelations; j++)
-            if ((st = verify_forward(db, k, &s->relations[m->relations[j]], o)) != REL_OK)
+            if ((st = verify_forward(db, rs, k, &s->relations[m->relations[j]], o)) != REL_OK)
                 return st;
         for (j = 0; j < m->nincoming; j++)
-            if ((st = verify_reverse(db, k, &s->relations[m->incoming[j]], o)) != REL_OK)
+            if ((st = verify_reverse(db, rs, k, &s->relations[m->incoming[j]], o)) != REL_OK)
                 return st;
         if ((st = rel_through_verify(db, k, o)) != REL_OK)
             return st;
@@ -247,15 +270,18 @@ static rel_status verify_model(const rel_store *db, uint32_t k)
 rel_status rel_store_verify(const rel_store *db)
 {
     rel_status st = REL_OK;
+    rel_regions rs;
     uint32_t k;
     if (!db)
         return rel_fail_null_arg(NULL, "verify", "store");
     if (db->ntouched)
         return rel_fail(&((rel_store *)(uintptr_t)db)->errmsg, REL_ECORRUPT,
                         "verify: a delete left models marked as touched");
+    rel_regions_of(db, &rs);
     for (k = 0; st == REL_OK && k < db->schema->nmodels; k++)
-        st = verify_model(db, k);
+        st = verify_model(db, &rs, k);
     if (st == REL_OK)
-        st = rel_unique_verify(db);
+        st = rel_unique_verify(db, &rs);
+    rel_regions_free(&rs);
     return st;
 }

@@ -9,6 +9,9 @@
 # made again; editing the schema regenerates and relinks.  make reads the
 # dependency file of a schema in a directory named with ' $#:'.
 set -u
+# The projects' builds count relc's runs in what make echoes: a `make -s
+# check` above must not make them silent.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 passed=0
 failed=0
 ok() { passed=$((passed + 1)); }

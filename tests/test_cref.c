@@ -883,6 +883,91 @@ static void corrupt_with(cref_store *db, rel_cref *member, rel_cref c, const cha
     CHECK(cref_store_verify(db) == REL_OK);
 }
 
+/* verify on db: REL_ECORRUPT saying `says`; with the hooks ours, once
+ * more with verify's one allocation (its array of the store's regions)
+ * failing, where it walks each model's regions instead. */
+static void expect_corrupt(cref_store *db, int mode, const char *says)
+{
+    int pass;
+    for (pass = 0; pass < (mode == PLAIN ? 1 : 2); pass++) {
+        allocs = 0;
+        fail_at = pass;
+        CHECK(cref_store_verify(db) == REL_ECORRUPT);
+        CHECK(pass == 0 || allocs == 1);
+        fail_at = 0;
+        if (!strstr(cref_store_errmsg(db), says))
+            fprintf(stderr, "verify said \"%s\", not \"...%s...\"\n", cref_store_errmsg(db), says);
+        CHECK(strstr(cref_store_errmsg(db), says) != NULL);
+    }
+}
+
+/* The same for a plain pointer: *member set to x, then back. */
+static void corrupt_ptr(cref_store *db, int mode, void **member, void *x, const char *says)
+{
+    void *saved = *member;
+    *member = x;
+    expect_corrupt(db, mode, says);
+    *member = saved;
+    CHECK(cref_store_verify(db) == REL_OK);
+}
+
+/* Plain pointers in db that point where no object of theirs is: verify
+ * finds each among the store's regions before it reads anything through
+ * it, so it reports them, and under AddressSanitizer reads nothing it
+ * should not.  Author a lists Books (one appended past the count is the
+ * corrupt one, so that no Book's own check sees it first) and has no
+ * Profile; other is another store. */
+static void check_verify_pointers(cref_store *db, cref_store *other, Author *a, int mode)
+{
+    static char junk[64];   /* in no region */
+    rel_list *books = &REL_AT(a, offsetof(struct Author, books), rel_list);
+    Author *lone = Author_new(db), *stranger = Author_new(other);
+    Book *b = Book_new(db, a);
+    Dot *d1 = Dot_new(db), *d2 = Dot_new(db);
+    const char *listed = "a reverse set holds a deleted object, or no object of its model in this store";
+    const char *o2o = "a one-to-one reverse points at a deleted object, or no object of its model";
+    const char *ids = "verify: the id index of Author holds something that is not one of its objects";
+    const char *free_list = "verify: the free list of Dot is broken";
+    rel_pool *dp = pool_of(db, cref_Dot_model);
+    void *wild[7];
+    size_t i;
+    CHECK(lone && stranger && b && d1 && d2 && Author_profile(lone) == NULL);
+    if (!lone || !stranger || !b || !d1 || !d2)
+        return;
+    CHECK(rel_list_grow(books, (size_t)books->count + 1) == REL_OK);
+    wild[0] = junk;                                             /* outside every region */
+    wild[1] = (char *)b + 4;                                    /* inside a Book */
+    wild[2] = rel_region_of(b);                                 /* a region's header */
+    wild[3] = (char *)pool_of(db, cref_Book_model)->next;       /* past the Books handed out */
+    wild[4] = lone;                                             /* an object of another model */
+    wild[5] = Book_new(other, stranger);                        /* another store's Book */
+    wild[6] = (void *)(uintptr_t)0x100000040;                   /* nothing mapped there */
+    for (i = 0; i < sizeof wild / sizeof *wild; i++) {
+        books->items[books->count++] = wild[i];
+        expect_corrupt(db, mode, listed);
+        books->count--;
+        CHECK(cref_store_verify(db) == REL_OK);
+        corrupt_ptr(db, mode, &REL_AT(lone, offsetof(struct Author, profile), void *), wild[i], o2o);
+    }
+    /* the id index (Author_get reads its entries) */
+    CHECK(Author_get(db, 1) == a);
+    corrupt_ptr(db, mode, &raw(db)->models[cref_Author_model].ids.items[0], junk, ids);
+    corrupt_ptr(db, mode, &raw(db)->models[cref_Author_model].ids.items[0], b, ids);
+    /* a free list's head, and a wide link (a Dot's: the next freed
+     * slot's address); under AddressSanitizer freed slots are poisoned
+     * and verify reads no link */
+    CHECK(Dot_delete(d1) == REL_OK && Dot_delete(d2) == REL_OK && dp->wide && dp->free_head == d1);
+#if !defined(REL_ASAN)
+    corrupt_ptr(db, mode, &dp->free_head, junk, free_list);
+    corrupt_ptr(db, mode, &dp->free_head, b, free_list);
+    if (dp->wide && dp->free_head == d1) {
+        corrupt_ptr(db, mode, &REL_AT(d1, dp->link & ~REL_LINK_WIDE, void *), junk, free_list);
+        corrupt_ptr(db, mode, &REL_AT(d1, dp->link & ~REL_LINK_WIDE, void *), (char *)d2 + 8, free_list);
+        corrupt_ptr(db, mode, &REL_AT(d1, dp->link & ~REL_LINK_WIDE, void *), b, free_list);
+    }
+#endif
+}
+
 static void check_verify(int mode)
 {
     cref_store *db, *other, *gone;
@@ -961,6 +1046,7 @@ static void check_verify(int mode)
         (void)far;
 #endif
     }
+    check_verify_pointers(db, other, a, mode);
     cref_store_free(db);
     cref_store_free(other);
     if (mode != PLAIN)

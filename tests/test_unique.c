@@ -363,6 +363,37 @@ START_TEST(to_field)
 }
 END_TEST
 
+/* verify looks up every entry of a unique index among the store's
+ * objects before it reads the keys of any: an entry that a program wrote
+ * over is reported, whatever it points at. */
+START_TEST(verify_index_entries)
+{
+    static char junk[64];
+    Person *a = Person_new(db, "a@x", 1);
+    Group *g = Group_new(db);
+    rel_index *ix = &((rel_store *)(void *)db)->indexes[0];
+    void *wild[3], **entry = NULL;
+    uint32_t i;
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(g);
+    for (i = 0; i < ix->cap; i++)
+        if (ix->slots[i] == a)
+            entry = &ix->slots[i];
+    ck_assert_ptr_nonnull(entry);
+    wild[0] = junk;              /* in no region */
+    wild[1] = g;                 /* an object of another model */
+    wild[2] = (char *)a + 4;     /* inside a Person */
+    for (i = 0; i < 3; i++) {
+        *entry = wild[i];
+        ck_assert_int_eq(uq_store_verify(db), REL_ECORRUPT);
+        ck_assert_msg(strstr(uq_store_errmsg(db), "Person: a unique index holds something that is not one of its objects"),
+                      "errmsg: %s", uq_store_errmsg(db));
+        *entry = a;
+        ck_assert_int_eq(uq_store_verify(db), REL_OK);
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("unique");
@@ -377,6 +408,7 @@ static Suite *suite(void)
     tcase_add_test(t, out_of_memory);
     tcase_add_test(t, loaddata);
     tcase_add_test(t, to_field);
+    tcase_add_test(t, verify_index_entries);
     suite_add_tcase(s, t);
     return s;
 }
