@@ -927,7 +927,9 @@ static void check_verify_pointers(cref_store *db, cref_store *other, Author *a, 
     const char *listed = "a reverse set holds a deleted object, or no object of its model in this store";
     const char *o2o = "a one-to-one reverse points at a deleted object, or no object of its model";
     const char *ids = "verify: the id index of Author holds something that is not one of its objects";
-    const char *free_list = "verify: the free list of Dot is broken";
+#if !defined(REL_ASAN)
+    const char *free_list;
+#endif
     rel_pool *dp = pool_of(db, cref_Dot_model);
     void *wild[7];
     size_t i;
@@ -958,6 +960,7 @@ static void check_verify_pointers(cref_store *db, cref_store *other, Author *a, 
      * and verify reads no link */
     CHECK(Dot_delete(d1) == REL_OK && Dot_delete(d2) == REL_OK && dp->wide && dp->free_head == d1);
 #if !defined(REL_ASAN)
+    free_list = "verify: the free list of Dot is broken";
     corrupt_ptr(db, mode, &dp->free_head, junk, free_list);
     corrupt_ptr(db, mode, &dp->free_head, b, free_list);
     if (dp->wide && dp->free_head == d1) {
