@@ -217,7 +217,7 @@ $(B)/generic/gen.c: tests/generic/gen.rel $(RELC)
 	@mkdir -p $(B)/generic
 	$(RELC) -o $(B)/generic $<
 $(B)/generic/gen.h: $(B)/generic/gen.c ;
-$(B)/test_generic: tests/test_generic.c tests/failing_alloc.h $(B)/generic/gen.c $(LIBREL)
+$(B)/test_generic: tests/test_generic.c tests/failing_alloc.h tests/checks.h $(B)/generic/gen.c $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/generic -o $@ $< $(B)/generic/gen.c $(LIBREL) $(LDFLAGS)
 check-build: $(B)/test_generic
 
@@ -227,7 +227,7 @@ $(B)/combo/combo.c: tests/combo/combo.rel $(RELC)
 	@mkdir -p $(B)/combo
 	$(RELC) -o $(B)/combo $<
 $(B)/combo/combo.h: $(B)/combo/combo.c ;
-$(B)/test_combo: tests/test_combo.c tests/failing_alloc.h $(B)/combo/combo.c $(B)/combo/combo.h $(LIBREL)
+$(B)/test_combo: tests/test_combo.c tests/failing_alloc.h tests/checks.h $(B)/combo/combo.c $(B)/combo/combo.h $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -I$(B)/combo -o $@ $< $(B)/combo/combo.c $(LIBREL) $(LDFLAGS)
 check-build: $(B)/test_combo
 
@@ -506,6 +506,6 @@ $(B)/through/th.c: tests/through/th.rel $(RELC)
 	@mkdir -p $(B)/through
 	$(RELC) -o $(B)/through $<
 $(B)/through/th.h: $(B)/through/th.c ;
-$(B)/test_through: tests/test_through.c tests/failing_alloc.h $(B)/through/th.c $(LIBREL)
+$(B)/test_through: tests/test_through.c tests/failing_alloc.h tests/checks.h $(B)/through/th.c $(LIBREL)
 	$(CC) $(CFLAGS) -Werror -D_GNU_SOURCE -Iruntime -Itests -I$(B)/through -o $@ $< $(B)/through/th.c $(LIBREL) $(LDFLAGS)
 check-build: $(B)/test_through

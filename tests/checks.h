@@ -1,7 +1,8 @@
 /* checks.h: CHECK for the test programs that count their checks
- * themselves (test_pool.c, test_cref.c): a failed one is printed with its
- * line and counted, and the program goes on; main prints nchecks and
- * nfailures and fails when nfailures is not 0.  Include it after
+ * themselves (test_pool, test_cref, test_through, test_combo and
+ * test_generic): a failed one is printed with its line and counted, and
+ * the program goes on; main prints nchecks and nfailures and fails when
+ * nfailures is not 0.  Include it after
  * failing_alloc.h, whose oom_sweep has parameters of the same names. */
 #ifndef RELC_TESTS_CHECKS_H
 #define RELC_TESTS_CHECKS_H

@@ -13,22 +13,13 @@
  */
 #include "combo.h"
 #include "failing_alloc.h"
+#include "checks.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int failures, checks;
 static long oom_points;
-
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        checks++;                                                                    \
-        if (!(cond)) {                                                               \
-            failures++;                                                              \
-            fprintf(stderr, "%s:%d: failed: %s\n", __FILE__, __LINE__, #cond);       \
-        }                                                                            \
-    } while (0)
 
 static combo_store *db;
 
@@ -613,7 +604,7 @@ static void test_oom(void)
     size_t i;
     rel_set_allocator(&a);
     for (i = 0; i < sizeof ops / sizeof ops[0]; i++)
-        oom_points += oom_sweep(&hooks, ops[i].name, ops[i].fn, 2000, &checks, &failures);
+        oom_points += oom_sweep(&hooks, ops[i].name, ops[i].fn, 2000, &nchecks, &nfailures);
     rel_set_allocator(NULL);
 }
 
@@ -633,6 +624,6 @@ int main(void)
     combo_store_free(db);
     test_loaddata_clash();
     test_oom();
-    printf("test_combo: %d checks, %d failed; %ld failing allocations injected\n", checks, failures, oom_points);
-    return failures != 0;
+    printf("test_combo: %d checks, %d failed; %ld failing allocations injected\n", nchecks, nfailures, oom_points);
+    return nfailures != 0;
 }

@@ -9,21 +9,11 @@
  * store as its fingerprint was, and verify passes after every step. */
 #include "gen.h"
 #include "failing_alloc.h"
+#include "checks.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures, checks;
-
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        checks++;                                                                    \
-        if (!(cond)) {                                                               \
-            failures++;                                                              \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-        }                                                                            \
-    } while (0)
 
 #define CHECK_MSG(db, text) CHECK(strcmp(gen_store_errmsg(db), (text)) == 0 || \
                                   (fprintf(stderr, "  errmsg: %s\n", gen_store_errmsg(db)), 0))
@@ -464,6 +454,6 @@ int main(void)
     test_deleted_read_unset();
     test_fixtures();
     test_oom();
-    printf("test_generic: %d checks, %d failed\n", checks, failures);
-    return failures != 0;
+    printf("test_generic: %d checks, %d failed\n", nchecks, nfailures);
+    return nfailures != 0;
 }

@@ -11,22 +11,13 @@
  */
 #include "th.h"
 #include "failing_alloc.h"
+#include "checks.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int failures, checks;
 static long oom_points;   /* allocations failed in turn, over every operation */
-
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        checks++;                                                                    \
-        if (!(cond)) {                                                               \
-            failures++;                                                              \
-            fprintf(stderr, "%s:%d: failed: %s\n", __FILE__, __LINE__, #cond);       \
-        }                                                                            \
-    } while (0)
 
 static th_store *db;
 
@@ -305,7 +296,7 @@ static void test_oom(void)
     size_t i;
     rel_set_allocator(&a);
     for (i = 0; i < sizeof ops / sizeof ops[0]; i++)
-        oom_points += oom_sweep(&hooks, ops[i].name, ops[i].fn, 1000, &checks, &failures);
+        oom_points += oom_sweep(&hooks, ops[i].name, ops[i].fn, 1000, &nchecks, &nfailures);
     rel_set_allocator(NULL);
 }
 
@@ -350,6 +341,6 @@ int main(void)
     verify();
     th_store_free(db);
     test_oom();
-    printf("test_through: %d checks, %d failed; %ld failing allocations injected\n", checks, failures, oom_points);
-    return failures != 0;
+    printf("test_through: %d checks, %d failed; %ld failing allocations injected\n", nchecks, nfailures, oom_points);
+    return nfailures != 0;
 }
