@@ -212,8 +212,12 @@ static const char *describe(Builder *b, const Origin *o)
         s = arena_printf(b->arena, "%s of model '%s'", o->role, o->model->name);
         break;
     case OWN_FIELD:
-        s = arena_printf(b->arena, "%s of field '%s.%s'", o->role,
-                         o->field->model->name, o->field->name);
+        if (o->field->head)   /* a GenericForeignKey's part: M_f_T */
+            s = arena_printf(b->arena, "%s for model '%s' of field '%s.%s'", o->role,
+                             o->field->target->name, o->field->model->name, o->field->name);
+        else
+            s = arena_printf(b->arena, "%s of field '%s.%s'", o->role,
+                             o->field->model->name, o->field->name);
         break;
     case OWN_REVERSE:
         s = arena_printf(b->arena, "%s of reverse accessor '%s.%s' (of '%s.%s')", o->role,
@@ -303,6 +307,12 @@ static bool same_member(const Origin *a, const Origin *b)
     mb = b->owner == OWN_FIELD ? b->field->model : b->field->target;
     na = a->owner == OWN_FIELD ? a->field->name : a->field->accessor;
     nb = b->owner == OWN_FIELD ? b->field->name : b->field->accessor;
+    /* A GenericForeignKey's parts share its name, but each has names of
+     * its own (M_f_T), which can meet the head's (M_f_model, for a model
+     * named "model"). */
+    if (a->owner == OWN_FIELD && b->owner == OWN_FIELD && a->field != b->field
+        && (a->field->head || b->field->head))
+        return false;
     return ma == mb && na == nb;
 }
 
