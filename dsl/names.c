@@ -383,7 +383,8 @@ static const char *make(Builder *b, const Origin *o, ...)
         diag_error(b->diags, here, "E122", "generated name '%s' for %s collides with %s",
                    id, describe(b, o), describe(b, prev));
         diag_note(b->diags, there, "%s comes from here", describe(b, prev));
-        diag_note(b->diags, here, "rename one of them, or change a related_name");
+        diag_note(b->diags, here, o->owner == OWN_REVERSE || prev->owner == OWN_REVERSE
+                                      ? "rename one of them, or change a related_name" : "rename one of them");
     }
     return id;
 }
