@@ -192,8 +192,9 @@ static Loc origin_loc(const Builder *b, const Origin *o)
         return b->schema->name_given ? b->schema->name_loc : loc_start();
     case OWN_MODEL:
         return o->model->loc;
-    case OWN_FIELD:
-        return o->field->loc;
+    case OWN_FIELD:   /* a GenericForeignKey's part: the GenericForeignKey
+                         (the part's own loc is its GenericRelation's) */
+        return o->field->head ? o->field->head->loc : o->field->loc;
     case OWN_REVERSE:
         return o->field->related_name_value ? o->field->related_name_value->loc : o->field->loc;
     }
