@@ -30,11 +30,12 @@ static size_t type_size(uint8_t t)
     }
 }
 
-/* What some generated getter of model k reads, as byte ranges handed to
- * `read`: the tag, a scalar, a forward reference (and a generic one's
- * model), a one-to-one's reverse pointer, a view's items and count (a
- * list's, a ForeignKey's or a generic relation's: rel_listed, or a
- * set's; the two keep them at the same offsets within). */
+/* Which bytes of [lo, hi) of model k's objects some generated getter
+ * reads (mark_reads): the tag, a scalar, a forward reference (and a
+ * generic one's model), a one-to-one's reverse pointer, a view's items
+ * and count (a list's, a ForeignKey's or a generic relation's:
+ * rel_listed, or a set's; the two keep them at the same offsets
+ * within). */
 typedef struct read_span {
     size_t lo, hi;            /* the bytes asked about: [lo, hi) */
     unsigned char *word;      /* one flag a 4-byte word of it, or NULL */
@@ -58,12 +59,18 @@ static void mark_set(read_span *rs, bool list, size_t at)
     mark(rs, at + (list ? offsetof(rel_list, count) : offsetof(rel_vec, count)), sizeof(uint32_t));
 }
 
-/* One pass over model k's members, marking what its getters read within
- * rs's bytes. */
-static void mark_reads(const rel_schema *s, uint32_t k, read_span *rs)
+/* One pass over model k's members: whether a getter reads one of the
+ * bytes [lo, hi), and with `word` (zeroed, a flag a 4-byte word from lo)
+ * which words. */
+static bool mark_reads(const rel_schema *s, uint32_t k, size_t lo, size_t hi, unsigned char *word)
 {
     const rel_model *m = &s->models[k];
+    read_span span, *rs = &span;
     uint32_t i;
+    span.lo = lo;
+    span.hi = hi;
+    span.word = word;
+    span.any = false;
     mark(rs, 0, sizeof(uint32_t));
     for (i = 0; i < m->nfields; i++)
         mark(rs, m->fields[i].offset, type_size(m->fields[i].type));
@@ -85,21 +92,14 @@ static void mark_reads(const rel_schema *s, uint32_t k, read_span *rs)
         else
             mark_set(rs, rel_listed(r), r->rev);
     }
+    return span.any;
 }
 
 /* Whether no getter of model k reads the word at w (beyond the object:
  * nothing does). */
 static bool unread(const rel_schema *s, uint32_t k, size_t w)
 {
-    read_span rs;
-    if (w >= s->models[k].size)
-        return true;
-    rs.lo = w;
-    rs.hi = w + 4;
-    rs.word = NULL;
-    rs.any = false;
-    mark_reads(s, k, &rs);
-    return !rs.any;
+    return w >= s->models[k].size || !mark_reads(s, k, w, w + 4, NULL);
 }
 
 /* The wide link's search looks at the slot a window at a time, one pass
@@ -120,14 +120,9 @@ uint32_t rel_link_offset(const rel_schema *s, uint32_t k)
         slot = 16;
     for (lo = 8; lo + 8 <= slot; lo += WINDOW) {
         unsigned char word[WINDOW / 4];
-        read_span rs;
         memset(word, 0, sizeof word);
-        rs.lo = lo;
-        rs.hi = lo + WINDOW;
-        rs.word = word;
-        rs.any = false;
-        mark_reads(s, k, &rs);
-        for (w = lo; w + 8 <= slot && w < rs.hi; w += 8)
+        mark_reads(s, k, lo, lo + WINDOW, word);
+        for (w = lo; w + 8 <= slot && w < lo + WINDOW; w += 8)
             if (w >= m->size || (!word[(w - lo) / 4] && !word[(w - lo) / 4 + 1]))
                 return (uint32_t)w | REL_LINK_WIDE;
     }

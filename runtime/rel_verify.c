@@ -181,9 +181,9 @@ static rel_status verify_forward(const rel_store *db, const rel_regions *rs, uin
             return r->null ? REL_OK : corrupt(db, k, o, "a required relation is NULL");
         if (why)   /* (a GenericForeignKey's target: the model it names) */
             return corrupt(db, k, o, why);
-        t = rel_deref(c);
-        if (!alive(db, rs, r->target, t))
-            return corrupt(db, k, o, "a relation points at a deleted object or one of another store");
+        t = rel_deref(c);   /* a slot of r->target's pool in db: only its tag is left to test */
+        if (!rel_alive(t))
+            return corrupt(db, k, o, "a relation points at a deleted object");
         if (rel_listed(r)) {
             const rel_list *l = &REL_CAT(t, r->rev, rel_list);
             uint32_t pos = REL_CAT(o, r->pos, uint32_t);
